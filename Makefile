@@ -1,0 +1,42 @@
+# Two commands: `make run` (set up, load the demo, start the app) and `make test`.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+HOST ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: run test bench lint setup clean
+
+$(BIN)/python:
+	$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@ $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/workbench load-demo --if-empty
+	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
+
+test: $(DEVSTAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check .
+
+bench: $(DEVSTAMP)
+	@set -e; for f in tests/bench/*_bench.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+clean:
+	rm -rf $(VENV) tests/artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""The workbench: align, annotate, check and export bilingual editions."""
+
+__version__ = "0.1.0"
