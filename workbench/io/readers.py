@@ -1,0 +1,117 @@
+"""Pick the reader for a file (by extension, then by content) and return paragraphs plus facts.
+
+The extension is only a hint: editors rename files, and the Streamlit uploader gives whatever name
+the browser had. A zip is read as DOCX, a JSON object with ``text`` as Sefaria, formats we cannot
+read (PDF, RTF, old .doc) are refused with a message that says what to do instead.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import InputError
+from workbench.io.encoding import check_size, decode, read_limited
+from workbench.io.language import UNDETERMINED, detect_language, is_hebrew_code, sample_paragraphs
+from workbench.io.language import name as lang_name
+from workbench.model import Paragraph
+
+EXTENSIONS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".docx": "docx",
+              ".doc": "docx", ".json": "sefaria"}
+FORMATS = ("text", "markdown", "docx", "sefaria")
+
+
+@dataclass
+class ReadResult:
+    """What one file gave: paragraphs, detected (or declared) language, warnings, format, facts."""
+
+    paragraphs: list[Paragraph]
+    lang: str
+    warnings: list[str] = field(default_factory=list)
+    fmt: str = "text"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file(self) -> str | None:
+        return self.metadata.get("file")
+
+
+def read_paragraphs(path: str | Path, *, max_bytes: int | None = None, encoding: str | None = None) -> ReadResult:
+    """Read a file from disk; InputError (naming the file) for anything that is not readable text."""
+    data = read_limited(path, max_bytes)
+    return read_bytes(path, data, max_bytes=max_bytes, encoding=encoding)
+
+
+def _sniff(name: str | Path, data: bytes) -> str:
+    head = data[:8]
+    ext = Path(str(name)).suffix.lower()
+    if head.startswith(b"%PDF-"):
+        raise InputError(name, "PDF is not supported; export it from the PDF reader as .docx or .txt")
+    if head.startswith(b"{\\rtf"):
+        raise InputError(name, "RTF is not supported; save it as .docx or UTF-8 .txt")
+    if head.startswith(b"PK\x03\x04") or ext in (".docx", ".doc"):
+        return "docx"
+    return EXTENSIONS.get(ext, "text")
+
+
+def _json(text: str, name: str | Path) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(name, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+
+
+def read_bytes(
+    name: str | Path, data: bytes, *, max_bytes: int | None = None, encoding: str | None = None
+) -> ReadResult:
+    """Read uploaded bytes; ``name`` (the upload's file name) picks the format and names errors.
+
+    ``encoding`` forces a text codec (e.g. ``"cp1255"`` for legacy Hebrew, which is otherwise
+    refused with advice rather than guessed).
+    """
+    if not data:
+        raise InputError(name, "file is empty")
+    check_size(len(data), name, max_bytes)
+    fmt = _sniff(name, data)
+    warnings: list[str] = []
+    meta: dict[str, Any] = {"file": Path(str(name)).name, "bytes": len(data)}
+    declared: str | None = None
+    if fmt == "docx":
+        from workbench.io.docx import parse_docx
+
+        paragraphs, warnings = parse_docx(data, name, limit=max_bytes)
+    else:
+        text, used = decode(data, name, encoding=encoding)
+        meta["encoding"] = used
+        if fmt == "text" and text.lstrip().startswith("{"):
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError:
+                obj = None
+            if isinstance(obj, dict) and "text" in obj:
+                fmt = "sefaria"
+        if fmt == "sefaria":
+            from workbench.io.sefaria import parse_sefaria
+
+            paragraphs, sefaria_meta, warnings = parse_sefaria(_json(text, name), name)
+            meta.update(sefaria_meta)
+            declared = sefaria_meta.get("actualLanguage") or sefaria_meta.get("language")
+        elif fmt == "markdown":
+            from workbench.io.text import parse_markdown
+
+            paragraphs = parse_markdown(text, warnings)
+        else:
+            from workbench.io.text import parse_text
+
+            paragraphs = parse_text(text)
+    if not paragraphs:
+        raise InputError(name, "no text found (nothing but blank lines or empty paragraphs)")
+    meta["format"] = fmt
+    detected = detect_language(sample_paragraphs(paragraphs))
+    lang = declared or detected
+    if declared and detected != UNDETERMINED and (is_hebrew_code(declared) != is_hebrew_code(detected)):
+        warnings.append(f"declared language '{declared}' but the text looks {lang_name(detected)}")
+    label = Path(str(name)).name
+    return ReadResult(paragraphs, lang, [f"{label}: {w}" for w in warnings], fmt, meta)
