@@ -1,0 +1,97 @@
+"""`workbench align` and `workbench align-doc`."""
+
+import json
+import sys
+from pathlib import Path
+
+from tests.conftest import need_shared
+from workbench.cli import main
+from workbench.model import Document, Paragraph, Text
+
+HE = ["א) המסך דגוף עולה לפה דראש.", "ב) ונעשה שם זווג דהכאה חדש.", 'ג) ותרי"ג מצוות הן.']
+EN = [
+    "1. The Masach of the Guf rises to the Peh of the Rosh.",
+    "2. And a new Zivug de Hakaa is made there.",
+    "[Translator's note: see the glossary.]",
+    "3. And the 613 Mitzvot are.",
+]
+
+
+def _write(tmp_path: Path) -> tuple[Path, Path]:
+    src, tgt = tmp_path / "he.txt", tmp_path / "en.txt"
+    src.write_text("\n\n".join(HE) + "\n", encoding="utf-8")
+    tgt.write_text("\n\n".join(EN) + "\n", encoding="utf-8")
+    return src, tgt
+
+
+def _check_shape(data: dict, n: int, m: int) -> None:
+    assert set(data) == {"links"}
+    s = [i for lk in data["links"] for i in lk["source"]]
+    t = [j for lk in data["links"] for j in lk["target"]]
+    assert s == list(range(n)) and t == list(range(m))
+    for lk in data["links"]:
+        assert {"source", "target", "score"} <= set(lk)
+        assert isinstance(lk["score"], float) and 0.0 <= lk["score"] <= 1.0
+
+
+def test_align_files_to_stdout(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    src, tgt = _write(tmp_path)
+    assert main(["align", str(src), str(tgt)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    _check_shape(data, 3, 4)
+    assert [(lk["source"], lk["target"]) for lk in data["links"]] == [([0], [0]), ([1], [1]), ([], [2]), ([2], [3])]
+
+
+def test_align_files_to_out_with_sentences(tmp_path: Path) -> None:
+    src, tgt = _write(tmp_path)
+    out = tmp_path / "sub" / "links.json"
+    assert main(["align", str(src), str(tgt), "--out", str(out), "--sentences"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    _check_shape(data, 3, 4)
+    for lk in data["links"]:
+        assert "sentences" in lk
+        for s in lk["sentences"]:
+            assert {"source", "target", "score"} <= set(s)
+    assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_missing_file_is_a_user_error(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    src, _tgt = _write(tmp_path)
+    assert main(["align", str(src), str(tmp_path / "nope.txt")]) == 2
+    assert "nope.txt" in capsys.readouterr().err
+
+
+def test_align_case_seed1(tmp_path: Path) -> None:
+    case = need_shared("data", "sefaria", "intro_zohar", "case_seed1")
+    out = tmp_path / "links.json"
+    assert main(["align", str(case / "source.txt"), str(case / "target.txt"), "--out", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    n = len((case / "source.txt").read_text(encoding="utf-8").strip().split("\n\n"))
+    m = len((case / "target.txt").read_text(encoding="utf-8").strip().split("\n\n"))
+    _check_shape(data, n, m)
+    sys.path.insert(0, str(case.parents[3] / "tools"))
+    try:
+        from score_align import load_links, score
+    finally:
+        sys.path.pop(0)
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps([[lk["source"], lk["target"]] for lk in data["links"]]), encoding="utf-8")
+    result = score(load_links(case / "gold.json"), load_links(pred))
+    assert result["strict_f1"] >= 0.85 and result["lax_f1"] >= 0.9
+
+
+def test_align_doc_keeps_confirmed_and_reports(store, db_path: Path, capsys) -> None:  # noqa: ANN001
+    doc = Document("t", source=Text("he", [Paragraph(t) for t in HE]), target=Text("en", [Paragraph(t) for t in EN]))
+    doc_id = store.create_document(doc, "test")
+    doc = store.get_document(doc_id)
+    assert main(["--db", str(db_path), "align-doc", str(doc_id), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["links"] == 4 and summary["by_kind"] == {"0-1": 1, "1-1": 3}
+    assert 0 <= summary["mean_score"] <= 1 and summary["confirmed"] == 0
+    links = store.get_links(doc_id)
+    links[0].status = "confirmed"
+    store.save_links(doc_id, links, store.alignment_rev(doc_id), "test")
+    assert main(["--db", str(db_path), "align-doc", str(doc_id)]) == 0
+    line = capsys.readouterr().out
+    assert "1 confirmed kept" in line and "4 links" in line
+    assert store.get_links(doc_id)[0].status == "confirmed"

@@ -1,0 +1,117 @@
+"""The banded dp on hand-made costs: bead choice, bands, posteriors."""
+
+import numpy as np
+import pytest
+
+from workbench.align.dp import BEADS, Band, Step, bead_posteriors, viterbi
+
+
+def length_cost(src: list[float], tgt: list[float], skip: float = 3.0):  # noqa: ANN201
+    """Cost = |log length ratio| * 10 + a bead penalty; 1-0 / 0-1 cost ``skip``."""
+    ps = np.concatenate([[0.0], np.cumsum(src)])
+    pt = np.concatenate([[0.0], np.cumsum(tgt)])
+    pen = {(1, 1): 0.0, (2, 1): 1.0, (1, 2): 1.0, (2, 2): 2.0, (1, 3): 2.0, (3, 1): 2.0, (1, 0): skip, (0, 1): skip}
+
+    def cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        if ds == 0 or dt == 0:
+            return np.full(cols.shape, pen[(ds, dt)])
+        ls = (ps[rows] - ps[rows - ds])[:, None]
+        lt = pt[cols] - pt[cols - dt]
+        return 10 * np.abs(np.log(lt / ls)) + pen[(ds, dt)]
+
+    return cost
+
+
+def links(path: list[Step]) -> list[tuple[list[int], list[int]]]:
+    return [(list(range(s.i - s.ds, s.i)), list(range(s.j - s.dt, s.j))) for s in path]
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "expected"),
+    [
+        ([10, 20, 30], [10, 20, 30], [([0], [0]), ([1], [1]), ([2], [2])]),
+        ([10, 40, 30], [10, 20, 20, 30], [([0], [0]), ([1], [1, 2]), ([2], [3])]),  # 1-2
+        ([10, 20, 20, 30], [10, 40, 30], [([0], [0]), ([1, 2], [1]), ([3], [2])]),  # 2-1
+    ],
+)
+def test_merges_and_splits(src: list[float], tgt: list[float], expected: list) -> None:
+    path, total = viterbi(Band.full(len(src), len(tgt)), length_cost(src, tgt))
+    assert links(path) == expected
+    assert total >= 0
+
+
+def test_deletion_and_insertion() -> None:
+    # a source paragraph with nothing like it on the other side: 1-0; and an extra target: 0-1
+    src, tgt = [10, 20, 500, 30], [10, 20, 30]
+    cost = length_cost(src, tgt, skip=1.0)
+    path, _ = viterbi(Band.full(len(src), len(tgt)), cost)
+    assert links(path) == [([0], [0]), ([1], [1]), ([2], []), ([3], [2])]
+    path, _ = viterbi(Band.full(len(tgt), len(src)), length_cost(tgt, src, skip=1.0))
+    assert links(path) == [([0], [0]), ([1], [1]), ([], [2]), ([2], [3])]
+
+
+def test_empty_sides() -> None:
+    path, _ = viterbi(Band.full(0, 3), length_cost([], [1, 2, 3]))
+    assert links(path) == [([], [0]), ([], [1]), ([], [2])]
+    path, _ = viterbi(Band.full(2, 0), length_cost([1, 2], []))
+    assert links(path) == [([0], []), ([1], [])]
+
+
+def test_banded_search_equals_full_search_when_the_path_fits() -> None:
+    rng = np.random.default_rng(3)
+    src = list(rng.uniform(20, 200, 300))
+    tgt = [x * rng.uniform(0.9, 1.1) for x in src]
+    tgt[100:102] = [tgt[100] + tgt[101]]  # one 2-1
+    cost = length_cost(src, tgt)
+    full, t_full = viterbi(Band.full(len(src), len(tgt)), cost)
+    centers = np.rint(np.arange(len(src) + 1) * len(tgt) / len(src)).astype(int)
+    band = Band.around(centers, 10, len(src), len(tgt))
+    assert band.width == 21
+    banded, t_band = viterbi(band, cost)
+    assert links(banded) == links(full) and t_band == pytest.approx(t_full)
+    assert not band.near_edge(banded, 3)
+
+
+def test_too_narrow_band_is_detected() -> None:
+    src = [10.0] * 60
+    tgt = [10.0] * 30 + [10.0] * 30
+    cost = length_cost(src, tgt)
+    centers = np.zeros(61, dtype=int)  # a guide that is plainly wrong
+    centers[-1] = 60
+    band = Band.around(centers, 3, 60, 60)
+    try:
+        path, _ = viterbi(band, cost)
+    except ValueError:
+        return  # no path at all is fine too
+    assert band.near_edge(path, 2)
+
+
+def test_posteriors_are_probabilities_and_track_ambiguity() -> None:
+    src, tgt = [10, 20, 30, 40], [10, 20, 30, 40]
+    cost = length_cost(src, tgt)
+    band = Band.full(4, 4)
+    path, _ = viterbi(band, cost)
+    sure = bead_posteriors(band, cost, path)
+    assert all(0.0 <= p <= 1.0 for p in sure) and min(sure) > 0.7
+    # two equal neighbours: 1-1,1-1 and 2-2 and 1-2/2-1 compete -> lower confidence
+    src2, tgt2 = [10, 10], [10, 10]
+    cost2 = length_cost(src2, tgt2)
+    path2, _ = viterbi(Band.full(2, 2), cost2)
+    unsure = bead_posteriors(Band.full(2, 2), cost2, path2, temperature=5.0)
+    assert max(unsure) < min(sure)
+
+
+def test_posteriors_in_a_path_band_match_the_full_grid() -> None:
+    rng = np.random.default_rng(5)
+    src = list(rng.uniform(20, 200, 80))
+    tgt = [x * rng.uniform(0.8, 1.25) for x in src]
+    cost = length_cost(src, tgt)
+    full = Band.full(80, 80)
+    path, _ = viterbi(full, cost)
+    p_full = bead_posteriors(full, cost, path, temperature=2.0)
+    p_band = bead_posteriors(Band.around_path(path, 8, 80, 80), cost, path, temperature=2.0)
+    assert np.allclose(p_full, p_band, atol=1e-3)
+
+
+def test_default_beads() -> None:
+    assert {(1, 1), (1, 2), (2, 1), (1, 0), (0, 1), (2, 2)} <= set(BEADS)

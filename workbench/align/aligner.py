@@ -1,0 +1,444 @@
+"""Orchestration: texts in, links out. The algorithms live in dp.py, costs.py and signals/.
+
+``align_paragraphs`` aligns two lists of paragraphs (strings or :class:`~workbench.model.Paragraph`)
+and returns :class:`~workbench.align.types.AlignedLink` with 0-based indices; ``realign_document``
+does the same for a stored :class:`~workbench.model.Document`, keeps the confirmed links as they are
+and returns :class:`~workbench.model.Link` objects ready for ``store.save_links``.
+
+How one alignment runs:
+
+1. prepare the units (labels parsed off, lengths counted, Hebrew put in matching form) and cut the
+   problem at the fixed links (two-sided ones are cut points, one-sided ones forced 1-0 / 0-1);
+2. estimate the length ratio from the totals (``AlignConfig.refit`` adds a first pass that
+   re-estimates ratio and spread from its 1-1 links — off by default: no better on the benchmark);
+3. collect the pair evidence of every signal inside the band and search each piece in a band
+   around the length diagonal; a best path that runs along the band's edge means the band was too
+   narrow, so it is doubled and the piece searched again (small pieces are searched whole);
+4. score every bead of the best path with its posterior probability (forward-backward at
+   ``AlignConfig.temperature`` in a narrow band around the path).
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workbench.align import dp
+from workbench.align.costs import PARAGRAPH_PRIORS, BeadCosts, BeadEvidence, window_for_band
+from workbench.align.dp import BEADS, Band, Bead, Step
+from workbench.align.signals import default_signals
+from workbench.align.signals.base import PairEvidence, Unit, Window, prepare
+from workbench.align.signals.length import LengthParams, LengthSignal
+from workbench.align.types import AlignedLink
+from workbench.errors import WorkbenchError
+from workbench.model import Document, Link, Paragraph
+
+Progress = Callable[[float], None]
+FixedLink = tuple[Sequence[int], Sequence[int]]
+
+
+@dataclass
+class AlignConfig:
+    """Search settings. The defaults are for paragraphs; :data:`SENTENCE_CONFIG` for sentences."""
+
+    beads: tuple[Bead, ...] = BEADS
+    priors: dict[Bead, float] = field(default_factory=lambda: dict(PARAGRAPH_PRIORS))
+    #: grids with at most this many cells are searched whole (no band)
+    full_cells: int = 400_000
+    #: half width of the first band (target units either side of the diagonal); None = automatic
+    band_half: int | None = None
+    #: re-estimate the length model from a first alignment and align again (off: the ratio of the
+    #: totals and a fixed spread did as well on the benchmark, in half the time)
+    refit: bool = False
+    #: posterior temperature: fitted by maximum likelihood on held-out perturbed cases (seeds 11-15,
+    #: tests/bench/align_bench.py prints the fit and the reliability table on seeds 1-5)
+    temperature: float = 0.8
+    #: half width of the band around the best path used for the posteriors
+    posterior_half: int = 6
+    #: compute posteriors (scores); without them every score is 1.0
+    posteriors: bool = True
+    #: parse item labels off the units
+    labels: bool = True
+
+
+class Aligner:
+    """Aligns two sequences of units with a given signal set and configuration."""
+
+    def __init__(self, signals: Iterable[object] | None = None, config: AlignConfig | None = None) -> None:
+        sigs = list(default_signals() if signals is None else signals)
+        self.signals = sigs
+        self.config = config or AlignConfig()
+        lengths = [s for s in sigs if isinstance(s, LengthSignal)]
+        self.length: LengthSignal | None = lengths[0] if lengths else None
+        self.pair_signals = [s for s in sigs if not isinstance(s, LengthSignal) and hasattr(s, "evidence")]
+        self.unit_signals = [s for s in sigs if hasattr(s, "skip_evidence")]
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def align(
+        self,
+        src: Sequence[str | Paragraph | Unit],
+        tgt: Sequence[str | Paragraph | Unit],
+        *,
+        fixed: Iterable[FixedLink] = (),
+        progress: Progress | None = None,
+    ) -> list[AlignedLink]:
+        # The run makes hundreds of thousands of small objects and no reference cycles; the cyclic
+        # collector would only rescan them (a quarter of the time on a 10,000-paragraph book).
+        with _gc_paused():
+            return self._align(src, tgt, fixed, progress)
+
+    def _align(
+        self,
+        src: Sequence[str | Paragraph | Unit],
+        tgt: Sequence[str | Paragraph | Unit],
+        fixed: Iterable[FixedLink],
+        progress: Progress | None,
+    ) -> list[AlignedLink]:
+        su = prepare(src, labels=self.config.labels)
+        tu = prepare(tgt, labels=self.config.labels)
+        n, m = len(su), len(tu)
+        cuts, del_src, del_tgt = _plan_fixed(fixed, n, m)
+        pieces = _pieces(cuts, n, m)
+        params = self.length.fit(su, tu) if self.length is not None else None
+        report = _ProgressSplitter(progress, pieces, two_pass=self._two_pass(n, m))
+        if self._two_pass(n, m) and self.length is not None and params is not None:
+            ones: list[tuple[int, int]] = []
+            for k, (s0, s1, t0, t1) in enumerate(pieces):
+                path, _band, _cost = self._search(su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(0, k))
+                ones += [(s0 + st.i - 1, t0 + st.j - 1) for st in path if st.ds == 1 and st.dt == 1]
+            ls = np.array([su[a].length for a, _b in ones])
+            lt = np.array([tu[b].length for _a, b in ones])
+            params = self.length.refit(params, ls, lt)
+        self.params = params
+        links: list[AlignedLink] = []
+        for k, (s0, s1, t0, t1) in enumerate(pieces):
+            if k > 0:
+                cs, ct = cuts[k - 1]
+                links.append(AlignedLink(list(cs), list(ct), 1.0))
+            path, band, cost = self._search(su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(1, k))
+            scores = self._posteriors(band, cost, path) if path else []
+            for st, p in zip(path, scores, strict=True):
+                al = AlignedLink(
+                    source=list(range(s0 + st.i - st.ds, s0 + st.i)),
+                    target=list(range(t0 + st.j - st.dt, t0 + st.j)),
+                    score=p,
+                )
+                if (al.source and not al.target and del_src[al.source[0]]) or (
+                    al.target and not al.source and del_tgt[al.target[0]]
+                ):
+                    al.score = 1.0  # a confirmed 1-0 / 0-1
+                links.append(al)
+        if progress is not None:
+            progress(1.0)
+        return links
+
+    def explain(
+        self,
+        src: Sequence[str | Paragraph | Unit],
+        tgt: Sequence[str | Paragraph | Unit],
+        link: AlignedLink,
+        context: int = 64,
+    ) -> dict[str, float]:
+        """Cost parts of one link in nats (negative = evidence for it): prior, length, each signal.
+
+        ``src``/``tgt`` are the full texts the link's indices refer to (the length model is fitted
+        on them, and rarity of shared features is judged within ``context`` paragraphs); for the
+        editor's "why is this linked?".
+        """
+        su = prepare(src, labels=self.config.labels)
+        tu = prepare(tgt, labels=self.config.labels)
+        ds, dt = len(link.source), len(link.target)
+        bead = (ds, dt)
+        out: dict[str, float] = {"prior": -math.log(self._priors()[bead])} if bead in self._priors() else {}
+        if not (ds and dt):
+            return out
+        s0, t0 = link.source[0], link.target[0]
+        params = self.length.fit(su, tu) if self.length is not None else None
+        costs = BeadCosts(
+            np.array([u.length for u in su]), np.array([u.length for u in tu]),
+            length=self.length, params=params, evidence=None, priors={bead: 1.0},
+        )
+        out.update({k: v for k, v in costs.parts(ds, dt, s0 + ds, t0 + dt).items() if k != "prior"})
+        a0, a1 = max(0, s0 - context), min(len(su), s0 + ds + context)
+        b0, b1 = max(0, t0 - context), min(len(tu), t0 + dt + context)
+        # expected target of each source paragraph in the context: aligned with the link's offsets
+        center = np.clip(np.arange(a1 - a0) - (s0 - a0) + (t0 - b0), 0, b1 - b0 - 1)
+        win = Window.full(a1 - a0, b1 - b0, center=center)
+        for sig in self.pair_signals:
+            ev = sig.evidence(su[a0:a1], tu[b0:b1], win)
+            inside = (
+                (ev.src >= s0 - a0) & (ev.src < s0 - a0 + ds) & (ev.tgt >= t0 - b0) & (ev.tgt < t0 - b0 + dt)
+            )
+            out[sig.name] = -float(ev.score[inside].sum()) if len(ev) else 0.0
+        return out
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _two_pass(self, n: int, m: int) -> bool:
+        return self.config.refit and self.length is not None and min(n, m) >= 12
+
+    def _priors(self) -> dict[Bead, float]:
+        pri = {b: self.config.priors.get(b, 0.0) for b in self.config.beads}
+        return {b: p for b, p in pri.items() if p > 0}
+
+    def _beads(self) -> tuple[Bead, ...]:
+        pri = self._priors()
+        return tuple(b for b in self.config.beads if b in pri)
+
+    def _search(
+        self,
+        su: list[Unit],
+        tu: list[Unit],
+        s0: int,
+        s1: int,
+        t0: int,
+        t1: int,
+        params: LengthParams | None,
+        del_src: np.ndarray,
+        del_tgt: np.ndarray,
+        progress: Progress | None,
+    ) -> tuple[list[Step], Band, dp.CostFn]:
+        """Best path for one piece (src[s0:s1] x tgt[t0:t1]), widening the band until it fits."""
+        n, m = s1 - s0, t1 - t0
+        S, T = su[s0:s1], tu[t0:t1]
+        beads = self._beads()
+        if n == 0 or m == 0:
+            path = [Step(i, 0, 1, 0) for i in range(1, n + 1)] + [Step(0, j, 0, 1) for j in range(1, m + 1)]
+            return path, Band.full(n, m), _constant_cost
+        src_len = np.array([u.length for u in S])
+        tgt_len = np.array([u.length for u in T])
+        if (n + 1) * (m + 1) <= self.config.full_cells:
+            half = None
+        else:
+            half = self.config.band_half or 24 + int(math.sqrt(max(n, m)) / 3)
+        margin = self.config.posterior_half + 2
+        diag = _diagonal(src_len, tgt_len)
+        # expected target position of each source unit: the diagonal at the unit's middle
+        center = np.minimum((diag[:-1] + diag[1:]) // 2, m - 1)
+        while True:
+            band = Band.full(n, m) if half is None else Band.around(diag, half, n, m)
+            window = window_for_band(band, center, beads)
+            ev = PairEvidence.concat([sig.evidence(S, T, window) for sig in self.pair_signals])
+            cost = BeadCosts(
+                src_len, tgt_len,
+                length=self.length, params=params,
+                evidence=BeadEvidence(n, m, window, ev), priors=self._priors(),
+                del_src=del_src[s0:s1], del_tgt=del_tgt[t0:t1],
+                skip_src=self._skip(S), skip_tgt=self._skip(T),
+            )
+            try:
+                path, _total = dp.viterbi(band, cost, beads, progress)
+            except ValueError:
+                if band.is_full:
+                    raise WorkbenchError("no alignment satisfies the fixed links") from None
+                half = 2 * (half or 1)
+                continue
+            if band.is_full or not band.near_edge(path, margin):
+                return path, band, cost
+            half = 2 * (half or 1)
+
+    def _skip(self, units: Sequence[Unit]) -> np.ndarray | None:
+        if not self.unit_signals:
+            return None
+        return np.sum([sig.skip_evidence(units) for sig in self.unit_signals], axis=0)
+
+    def _posteriors(self, band: Band, cost: dp.CostFn, path: list[Step]) -> list[float]:
+        if not self.config.posteriors or cost is _constant_cost:
+            return [1.0] * len(path)
+        beads = self._beads()
+        narrow = Band.around_path(path, self.config.posterior_half, band.n, band.m)
+        if narrow.width > band.width:
+            narrow = band
+        return dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _constant_cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return np.zeros(cols.shape)
+
+
+def _diagonal(src_len: np.ndarray, tgt_len: np.ndarray) -> np.ndarray:
+    """For each source boundary, the target boundary at the same share of the text (by length)."""
+    cs = np.concatenate([[0.0], np.cumsum(src_len + 1.0)])
+    ct = np.concatenate([[0.0], np.cumsum(tgt_len + 1.0)])
+    pos = cs / cs[-1] * ct[-1]
+    return np.rint(np.interp(pos, ct, np.arange(len(ct)))).astype(np.int64)
+
+
+def _plan_fixed(
+    fixed: Iterable[FixedLink], n: int, m: int
+) -> tuple[list[tuple[list[int], list[int]]], np.ndarray, np.ndarray]:
+    """Check fixed links; two-sided ones cut the problem, one-sided ones force a 1-0 / 0-1."""
+    del_src = np.zeros(n, dtype=bool)
+    del_tgt = np.zeros(m, dtype=bool)
+    cuts: list[tuple[list[int], list[int]]] = []
+    used_s: set[int] = set()
+    used_t: set[int] = set()
+    for s, t in fixed:
+        s, t = sorted(int(x) for x in s), sorted(int(x) for x in t)
+        if not s and not t:
+            continue
+        for idx, size, name in ((s, n, "source"), (t, m, "target")):
+            if idx and (idx[0] < 0 or idx[-1] >= size):
+                raise WorkbenchError(f"fixed link names {name} paragraph {idx[-1] if idx[-1] >= size else idx[0]}, out of range")
+            if idx and idx != list(range(idx[0], idx[-1] + 1)):
+                raise WorkbenchError(f"fixed link has non-adjacent {name} paragraphs {idx}")
+        if used_s & set(s) or used_t & set(t):
+            raise WorkbenchError("two fixed links share a paragraph")
+        used_s |= set(s)
+        used_t |= set(t)
+        if s and t:
+            cuts.append((s, t))
+        elif s:
+            del_src[s] = True
+        else:
+            del_tgt[t] = True
+    cuts.sort(key=lambda c: c[0][0])
+    for (s1, t1), (s2, t2) in zip(cuts, cuts[1:], strict=False):
+        if not (s1[-1] < s2[0] and t1[-1] < t2[0]):
+            raise WorkbenchError(f"fixed links cross: {s1}->{t1} and {s2}->{t2}")
+    return cuts, del_src, del_tgt
+
+
+def _pieces(cuts: list[tuple[list[int], list[int]]], n: int, m: int) -> list[tuple[int, int, int, int]]:
+    out = []
+    s, t = 0, 0
+    for cs, ct in cuts:
+        out.append((s, cs[0], t, ct[0]))
+        s, t = cs[-1] + 1, ct[-1] + 1
+    out.append((s, n, t, m))
+    return out
+
+
+class _ProgressSplitter:
+    """Maps the progress of each pass and piece onto one 0..1 bar."""
+
+    def __init__(self, progress: Progress | None, pieces: list[tuple[int, int, int, int]], two_pass: bool) -> None:
+        self.progress = progress
+        sizes = [max(1, (s1 - s0) + (t1 - t0)) for s0, s1, t0, t1 in pieces]
+        total = float(sum(sizes))
+        self.starts = np.concatenate([[0.0], np.cumsum(sizes)[:-1]]) / total
+        self.sizes = np.array(sizes) / total
+        self.passes = [(0.0, 0.45), (0.45, 0.55)] if two_pass else [(0.0, 0.0), (0.0, 1.0)]
+        self.last = 0.0
+
+    def part(self, pass_no: int, piece: int) -> Progress | None:
+        if self.progress is None:
+            return None
+        p0, pw = self.passes[pass_no]
+        start, size = self.starts[piece], self.sizes[piece]
+
+        def report(f: float) -> None:
+            v = p0 + pw * (start + size * f) * 0.98
+            if v >= self.last:
+                self.last = v
+                assert self.progress is not None
+                self.progress(float(v))
+
+        return report
+
+
+def align_paragraphs(
+    src: Sequence[str | Paragraph],
+    tgt: Sequence[str | Paragraph],
+    *,
+    signals: Iterable[object] | None = None,
+    fixed: Iterable[FixedLink] = (),
+    progress: Progress | None = None,
+    config: AlignConfig | None = None,
+) -> list[AlignedLink]:
+    """Align two lists of paragraphs; every paragraph ends up in exactly one link, in order.
+
+    ``fixed`` links (``([src indices], [tgt indices])``, 0-based) are kept exactly and the rest is
+    solved between them. ``signals`` defaults to :func:`workbench.align.signals.default_signals`.
+    ``progress`` is called with a fraction 0..1 now and then.
+    """
+    return Aligner(signals, config).align(src, tgt, fixed=fixed, progress=progress)
+
+
+def realign_document(
+    doc: Document,
+    links: Sequence[Link],
+    *,
+    signals: Iterable[object] | None = None,
+    sentences: bool = False,
+    progress: Progress | None = None,
+    config: AlignConfig | None = None,
+) -> list[Link]:
+    """Re-align a document, keeping its confirmed links and re-solving everything between them.
+
+    Confirmed links come back as the same objects (id, rev, score untouched). Auto links are
+    recomputed; a new link that covers exactly the paragraphs of an old auto link keeps that link's
+    id, so the history shows only what changed. ``sentences=True`` fills ``Link.sentences``.
+    """
+    src = doc.source.paragraphs if doc.source else []
+    tgt = doc.target.paragraphs if doc.target else []
+    s_pos = {p.id: i for i, p in enumerate(src)}
+    t_pos = {p.id: i for i, p in enumerate(tgt)}
+    confirmed: list[Link] = []
+    fixed: list[tuple[list[int], list[int]]] = []
+    for lk in links:
+        if lk.status != "confirmed":
+            continue
+        try:
+            s = [s_pos[x] for x in lk.source]
+            t = [t_pos[x] for x in lk.target]
+        except KeyError:
+            continue  # names a paragraph that is gone: it cannot be kept as it is
+        if not s and not t:
+            continue
+        confirmed.append(lk)
+        fixed.append((s, t))
+    try:
+        _plan_fixed(fixed, len(src), len(tgt))
+    except WorkbenchError as exc:
+        raise WorkbenchError(f"the confirmed links of document {doc.id} are inconsistent: {exc}") from None
+    result = align_paragraphs(src, tgt, signals=signals, fixed=fixed, progress=progress, config=config)
+    by_ids = {(tuple(lk.source), tuple(lk.target)): lk for lk in confirmed}
+    old_auto = {(tuple(lk.source), tuple(lk.target)): lk for lk in links if lk.status != "confirmed"}
+    out: list[Link] = []
+    for al in result:
+        key = (tuple(src[i].id for i in al.source), tuple(tgt[j].id for j in al.target))
+        if key in by_ids:
+            out.append(by_ids[key])
+            continue
+        sent = None
+        if sentences:
+            from workbench.align.sentences import align_link_sentences
+
+            sent = [
+                s.to_dict()
+                for s in align_link_sentences(
+                    [src[i].text for i in al.source], [tgt[j].text for j in al.target],
+                    doc.source_lang or "he", doc.target_lang or "en",
+                )
+            ]
+        prev = old_auto.get(key)
+        if prev is not None:
+            out.append(Link(list(key[0]), list(key[1]), score=al.score, status="auto", id=prev.id, rev=prev.rev, sentences=sent))
+        else:
+            out.append(Link(list(key[0]), list(key[1]), score=al.score, status="auto", sentences=sent))
+    return out
+
+
+def explain_link(
+    src: Sequence[str | Paragraph], tgt: Sequence[str | Paragraph], link: AlignedLink, *, signals: Iterable[object] | None = None
+) -> dict[str, float]:
+    """Per-signal cost parts of one link (nats; negative = evidence for the link)."""
+    return Aligner(signals).explain(src, tgt, link)

@@ -1,0 +1,329 @@
+"""Banded dynamic programming over alignment beads: pure numpy, no text and no I/O.
+
+The search space is the (n+1) x (m+1) grid of "src[:i] is aligned with tgt[:j]"; a *bead* (ds, dt)
+moves from (i-ds, j-dt) to (i, j) and links src[i-ds:i] with tgt[j-dt:j]. Only a band of columns
+around a guide is kept for each row, so memory is O(n * width) and time O(n * width * beads), with
+each row done as a handful of vectorised numpy operations:
+
+- beads with ds >= 1 read the previous rows (a shifted slice each);
+- 0-1 beads chain inside a row; that recurrence is solved with a prefix minimum
+  (``np.minimum.accumulate``) in Viterbi and a prefix log-sum-exp (``np.logaddexp.accumulate``) in
+  the forward pass, so no Python loop runs over columns.
+
+Costs come from a callback ``cost(ds, dt, rows, cols) -> array`` (see :data:`CostFn`), evaluated a
+block of rows at a time; the callers in :mod:`workbench.align.costs` build it from the signals.
+
+:func:`viterbi` finds the cheapest path; :func:`bead_posteriors` runs forward passes in both
+directions and gives, for each bead on a path, its posterior probability under the model
+``P(path) ~ exp(-cost(path) / T)`` — the confidence reported for every link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+Bead = tuple[int, int]
+#: Bead types searched by default: (source paragraphs, target paragraphs).
+BEADS: tuple[Bead, ...] = ((1, 1), (2, 1), (1, 2), (1, 0), (0, 1), (2, 2), (1, 3), (3, 1))
+
+#: ``cost(ds, dt, rows, cols)``: cost of the bead linking ``src[rows-ds:rows]`` with
+#: ``tgt[cols-dt:cols]``; ``rows`` has shape (R,), ``cols`` (R, W), the result (R, W). It is only
+#: called with ``rows >= ds``; ``cols`` is clipped to ``[dt, m]`` and the dp discards the cells that
+#: had to be clipped, so the callback never needs bounds checks.
+CostFn = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
+
+INF = np.inf
+_CELLS_PER_BLOCK = 1 << 19
+
+
+@dataclass(frozen=True)
+class Step:
+    """One bead of a path: it ends at grid point (i, j) and covers src[i-ds:i], tgt[j-dt:j]."""
+
+    i: int
+    j: int
+    ds: int
+    dt: int
+
+
+@dataclass(frozen=True)
+class Band:
+    """Row i of the grid keeps columns ``lo[i] .. lo[i] + width - 1`` (cells outside 0..m are void)."""
+
+    n: int
+    m: int
+    lo: np.ndarray
+    width: int
+
+    @classmethod
+    def full(cls, n: int, m: int) -> Band:
+        return cls(n, m, np.zeros(n + 1, dtype=np.int64), m + 1)
+
+    @classmethod
+    def around(cls, centers: np.ndarray, half: int, n: int, m: int) -> Band:
+        """A band of ``2 * half + 1`` columns around ``centers`` (one target position per row)."""
+        width = 2 * half + 1
+        if width >= m + 1:
+            return cls.full(n, m)
+        c = np.maximum.accumulate(np.asarray(centers, dtype=np.int64))
+        lo = np.clip(c - half, 0, m + 1 - width)
+        lo[0] = 0
+        lo[-1] = m + 1 - width
+        lo = _connect(lo, width)
+        return cls(n, m, lo, width)
+
+    @classmethod
+    def around_path(cls, path: Sequence[Step], half: int, n: int, m: int) -> Band:
+        """The narrowest constant-width band that holds ``path`` with ``half`` columns either side."""
+        a = np.full(n + 1, m, dtype=np.int64)
+        b = np.zeros(n + 1, dtype=np.int64)
+        pi, pj = 0, 0
+        a[0] = b[0] = 0
+        for st in path:
+            rows = slice(pi, st.i + 1)
+            a[rows] = np.minimum(a[rows], pj)
+            b[rows] = np.maximum(b[rows], st.j)
+            pi, pj = st.i, st.j
+        width = int((b - a).max(initial=0)) + 2 * half + 1
+        if width >= m + 1:
+            return cls.full(n, m)
+        lo = np.clip(np.maximum.accumulate(a) - half, 0, m + 1 - width)
+        lo[0] = 0
+        lo[-1] = m + 1 - width
+        return cls(n, m, _connect(lo, width), width)
+
+    @property
+    def is_full(self) -> bool:
+        return self.width >= self.m + 1
+
+    def cols(self, rows: np.ndarray) -> np.ndarray:
+        return self.lo[rows][:, None] + np.arange(self.width)[None, :]
+
+    def valid_range(self, i: int) -> tuple[int, int]:
+        """Slice of row i's storage that holds real columns (0..m)."""
+        lo = int(self.lo[i])
+        return max(0, -lo), min(self.width, self.m - lo + 1)
+
+    def get(self, table: np.ndarray, i: int, j: int) -> float:
+        k = j - int(self.lo[i])
+        if 0 <= k < self.width:
+            return float(table[i, k])
+        return INF
+
+    def reversed(self) -> Band:
+        """The band of the reversed problem (row n - i, column m - j)."""
+        lo = (self.m - self.width + 1) - self.lo[::-1]
+        return Band(self.n, self.m, np.ascontiguousarray(lo), self.width)
+
+    def near_edge(self, path: Sequence[Step], margin: int) -> bool:
+        """True when the path runs within ``margin`` columns of a band edge that is not the grid edge."""
+        if self.is_full:
+            return False
+        pi, pj = 0, 0
+        for st in path:
+            for i, j in ((st.i, st.j), (pi, pj)):
+                lo = int(self.lo[i])
+                hi = lo + self.width - 1
+                if (lo > 0 and j - lo < margin) or (hi < self.m and hi - j < margin):
+                    return True
+            pi, pj = st.i, st.j
+        return False
+
+
+def _connect(lo: np.ndarray, width: int) -> np.ndarray:
+    """Keep consecutive rows overlapping so that every row can be reached from the one before."""
+    d = np.diff(lo)
+    if d.size and d.max() > width - 1:
+        d = np.minimum(d, width - 1)
+        lo = np.concatenate([lo[:1], lo[0] + np.cumsum(d)])
+    return lo
+
+
+def _block_costs(
+    band: Band, cost: CostFn, beads: Sequence[Bead], rows: np.ndarray
+) -> list[np.ndarray | None]:
+    """Costs of every bead for a block of rows, with void cells (outside the grid) set to inf."""
+    cols = band.cols(rows)
+    out: list[np.ndarray | None] = []
+    for ds, dt in beads:
+        ok_rows = rows >= ds
+        if dt > band.m or not ok_rows.any():
+            out.append(None)
+            continue
+        r = rows[ok_rows]
+        c = cols[ok_rows]
+        valid = (c >= dt) & (c <= band.m)
+        vals = np.asarray(cost(ds, dt, r, np.clip(c, dt, band.m)), dtype=np.float64)
+        full = np.full(cols.shape, INF)
+        full[ok_rows] = np.where(valid, vals, INF)
+        out.append(full)
+    return out
+
+
+def _sweep(
+    band: Band,
+    cost: CostFn,
+    beads: Sequence[Bead],
+    mode: str,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Fill the band table in min-sum (Viterbi, with backpointers) or sum-product (forward) mode."""
+    n, w = band.n, band.width
+    table = np.full((n + 1, w), INF)
+    back = np.full((n + 1, w), -1, dtype=np.int8) if mode == "min" else None
+    vert = [b for b, (ds, _dt) in enumerate(beads) if ds >= 1]
+    horiz = [b for b, (ds, dt) in enumerate(beads) if ds == 0 and dt == 1]
+    if any(ds == 0 and dt != 1 for ds, dt in beads):
+        raise ValueError("only 0-1 may have no source paragraph")
+    h = horiz[0] if horiz else None
+    cand = np.empty((len(vert), w))
+    ar = np.arange(w)
+    block = max(1, _CELLS_PER_BLOCK // max(1, w * len(beads)))
+    lo = band.lo
+    for start in range(0, n + 1, block):
+        rows = np.arange(start, min(n + 1, start + block))
+        costs = _block_costs(band, cost, beads, rows)
+        for r, i in enumerate(rows.tolist()):
+            k0, k1 = band.valid_range(i)
+            if k0 >= k1:
+                continue
+            cand.fill(INF)
+            for v, b in enumerate(vert):
+                ds, dt = beads[b]
+                cb = costs[b]
+                if i < ds or cb is None:
+                    continue
+                shift = int(lo[i] - lo[i - ds]) - dt
+                a0, a1 = max(k0, -shift), min(k1, w - shift)
+                if a0 < a1:
+                    np.add(table[i - ds, a0 + shift : a1 + shift], cb[r, a0:a1], out=cand[v, a0:a1])
+            seg = slice(k0, k1)
+            if mode == "min":
+                if vert:
+                    best = cand[:, seg].argmin(axis=0)
+                    e = cand[best, ar[seg]]
+                else:
+                    best = np.zeros(k1 - k0, dtype=np.int64)
+                    e = np.full(k1 - k0, INF)
+            else:
+                e = _neg_logsumexp(cand[:, seg]) if vert else np.full(k1 - k0, INF)
+            if i == 0:
+                k_origin = -int(lo[0])
+                if k0 <= k_origin < k1:
+                    e[k_origin - k0] = 0.0
+            if h is not None and costs[h] is not None:
+                c01 = costs[h][r, seg].copy()
+                c01[0] = 0.0
+                cc = np.cumsum(np.minimum(c01, 1e9))
+                f = e - cc
+                if mode == "min":
+                    mn = np.minimum.accumulate(f)
+                    table[i, seg] = mn + cc
+                    assert back is not None
+                    src = np.where(np.isfinite(e), np.asarray(vert)[best], -1)
+                    back[i, seg] = np.where(f > mn, h, src)
+                else:
+                    with np.errstate(invalid="ignore"):
+                        table[i, seg] = cc - np.logaddexp.accumulate(-f)
+            else:
+                table[i, seg] = e
+                if mode == "min":
+                    assert back is not None
+                    back[i, seg] = np.where(np.isfinite(e), np.asarray(vert)[best], -1)
+        if progress is not None:
+            progress(min(1.0, (rows[-1] + 1) / (n + 1)))
+    return table, back
+
+
+def _neg_logsumexp(x: np.ndarray) -> np.ndarray:
+    """-log(sum(exp(-x), axis=0)); columns that are all inf stay inf."""
+    mn = x.min(axis=0)
+    base = np.where(np.isfinite(mn), mn, 0.0)
+    with np.errstate(divide="ignore"):
+        return base - np.log(np.exp(base - x).sum(axis=0))
+
+
+def viterbi(
+    band: Band,
+    cost: CostFn,
+    beads: Sequence[Bead] = BEADS,
+    progress: Callable[[float], None] | None = None,
+) -> tuple[list[Step], float]:
+    """The cheapest monotone path from (0, 0) to (n, m) inside ``band`` and its total cost.
+
+    Raises ValueError when no path exists inside the band (callers widen the band and retry).
+    """
+    table, back = _sweep(band, cost, beads, "min", progress)
+    assert back is not None
+    n, m = band.n, band.m
+    total = band.get(table, n, m)
+    if not np.isfinite(total):
+        raise ValueError("no alignment path inside the band")
+    path: list[Step] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        b = int(back[i, j - int(band.lo[i])])
+        if b < 0:
+            raise ValueError("broken backpointer")
+        ds, dt = beads[b]
+        path.append(Step(i, j, ds, dt))
+        i, j = i - ds, j - dt
+    path.reverse()
+    return path, total
+
+
+def forward(band: Band, cost: CostFn, beads: Sequence[Bead] = BEADS) -> np.ndarray:
+    """Sum-product table: ``-log`` of the summed ``exp(-cost)`` of all paths from (0, 0) to each cell."""
+    table, _ = _sweep(band, cost, beads, "sum")
+    return table
+
+
+def reversed_cost(cost: CostFn, n: int, m: int) -> CostFn:
+    """The cost function of the reversed problem (both sequences read backwards)."""
+
+    def rcost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return cost(ds, dt, n - rows + ds, m - cols + dt)
+
+    return rcost
+
+
+def bead_posteriors(
+    band: Band,
+    cost: CostFn,
+    path: Sequence[Step],
+    beads: Sequence[Bead] = BEADS,
+    temperature: float = 1.0,
+) -> list[float]:
+    """Posterior probability of each bead of ``path`` when paths are weighted by exp(-cost/T).
+
+    The sum runs over all monotone bead paths inside ``band``; a path-shaped band (see
+    :meth:`Band.around_path`) is enough, because paths far from the best one carry no weight.
+    """
+    n, m = band.n, band.m
+    t = float(temperature)
+
+    def scaled(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return cost(ds, dt, rows, cols) / t
+
+    fwd = forward(band, scaled, beads)
+    rband = band.reversed()
+    bwd = forward(rband, reversed_cost(scaled, n, m), beads)
+    z = band.get(fwd, n, m)
+    costs = np.zeros(len(path))
+    by_bead: dict[tuple[int, int], list[int]] = {}
+    for k, st in enumerate(path):
+        by_bead.setdefault((st.ds, st.dt), []).append(k)
+    for (ds, dt), ks in by_bead.items():
+        rows = np.array([path[k].i for k in ks])
+        cols = np.array([path[k].j for k in ks])[:, None]
+        costs[ks] = scaled(ds, dt, rows, cols)[:, 0]
+    out: list[float] = []
+    for st, c in zip(path, costs.tolist(), strict=True):
+        a = band.get(fwd, st.i - st.ds, st.j - st.dt)
+        bb = rband.get(bwd, n - st.i, m - st.j)
+        e = a + c + bb - z
+        out.append(float(np.exp(-e)) if np.isfinite(e) else 0.0)
+    return [min(1.0, max(0.0, p)) for p in out]

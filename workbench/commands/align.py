@@ -1,0 +1,167 @@
+"""``workbench align`` (two files -> JSON links) and ``workbench align-doc`` (a stored document).
+
+    workbench align SOURCE TARGET [--out FILE] [--sentences]
+    workbench [--db PATH] align-doc DOC [--sentences] [--json]
+
+``align`` writes ``{"links": [{"source": [0], "target": [0, 1], "score": 0.97}, ...]}`` with
+0-based paragraph indices in file order; every paragraph of both files is in exactly one link, in
+order. With ``--sentences`` each link also has ``"sentences"``: links of the same shape whose
+indices count the sentences of the link's paragraphs, taken in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import InputError, WorkbenchError
+
+LOW_CONFIDENCE = 0.5
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "align",
+        help="align two files paragraph by paragraph and print JSON links",
+        description="Align SOURCE and TARGET (.txt .md .docx Sefaria .json) and write JSON links.",
+    )
+    p.add_argument("source", metavar="SOURCE", help="source-language file (e.g. the Hebrew)")
+    p.add_argument("target", metavar="TARGET", help="translation file")
+    p.add_argument("--out", metavar="FILE", help="write the JSON here (atomically) instead of stdout")
+    p.add_argument("--sentences", action="store_true", help="also align the sentences inside each link")
+    p.set_defaults(func=cmd_align)
+
+    p = subparsers.add_parser(
+        "align-doc",
+        help="re-align a stored document, keeping its confirmed links",
+        description="Re-align document DOC; confirmed links stay as they are, the rest is re-solved.",
+    )
+    p.add_argument("doc", type=int, metavar="DOC", help="document id (see `workbench list`)")
+    p.add_argument("--sentences", action="store_true", help="also align the sentences inside each link")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=cmd_align_doc)
+
+
+def _read(path: str) -> tuple[list[Any], str | None]:
+    """Paragraphs and language of a file, through the shared readers."""
+    from workbench.io import read_paragraphs
+
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "no such file")
+    result = read_paragraphs(p)
+    return list(result.paragraphs), getattr(result, "lang", None)
+
+
+def _write_atomic(path: str, data: str) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _progress_printer() -> Any:
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def report(f: float) -> None:
+        pct = int(f * 100)
+        if pct != last[0]:
+            last[0] = pct
+            print(f"\raligning... {pct:3d}%", end="" if pct < 100 else "\n", file=sys.stderr, flush=True)
+
+    return report
+
+
+def align_files(source: str, target: str, *, sentences: bool = False, progress: Any = None) -> dict[str, Any]:
+    """The ``align`` command's result as a JSON-ready dict (also used by tests)."""
+    from workbench.align import align_link_sentences, align_paragraphs
+
+    src, src_lang = _read(source)
+    tgt, tgt_lang = _read(target)
+    if not src and not tgt:
+        raise WorkbenchError("both files are empty: nothing to align")
+    links = align_paragraphs(src, tgt, progress=progress)
+    out = []
+    for lk in links:
+        d = lk.to_dict()
+        if sentences:
+            s_texts = [_text(src[i]) for i in lk.source]
+            t_texts = [_text(tgt[j]) for j in lk.target]
+            d["sentences"] = [
+                s.to_dict() for s in align_link_sentences(s_texts, t_texts, src_lang or None, tgt_lang or None)
+            ]
+        out.append(d)
+    return {"links": out}
+
+
+def _text(p: Any) -> str:
+    return p if isinstance(p, str) else p.text
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    result = align_files(args.source, args.target, sentences=args.sentences, progress=_progress_printer())
+    data = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
+    if args.out:
+        _write_atomic(args.out, data)
+    else:
+        sys.stdout.write(data)
+    return 0
+
+
+def summarize(links: list[Any]) -> dict[str, Any]:
+    """Counts by bead type, mean score, links below :data:`LOW_CONFIDENCE`."""
+    kinds = Counter(f"{len(lk.source)}-{len(lk.target)}" for lk in links)
+    auto = [lk for lk in links if getattr(lk, "status", "auto") != "confirmed"]
+    scores = [float(lk.score) for lk in auto]
+    return {
+        "links": len(links),
+        "confirmed": len(links) - len(auto),
+        "by_kind": dict(sorted(kinds.items())),
+        "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
+        "low_confidence": sum(s < LOW_CONFIDENCE for s in scores),
+    }
+
+
+def cmd_align_doc(args: argparse.Namespace) -> int:
+    from workbench.align import realign_document
+    from workbench.store import open_store
+
+    store = open_store(args.db)
+    doc = store.get_document(args.doc)
+    if doc.source is None or doc.target is None:
+        raise WorkbenchError(f"document {args.doc} needs both a source and a target text to be aligned")
+    links = store.get_links(args.doc)
+    new = realign_document(doc, links, sentences=args.sentences, progress=_progress_printer())
+    user = os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
+    rev = store.save_links(args.doc, new, doc.alignment_rev, user)
+    summary = {"document": args.doc, "alignment_rev": rev, **summarize(new)}
+    if args.json:
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    kinds = ", ".join(f"{k}: {v}" for k, v in summary["by_kind"].items())
+    mean = f"{summary['mean_score']:.3f}" if summary["mean_score"] is not None else "-"
+    print(
+        f"document {args.doc}: {summary['links']} links ({kinds}); {summary['confirmed']} confirmed kept;"
+        f" mean score {mean}; {summary['low_confidence']} below {LOW_CONFIDENCE}; alignment revision {rev}"
+    )
+    return 0
