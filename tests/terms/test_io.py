@@ -1,0 +1,155 @@
+"""Termbase CSV and TBX: lossless round trips, line-numbered errors, all-or-nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from workbench.errors import InputError
+from workbench.terms import Term
+from workbench.terms.csvio import HEADER, read_csv, to_csv_text, write_csv
+from workbench.terms.tbx import TBX_NS, read_tbx, to_tbx_bytes, write_tbx
+
+CSV_TEXT = (
+    "source,preferred,variants,forbidden,gloss,note\n"
+    "מָסָךְ,Masach,Masakh|Masach de Guf,screen|curtain,screen,\"Bnei Baruch spelling, with ch\"\n"
+    "פרצוף|פרצופים,Partzuf,Partzufim|partzuf,,face,\n"
+    '"בי""ע",BYA,,,"Beria, Yetzira, Asiya",\n'
+    "פה דראש,Peh de Rosh,Peh de-Rosh,,mouth of the head,\n"
+    "אור עליון,Upper Light,,,,\n"
+    "זיווג,Zivug,,,\"spiritual coupling\nof two\",multi-line gloss\n"
+)
+
+
+def full_terms() -> list[Term]:
+    return [
+        Term("מָסָךְ", "Masach", variants=["Masakh", "Masach de Guf"], forbidden=["screen"], gloss="screen",
+             gloss_first=True, note="BB style", status="approved", id=7),
+        Term('בי"ע', "BYA", kind="acronym", gloss="Beria, Yetzira, Asiya", status="proposed", source_lang="he"),
+        Term("פה דראש", "Peh de Rosh", source_variants=["פה של ראש"], source_lang="arc", case="any"),
+        Term("", "Upper Light", kind="translation", note="line one\nline two"),
+        Term("מלכות", "Malchut", kind="name", variants=["Malkhut"], forbidden=["Kingdom"]),
+    ]  # fmt: skip
+
+
+def test_csv_reads_all_fields_and_infers_kind() -> None:
+    terms, warnings = read_csv(text=CSV_TEXT)
+    assert warnings == []
+    masach, partzuf, bya, peh, upper, zivug = terms
+    assert (masach.source, masach.source_pointed) == ("מסך", "מָסָךְ")
+    assert masach.variants == ["Masakh", "Masach de Guf"] and masach.forbidden == ["screen", "curtain"]
+    assert masach.note == "Bnei Baruch spelling, with ch"
+    assert partzuf.source_variants == ["פרצופים"]
+    assert (bya.kind, bya.case, bya.gloss) == ("acronym", "strict", "Beria, Yetzira, Asiya")
+    assert peh.kind == "transliteration" and upper.kind == "translation"
+    assert zivug.gloss == "spiritual coupling\nof two"
+    assert masach.gloss_first and not upper.gloss_first
+
+
+def test_csv_round_trip_is_lossless(tmp_path: Path) -> None:
+    terms, _ = read_csv(text=CSV_TEXT)
+    out = tmp_path / "t.csv"
+    write_csv(terms, out)
+    assert out.read_text(encoding="utf-8") == CSV_TEXT
+    again, _ = read_csv(out)
+    assert [t.to_dict() for t in again] == [t.to_dict() for t in terms]
+
+
+def test_csv_extra_columns_warn_and_bom_ok() -> None:
+    text = "\ufeffnote,preferred,source,colour\nx,Masach,מסך,red\n"
+    terms, warnings = read_csv(text=text)
+    assert [t.preferred for t in terms] == ["Masach"] and terms[0].note == "x"
+    assert warnings == ["ignored column(s): colour"]
+
+
+def test_csv_bad_rows_reported_with_line_numbers_nothing_returned() -> None:
+    text = (
+        "source,preferred,variants,forbidden,gloss,note\n"
+        "מסך,Masach,,,,\n"
+        'זיווג,Zivug,,,"a\nb",\n'  # a two-line record: lines 3-4
+        "ראש,,,,,\n"  # line 5: empty preferred
+        "מסך,Masach,,,,\n"  # line 6: duplicate of line 2
+        "גוף,Guf,Body,body,,\n"  # line 7: forbidden also allowed
+    )
+    with pytest.raises(InputError) as exc:
+        read_csv(text=text)
+    msg = str(exc.value)
+    assert "3 bad row(s), nothing imported" in msg
+    assert "line 5: preferred rendering is empty" in msg
+    assert "line 6: same source and preferred rendering as line 2" in msg
+    assert "line 7: forbidden rendering also allowed: body" in msg
+
+
+def test_csv_header_and_encoding_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="header lacks preferred"):
+        read_csv(text="source,rendering\nמסך,Masach\n")
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes(",".join(HEADER).encode() + b"\n\xe9,x,,,,\n")
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_csv(bad)
+    with pytest.raises(InputError, match="empty file"):
+        read_csv(text="")
+
+
+def test_tbx_is_tbx_basic_v3_and_round_trips(tmp_path: Path) -> None:
+    terms = full_terms()
+    path = tmp_path / "t.tbx"
+    write_tbx(terms, path)
+    root = etree.parse(str(path)).getroot()
+    assert root.tag == f"{{{TBX_NS}}}tbx" and root.get("type") == "TBX-Basic" and root.get("style") == "dca"
+    ns = {"t": TBX_NS}
+    assert len(root.findall(".//t:conceptEntry", ns)) == len(terms)
+    statuses = [e.text for e in root.findall(".//t:termNote[@type='administrativeStatus']", ns)]
+    assert "deprecatedTerm-admn-sts" in statuses and "admittedTerm-admn-sts" in statuses
+    back, warnings = read_tbx(path)
+    assert warnings == []
+    strip = lambda d: {k: v for k, v in d.items() if k not in ("id", "rev", "created", "updated")}  # noqa: E731
+    assert [strip(t.to_dict()) for t in back] == [strip(t.to_dict()) for t in terms]
+
+
+def test_tbx_errors_name_the_entry() -> None:
+    data = to_tbx_bytes([Term("מסך", "Masach")]).replace(b"<term>Masach</term>", b"<term></term>")
+    with pytest.raises(InputError, match=r"entry 1 \(id t1, line \d+\).*empty <term>"):
+        read_tbx(data=data)
+    with pytest.raises(InputError, match="not well-formed"):
+        read_tbx(data=b"<tbx><text>")
+    with pytest.raises(InputError, match="not a TBX file"):
+        read_tbx(data=b"<html/>")
+
+
+def test_tbx_v2_martif_is_read() -> None:
+    data = """<?xml version="1.0"?>
+<martif type="TBX" xml:lang="en"><text><body>
+<termEntry id="e1">
+  <langSet xml:lang="he"><tig><term>מסך</term></tig></langSet>
+  <langSet xml:lang="en"><descripGrp><descrip type="definition">screen</descrip></descripGrp>
+    <tig><term>Masach</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></tig>
+    <tig><term>Masakh</term></tig></langSet>
+</termEntry></body></text></martif>""".encode()
+    (t,), _ = read_tbx(data=data)
+    assert (t.source, t.preferred, t.variants, t.gloss) == ("מסך", "Masach", ["Masakh"], "screen")
+
+
+def test_csv_of_full_terms_keeps_csv_fields() -> None:
+    text = to_csv_text(full_terms())
+    back, _ = read_csv(text=text)
+    for a, b in zip(full_terms(), back, strict=True):
+        assert (a.source, a.source_pointed, a.source_variants, a.preferred, a.variants, a.forbidden, a.gloss, a.note) == (
+            b.source, b.source_pointed, b.source_variants, b.preferred, b.variants, b.forbidden, b.gloss, b.note,
+        )  # fmt: skip
+
+
+def test_bundled_starter_termbase_is_valid_canonical_and_fits_the_seed() -> None:
+    from tests.conftest import REPO
+    from workbench.terms import TermMatcher
+
+    path = REPO / "corpus" / "termbase.csv"
+    terms, warnings = read_csv(path)
+    assert warnings == [] and 30 <= len(terms) <= 60
+    assert to_csv_text(terms) == path.read_text(encoding="utf-8")  # canonical: export reproduces it
+    assert all(t.source for t in terms if t.kind != "translation")
+    seed = (REPO / "corpus" / "shamati" / "shamati-081-concerning-raising-man.en.txt").read_text(encoding="utf-8")
+    found = {terms[h.term_id].preferred for h in TermMatcher(terms).find_target(seed) if h.form_kind != "forbidden"}
+    assert {"Masach", "Zivug", "Hitkalelut", "Hizdakchut", "Aviut", "Bitush", "Peh de Rosh", "BYA", "Reshimot"} <= found

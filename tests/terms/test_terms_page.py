@@ -1,0 +1,105 @@
+"""Terms page in AppTest: empty state, table and filters, discovery accept, occurrences, merge, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from workbench.model import Document, Link, Paragraph, Text
+from workbench.store import open_store
+from workbench.terms import Term
+
+PAGE = str(Path(__file__).resolve().parents[2] / "workbench/app/pages/terms.py")
+
+
+@pytest.fixture
+def app(db_path: Path) -> AppTest:
+    st.cache_resource.clear()
+    return AppTest.from_file(PAGE, default_timeout=60)
+
+
+def seed_store(db_path: Path) -> int:
+    s = open_store(db_path)
+    s.terms.add(Term("מסך", "Masach", variants=["Masakh"], gloss="screen"))
+    s.terms.add(Term("זיווג", "Zivug", gloss="spiritual coupling", status="proposed"))
+    src = [Paragraph("והמסך עולה <b>לראש</b>"), Paragraph("זיווג על המסך")]
+    tgt = [Paragraph("The Masach rises to <b>Rosh</b>."), Paragraph("A Zivug (coupling) on the Masakh.")]
+    doc_id = s.create_document(Document("Doc <i>1</i>", Text("he", src), Text("en", tgt)), "t")
+    s.save_links(doc_id, [Link([a.id], [b.id]) for a, b in zip(src, tgt, strict=True)], 0, "t")
+    s.close()
+    return doc_id
+
+
+def editor(app: AppTest, key: str):  # noqa: ANN201 - data editors show up as dataframes in AppTest
+    return next(d for d in app.dataframe if getattr(d, "key", None) == key).value
+
+
+def test_empty_termbase_says_what_to_do(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert "The termbase is empty" in app.info[0].value
+
+
+def test_table_search_filter_and_edit(app: AppTest, db_path: Path) -> None:
+    seed_store(db_path)
+    app.run()
+    assert not app.exception
+    assert list(editor(app, "tb_editor")["rendering"]) == ["Masach", "Zivug"]
+    app.text_input(key="tb_search").input("מסך").run()
+    assert list(editor(app, "tb_editor")["rendering"]) == ["Masach"]
+    app.text_input(key="tb_search").input("").run()
+    app.multiselect(key="tb_status").select("proposed").run()
+    assert list(editor(app, "tb_editor")["rendering"]) == ["Zivug"]
+
+
+def test_discover_and_accept_all(app: AppTest, db_path: Path) -> None:
+    seed_store(db_path)
+    s = open_store(db_path)
+    app.run()
+    app.button(key="disc_go").click().run()
+    assert not app.exception
+    ed = editor(app, "disc_editor")
+    rows = {r["rendering"]: r for r in ed.to_dict("records")}
+    assert "Rosh" in rows and rows["Rosh"]["source"] == "ראש"
+    assert "Masach" not in rows  # already in the termbase
+    app.button(key="disc_accept_all").click().run()
+    assert not app.exception
+    assert "Rosh" in [t.preferred for t in s.terms.list_terms()]
+    s.close()
+
+
+def test_occurrences_side_by_side_escaped_and_annotate(app: AppTest, db_path: Path) -> None:
+    seed_store(db_path)
+    app.run()
+    assert not app.exception
+    html = "\n".join(m.value for m in app.markdown)
+    assert "<mark>Masach</mark>" in html and "<mark>והמסך</mark>" in html  # the whole word, prefixes too
+    assert "<mark>Masakh</mark>" in html
+    assert "&lt;b&gt;Rosh&lt;/b&gt;" in html and "<b>Rosh</b>" not in html  # user text is escaped
+    app.button(key="occ_annotate_all").click().run()
+    assert not app.exception
+    s = open_store(db_path)
+    anns = s.terms.annotations()
+    assert sorted(a.surface for a in anns) == ["Masach", "Masakh"]
+    s.close()
+    listed = editor(app, "occ_ann_editor")
+    assert sorted(listed["kind"]) == ["transliteration", "transliteration"] and set(listed["state"]) == {"ok"}
+    assert "[Masach]" in " ".join(listed["context"])
+
+
+def test_merge_and_export(app: AppTest, db_path: Path) -> None:
+    seed_store(db_path)
+    s = open_store(db_path)
+    extra = s.terms.add(Term("מסך", "Masakh-2"))
+    app.run()
+    keep = s.terms.list_terms(search="Masach")[0].id
+    app.selectbox(key="merge_keep").select(keep)
+    app.selectbox(key="merge_drop").select(extra.id).run()
+    app.button(key="merge_go").click().run()
+    assert not app.exception
+    assert "Masakh-2" in s.terms.get(keep).variants
+    assert len(app.get("download_button")) >= 2
+    s.close()

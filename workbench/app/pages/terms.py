@@ -1,0 +1,299 @@
+"""Terms: the termbase (search, filters, edit, approve, merge, import/export), discovery proposals,
+and every occurrence of a term in context with source and translation side by side."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from workbench.app.state import current_user, get_store
+from workbench.app.widgets import pick_document, run_action, text_block
+from workbench.errors import WorkbenchError
+from workbench.terms.csvio import to_csv_text
+from workbench.terms.discovery import discover_document
+from workbench.terms.model import ANNOTATION_KINDS, TERM_KINDS, TERM_STATUSES
+from workbench.terms.service import (
+    annotation_proposals,
+    apply_table_edits,
+    context_snippet,
+    occurrences,
+    terms_table,
+)
+from workbench.terms.tbx import to_tbx_bytes
+
+store = get_store()
+repo = store.terms
+user = current_user()
+st.title("Terms")
+
+tab_base, tab_discover, tab_occ, tab_io = st.tabs(["Termbase", "Discover", "Occurrences", "Import / export"])
+
+# ------------------------------------------------------------------------------------------ termbase
+with tab_base:
+    c1, c2, c3 = st.columns([2, 1, 1])
+    query = c1.text_input("Search (any form, Hebrew or English, gloss, note)", key="tb_search")
+    statuses = c2.multiselect("Status", TERM_STATUSES, key="tb_status")
+    kinds = c3.multiselect("Kind", TERM_KINDS, key="tb_kind")
+    terms = [
+        t
+        for t in repo.list_terms(search=query or None)
+        if (not statuses or t.status in statuses) and (not kinds or t.kind in kinds)
+    ]
+    total = repo.count()
+    if not total:
+        st.info(
+            "**The termbase is empty.** Import a CSV or TBX file under *Import / export* (the demo ships "
+            "`corpus/termbase.csv`), or let *Discover* propose entries from a translation."
+        )
+    else:
+        st.caption(f"{len(terms)} of {total} entries. Edit cells, tick *select* for bulk actions, then save.")
+        df = pd.DataFrame(terms_table(terms), columns=["id", "rendering", "source", "kind", "variants", "forbidden",
+                                                       "gloss", "gloss_first", "status", "note"])  # fmt: skip
+        df.insert(0, "select", False)
+        edited = st.data_editor(
+            df,
+            key="tb_editor",
+            hide_index=True,
+            width="stretch",
+            num_rows="dynamic",
+            disabled=["id"],
+            column_config={
+                "select": st.column_config.CheckboxColumn("select", width="small"),
+                "kind": st.column_config.SelectboxColumn("kind", options=list(TERM_KINDS)),
+                "status": st.column_config.SelectboxColumn("status", options=list(TERM_STATUSES)),
+                "gloss_first": st.column_config.CheckboxColumn("gloss 1st"),
+                "variants": st.column_config.TextColumn("variants", help="separated by |"),
+                "forbidden": st.column_config.TextColumn("forbidden", help="separated by |"),
+            },
+        )
+        rows = edited.drop(columns=["select"]).to_dict("records")
+        selected = [int(r["id"]) for r in edited.to_dict("records") if r.get("select") and pd.notna(r.get("id"))]
+        b1, b2, b3, b4 = st.columns(4)
+        if b1.button("Save changes", type="primary", key="tb_save"):
+            saved, problems = apply_table_edits(repo, terms, rows, user)
+            for p in problems:
+                st.error(p)
+            if saved:
+                st.toast(f"{saved} entr{'y' if saved == 1 else 'ies'} saved")
+                st.rerun()
+        if b2.button(f"Approve selected ({len(selected)})", key="tb_approve", disabled=not selected):
+            n = run_action(lambda: repo.set_status(selected, "approved", user))
+            if n is not None:
+                st.toast(f"{n} approved")
+                st.rerun()
+        if b3.button(f"Delete selected ({len(selected)})", key="tb_delete", disabled=not selected):
+            st.session_state["tb_confirm_delete"] = selected
+        if st.session_state.get("tb_confirm_delete"):
+            ids = st.session_state["tb_confirm_delete"]
+            st.warning(f"Delete {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}? Their annotations lose their term.")
+            if st.button("Yes, delete", key="tb_delete_yes"):
+                for tid in ids:
+                    run_action(lambda tid=tid: repo.delete(tid, user))
+                st.session_state.pop("tb_confirm_delete")
+                st.rerun()
+        if b4.button("Export shown as CSV", key="tb_export_shown"):
+            st.session_state["tb_shown_csv"] = to_csv_text(terms)
+        if st.session_state.get("tb_shown_csv"):
+            st.download_button("Download shown entries", st.session_state["tb_shown_csv"], "terms-selection.csv",
+                               "text/csv", key="tb_dl_shown")  # fmt: skip
+
+        with st.expander("Merge two entries"):
+            all_terms = repo.list_terms()
+            labels = {t.id: f"#{t.id} {t.preferred} — {t.source or '–'}" for t in all_terms}
+            m1, m2 = st.columns(2)
+            keep = m1.selectbox("Keep", list(labels), format_func=labels.get, key="merge_keep")
+            drop = m2.selectbox("Merge into it (removed)", list(labels), format_func=labels.get, key="merge_drop")
+            if st.button("Merge", key="merge_go", disabled=keep is None or keep == drop):
+                merged = run_action(lambda: repo.merge(keep, drop, user), success="Merged")
+                if merged is not None:
+                    st.rerun()
+
+# ------------------------------------------------------------------------------------------ discover
+with tab_discover:
+    docs = store.list_documents()
+    doc_summary = pick_document(docs, key="disc_doc")
+    if doc_summary is not None:
+        if st.button("Find transliterations and terms", type="primary", key="disc_go"):
+            with st.status("Looking for candidates and their Hebrew…", expanded=False) as status:
+                try:
+                    doc = store.get_document(doc_summary.id)
+                    props = discover_document(
+                        doc, store.get_links(doc.id), terms=repo.list_terms(), rejected=repo.rejected_keys()
+                    )
+                except WorkbenchError as exc:
+                    status.update(label="Discovery failed", state="error")
+                    st.error(str(exc))
+                    props = None
+                else:
+                    status.update(label=f"{len(props)} proposal(s)", state="complete")
+            if props is not None:
+                st.session_state["disc_props"] = {"doc": doc_summary.id, "items": props}
+        found = st.session_state.get("disc_props")
+        if found and found["doc"] == doc_summary.id:
+            props = found["items"]
+            if not props:
+                st.info("No new terms proposed for this document.")
+            else:
+                pdf = pd.DataFrame(
+                    [
+                        {
+                            "accept": False,
+                            "rendering": p.rendering,
+                            "source": p.source or "",
+                            "gloss": p.gloss or "",
+                            "kind": p.kind,
+                            "occurrences": p.occurrences,
+                            "aligned": f"{p.evidence.get('aligned', 0)}/{p.evidence.get('aligned_paragraphs', 0)}",
+                            "variants": " | ".join(p.variants),
+                            "score": round(p.score, 2),
+                            "example": (p.evidence.get("examples") or [""])[0],
+                        }
+                        for p in props
+                    ]
+                )
+                ed = st.data_editor(
+                    pdf, key="disc_editor", hide_index=True, width="stretch",
+                    disabled=["occurrences", "aligned", "score", "example"],
+                    column_config={"accept": st.column_config.CheckboxColumn("accept", width="small"),
+                                   "kind": st.column_config.SelectboxColumn("kind", options=list(TERM_KINDS))},
+                )  # fmt: skip
+                recs = ed.to_dict("records")
+                chosen = [i for i, r in enumerate(recs) if r["accept"]]
+
+                def _edited(i: int):  # noqa: ANN202 - proposal with the editor's corrections
+                    p, r = props[i], recs[i]
+                    p.rendering, p.source, p.gloss = r["rendering"], r["source"] or None, r["gloss"] or None
+                    p.kind = r["kind"]
+                    p.variants = [v.strip() for v in str(r["variants"]).split("|") if v.strip()]
+                    return p
+
+                a1, a2, a3 = st.columns(3)
+                if a1.button(f"Accept selected ({len(chosen)})", type="primary", key="disc_accept", disabled=not chosen):
+                    added = run_action(lambda: repo.accept_proposals([_edited(i) for i in chosen], user))
+                    if added is not None:
+                        st.session_state["disc_props"]["items"] = [p for i, p in enumerate(props) if i not in chosen]
+                        st.toast(f"{len(added)} entr{'y' if len(added) == 1 else 'ies'} added")
+                        st.rerun()
+                if a2.button(f"Reject selected ({len(chosen)})", key="disc_reject", disabled=not chosen):
+                    for i in chosen:
+                        run_action(lambda i=i: repo.reject_proposal(props[i].rendering, props[i].source, user))
+                    st.session_state["disc_props"]["items"] = [p for i, p in enumerate(props) if i not in chosen]
+                    st.rerun()
+                if a3.button(f"Accept all {len(props)}", key="disc_accept_all"):
+                    added = run_action(lambda: repo.accept_proposals([_edited(i) for i in range(len(props))], user))
+                    if added is not None:
+                        st.session_state["disc_props"]["items"] = []
+                        st.toast(f"{len(added)} entries added")
+                        st.rerun()
+
+# ------------------------------------------------------------------------------------------ occurrences
+with tab_occ:
+    all_terms = repo.list_terms()
+    docs = store.list_documents()
+    if not all_terms or not docs:
+        st.info("Occurrences need a termbase entry and a document.")
+    else:
+        labels = {t.id: f"{t.preferred} — {t.source or '–'}" for t in all_terms}
+        c1, c2 = st.columns(2)
+        term_id = c1.selectbox("Term", list(labels), format_func=labels.get, key="occ_term")
+        with c2:
+            doc_summary = pick_document(docs, key="occ_doc")
+        term = repo.get(term_id)
+        if doc_summary is not None:
+            doc = store.get_document(doc_summary.id)
+            anns = repo.annotations(doc_id=doc.id, user=user)
+            views = occurrences(doc, store.get_links(doc.id), term, anns)
+            gloss = f" — *{term.gloss}*" if term.gloss else ""
+            st.markdown(f"**{len(views)}** aligned unit(s) with **{term.preferred}**{gloss}")
+            props = annotation_proposals(doc, repo.matcher(), anns, term_ids={term.id})
+            if props:
+                if st.button(f"Annotate all {len(props)} unannotated occurrence(s)", key="occ_annotate_all"):
+                    got = run_action(lambda: repo.add_annotations(props, user))
+                    if got is not None:
+                        st.toast(f"{len(got)} annotation(s) added")
+                        st.rerun()
+            for i, v in enumerate(views[:200]):
+                left, right = st.columns(2)
+                with left:
+                    for text, spans in zip(v.source_texts, v.source_spans, strict=True):
+                        st.markdown(text_block(text, doc.source_lang or "he", highlight=spans), unsafe_allow_html=True)
+                    if not v.source_texts:
+                        st.caption("(no aligned source)")
+                with right:
+                    if v.target_text:
+                        st.markdown(text_block(v.target_text, doc.target_lang or "en", highlight=v.target_spans),
+                                    unsafe_allow_html=True)  # fmt: skip
+                        if "forbidden" in v.form_kinds:
+                            st.caption("⚠ uses a forbidden rendering")
+                    else:
+                        st.caption("(the translation does not use the term here)")
+                    mine = [p for p in props if p.para_id == v.target_para]
+                    if mine and st.button(f"Annotate {len(mine)} here", key=f"occ_ann_{i}"):
+                        run_action(lambda mine=mine: repo.add_annotations(mine, user), success="Annotated")
+                        st.rerun()
+                st.divider()
+            if len(views) > 200:
+                st.caption(f"Showing 200 of {len(views)}.")
+            mine = [a for a in anns if a.term_id == term.id]
+            if mine:
+                with st.expander(f"Annotations of this term ({len(mine)})"):
+                    texts = doc.paragraph_index()
+                    adf = pd.DataFrame(
+                        [
+                            {"remove": False, "id": a.id, "kind": a.kind, "state": a.state,
+                             "context": context_snippet(texts[a.para_id].text, a.start, a.end) if a.para_id in texts else a.surface}
+                            for a in mine
+                        ]
+                    )  # fmt: skip
+                    aed = st.data_editor(
+                        adf, key="occ_ann_editor", hide_index=True, width="stretch",
+                        disabled=["id", "state", "context"],
+                        column_config={"kind": st.column_config.SelectboxColumn("kind", options=list(ANNOTATION_KINDS))},
+                    )  # fmt: skip
+                    recs = aed.to_dict("records")
+                    gone = [int(r["id"]) for r in recs if r["remove"]]
+                    r1, r2 = st.columns(2)
+                    if r1.button(f"Remove selected ({len(gone)})", key="occ_ann_remove", disabled=not gone):
+                        run_action(lambda: repo.delete_annotations(gone, user), success="Removed")
+                        st.rerun()
+                    by_id = {a.id: a for a in mine}
+                    changed = [r for r in recs if r["kind"] != by_id[int(r["id"])].kind]
+                    if r2.button(f"Save kinds ({len(changed)})", key="occ_ann_save", disabled=not changed):
+                        for r in changed:
+                            a = by_id[int(r["id"])]
+                            a.kind = r["kind"]
+                            run_action(lambda a=a: repo.update_annotation(a, user))
+                        st.rerun()
+
+# ------------------------------------------------------------------------------------------ import / export
+with tab_io:
+    st.subheader("Import")
+    st.caption("CSV with the header `source,preferred,variants,forbidden,gloss,note` (`|` between variants), or TBX. "
+               "A file with a bad row is not imported at all; the message names the line.")  # fmt: skip
+    up = st.file_uploader("Termbase file", type=["csv", "tbx", "xml"], key="io_upload")
+    if st.button("Import", type="primary", key="io_import", disabled=up is None):
+        progress = st.progress(0.0, text="Reading…")
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(up.name).name
+                path.write_bytes(up.getvalue())
+                progress.progress(0.4, text="Importing…")
+                report = repo.import_file(path, user=user)
+        except WorkbenchError as exc:
+            progress.empty()
+            st.error(str(exc))
+        else:
+            progress.progress(1.0, text="Done")
+            for w in report.warnings:
+                st.warning(w)
+            st.success(f"{up.name}: {report}")
+    st.subheader("Export")
+    every = repo.list_terms(order="id")
+    c1, c2 = st.columns(2)
+    c1.download_button("Download CSV", to_csv_text(every), "termbase.csv", "text/csv", key="io_dl_csv",
+                       disabled=not every)  # fmt: skip
+    c2.download_button("Download TBX", to_tbx_bytes(every), "termbase.tbx", "application/x-tbx+xml", key="io_dl_tbx",
+                       disabled=not every)  # fmt: skip

@@ -1,0 +1,162 @@
+"""``workbench terms``: the termbase from the command line.
+
+    workbench [--db PATH] terms import FILE            (.csv or .tbx; all or nothing)
+    workbench [--db PATH] terms export FILE            (.csv or .tbx by extension)
+    workbench [--db PATH] terms list [--json] [--status S] [--search Q]
+    workbench [--db PATH] terms discover DOC [--json] [--known] [--limit N]
+
+DOC is a stored document id, or a file (translation only, e.g. a .txt or .docx) read on the fly.
+The JSON of ``discover`` is a list of proposals ``{"rendering", "source", "gloss", "kind",
+"occurrences", "evidence", "variants", "term_id", "score"}``; ``list`` uses the same names for
+entries (plus ``id``, ``variants``, ``forbidden``, ``status``, ``note`` ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from workbench.errors import InputError, WorkbenchError
+
+
+def _user() -> str:
+    return os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
+
+
+def _print_json(obj: object) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _store(args: argparse.Namespace):  # noqa: ANN202
+    from workbench.store import open_store
+
+    return open_store(args.db)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.exists():
+        raise InputError(path, "no such file")
+    report = _store(args).terms.import_file(path, user=_user())
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"{path.name}: {report}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    n = _store(args).terms.export_file(args.file, status=args.status)
+    print(f"{n} term(s) written to {args.file}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    terms = _store(args).terms.list_terms(status=args.status, search=args.search)
+    if args.json:
+        _print_json([t.to_dict() for t in terms])
+        return 0
+    if not terms:
+        print("The termbase is empty. Import one: workbench terms import corpus/termbase.csv")
+        return 0
+    for t in terms:
+        extra = f"  ({', '.join(t.variants)})" if t.variants else ""
+        gloss = f"  — {t.gloss}" if t.gloss else ""
+        flag = "" if t.status == "approved" else "  [proposed]"
+        print(f"{t.id:>5}  {t.preferred:<24} {t.source:<14} {t.kind:<15}{extra}{gloss}{flag}")
+    return 0
+
+
+def _load_doc(args: argparse.Namespace, store):  # noqa: ANN001, ANN202
+    """(paragraphs, sources) for a stored document id or a file."""
+    from workbench.terms.discovery import plain_paragraphs
+
+    ref = args.doc
+    if ref.isdigit():
+        doc = store.get_document(int(ref))
+        return doc, store.get_links(doc.id)
+    path = Path(ref)
+    if not path.exists():
+        raise InputError(path, "no such file (DOC is a document id or a file)")
+    try:
+        from workbench.io import load_pair
+    except ImportError:
+        load_pair = None
+    if load_pair is not None:
+        doc, _warnings = load_pair(target=path)
+        return doc, []
+    if path.suffix.lower() not in (".txt", ".md"):
+        raise InputError(path, "only .txt and .md can be read without the workbench readers")
+    from workbench.model import Document, Text
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "not UTF-8") from exc
+    return Document(path.stem, target=Text("en", plain_paragraphs(text))), []
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from workbench.terms.discovery import discover_document
+
+    store = _store(args)
+    doc, links = _load_doc(args, store)
+    proposals = discover_document(
+        doc,
+        links,
+        terms=store.terms.list_terms(),
+        rejected=store.terms.rejected_keys(),
+        include_known=args.known,
+    )
+    if args.min_score:
+        proposals = [p for p in proposals if p.score >= args.min_score]
+    if args.limit:
+        proposals = proposals[: args.limit]
+    if args.json:
+        _print_json([p.to_dict() for p in proposals])
+        return 0
+    if not proposals:
+        print("No proposals.")
+        return 0
+    for p in proposals:
+        src = p.source or "-"
+        gloss = f"  ({p.gloss})" if p.gloss else ""
+        ev = p.evidence
+        aligned = f"  aligned {ev.get('aligned', 0)}/{ev.get('aligned_paragraphs', 0)}" if ev.get("aligned_paragraphs") else ""
+        var = f"  variants: {', '.join(p.variants)}" if p.variants else ""
+        print(f"{p.score:4.2f}  {p.rendering:<22} {src:<14} {p.kind:<15} x{p.occurrences}{aligned}{gloss}{var}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("terms", help="termbase: import, export, list, discover")
+    sub = p.add_subparsers(dest="terms_command", metavar="ACTION", required=True)
+
+    q = sub.add_parser("import", help="import a termbase (.csv or .tbx); bad rows abort the whole import")
+    q.add_argument("file", metavar="FILE")
+    q.set_defaults(func=cmd_import)
+
+    q = sub.add_parser("export", help="export the termbase (.csv or .tbx by extension)")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--status", choices=["proposed", "approved"], help="only entries with this status")
+    q.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("list", help="list termbase entries")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--status", choices=["proposed", "approved"])
+    q.add_argument("--search", metavar="Q", help="text in any form, gloss or note")
+    q.set_defaults(func=cmd_list)
+
+    q = sub.add_parser("discover", help="propose termbase entries found in a translation")
+    q.add_argument("doc", metavar="DOC", help="document id or a translation file")
+    q.add_argument("--json", action="store_true")
+    q.add_argument("--known", action="store_true", help="also report occurrences of terms already in the termbase")
+    q.add_argument("--limit", type=int, default=0, help="at most N proposals")
+    q.add_argument("--min-score", type=float, default=0.0, help="only proposals scoring at least this")
+    q.set_defaults(func=cmd_discover)
+
+
+__all__ = ["register", "WorkbenchError"]

@@ -1,0 +1,222 @@
+"""TBX-Basic in the TBX v3 (ISO 30042:2019) DCA style, lossless for workbench terms.
+
+One ``conceptEntry`` per term::
+
+    <conceptEntry id="t12">
+      <note>free-text note</note>
+      <note>workbench:{"kind": "transliteration", "status": "approved", ...}</note>
+      <langSec xml:lang="he">
+        <termSec><term>מסך</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termSec>
+        <termSec><term>מָסָךְ</term><termNote type="termType">variant</termNote></termSec>   (pointed form)
+      </langSec>
+      <langSec xml:lang="en">
+        <descrip type="definition">screen</descrip>                                        (gloss)
+        <termSec><term>Masach</term><termNote type="administrativeStatus">preferredTerm-admn-sts</termNote></termSec>
+        <termSec><term>Masakh</term><termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></termSec>
+        <termSec><term>screen</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></termSec>
+      </langSec>
+    </conceptEntry>
+
+Acronyms carry ``termType`` ``acronym``. Fields that TBX-Basic has no data category for (kind,
+status, gloss-on-first-occurrence, case rule) travel in one concept-level ``note`` that starts with
+``workbench:`` and holds JSON; other tools show it as a note, this reader restores the fields.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lxml import etree
+
+from workbench.errors import InputError
+from workbench.terms.model import Term, has_niqqud
+
+TBX_NS = "urn:iso:std:iso:30042:ed-2"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+RNG = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBXcoreStructV03_TBX-Basic_integrated.rng"
+SCH = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/TBX-Basic_DCA.sch"
+META_PREFIX = "workbench:"
+PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"
+
+
+def _q(tag: str) -> str:
+    return f"{{{TBX_NS}}}{tag}"
+
+
+def _term_sec(parent: etree._Element, text: str, status: str | None = None, term_type: str | None = None) -> None:
+    ts = etree.SubElement(parent, _q("termSec"))
+    etree.SubElement(ts, _q("term")).text = text
+    if term_type:
+        etree.SubElement(ts, _q("termNote"), type="termType").text = term_type
+    if status:
+        etree.SubElement(ts, _q("termNote"), type="administrativeStatus").text = status
+
+
+def to_tbx_bytes(terms: list[Term], title: str = "Workbench termbase", target_lang: str = "en") -> bytes:
+    root = etree.Element(_q("tbx"), nsmap={None: TBX_NS}, type="TBX-Basic", style="dca")
+    root.set(XML_LANG, target_lang)
+    header = etree.SubElement(root, _q("tbxHeader"))
+    fd = etree.SubElement(header, _q("fileDesc"))
+    etree.SubElement(etree.SubElement(fd, _q("titleStmt")), _q("title")).text = title
+    etree.SubElement(etree.SubElement(fd, _q("sourceDesc")), _q("p")).text = "Exported by the workbench"
+    body = etree.SubElement(etree.SubElement(root, _q("text")), _q("body"))
+    for n, t in enumerate(terms, 1):
+        ce = etree.SubElement(body, _q("conceptEntry"), id=f"t{t.id if t.id is not None else n}")
+        if t.note:
+            etree.SubElement(ce, _q("note")).text = t.note
+        meta = {"kind": t.kind, "status": t.status, "gloss_first": t.gloss_first, "case": t.case}
+        etree.SubElement(ce, _q("note")).text = META_PREFIX + json.dumps(meta, ensure_ascii=False, sort_keys=True)
+        if t.source or t.source_variants:
+            ls = etree.SubElement(ce, _q("langSec"))
+            ls.set(XML_LANG, t.source_lang or "he")
+            acr = "acronym" if t.kind == "acronym" else None
+            if t.source:
+                _term_sec(ls, t.source, PREFERRED, acr)
+            if t.source_pointed:
+                _term_sec(ls, t.source_pointed, None, "variant")
+            for v in t.source_variants:
+                _term_sec(ls, v, ADMITTED)
+        ls = etree.SubElement(ce, _q("langSec"))
+        ls.set(XML_LANG, target_lang)
+        if t.gloss:
+            etree.SubElement(ls, _q("descrip"), type="definition").text = t.gloss
+        _term_sec(ls, t.preferred, PREFERRED, "acronym" if t.kind == "acronym" else None)
+        for v in t.variants:
+            _term_sec(ls, v, ADMITTED)
+        for f in t.forbidden:
+            _term_sec(ls, f, DEPRECATED)
+    pi = etree.ProcessingInstruction(
+        "xml-model", f'href="{RNG}" type="application/xml" schematypens="http://relaxng.org/ns/structure/1.0"'
+    )
+    pi2 = etree.ProcessingInstruction(
+        "xml-model", f'href="{SCH}" type="application/xml" schematypens="http://purl.oclc.org/dsdl/schematron"'
+    )
+    doc = etree.ElementTree(root)
+    root.addprevious(pi)
+    root.addprevious(pi2)
+    return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_tbx(terms: list[Term], path: str | Path, **kw: str) -> int:
+    Path(path).write_bytes(to_tbx_bytes(terms, **kw))
+    return len(terms)
+
+
+def _text(el: etree._Element | None) -> str:
+    return "".join(el.itertext()).strip() if el is not None else ""
+
+
+def read_tbx(path: str | Path | None = None, data: bytes | None = None) -> tuple[list[Term], list[str]]:
+    """Terms from a TBX file (TBX v3 Basic; TBX v2 ``martif`` files with ``termEntry``/``langSet``/
+    ``tig`` are read too). Raises :class:`InputError` naming the entry for anything unreadable."""
+    name = str(path) if path is not None else None
+    if data is None:
+        try:
+            data = Path(path).read_bytes()  # type: ignore[arg-type]
+        except OSError as exc:
+            raise InputError(name, f"cannot read ({exc.strerror or exc})") from exc
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(name, f"not well-formed XML: {exc}") from exc
+    warnings: list[str] = []
+    entries = [el for el in root.iter() if isinstance(el.tag, str) and etree.QName(el).localname in ("conceptEntry", "termEntry")]
+    if etree.QName(root).localname not in ("tbx", "martif"):
+        raise InputError(name, f"not a TBX file (root element <{etree.QName(root).localname}>)")
+    terms: list[Term] = []
+    errors: list[str] = []
+    for n, ce in enumerate(entries, 1):
+        label = f"entry {n} (id {ce.get('id')}, line {ce.sourceline})"
+        try:
+            terms.append(_entry(ce, warnings))
+        except ValueError as exc:
+            errors.append(f"{label}: {exc}")
+    if errors:
+        raise InputError(name, f"{len(errors)} bad entr(ies), nothing imported: " + " | ".join(errors[:20]))
+    return terms, warnings
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _entry(ce: etree._Element, warnings: list[str]) -> Term:
+    meta: dict = {}
+    notes: list[str] = []
+    for child in ce:
+        if _local(child) == "note":
+            txt = _text(child)
+            if txt.startswith(META_PREFIX):
+                try:
+                    meta = json.loads(txt[len(META_PREFIX) :])
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"unreadable workbench note ({exc})") from exc
+            elif txt:
+                notes.append(txt)
+    lang_secs = [c for c in ce if _local(c) in ("langSec", "langSet")]
+    if not lang_secs:
+        raise ValueError("no language section")
+    src: dict = {"preferred": None, "pointed": None, "variants": [], "lang": "he", "acronym": False}
+    tgt: dict = {"preferred": None, "variants": [], "forbidden": [], "gloss": None, "acronym": False}
+    target_sec = next((ls for ls in lang_secs if (ls.get(XML_LANG) or "").lower().startswith("en")), lang_secs[-1])
+    for ls in lang_secs:
+        lang = ls.get(XML_LANG) or ""
+        is_target = ls is target_sec
+        gloss = None
+        for el in ls.iter():
+            if _local(el) == "descrip" and el.get("type") == "definition":
+                gloss = _text(el)
+        for ts in [c for c in ls if _local(c) in ("termSec", "tig", "ntig")]:
+            term_el = next((e for e in ts.iter() if _local(e) == "term"), None)
+            text = _text(term_el)
+            if not text:
+                raise ValueError(f"empty <term> in the {lang or '?'} section")
+            notes_el = {e.get("type"): _text(e) for e in ts.iter() if _local(e) == "termNote"}
+            status = notes_el.get("administrativeStatus", "")
+            ttype = notes_el.get("termType", "")
+            if is_target:
+                tgt["gloss"] = gloss
+                if ttype == "acronym":
+                    tgt["acronym"] = True
+                if status.startswith(("deprecated", "superseded")):
+                    tgt["forbidden"].append(text)
+                elif status.startswith("preferred") and tgt["preferred"] is None:
+                    tgt["preferred"] = text
+                else:
+                    tgt["variants"].append(text)
+            else:
+                src["lang"] = lang or "he"
+                if ttype == "acronym":
+                    src["acronym"] = True
+                if has_niqqud(text) and src["pointed"] is None and not status.startswith("preferred"):
+                    src["pointed"] = text
+                elif src["preferred"] is None and (status.startswith("preferred") or not status):
+                    src["preferred"] = text
+                else:
+                    src["variants"].append(text)
+    if tgt["preferred"] is None:
+        if not tgt["variants"]:
+            raise ValueError("no target-language term")
+        tgt["preferred"] = tgt["variants"].pop(0)
+    kind = meta.get("kind") or ("acronym" if tgt["acronym"] or src["acronym"] else "transliteration")
+    term = Term(
+        source=src["preferred"] or "",
+        preferred=tgt["preferred"],
+        kind=kind,
+        variants=tgt["variants"],
+        forbidden=tgt["forbidden"],
+        gloss=tgt["gloss"],
+        gloss_first=bool(meta.get("gloss_first", False)),
+        note="\n".join(notes) or None,
+        status=meta.get("status") or "approved",
+        source_pointed=src["pointed"],
+        source_variants=src["variants"],
+        source_lang=src["lang"] or "he",
+        case=meta.get("case"),
+    )
+    problems = term.problems()
+    if problems:
+        raise ValueError("; ".join(problems))
+    return term
