@@ -1,0 +1,49 @@
+"""Baal HaSulam's Introduction to the Zohar (Hebrew and Baruch Cohen's English, Sefaria's segment
+pairs) with the starter termbase: real findings come out, and the tricky cases stay quiet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import need_shared
+from workbench.checks import CheckRunner
+from workbench.model import Document, Link, Paragraph, Text
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def load_intro(store) -> int:  # noqa: ANN001
+    path = need_shared("data", "sefaria", "intro_zohar", "pairs.jsonl")
+    pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    src = [Paragraph(p["he"]) for p in pairs]
+    tgt = [Paragraph(p["en"]) for p in pairs]
+    doc_id = store.create_document(Document("Introduction to the Zohar", Text("he", src), Text("en", tgt)))
+    links = [Link([s.id], [t.id]) for s, t in zip(src, tgt, strict=True)]
+    store.save_links(doc_id, links, store.alignment_rev(doc_id))
+    return doc_id
+
+
+def test_intro_to_zohar(store) -> None:  # noqa: ANN001
+    doc_id = load_intro(store)
+    store.terms.import_file(REPO / "corpus" / "termbase.csv")
+    CheckRunner(store).run()
+    found = store.findings.list(present=True)
+    by: dict[str, list] = {}
+    for f in found:
+        by.setdefault(f.check, []).append(f)
+    msgs = [f.message for f in by["typography"]]
+    assert any("repeated word \"in in\"" in m for m in msgs)
+    assert any("mismatched quotation marks" in m for m in msgs)
+    assert any(m.startswith("space before ','") for m in msgs)
+    # No typography alarm on the Hebrew source's gershayim (בי"ע, ע"ב, הקב"ה…).
+    assert all(f.side == "target" for f in by["typography"])
+    assert len(by["typography"]) <= 20
+    variants = {f.data["rule"] for f in by["term-variant"]}
+    assert {"variant", "spelling"} <= variants
+    assert any("tikun" in f.message for f in by["term-variant"])
+    inconsistent = {f.term_id: f for f in by["term-inconsistent"] if f.term_id is not None}
+    beria = next(t for t in store.terms.list_terms() if t.preferred == "Beria")
+    assert "Beriah" in inconsistent[beria.id].message and doc_id in inconsistent[beria.id].docs
+    # The English is complete and aligned segment by segment.
+    assert "untranslated" not in by and "label-mismatch" not in by

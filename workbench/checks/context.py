@@ -1,0 +1,302 @@
+"""What a check looks at: a :class:`LinkUnit` (one link, or one paragraph of a one-sided document)
+and the :class:`CheckContext` of a run (the termbase index, shared by every link).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from workbench.hebrew import parse_label
+from workbench.model import Document, Link, Paragraph
+
+
+@dataclass
+class LinkUnit:
+    """One unit of checking.
+
+    ``key`` is ``l:<link id>`` for a link, ``p:<paragraph id>`` for a paragraph checked alone (a
+    one-sided document, or a two-sided document not aligned yet). ``paired`` is True only for a
+    real link of a document that has both sides: checks comparing the two sides need it.
+    """
+
+    key: str
+    doc_id: int | None
+    source: list[Paragraph]
+    target: list[Paragraph]
+    link_id: str | None = None
+    pos: int = 0
+    paired: bool = True
+    two_sided: bool = True
+    source_lang: str | None = "he"
+    target_lang: str | None = "en"
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def para_ids(self) -> list[str]:
+        return [p.id for p in self.source] + [p.id for p in self.target]
+
+    def paragraphs(self, side: str) -> list[Paragraph]:
+        return self.source if side == "source" else self.target
+
+    def text(self, side: str) -> str:
+        return " ".join(p.text for p in self.paragraphs(side))
+
+    def find(self, para_id: str | None) -> Paragraph | None:
+        for p in self.source + self.target:
+            if p.id == para_id:
+                return p
+        return None
+
+    def signature(self, salt: str) -> str:
+        """Changes when anything a link-level check reads changes (texts, labels, marks, salt)."""
+        h = hashlib.blake2b(digest_size=12)
+        h.update(salt.encode())
+        h.update(b"P" if self.paired else b"U")
+        h.update(b"2" if self.two_sided else b"1")
+        for side, paras in (("S", self.source), ("T", self.target)):
+            h.update(side.encode())
+            for p in paras:
+                h.update(b"\x1e")
+                h.update(p.id.encode())
+                h.update(b"\x1f")
+                h.update(p.text.encode("utf-8", "surrogatepass"))
+                h.update(f"\x1f{p.label_value}".encode())
+                if p.marks:
+                    h.update(repr([(m.start, m.end, m.kind) for m in p.marks]).encode())
+        return h.hexdigest()
+
+
+def label_value(p: Paragraph) -> int | None:
+    """The item number of a paragraph: the stored label, else parsed from the text."""
+    if p.label is not None:
+        return p.label_value
+    return parse_label(p.text)[1]
+
+
+def units_of(doc: Document, links: Sequence[Link]) -> list[LinkUnit]:
+    """The units of a document in document order (links, or paragraphs when there is no alignment)."""
+    two = doc.source is not None and doc.target is not None
+    src = doc.source.paragraphs if doc.source else []
+    tgt = doc.target.paragraphs if doc.target else []
+    sl, tl = doc.source_lang, doc.target_lang
+    units: list[LinkUnit] = []
+    if two and links:
+        index = {p.id: p for p in src + tgt}
+        seen: set[str] = set()
+        for i, lk in enumerate(links):
+            s = [index[x] for x in lk.source if x in index]
+            t = [index[x] for x in lk.target if x in index]
+            seen.update(lk.source)
+            seen.update(lk.target)
+            units.append(LinkUnit(f"l:{lk.id}", doc.id, s, t, lk.id, i, True, True, sl, tl))
+        # A paragraph outside every link (should not happen) is still checked on its own.
+        for p in src:
+            if p.id not in seen:
+                units.append(LinkUnit(f"p:{p.id}", doc.id, [p], [], None, len(units), False, True, sl, tl))
+        for p in tgt:
+            if p.id not in seen:
+                units.append(LinkUnit(f"p:{p.id}", doc.id, [], [p], None, len(units), False, True, sl, tl))
+        return units
+    n = 0
+    for p in tgt:
+        units.append(LinkUnit(f"p:{p.id}", doc.id, [], [p], None, n, False, two, sl, tl))
+        n += 1
+    for p in src:
+        units.append(LinkUnit(f"p:{p.id}", doc.id, [p], [], None, n, False, two, sl, tl))
+        n += 1
+    return units
+
+
+# ------------------------------------------------------------------------------------ text helpers
+
+def excerpt(text: str, start: int | None, end: int | None, width: int = 45) -> str:
+    """The offending text in ``[brackets]`` with a few words of context either side (up to
+    ``width`` characters, cut at a space so that no word is shown in part)."""
+    if start is None or end is None:
+        return text if len(text) <= 2 * width else text[: 2 * width] + "…"
+    n = len(text)
+    start, end = max(0, min(start, n)), max(0, min(end, n))
+    a = start - width
+    if a <= 0:
+        a = 0
+    else:
+        k = text.find(" ", a, start)
+        a = k + 1 if k >= 0 else start
+    b = end + width
+    if b >= n:
+        b = n
+    else:
+        k = text.rfind(" ", end, b)
+        b = k if k >= 0 else end
+    core = text[start:end]
+    if len(core) > 3 * width:
+        core = core[: 2 * width] + "…" + core[-width // 2 :]
+    return ("…" if a else "") + text[a:start] + "[" + core + "]" + text[end:b] + ("…" if b < n else "")
+
+
+# ------------------------------------------------------------------------------------ termbase index
+
+_PAREN = re.compile(r"\([^()]*\)")
+_GLOSS_STRIP = re.compile(r"^(?:lit\.|literally|i\.e\.|meaning|or)\s+", re.I)
+_ARTICLE = re.compile(r"^(?:the|a|an|its|his|her|their|one's|one’s)\s+", re.I)
+_GLOSS_PUNCT = re.compile(r"[\"'“”‘’«».,;:!?]+")
+
+
+def gloss_key(text: str) -> str:
+    """Comparable form of a gloss: case-folded, no quotes, no leading 'lit.'/'the', one space."""
+    s = " ".join(text.replace("-", " ").split()).strip()
+    for _ in range(2):
+        s = _GLOSS_STRIP.sub("", s)
+        s = _ARTICLE.sub("", s)
+    s = _GLOSS_PUNCT.sub("", s)
+    return " ".join(s.split()).casefold()
+
+
+def gloss_parts(gloss: str) -> list[str]:
+    """The renderings a gloss offers: the whole, without parentheses, and its ``;`` / ``/`` parts."""
+    out: list[str] = []
+
+    def add(s: str) -> None:
+        s = s.strip(" ,;")
+        if s and s not in out:
+            out.append(s)
+
+    whole = gloss.strip()
+    add(whole)
+    bare = " ".join(_PAREN.sub(" ", whole).split())
+    add(bare)
+    for part in re.split(r"[;/]", bare):
+        add(part)
+    for m in _PAREN.finditer(whole):  # "soul (its lowest level)": "its lowest level" too
+        add(m.group()[1:-1])
+    return out
+
+
+def _probe(part: str) -> str:
+    """The longest word of a gloss part, lower-cased: if it is not in a text, the part is not."""
+    words = [w.strip(",;:.()\"'").lower() for w in part.split()]
+    return max(words, key=len) if words else part.lower()
+
+
+@dataclass
+class _GlossTerm:
+    """A stand-in term for the matcher: the gloss parts of a term as its renderings."""
+
+    id: Any
+    forms: list[str]
+    source_forms: list[str] = field(default_factory=list)
+    case: str = "any"
+
+    @property
+    def target_forms(self) -> list[tuple[str, str]]:
+        return [(f, "preferred") for f in self.forms]
+
+
+_PLURAL_ENDINGS = ("im", "ot", "oth", "in", "es", "s")
+_SINGULAR_ENDINGS = ("ah", "a", "o", "e", "i", "h")
+
+
+def _number_stem(word: str) -> tuple[str, str]:
+    for end in _PLURAL_ENDINGS:
+        if len(word) > len(end) + 2 and word.endswith(end):
+            return "pl", word[: -len(end)]
+    for end in _SINGULAR_ENDINGS:
+        if len(word) > len(end) + 2 and word.endswith(end):
+            return "sg", word[: -len(end)]
+    return "sg", word
+
+
+def _edit_distance(a: str, b: str, limit: int = 3) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+@lru_cache(maxsize=65536)
+def is_inflection(variant: str, preferred: str) -> bool:
+    """True when ``variant`` is another grammatical form of ``preferred`` rather than another spelling.
+
+    Construct forms (``Masach de Guf`` for ``Masach``) and a change of number with the same stem
+    (``Partzufim``/``Partzuf``, ``Reshimo``/``Reshimot``, ``Kelim``/``Kli``) are forms; ``Hizdakhut``
+    for ``Hizdakchut`` or ``Binah`` for ``Bina`` (same number) are spellings.
+    """
+    a = " ".join(variant.replace("-", " ").casefold().split())
+    b = " ".join(preferred.replace("-", " ").casefold().split())
+    if a == b:
+        return True
+    if a.startswith(b + " ") or b.startswith(a + " "):
+        return True
+    if " " in a or " " in b:
+        return False
+    na, sa = _number_stem(a)
+    nb, sb = _number_stem(b)
+    if na == nb:
+        return False
+    if sa == sb:
+        return True
+    return min(len(sa), len(sb)) >= 2 and sa[0] == sb[0] and _edit_distance(sa, sb) <= 2
+
+
+class TermIndex:
+    """The approved termbase, ready for matching: the shared :class:`TermMatcher`, a second
+    matcher over the terms' glosses (a gloss used as the rendering, e.g. "screen" for מסך), and
+    small per-term helpers. Build once per termbase version and reuse across runs."""
+
+    def __init__(self, terms: Iterable[Any], matcher: Any | None = None, version: str | None = None) -> None:
+        from workbench.terms.matcher import TermMatcher
+
+        terms = [t for t in terms if getattr(t, "status", "approved") == "approved"]
+        self.matcher = matcher if matcher is not None else TermMatcher(terms)
+        self.terms: dict[Any, Any] = dict(self.matcher.terms)
+        glossed = []
+        self.gloss_keys: dict[Any, set[str]] = {}
+        # First word of each gloss part, lower-cased: a cheap test before the gloss matcher runs.
+        self.gloss_probes: dict[Any, set[str]] = {}
+        for tid, t in self.terms.items():
+            if t.gloss:
+                parts = gloss_parts(t.gloss)
+                self.gloss_keys[tid] = {gloss_key(p) for p in parts} | {gloss_key(t.gloss)}
+                self.gloss_probes[tid] = {_probe(p) for p in parts if p.strip()}
+                glossed.append(_GlossTerm(tid, parts))
+        self.gloss_matcher = TermMatcher(glossed) if glossed else None
+        if version is None:
+            h = hashlib.blake2b(digest_size=8)
+            for tid, t in sorted(self.terms.items(), key=lambda kv: str(kv[0])):
+                h.update(repr((tid, t.source_forms, t.target_forms, t.gloss, t.gloss_first, t.case)).encode())
+            version = h.hexdigest()
+        self.version = version
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def term(self, term_id: Any) -> Any:
+        return self.terms[term_id]
+
+    def label(self, term_id: Any) -> str:
+        t = self.terms.get(term_id)
+        if t is None:
+            return str(term_id)
+        return f"{t.source} ({t.preferred})" if t.source else t.preferred
+
+    def gloss_matches(self, term_id: Any, text: str) -> bool:
+        keys = self.gloss_keys.get(term_id)
+        return bool(keys) and gloss_key(text) in keys
+
+
+@dataclass
+class CheckContext:
+    """Shared by every unit of a run: the termbase index (None when there is no termbase)."""
+
+    terms: TermIndex | None = None
+    doc_titles: dict[int, str] = field(default_factory=dict)

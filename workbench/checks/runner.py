@@ -1,0 +1,538 @@
+"""Running the checks: in memory (:func:`run_checks`) or on the store, incrementally (:class:`CheckRunner`).
+
+Incremental model. Every unit (a link, or a paragraph of a one-sided document) has a signature
+(its paragraph ids, texts, labels and marks, the termbase version and :data:`CHECKS_VERSION`).
+A run recomputes only units whose signature changed; for each it stores the link-level findings and
+small statistics rows (term renderings, glossed-term occurrences). Document-wide checks (gloss
+first/repeat) are then recomputed from the cached rows of the document, corpus-wide checks
+(term-inconsistent) from the cached rows of the terms and renderings the changed units touched.
+Findings keep their status across runs (see :mod:`workbench.store.findings`).
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from workbench.checks.base import (
+    CHECKS_VERSION,
+    AggregateCheck,
+    Check,
+    Finding,
+    Issue,
+    LinkCheck,
+    all_checks,
+    finding_digest,
+    iter_occurrences,
+)
+from workbench.checks.context import CheckContext, LinkUnit, TermIndex, excerpt, units_of
+from workbench.checks.terms import GlossRow, UsageRow, collect_stats
+from workbench.model import Document, Link
+
+if TYPE_CHECKING:
+    from workbench.store import Store
+
+
+@dataclass
+class UnitResult:
+    unit: LinkUnit
+    signature: str
+    issues: list[Issue] = field(default_factory=list)
+    usage: list[UsageRow] = field(default_factory=list)
+    gloss: list[GlossRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    """What a run did (the CLI and the page show it; the benchmark times it)."""
+
+    documents: int = 0
+    units: int = 0
+    recomputed: int = 0
+    findings: int = 0
+    new: int = 0
+    resolved: int = 0
+    reopened: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.documents} document(s), {self.recomputed} of {self.units} link(s) checked in {self.seconds:.2f} s: "
+            f"{self.new} new, {self.resolved} resolved, {self.reopened} reopened finding(s)"
+        )
+
+    def add(self, other: dict[str, int]) -> None:
+        self.new += other.get("new", 0)
+        self.resolved += other.get("resolved", 0)
+        self.reopened += other.get("reopened", 0)
+
+
+# ------------------------------------------------------------------------------------ engine
+
+
+def check_unit(unit: LinkUnit, ctx: CheckContext, checks: Sequence[Check], salt: str = "") -> UnitResult:
+    """Every link-level check on one unit, plus the unit's statistics rows for the aggregates."""
+    res = UnitResult(unit, unit.signature(salt) if salt else "")
+    for chk in checks:
+        if not isinstance(chk, LinkCheck):
+            continue
+        if chk.needs_terms and ctx.terms is None:
+            continue
+        if not unit.two_sided and not chk.one_sided:
+            continue
+        res.issues.extend(chk.check_link(unit, ctx))
+    if ctx.terms is not None and any(isinstance(c, AggregateCheck) for c in checks):
+        res.usage, res.gloss = collect_stats(unit, ctx)
+    unit.memo.clear()
+    return res
+
+
+def link_findings(unit: LinkUnit, issues: Iterable[Issue], severities: dict[str, str]) -> list[Finding]:
+    """Findings (with stable ids and excerpts) of one unit's issues."""
+    from workbench.checks.base import finding_id
+
+    out = []
+    for it, occ, nkey in iter_occurrences(issues):
+        anchor = it.anchor or it.para_id or unit.key
+        p = unit.find(it.para_id)
+        out.append(
+            Finding(
+                id=finding_id(it.check, it.term_id, anchor, nkey, occ, normalised=True),
+                check=it.check, severity=severities[it.check], message=it.message, doc_id=unit.doc_id,
+                term_id=it.term_id, link_id=unit.link_id, para_ids=unit.para_ids, para_id=it.para_id, side=it.side,
+                start=it.start, end=it.end, excerpt=excerpt(p.text, it.start, it.end) if p else "",
+                anchor=anchor, key=it.key, occ=occ, unit=unit.key, data=it.data,
+            )  # fmt: skip
+        )
+    return out
+
+
+def aggregate_findings(
+    issues: Iterable[Issue],
+    severities: dict[str, str],
+    unit_key: str,
+    texts: dict[str, str],
+    unit_of_para: dict[str, str] | None = None,
+) -> list[Finding]:
+    """Findings of document- or corpus-wide issues (``texts``: paragraph id -> text, for excerpts)."""
+    from workbench.checks.base import finding_id
+
+    out = []
+    for it, occ, _nkey in iter_occurrences(issues):
+        anchor = it.anchor or it.para_id or unit_key
+        text = texts.get(it.para_id or "")
+        unit = (unit_of_para or {}).get(it.para_id or "", "")
+        ex = excerpt(text, it.start, it.end) if text is not None else ""
+        if not ex and "distribution" in it.data:
+            ex = ", ".join(f"{d[1]} × {d[0]}" for d in it.data["distribution"])
+        out.append(
+            Finding(
+                id=finding_id(it.check, it.term_id, anchor, it.key, occ),
+                check=it.check, severity=severities[it.check], message=it.message, doc_id=it.doc_id,
+                term_id=it.term_id, link_id=unit[2:] if unit.startswith("l:") else None,
+                para_ids=[it.para_id] if it.para_id else [], para_id=it.para_id, side=it.side, start=it.start,
+                end=it.end, excerpt=ex, anchor=anchor, key=it.key, occ=occ, unit=unit_key, data=it.data,
+                docs=it.docs,
+            )  # fmt: skip
+        )
+    return out
+
+
+def _split_checks(checks: Sequence[Check]) -> tuple[list[AggregateCheck], list[AggregateCheck]]:
+    doc = [c for c in checks if isinstance(c, AggregateCheck) and c.scope == "document"]
+    corpus = [c for c in checks if isinstance(c, AggregateCheck) and c.scope == "corpus"]
+    return doc, corpus
+
+
+def run_checks(
+    documents: Sequence[tuple[Document, Sequence[Link]]],
+    terms: Iterable[Any] | TermIndex | None = None,
+    check_ids: Iterable[str] | None = None,
+) -> list[Finding]:
+    """Check documents held in memory (no store, no statuses): every finding, in document order."""
+    checks = all_checks(check_ids)
+    severities = {c.id: c.severity for c in all_checks()}
+    index = terms if isinstance(terms, TermIndex) or terms is None else TermIndex(terms)
+    ctx = CheckContext(index)
+    doc_checks, corpus_checks = _split_checks(checks)
+    out: list[Finding] = []
+    usage: list[UsageRow] = []
+    for n, (doc, links) in enumerate(documents):
+        if doc.id is None:
+            doc.id = -(n + 1)
+        units = units_of(doc, links)
+        texts = {p.id: p.text for p in doc.paragraph_index().values()}
+        unit_of_para = {pid: u.key for u in units for pid in u.para_ids}
+        gloss: list[GlossRow] = []
+        for u in units:
+            res = check_unit(u, ctx, checks)
+            out += link_findings(u, res.issues, severities)
+            usage += res.usage
+            gloss += res.gloss
+        if index is not None:
+            for chk in doc_checks:
+                issues = list(chk.aggregate(gloss, ctx))
+                out += aggregate_findings(issues, severities, f"d:{doc.id}", texts, unit_of_para)
+    if index is not None:
+        for chk in corpus_checks:
+            out += aggregate_findings(list(chk.aggregate(usage, ctx)), severities, "corpus", {})
+    return out
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector during a run: a run allocates hundreds of thousands of
+    small, acyclic objects, and collections triggered by them cost a third of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+# ------------------------------------------------------------------------------------ parallel link checks
+
+PARALLEL_MIN_UNITS = 2000
+_WORK: tuple[Any, ...] | None = None
+
+
+def _auto_workers(n_units: int) -> int:
+    """Worker processes for ``n_units``: 1 unless the run is big, ``fork`` exists and this process
+    has a single thread (forking a multi-threaded process, e.g. the Streamlit server, is unsafe)."""
+    import multiprocessing
+    import os
+    import threading
+
+    if n_units < PARALLEL_MIN_UNITS or threading.active_count() > 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _compute(units: Sequence[LinkUnit], ctx: CheckContext, checks: Sequence[Check], severities: dict[str, str]) -> list[UnitResult]:
+    out = []
+    for u in units:
+        r = check_unit(u, ctx, checks)
+        r.findings = link_findings(u, r.issues, severities)
+        for f in r.findings:
+            f.digest = finding_digest(f)
+        r.issues = []
+        out.append(r)
+    return out
+
+
+_CHILD: Any = None
+
+
+def _doc_task(i: int) -> tuple[int, Any]:
+    """In a worker process: check and store document ``i`` of the run (see ``_process_parallel``)."""
+    global _CHILD
+    runner, plans, ctx, user, track = _WORK  # type: ignore[misc]
+    if _CHILD is None:
+        from workbench.store import open_store
+
+        # Never use the parent's connection in a child: open our own.
+        child = object.__new__(type(runner))
+        child.__dict__.update(runner.__dict__)
+        child.store = open_store(runner.store.path)
+        _CHILD = child
+    with _gc_paused():
+        return i, _CHILD._process_doc(plans[i], ctx, user, track)
+
+
+def compute_units(
+    units: Sequence[LinkUnit], ctx: CheckContext, checks: Sequence[Check], severities: dict[str, str]
+) -> list[UnitResult]:
+    """Link-level checks, per-link statistics and findings (with digests) of ``units``."""
+    return _compute(units, ctx, checks, severities)
+
+
+# ------------------------------------------------------------------------------------ store runner
+
+_INDEX_CACHE: dict[tuple[str, Any], TermIndex] = {}
+
+
+class CheckRunner:
+    """Checks on the store, incremental, with persistent findings.
+
+    ``run(doc_ids=None, force=False)`` checks the given documents (all when None); links whose
+    signature is unchanged since the last run are skipped unless ``force``. ``recheck_paragraphs``
+    is the fast path after an edit: only the links touching the paragraphs, then the aggregates.
+    """
+
+    def __init__(self, store: Store, check_ids: Iterable[str] | None = None) -> None:
+        self.store = store
+        self.checks = all_checks(check_ids)
+        self.severities = {c.id: c.severity for c in all_checks()}
+        self.doc_checks, self.corpus_checks = _split_checks(self.checks)
+
+    @property
+    def repo(self):  # noqa: ANN201
+        return self.store.findings
+
+    # ------------------------------------------------------------------------------ context
+
+    def context(self) -> CheckContext:
+        """The termbase index for the current termbase (rebuilt only when the termbase changed)."""
+        terms_repo = self.store.terms
+        version = terms_repo.version()
+        key = (str(self.store.path), version)
+        index = _INDEX_CACHE.get(key)
+        if index is None:
+            terms = terms_repo.list_terms(status="approved", order="id")
+            index = TermIndex(terms, version=f"{version[0]}:{version[1]}:{version[2]}") if terms else None
+            if index is None:
+                return CheckContext(None)
+            for k in [k for k in _INDEX_CACHE if k[0] == key[0]]:
+                del _INDEX_CACHE[k]
+            _INDEX_CACHE[key] = index
+        return CheckContext(index)
+
+    def _salt(self, ctx: CheckContext) -> str:
+        ids = ",".join(sorted(c.id for c in self.checks))
+        return f"{CHECKS_VERSION}|{ctx.terms.version if ctx.terms else '-'}|{ids}"
+
+    # ------------------------------------------------------------------------------ runs
+
+    def run(
+        self,
+        doc_ids: Iterable[int] | None = None,
+        *,
+        force: bool = False,
+        user: str = "checks",
+        workers: int | None = None,
+    ) -> RunReport:
+        """Check documents (all when ``doc_ids`` is None); see the class doc.
+
+        ``workers``: processes for the link checks of a large run (default: automatic — several
+        only for big runs, on platforms with ``fork``, and never from a multi-threaded process such
+        as the Streamlit server).
+        """
+        with _gc_paused():
+            return self._run(doc_ids, force, user, workers)
+
+    def _run(self, doc_ids: Iterable[int] | None, force: bool, user: str, workers: int | None) -> RunReport:
+        t0 = time.perf_counter()
+        report = RunReport()
+        ctx = self.context()
+        salt = self._salt(ctx)
+        all_docs = [d.id for d in self.store.list_documents()]
+        known = set(all_docs)
+        wanted = all_docs if doc_ids is None else list(dict.fromkeys(doc_ids))
+        missing = [d for d in wanted if d not in known]
+        if missing:
+            from workbench.errors import NotFoundError
+
+            raise NotFoundError(f"document {missing[0]} does not exist")
+        timings: dict[str, float] = defaultdict(float)
+        # 1. load documents, compare signatures
+        plans = []
+        for doc_id in wanted:
+            t = time.perf_counter()
+            doc = self.store.get_document(doc_id)
+            units = units_of(doc, self.store.get_links(doc_id))
+            timings["load"] += time.perf_counter() - t
+            t = time.perf_counter()
+            sigs = {u.key: u.signature(salt) for u in units}
+            cached = self.repo.unit_signatures(doc_id)
+            changed = [u for u in units if force or cached.get(u.key) != sigs[u.key]]
+            removed = [k for k in cached if k not in sigs]
+            timings["signatures"] += time.perf_counter() - t
+            report.documents += 1
+            report.units += len(units)
+            report.recomputed += len(changed)
+            if changed or removed:
+                plans.append((doc, units, sigs, changed, removed))
+        # 2-3. link checks and storing, document by document (in worker processes for big runs)
+        affected_terms: set[Any] = set()
+        affected_keys: set[str] = set()
+        full = doc_ids is None
+        all_usage: list[UsageRow] | None = [] if full and len(plans) == len(wanted) else None
+        t = time.perf_counter()
+        for counts, terms, keys, usage in self._process(plans, ctx, user, not full, workers):
+            report.add(counts)
+            affected_terms |= terms
+            affected_keys |= keys
+            if all_usage is not None:
+                all_usage = None if usage is None else all_usage + usage
+        timings["links and store"] += time.perf_counter() - t
+        # 4. corpus-wide aggregates: all when every document was checked (from the rows in memory
+        # when every link was recomputed), else those of the terms and renderings the changes touched
+        t = time.perf_counter()
+        if ctx.terms is not None and self.corpus_checks:
+            if not full:
+                report.add(self._corpus(ctx, affected_terms, affected_keys, user))
+            elif plans or self.repo.corpus_stale(ctx.terms.version):
+                report.add(self._corpus(ctx, None, None, user, rows=all_usage))
+        elif full:
+            report.add(self.repo.sync([], corpus_check_ids=[c.id for c in self.corpus_checks], user=user))
+        timings["corpus"] += time.perf_counter() - t
+        report.findings = self.repo.count(present=True)
+        report.seconds = time.perf_counter() - t0
+        report.timings = dict(timings)
+        return report
+
+    def _process(
+        self, plans: list[tuple[Any, ...]], ctx: CheckContext, user: str, track: bool, workers: int | None
+    ) -> Iterator[tuple[dict[str, int], set[Any], set[str], list[UsageRow] | None]]:
+        n = sum(len(p[3]) for p in plans)
+        w = _auto_workers(n) if workers is None else max(1, workers)
+        if w > 1 and len(plans) > 1 and str(self.store.path) != ":memory:":
+            yield from self._process_parallel(plans, ctx, user, track, w)
+            return
+        for plan in plans:
+            yield self._process_doc(plan, ctx, user, track)
+
+    def _process_doc(
+        self, plan: tuple[Any, ...], ctx: CheckContext, user: str, track: bool
+    ) -> tuple[dict[str, int], set[Any], set[str], list[UsageRow] | None]:
+        """Check the changed units of one document and store the results (one transaction)."""
+        doc, units, sigs, changed, removed = plan
+        res = _compute(changed, ctx, self.checks, self.severities)
+        for r in res:
+            r.signature = sigs[r.unit.key]
+        whole = len(changed) == len(units)
+        counts, terms, keys = self._store_doc(
+            doc.id, res, removed, units, {p.id: p.text for p in doc.paragraph_index().values()}, ctx, user,
+            whole=whole, track=track,
+        )  # fmt: skip
+        return counts, terms, keys, ([u for r in res for u in r.usage] if whole else None)
+
+    def _process_parallel(
+        self, plans: list[tuple[Any, ...]], ctx: CheckContext, user: str, track: bool, workers: int
+    ) -> Iterator[tuple[dict[str, int], set[Any], set[str], list[UsageRow] | None]]:
+        """Documents in forked worker processes, each with its own connection to the database:
+        the documents and the termbase index are inherited, only small results come back, and
+        SQLite serialises the (short, per-document) write transactions."""
+        import multiprocessing
+
+        global _WORK
+        order = sorted(range(len(plans)), key=lambda i: -len(plans[i][3]))
+        _WORK = (self, plans, ctx, user, track)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for _i, out in pool.imap_unordered(_doc_task, order):
+                    yield out
+        finally:
+            _WORK = None
+
+    def recheck_paragraphs(self, para_ids: Iterable[str], *, user: str = "checks") -> RunReport:
+        """After editing paragraphs: re-check only the links that hold them, then the aggregates."""
+        t0 = time.perf_counter()
+        report = RunReport()
+        ctx = self.context()
+        salt = self._salt(ctx)
+        affected_terms: set[Any] = set()
+        affected_keys: set[str] = set()
+        for doc_id, units, positions in self.repo.units_for_paragraphs(list(para_ids)):
+            report.documents += 1
+            report.units += len(units)
+            report.recomputed += len(units)
+            results = compute_units(units, ctx, self.checks, self.severities)
+            for r in results:
+                r.signature = r.unit.signature(salt)
+            texts = {p.id: p.text for u in units for p in u.source + u.target}
+            counts, terms, keys = self._store_doc(doc_id, results, [], positions, texts, ctx, user)
+            report.add(counts)
+            affected_terms |= terms
+            affected_keys |= keys
+        if ctx.terms is not None and self.corpus_checks and (affected_terms or affected_keys):
+            report.add(self._corpus(ctx, affected_terms, affected_keys, user))
+        report.findings = self.repo.count(present=True)
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    # ------------------------------------------------------------------------------ persistence
+
+    def _store_doc(
+        self,
+        doc_id: int,
+        results: list[UnitResult],
+        removed: list[str],
+        units: list[LinkUnit] | dict[str, int],
+        texts: dict[str, str],
+        ctx: CheckContext,
+        user: str,
+        *,
+        whole: bool = False,
+        track: bool = True,
+    ) -> tuple[dict[str, int], set[Any], set[str]]:
+        """Persist the results of one document's recomputed units and redo its document-wide checks.
+
+        ``units``: every unit of the document, or their positions by key; ``whole``: every unit was
+        recomputed (the cached rows of the document can be replaced wholesale); ``track``: return
+        the terms and renderings touched (for the corpus-wide recomputation).
+        """
+        repo = self.repo
+        positions = units if isinstance(units, dict) else {u.key: u.pos for u in units}
+        findings = [f for r in results for f in r.findings]
+        scope_units = [r.unit.key for r in results] + removed
+        old_terms: set[Any] = set()
+        old_keys: set[str] = set()
+        with self.store.transaction():
+            if track:
+                old_terms, old_keys = repo.usage_keys(scope_units)
+            repo.replace_unit_stats(doc_id, results, removed, whole=whole)
+            counts = repo.sync(findings, doc_id=doc_id, units=scope_units, user=user, whole=whole)
+            if ctx.terms is not None and self.doc_checks:
+                if whole:
+                    rows = [g for r in results for g in r.gloss]
+                else:
+                    rows = repo.gloss_rows(doc_id)
+                for row in rows:
+                    row.pos = positions.get(row.unit, row.pos)
+                need = [r.para_id for r in rows if r.para_id not in texts]
+                if need:
+                    texts = {**texts, **repo.paragraph_texts(need)}
+                unit_of_para = {r.para_id: r.unit for r in rows}
+                issues = [it for chk in self.doc_checks for it in chk.aggregate(rows, ctx)]
+                doc_findings = aggregate_findings(issues, self.severities, f"d:{doc_id}", texts, unit_of_para)
+                _merge(counts, repo.sync(doc_findings, doc_id=doc_id, units=[f"d:{doc_id}"], user=user))
+        if not track:
+            return counts, set(), set()
+        new_terms = {u.term_id for r in results for u in r.usage}
+        new_keys = {u.bucket.casefold() for r in results for u in r.usage if u.grounded and u.kind != "missing"}
+        return counts, old_terms | new_terms, old_keys | new_keys
+
+    def _corpus(
+        self, ctx: CheckContext, terms: set[Any] | None, keys: set[str] | None, user: str,
+        rows: list[UsageRow] | None = None,
+    ) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        with self.store.transaction():
+            if terms is None and keys is None:
+                self.repo.mark_corpus(ctx.terms.version if ctx.terms else "")
+            for chk in self.corpus_checks:
+                by_term = rows if rows is not None else self.repo.usage_rows(term_ids=terms)
+                issues = list(chk.aggregate(by_term, ctx, "term"))
+                f_terms = aggregate_findings(issues, self.severities, "corpus", {})
+                _merge(counts, self.repo.sync(f_terms, corpus_check_ids=[chk.id], corpus_terms=terms,
+                                              corpus_reverse=False, user=user))
+                by_key = [r for r in rows if r.grounded] if rows is not None else self.repo.usage_rows(rkeys=keys, grounded=True)
+                issues = list(chk.aggregate(by_key, ctx, "rendering"))
+                f_keys = aggregate_findings(issues, self.severities, "corpus", {})
+                _merge(
+                    counts,
+                    self.repo.sync(
+                        f_keys, corpus_check_ids=[chk.id],
+                        corpus_keys=None if keys is None else {f"reverse:{k}" for k in keys},
+                        corpus_reverse=True, user=user,
+                    ),
+                )  # fmt: skip
+        return counts
+
+
+def _merge(a: dict[str, int], b: dict[str, int]) -> None:
+    for k, v in b.items():
+        a[k] = a.get(k, 0) + v
+

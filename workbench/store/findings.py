@@ -1,0 +1,483 @@
+"""Findings repository (``store.findings``): findings with their status and tag log, and the
+per-link caches that make check runs incremental.
+
+Status rules applied by :meth:`FindingsRepo.sync` (a run of the checks over some scope):
+
+* a new finding is ``open``;
+* a finding seen again keeps its status, except ``fixed``, which is reopened (``open``);
+* a finding of the scope not seen any more is marked absent (``present = 0``); if it was ``open``
+  it becomes ``fixed`` (resolved automatically); an ``accepted`` exception stays accepted, so it
+  is still accepted if the cause comes back.
+
+Editors change statuses with :meth:`FindingsRepo.tag` (accepting needs a comment); every change,
+by an editor or by a run, is logged in ``finding_tags``; editors' tags also go to ``history``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from workbench.checks.base import STATUSES, Finding, finding_digest, finding_id
+from workbench.checks.context import LinkUnit
+from workbench.checks.terms import GlossRow, UsageRow
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.store.db import now
+from workbench.store.documents import para_row_to_model
+
+if TYPE_CHECKING:
+    from workbench.checks.runner import UnitResult
+    from workbench.store import Store
+
+_IN = "(SELECT value FROM json_each(?))"
+_COLS = (
+    "id, doc_id, unit, check_id, severity, term_id, link_id, para_ids, para_id, side, start_pos, end_pos, message,"
+    " excerpt, anchor, key, occ, data, docs, digest, status, present, comment, status_user, status_at, first_seen,"
+    " updated"
+)
+_NCOLS = _COLS.count(",") + 1
+_COMPARED = ("unit", "severity", "link_id", "para_ids", "para_id", "side", "start_pos", "end_pos", "message",
+             "excerpt", "data", "docs", "digest")  # fmt: skip
+
+
+def _j(x: Any) -> str:
+    return json.dumps(x, ensure_ascii=False, sort_keys=True)
+
+
+def _digest(f: Finding) -> str:
+    return f.digest or finding_digest(f)
+
+
+def _values(f: Finding, memo: dict[Any, str] | None = None, digest: str | None = None) -> dict[str, Any]:
+    memo = {} if memo is None else memo
+    pk = tuple(f.para_ids)
+    para_ids = memo.get(pk)
+    if para_ids is None:
+        para_ids = memo[pk] = _j(f.para_ids)
+    return {
+        "unit": f.unit, "severity": f.severity, "link_id": f.link_id, "para_ids": para_ids, "para_id": f.para_id,
+        "side": f.side, "start_pos": f.start, "end_pos": f.end, "message": f.message, "excerpt": f.excerpt,
+        "data": _j(f.data) if f.data else "{}", "docs": _j(f.docs) if f.docs else "[]",
+        "digest": digest if digest is not None else _digest(f),
+    }  # fmt: skip
+
+
+def _row_to_finding(r: sqlite3.Row, tags: list[dict[str, Any]] | None = None) -> Finding:
+    return Finding(
+        id=r["id"], check=r["check_id"], severity=r["severity"], message=r["message"], doc_id=r["doc_id"],
+        term_id=r["term_id"], link_id=r["link_id"], para_ids=json.loads(r["para_ids"]), para_id=r["para_id"],
+        side=r["side"] or "target", start=r["start_pos"], end=r["end_pos"], excerpt=r["excerpt"], anchor=r["anchor"],
+        key=r["key"], occ=r["occ"], unit=r["unit"], data=json.loads(r["data"]), docs=json.loads(r["docs"]),
+        status=r["status"], present=bool(r["present"]), comment=r["comment"], user=r["status_user"],
+        status_at=r["status_at"], first_seen=r["first_seen"], last_seen=r["updated"], tags=tags or [],
+    )  # fmt: skip
+
+
+class FindingsRepo:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # ------------------------------------------------------------------------------ read
+
+    def list(
+        self,
+        doc_id: int | None = None,
+        *,
+        status: str | Sequence[str] | None = None,
+        present: bool | None = None,
+        checks: Sequence[str] | None = None,
+        include_corpus: bool = True,
+        with_tags: bool = True,
+    ) -> list[Finding]:
+        """Findings, optionally of one document (with the corpus-wide findings that involve it)."""
+        sql = f"SELECT {_COLS} FROM findings WHERE 1=1"
+        args: list[Any] = []
+        if doc_id is not None:
+            if include_corpus:
+                sql += " AND (doc_id = ? OR (doc_id IS NULL AND EXISTS (SELECT 1 FROM json_each(findings.docs) WHERE value = ?)))"
+                args += [doc_id, doc_id]
+            else:
+                sql += " AND doc_id = ?"
+                args.append(doc_id)
+        if status is not None:
+            sts = [status] if isinstance(status, str) else list(status)
+            sql += f" AND status IN {_IN}"
+            args.append(json.dumps(sts))
+        if present is not None:
+            sql += " AND present = ?"
+            args.append(int(present))
+        if checks:
+            sql += f" AND check_id IN {_IN}"
+            args.append(json.dumps(list(checks)))
+        sql += " ORDER BY doc_id IS NULL, doc_id, unit, check_id, id"
+        with self.store.reading() as c:
+            rows = c.execute(sql, args).fetchall()
+            tags: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            if with_tags and rows:
+                for t in c.execute("SELECT * FROM finding_tags ORDER BY id"):
+                    tags[t["finding_id"]].append(
+                        {"at": t["at"], "user": t["user"], "status": t["status"], "comment": t["comment"],
+                         "auto": bool(t["auto"])}  # fmt: skip
+                    )
+        return [_row_to_finding(r, tags.get(r["id"])) for r in rows]
+
+    def get(self, finding_id: str) -> Finding:
+        fid = self.resolve_id(finding_id)
+        with self.store.reading() as c:
+            r = c.execute(f"SELECT {_COLS} FROM findings WHERE id = ?", (fid,)).fetchone()
+            tags = [dict(t) for t in c.execute("SELECT at, user, status, comment, auto FROM finding_tags WHERE finding_id = ? ORDER BY id", (fid,))]
+        return _row_to_finding(r, tags)
+
+    def resolve_id(self, ref: str) -> str:
+        """A full finding id, or a unique prefix of one (as with git hashes)."""
+        ref = ref.strip()
+        with self.store.reading() as c:
+            if c.execute("SELECT 1 FROM findings WHERE id = ?", (ref,)).fetchone():
+                return ref
+            rows = c.execute("SELECT id FROM findings WHERE id LIKE ? ESCAPE '\\' LIMIT 3",
+                             (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)).fetchall()  # fmt: skip
+        if not rows:
+            raise NotFoundError(f"finding {ref} does not exist (run `workbench check` to list findings)")
+        if len(rows) > 1:
+            raise WorkbenchError(f"finding id {ref} is ambiguous ({', '.join(r[0] for r in rows[:2])}, …)")
+        return rows[0][0]
+
+    def count(self, *, present: bool | None = None, status: str | None = None) -> int:
+        sql, args = "SELECT count(*) FROM findings WHERE 1=1", []
+        if present is not None:
+            sql += " AND present = ?"
+            args.append(int(present))
+        if status is not None:
+            sql += " AND status = ?"
+            args.append(status)
+        with self.store.reading() as c:
+            return int(c.execute(sql, args).fetchone()[0])
+
+    def tag_log(self, finding_id: str) -> list[dict[str, Any]]:
+        with self.store.reading() as c:
+            return [dict(r) for r in c.execute("SELECT * FROM finding_tags WHERE finding_id = ? ORDER BY id", (finding_id,))]
+
+    # ------------------------------------------------------------------------------ tag
+
+    def tag(self, finding_ids: Iterable[str], status: str, user: str, comment: str | None = None) -> list[Finding]:
+        """Set the status of findings (one transaction). Accepting an exception needs a comment."""
+        if status not in STATUSES:
+            raise WorkbenchError(f"status must be one of {', '.join(STATUSES)} (got {status!r})")
+        comment = (comment or "").strip() or None
+        if status == "accepted" and not comment:
+            raise WorkbenchError("accepting a finding as an exception needs a comment saying why")
+        ids = [self.resolve_id(f) for f in finding_ids]
+        if not ids:
+            return []
+        ts = now()
+        with self.store.transaction() as c:
+            for fid in ids:
+                r = c.execute("SELECT doc_id, status, comment, status_user FROM findings WHERE id = ?", (fid,)).fetchone()
+                c.execute("UPDATE findings SET status = ?, comment = ?, status_user = ?, status_at = ? WHERE id = ?",
+                          (status, comment, user, ts, fid))  # fmt: skip
+                c.execute("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,0)",
+                          (fid, ts, user, status, comment))  # fmt: skip
+                self.store.db.log(c, user, "finding", fid, r["doc_id"], "tag",
+                                  {"status": r["status"], "comment": r["comment"], "user": r["status_user"]},
+                                  {"status": status, "comment": comment, "user": user})  # fmt: skip
+        return [self.get(fid) for fid in ids]
+
+    # ------------------------------------------------------------------------------ runs: caches
+
+    def unit_signatures(self, doc_id: int) -> dict[str, str]:
+        with self.store.reading() as c:
+            return {r[0]: r[1] for r in c.execute("SELECT unit, signature FROM check_units WHERE doc_id = ?", (doc_id,))}
+
+    def usage_keys(self, units: Sequence[str]) -> tuple[set[Any], set[str]]:
+        """Terms and (grounded) renderings the cached rows of ``units`` mention."""
+        if not units:
+            return set(), set()
+        with self.store.reading() as c:
+            rows = c.execute(f"SELECT DISTINCT term_id, rkey, kind, grounded FROM check_term_usage WHERE unit IN {_IN}",
+                             (json.dumps(list(units)),)).fetchall()  # fmt: skip
+        return {r[0] for r in rows}, {r[1] for r in rows if r[3] and r[2] != "missing"}
+
+    def replace_unit_stats(
+        self, doc_id: int, results: Sequence[UnitResult], removed: Sequence[str], *, whole: bool = False
+    ) -> None:
+        """Replace the cached rows of the recomputed units (``whole``: of the whole document)."""
+        units = json.dumps([r.unit.key for r in results] + list(removed))
+        usage, gloss, sigs = [], [], []
+        for r in results:
+            sigs.append((r.unit.key, doc_id, r.signature))
+            usage += [(u.unit, doc_id, u.term_id, u.bucket, u.bucket.casefold(), u.kind, u.n, int(u.grounded)) for u in r.usage]
+            gloss += [(g.unit, doc_id, g.term_id, g.seq, g.para_id, g.start, g.end, g.surface, int(g.glossed)) for g in r.gloss]
+        with self.store.transaction() as c:
+            for table in ("check_units", "check_term_usage", "check_gloss_occ"):
+                if whole:
+                    c.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+                else:
+                    c.execute(f"DELETE FROM {table} WHERE unit IN {_IN}", (units,))
+            c.executemany("INSERT INTO check_units VALUES (?,?,?)", sigs)
+            c.executemany("INSERT INTO check_term_usage VALUES (?,?,?,?,?,?,?,?)", usage)
+            c.executemany("INSERT INTO check_gloss_occ VALUES (?,?,?,?,?,?,?,?,?)", gloss)
+
+    def corpus_stale(self, termbase_version: str) -> bool:
+        """True when the cached term rows changed since the corpus-wide check last ran on all of
+        them (a document deleted, another termbase): a full run then recomputes it."""
+        with self.store.reading() as c:
+            n = c.execute("SELECT count(*), coalesce(sum(n), 0) FROM check_term_usage").fetchone()
+            row = c.execute("SELECT value FROM check_state WHERE key = 'corpus'").fetchone()
+        return row is None or row[0] != f"{termbase_version}|{n[0]}|{n[1]}"
+
+    def mark_corpus(self, termbase_version: str) -> None:
+        with self.store.transaction() as c:
+            n = c.execute("SELECT count(*), coalesce(sum(n), 0) FROM check_term_usage").fetchone()
+            c.execute("INSERT OR REPLACE INTO check_state (key, value) VALUES ('corpus', ?)",
+                      (f"{termbase_version}|{n[0]}|{n[1]}",))  # fmt: skip
+
+    def gloss_rows(self, doc_id: int) -> list[GlossRow]:
+        with self.store.reading() as c:
+            rows = c.execute("SELECT * FROM check_gloss_occ WHERE doc_id = ?", (doc_id,)).fetchall()
+        return [GlossRow(r["unit"], r["doc_id"], r["term_id"], r["seq"], r["para_id"], r["start_pos"], r["end_pos"],
+                         r["surface"], bool(r["glossed"])) for r in rows]  # fmt: skip
+
+    def usage_rows(
+        self, *, term_ids: Iterable[Any] | None = None, rkeys: Iterable[str] | None = None, grounded: bool | None = None
+    ) -> list[UsageRow]:
+        """Cached term renderings summed per (term, rendering, kind, document, grounded)."""
+        sql = "SELECT term_id, bucket, kind, doc_id, grounded, sum(n) AS n FROM check_term_usage WHERE 1=1"
+        args: list[Any] = []
+        if term_ids is not None:
+            ids = list(term_ids)
+            if not ids:
+                return []
+            sql += f" AND term_id IN {_IN}"
+            args.append(json.dumps(ids))
+        if rkeys is not None:
+            keys = list(rkeys)
+            if not keys:
+                return []
+            sql += f" AND rkey IN {_IN}"
+            args.append(json.dumps(keys))
+        if grounded is not None:
+            sql += " AND grounded = ?"
+            args.append(int(grounded))
+        sql += " GROUP BY term_id, bucket, kind, doc_id, grounded"
+        with self.store.reading() as c:
+            rows = c.execute(sql, args).fetchall()
+        return [UsageRow("", r["doc_id"], r["term_id"], r["bucket"], r["kind"], r["n"], bool(r["grounded"])) for r in rows]
+
+    def paragraph_texts(self, para_ids: Iterable[str]) -> dict[str, str]:
+        with self.store.reading() as c:
+            return {r[0]: r[1] for r in c.execute(f"SELECT id, text FROM paragraphs WHERE id IN {_IN}",
+                                                  (json.dumps(list(para_ids)),))}  # fmt: skip
+
+    def units_for_paragraphs(self, para_ids: Sequence[str]) -> list[tuple[int, list[LinkUnit], dict[str, int]]]:
+        """For each document: the units holding ``para_ids`` (loaded), and every unit's position."""
+        out = []
+        with self.store.reading() as c:
+            rows = c.execute(f"SELECT id, doc_id FROM paragraphs WHERE id IN {_IN}", (json.dumps(list(para_ids)),)).fetchall()
+            if len(rows) != len(set(para_ids)):
+                found = {r[0] for r in rows}
+                missing = next(p for p in para_ids if p not in found)
+                raise NotFoundError(f"paragraph {missing} does not exist (deleted by someone else?)")
+            by_doc: dict[int, list[str]] = defaultdict(list)
+            for r in rows:
+                by_doc[r["doc_id"]].append(r["id"])
+            for doc_id, pids in by_doc.items():
+                d = c.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                two = bool(d["has_source"] and d["has_target"])
+                langs = (d["source_lang"], d["target_lang"])
+                positions: dict[str, int] = {}
+                specs: list[tuple[str, str | None, int, list[str], list[str], bool]] = []
+                if two:
+                    positions = {"l:" + r[0]: r[1] for r in c.execute("SELECT id, pos FROM links WHERE doc_id = ?", (doc_id,))}
+                seen_links: set[str] = set()
+                linked: set[str] = set()
+                if positions:
+                    for pid in pids:
+                        needle = json.dumps(pid)
+                        for lk in c.execute(
+                            "SELECT id, pos, source_ids, target_ids FROM links WHERE doc_id = ?"
+                            " AND (instr(source_ids, ?) > 0 OR instr(target_ids, ?) > 0)", (doc_id, needle, needle)
+                        ):  # fmt: skip
+                            linked.add(pid)
+                            if lk["id"] not in seen_links:
+                                seen_links.add(lk["id"])
+                                specs.append(("l:" + lk["id"], lk["id"], lk["pos"], json.loads(lk["source_ids"]),
+                                              json.loads(lk["target_ids"]), True))  # fmt: skip
+                loose = [p for p in pids if p not in linked]
+                if loose or not positions:
+                    # Paragraph units: translation first, then source (as units_of orders them).
+                    n_tgt = c.execute("SELECT count(*) FROM paragraphs WHERE doc_id = ? AND side = 'target'", (doc_id,)).fetchone()[0]
+                    base = len(positions)
+                    for r in c.execute("SELECT id, side, pos FROM paragraphs WHERE doc_id = ?", (doc_id,)):
+                        positions["p:" + r[0]] = base + (r[2] if r[1] == "target" else n_tgt + r[2])
+                    sides = dict(c.execute(f"SELECT id, side FROM paragraphs WHERE id IN {_IN}", (json.dumps(loose),)).fetchall())
+                    for pid in loose:
+                        src, tgt = ([pid], []) if sides[pid] == "source" else ([], [pid])
+                        specs.append(("p:" + pid, None, positions["p:" + pid], src, tgt, False))
+                need = {p for s in specs for p in s[3] + s[4]}
+                paras = {r["id"]: para_row_to_model(r) for r in c.execute(f"SELECT * FROM paragraphs WHERE id IN {_IN}", (json.dumps(list(need)),))}
+                units = [
+                    LinkUnit(key, doc_id, [paras[p] for p in src if p in paras], [paras[p] for p in tgt if p in paras],
+                             lid, pos, paired, two, *langs)
+                    for key, lid, pos, src, tgt, paired in specs
+                ]  # fmt: skip
+                out.append((doc_id, units, positions))
+        return out
+
+    # ------------------------------------------------------------------------------ runs: findings
+
+    def sync(
+        self,
+        findings: Sequence[Finding],
+        *,
+        doc_id: int | None = None,
+        units: Sequence[str] | None = None,
+        corpus_check_ids: Sequence[str] | None = None,
+        corpus_terms: Iterable[Any] | None = None,
+        corpus_keys: Iterable[str] | None = None,
+        corpus_reverse: bool | None = None,
+        user: str = "checks",
+        whole: bool = False,
+    ) -> dict[str, int]:
+        """Store the findings of a run over a scope and apply the status rules (module doc).
+
+        The scope is ``units`` of document ``doc_id`` (link- and document-level checks), or the
+        corpus-wide findings of ``corpus_check_ids``, narrowed to ``corpus_terms`` (per-term
+        findings) and/or ``corpus_keys`` (per-rendering findings, ``reverse:<rendering>``).
+        """
+        ts = now()
+        counts = {"new": 0, "resolved": 0, "reopened": 0}
+        by_id = {f.id: f for f in findings}
+        with self.store.transaction() as c:
+            existing: dict[str, sqlite3.Row] = {}
+            scope: list[sqlite3.Row] = []
+            cols = "id, unit, status, present, digest, comment, status_user, status_at"
+            if whole and units is not None:
+                # Every unit of the document was recomputed: one indexed read of its findings.
+                unit_set = set(units)
+                for r in c.execute(f"SELECT {cols} FROM findings WHERE doc_id = ?", (doc_id,)):
+                    existing[r["id"]] = r
+                    if r["present"] and r["unit"] in unit_set:
+                        scope.append(r)
+            elif by_id:
+                for r in c.execute(f"SELECT {cols} FROM findings WHERE id IN {_IN}", (json.dumps(list(by_id)),)):
+                    existing[r["id"]] = r
+            if whole and units is not None:
+                pass
+            elif units is not None:
+                if units:
+                    scope = c.execute(
+                        f"SELECT id, status FROM findings WHERE doc_id IS ? AND present = 1 AND unit IN {_IN}",
+                        (doc_id, json.dumps(list(units))),
+                    ).fetchall()
+            elif corpus_check_ids is not None:
+                terms = None if corpus_terms is None else set(corpus_terms)
+                keys = None if corpus_keys is None else set(corpus_keys)
+                for r in c.execute(
+                    f"SELECT id, status, term_id, key FROM findings WHERE doc_id IS NULL AND unit = 'corpus' AND present = 1"
+                    f" AND check_id IN {_IN}",
+                    (json.dumps(list(corpus_check_ids)),),
+                ):  # fmt: skip
+                    rev = r["key"].startswith("reverse:")
+                    if corpus_reverse is not None and rev != corpus_reverse:
+                        continue
+                    if not rev and terms is not None and r["term_id"] not in terms:
+                        continue
+                    if rev and keys is not None and r["key"] not in keys:
+                        continue
+                    scope.append(r)
+            inserts, updates, events = [], [], []
+            memo: dict[Any, str] = {}
+            for f in findings:
+                digest = _digest(f)
+                r = existing.get(f.id)
+                if r is None:
+                    counts["new"] += 1
+                    vals = _values(f, memo, digest)
+                    inserts.append((f.id, f.doc_id, f.unit, f.check, f.severity, f.term_id, f.link_id, vals["para_ids"],
+                                    f.para_id, f.side, f.start, f.end, f.message, f.excerpt, f.anchor, f.key, f.occ,
+                                    vals["data"], vals["docs"], digest, "open", 1, None, None, None, ts, ts))  # fmt: skip
+                    continue
+                status, comment, suser, sat = r["status"], r["comment"], r["status_user"], r["status_at"]
+                if status == "fixed":
+                    status, comment, suser, sat = "open", "reopened: the problem is back", user, ts
+                    counts["reopened"] += 1
+                    events.append((f.id, ts, user, "open", comment, 1))
+                if status != r["status"] or not r["present"] or digest != r["digest"]:
+                    vals = _values(f, memo, digest)
+                    updates.append((*(vals[k] for k in _COMPARED), status, comment, suser, sat, ts, f.id))
+            resolved = []
+            for r in scope:
+                if r["id"] in by_id:
+                    continue
+                if r["status"] == "open":
+                    counts["resolved"] += 1
+                    resolved.append((ts, user, r["id"]))
+                    events.append((r["id"], ts, user, "fixed", "resolved: the problem is gone", 1))
+                else:
+                    c.execute("UPDATE findings SET present = 0, updated = ? WHERE id = ?", (ts, r["id"]))
+            c.executemany(f"INSERT INTO findings ({_COLS}) VALUES ({','.join('?' * _NCOLS)})", inserts)
+            sets = ", ".join(f"{k} = ?" for k in _COMPARED)
+            c.executemany(
+                f"UPDATE findings SET {sets}, status = ?, comment = ?, status_user = ?, status_at = ?, present = 1,"
+                " updated = ? WHERE id = ?",
+                updates,
+            )
+            c.executemany(
+                "UPDATE findings SET status = 'fixed', present = 0, comment = 'resolved: the problem is gone',"
+                " status_at = ?1, status_user = ?2, updated = ?1 WHERE id = ?3",
+                resolved,
+            )
+            c.executemany("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,?)", events)
+        return counts
+
+    # ------------------------------------------------------------------------------ bundles
+
+    def restore(self, records: Sequence[dict[str, Any]], *, doc_id: int, ids: dict[str, dict], user: str) -> int:
+        """Re-create findings exported with :meth:`Finding.to_dict` (a bundle) for document ``doc_id``.
+
+        Paragraph, link and term ids are rewritten with the maps in ``ids`` and the finding ids
+        recomputed from them, so that the next run recognises the findings and keeps their status.
+        """
+        pmap = ids.get("paragraphs") or {}
+        lmap = ids.get("links") or {}
+        tmap = {str(k): v for k, v in (ids.get("terms") or {}).items()}
+        ts = now()
+        n = 0
+        with self.store.transaction() as c:
+            for rec in records:
+                f = Finding(**{k: v for k, v in rec.items() if k in Finding.__dataclass_fields__})
+                corpus = rec.get("doc_id") is None
+                f.doc_id = None if corpus else doc_id
+                f.para_ids = [pmap.get(p, p) for p in f.para_ids]
+                f.para_id = pmap.get(f.para_id, f.para_id) if f.para_id else None
+                f.link_id = lmap.get(f.link_id, f.link_id) if f.link_id else None
+                if f.term_id is not None:
+                    f.term_id = tmap.get(str(f.term_id), f.term_id)
+                if f.anchor in pmap:
+                    f.anchor = pmap[f.anchor]
+                elif f.anchor.startswith("doc:"):
+                    f.anchor = f"doc:{doc_id}"
+                kind, _, ref = f.unit.partition(":")
+                f.unit = {"l": f"l:{lmap.get(ref, ref)}", "p": f"p:{pmap.get(ref, ref)}", "d": f"d:{doc_id}"}.get(kind, f.unit)
+                if corpus:
+                    f.docs = [doc_id]
+                f.id = finding_id(f.check, f.term_id, f.anchor, f.key, f.occ)
+                vals = _values(f)
+                cur = c.execute(
+                    f"INSERT OR IGNORE INTO findings ({_COLS}) VALUES ({','.join('?' * _NCOLS)})",
+                    (f.id, f.doc_id, f.unit, f.check, f.severity, f.term_id, f.link_id, vals["para_ids"], f.para_id,
+                     f.side, f.start, f.end, f.message, f.excerpt, f.anchor, f.key, f.occ, vals["data"], vals["docs"],
+                     vals["digest"], f.status if f.status in STATUSES else "open", int(f.present), f.comment, f.user, f.status_at,
+                     f.first_seen or ts, ts),
+                )  # fmt: skip
+                if cur.rowcount:
+                    n += 1
+                    c.executemany(
+                        "INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,?)",
+                        [(f.id, t.get("at") or ts, t.get("user") or user, t.get("status") or "open", t.get("comment"),
+                          int(bool(t.get("auto")))) for t in (rec.get("tags") or [])],
+                    )  # fmt: skip
+        return n
