@@ -1,0 +1,223 @@
+"""Project bundles: export, re-import into an empty database, export again: the same content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.export.helpers import make_doc
+from workbench.errors import InputError, WorkbenchError
+from workbench.export.bundle import FORMAT, VERSION, import_bundle, write_bundle
+from workbench.model import Document, Mark, Paragraph, Text
+from workbench.store import open_store
+
+# Fields the database assigns (ids, timestamps, revision counters of whole-object saves).
+VOLATILE_DOC = {"id", "created", "updated", "alignment_rev"}
+VOLATILE_ROW = {"id", "doc_id", "created", "updated", "rev"}
+
+
+def seed(store) -> dict[str, Any]:
+    from workbench.terms.model import Annotation, Term
+
+    doc, links = make_doc(4, statuses=["confirmed", "auto", "confirmed", "auto"])
+    doc.id = None
+    doc.metadata = {"credits": "Sefaria", "author": "Baal HaSulam", "nested": {"a": [1, 2]}}
+    doc.source.paragraphs[0].marks = [Mark(3, 8, "bold"), Mark(10, 10, "footnote", "הערה")]
+    doc.target.paragraphs[1].marks = [Mark(20, 26, "italic")]
+    doc.target.paragraphs[2].rev = 3
+    links[1].sentences = [{"source": [0, 10], "target": [0, 12], "score": 0.5}]
+    a = store.create_document(doc, "t")
+    store.save_links(a, links, 0, "t")
+    gap = store.create_document(Document("Deleted", None, Text("en", [Paragraph("gone")])), "t")
+    c = store.create_document(Document("Shamati 81", None, Text("en", [Paragraph("Concerning raising MAN.")]),
+                                       metadata={"source_lang": None}), "t")
+    store.delete_document(gap, "t")  # ids 1 and 3: the import renumbers them 1 and 2
+    masach = store.terms.add(Term("מָסָךְ", "Masach", variants=["Masakh"], forbidden=["curtain"], gloss="screen",
+                                  gloss_first=True, note="Bnei Baruch style"), "t")
+    zivug = store.terms.add(Term("זווג דהכאה", "Zivug de Hakaa", source_variants=["זיווג דהכאה"]), "t")
+    store.terms.add(Term("", "Reshimot", kind="transliteration", status="proposed"), "t")
+    tp = doc.target.paragraphs[1]
+    m, z = tp.text.index("Masach"), tp.text.index("Zivug de Hakaa")
+    store.terms.add_annotations([
+        Annotation(a, tp.id, m, m + 6, "Masach", masach.id, kind="transliteration"),
+        Annotation(a, tp.id, z, z + 14, "Zivug de Hakaa", zivug.id, kind="gloss", note="coupling by striking"),
+    ], "t")
+    return {"docs": [a, c], "doc": doc}
+
+
+def normalize(bundle: dict[str, Any]) -> dict[str, Any]:
+    b = json.loads(json.dumps(bundle))
+    b.pop("exported")
+    term_pos = {t["id"]: i for i, t in enumerate(b["terms"])}
+    for t in b["terms"]:
+        for k in VOLATILE_ROW:
+            t.pop(k, None)
+    for d in b["documents"]:
+        for k in VOLATILE_DOC:
+            d.pop(k)
+        for lk in d["links"]:
+            lk.pop("rev")
+        for a in d["annotations"]:
+            for k in VOLATILE_ROW:
+                a.pop(k, None)
+            a["term_id"] = term_pos.get(a["term_id"])
+        for f in d["findings"]:
+            for k in VOLATILE_ROW | {"finding_id"}:
+                f.pop(k, None)
+    return b
+
+
+@pytest.fixture
+def seeded(tmp_path: Path):
+    s = open_store(tmp_path / "one.db")
+    info = seed(s)
+    yield s, info
+    s.close()
+
+
+def test_round_trip_into_an_empty_database_is_lossless(seeded, tmp_path: Path) -> None:
+    s1, info = seeded
+    out1, out2 = tmp_path / "b1.json", tmp_path / "b2.json"
+    stats = write_bundle(s1, out1)
+    assert (stats.documents, stats.paragraphs, stats.links, stats.terms, stats.annotations) == (2, 9, 4, 3, 2)
+    b1 = json.loads(out1.read_text(encoding="utf-8"))
+    assert b1["format"] == FORMAT and b1["version"] == VERSION == 1
+    assert [d["id"] for d in b1["documents"]] == info["docs"] == [1, 3]
+
+    s2 = open_store(tmp_path / "two.db")
+    report = import_bundle(s2, out1, user="importer")
+    assert report.doc_ids == {1: 1, 3: 2}
+    assert (report.documents, report.paragraphs, report.links, report.terms, report.annotations) == (2, 9, 4, 3, 2)
+    write_bundle(s2, out2)
+    b2 = json.loads(out2.read_text(encoding="utf-8"))
+    assert normalize(b2) == normalize(b1)
+    # Paragraph and link ids survive as they were; paragraph revisions too.
+    d1, d2 = b1["documents"][0], b2["documents"][0]
+    assert [p["id"] for p in d2["target"]["paragraphs"]] == [p["id"] for p in d1["target"]["paragraphs"]]
+    assert [lk["id"] for lk in d2["links"]] == [lk["id"] for lk in d1["links"]]
+    assert d2["target"]["paragraphs"][2]["rev"] == 3
+    # The imported document is a working one: its annotations point at the right words.
+    anns = s2.terms.annotations(doc_id=1)
+    assert [(a.surface, a.state) for a in anns] == [("Masach", "ok"), ("Zivug de Hakaa", "ok")]
+    assert s2.terms.get(anns[0].term_id).preferred == "Masach"
+    s2.close()
+
+
+@pytest.fixture
+def fake_findings(monkeypatch: pytest.MonkeyPatch):
+    """``store.findings`` served by the contract stand-in (tests/export/fake_findings.py)."""
+    import sys
+
+    from tests.export import fake_findings as module
+
+    monkeypatch.setitem(sys.modules, "workbench.store.findings", module)
+    return module
+
+
+def test_findings_and_tags_round_trip(fake_findings, tmp_path: Path) -> None:
+    s1 = open_store(tmp_path / "one.db")
+    info = seed(s1)
+    doc, a = info["doc"], info["docs"][0]
+    links = s1.get_links(a)
+    term = s1.terms.list_terms()[0]
+    s1.findings.add(fake_findings.Finding(a, "term-consistency", "warning", "Masach rendered as Masakh",
+                                          para_id=doc.target.paragraphs[1].id, link_id=links[1].id,
+                                          term_id=term.id, tags=["accepted", "style"]))
+    s1.findings.add(fake_findings.Finding(a, "numbers", "error", "3 ≠ ג", tags=[]))
+    out1, out2 = tmp_path / "b1.json", tmp_path / "b2.json"
+    assert write_bundle(s1, out1).findings == 2
+    s2 = open_store(tmp_path / "two.db")
+    report = import_bundle(s2, out1)
+    assert report.findings == 2
+    restored = s2.findings.list(doc_id=1)
+    assert [f.tags for f in restored] == [["accepted", "style"], []]
+    assert restored[0].para_id == doc.target.paragraphs[1].id and restored[0].link_id == links[1].id
+    assert s2.terms.get(restored[0].term_id).preferred == term.preferred
+    write_bundle(s2, out2)
+    assert normalize(json.loads(out2.read_text())) == normalize(json.loads(out1.read_text()))
+    # The consistency sheet of the XLSX comes from the same findings.
+    import openpyxl
+
+    from workbench.export import export_document
+
+    result = export_document(s2, 1, "xlsx", tmp_path / "r.xlsx")
+    assert result.stats.report_rows == 2
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Consistency"]
+    header = [c.value for c in sheet[1]]
+    assert "message" in header and "tags" in header and "doc_id" not in header
+    assert sheet.cell(2, header.index("tags") + 1).value == "accepted, style"
+
+
+def test_findings_in_a_bundle_need_the_checks_area(fake_findings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s1 = open_store(tmp_path / "one.db")
+    seed(s1)
+    s1.findings.add(fake_findings.Finding(1, "numbers", "error", "x"))
+    write_bundle(s1, tmp_path / "b.json")
+    monkeypatch.delattr(fake_findings.FindingsRepo, "restore")
+    s2 = open_store(tmp_path / "two.db")
+    with pytest.raises(WorkbenchError, match="cannot restore findings"):
+        import_bundle(s2, tmp_path / "b.json")
+    assert s2.list_documents() == []
+
+
+def test_second_import_gets_fresh_ids_and_reuses_terms(seeded, tmp_path: Path) -> None:
+    s1, _ = seeded
+    out = tmp_path / "b.json"
+    write_bundle(s1, out)
+    report = import_bundle(s1, out)
+    assert report.documents == 2 and report.ids_renewed == 2 and report.terms_reused == 3 and report.terms == 0
+    titles = [d.title for d in s1.list_documents()]
+    assert titles.count("Introduction to the Book of Zohar") == 2
+    new_id = report.doc_ids[1]
+    old_links, new_links = s1.get_links(1), s1.get_links(new_id)
+    assert len(new_links) == 4 and not {lk.id for lk in old_links} & {lk.id for lk in new_links}
+    assert len(s1.terms.annotations(doc_id=new_id)) == 2
+
+
+def test_selected_documents_only(seeded, tmp_path: Path) -> None:
+    s1, info = seeded
+    out = tmp_path / "b.json"
+    stats = write_bundle(s1, out, doc_ids=[info["docs"][1]])
+    assert stats.documents == 1 and stats.terms == 3
+    assert [d["title"] for d in json.loads(out.read_text())["documents"]] == ["Shamati 81"]
+
+
+def _write(path: Path, obj: Any) -> Path:
+    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_bad_bundles_are_refused_clearly(tmp_path: Path) -> None:
+    s = open_store(tmp_path / "x.db")
+    with pytest.raises(InputError, match="newer than this workbench"):
+        import_bundle(s, _write(tmp_path / "v2.json", {"format": FORMAT, "version": 2, "documents": []}))
+    with pytest.raises(InputError, match="not a workbench bundle"):
+        import_bundle(s, _write(tmp_path / "other.json", {"format": "something", "version": 1}))
+    with pytest.raises(InputError, match="not a JSON bundle"):
+        (tmp_path / "bad.json").write_text("{nope", encoding="utf-8")
+        import_bundle(s, tmp_path / "bad.json")
+    with pytest.raises(InputError, match="no such file"):
+        import_bundle(s, tmp_path / "absent.json")
+    assert s.list_documents() == []
+
+
+def test_import_is_all_or_nothing(seeded, tmp_path: Path) -> None:
+    s1, _ = seeded
+    out = tmp_path / "b.json"
+    write_bundle(s1, out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["documents"][1]["target"]["paragraphs"][0].pop("text")  # second document broken
+    s2 = open_store(tmp_path / "two.db")
+    with pytest.raises(WorkbenchError, match="document 2"):
+        import_bundle(s2, _write(tmp_path / "broken.json", data))
+    assert s2.list_documents() == [] and s2.terms.list_terms() == []
+
+
+def test_empty_project_has_nothing_to_bundle(tmp_path: Path) -> None:
+    s = open_store(tmp_path / "e.db")
+    with pytest.raises(WorkbenchError, match="empty"):
+        write_bundle(s, tmp_path / "e.json")
+    assert not (tmp_path / "e.json").exists()

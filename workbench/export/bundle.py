@@ -1,0 +1,345 @@
+"""The project bundle: one JSON file that re-imports into an empty database without loss.
+
+Format (versioned; a reader refuses versions newer than it knows)::
+
+    {"format": "workbench-bundle", "version": 1, "exported": "...", "tool": "workbench 0.1.0",
+     "terms": [Term.to_dict(), ...],
+     "documents": [{"id", "title", "metadata", "created", "updated", "alignment_rev",
+                    "source": {"lang", "paragraphs": [{"id", "text", "marks", "label", "label_value", "rev"}]},
+                    "target": {...} | null,
+                    "links": [{"id", "source", "target", "score", "status", "rev", "sentences"}],
+                    "annotations": [Annotation.to_dict(), ...],
+                    "findings": [{..., "tags": [...]}, ...]}, ...]}
+
+Documents are written one at a time, so the bundle never exists twice in memory. Import runs in
+one transaction (all or nothing) through the store's own calls: paragraph and link ids are kept
+(fresh ones are made only when the database already holds them, e.g. a second import of the same
+bundle), and document, term, annotation and finding ids are remapped consistently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workbench import __version__
+from workbench.errors import InputError, NotFoundError, WorkbenchError
+from workbench.export.files import atomic_path
+from workbench.export.integration import findings_repo, terms_repo
+from workbench.model import Document, Link, Mark, Paragraph, Text, new_id
+
+if TYPE_CHECKING:
+    from workbench.store import Store
+
+FORMAT = "workbench-bundle"
+VERSION = 1
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class BundleStats:
+    documents: int = 0
+    paragraphs: int = 0
+    links: int = 0
+    terms: int = 0
+    annotations: int = 0
+    findings: int = 0
+
+    def summary(self) -> str:
+        return (f"{self.documents} document(s), {self.paragraphs} paragraphs, {self.links} links, {self.terms} terms,"
+                f" {self.annotations} annotations, {self.findings} findings")
+
+
+@dataclass
+class ImportReport(BundleStats):
+    doc_ids: dict[int, int] = field(default_factory=dict)  # bundle id -> new id
+    terms_reused: int = 0
+    ids_renewed: int = 0  # documents whose paragraph/link ids were already taken
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        s = "imported " + BundleStats.summary(self)
+        if self.terms_reused:
+            s += f"; {self.terms_reused} term(s) already in the termbase were reused"
+        if self.ids_renewed:
+            s += f"; {self.ids_renewed} document(s) got fresh paragraph ids (already present)"
+        ids = ", ".join(f"#{new}" for new in self.doc_ids.values())
+        return s + (f"; new document ids: {ids}" if ids else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents, "paragraphs": self.paragraphs, "links": self.links, "terms": self.terms,
+            "annotations": self.annotations, "findings": self.findings, "terms_reused": self.terms_reused,
+            "ids_renewed": self.ids_renewed, "doc_ids": {str(k): v for k, v in self.doc_ids.items()},
+            "warnings": self.warnings,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+
+
+def _side(t: Text | None) -> dict[str, Any] | None:
+    if t is None:
+        return None
+    return {
+        "lang": t.lang,
+        "paragraphs": [
+            {"id": p.id, "text": p.text, "marks": [m.to_dict() for m in p.marks], "label": p.label,
+             "label_value": p.label_value, "rev": p.rev}
+            for p in t.paragraphs
+        ],
+    }
+
+
+def _link(lk: Link) -> dict[str, Any]:
+    return {"id": lk.id, "source": lk.source, "target": lk.target, "score": lk.score, "status": lk.status,
+            "rev": lk.rev, "sentences": lk.sentences}
+
+
+def findings_of(store: Store, doc_id: int | None) -> list[dict[str, Any]]:
+    """Findings (with their tags) as plain JSON-able dicts, serialised by the checks area itself.
+
+    Contract with ``store.findings``: ``list(doc_id=None)`` returns findings whose ``to_dict()``
+    holds everything needed to restore them (tags included, as a ``"tags"`` list).
+    """
+    repo = findings_repo(store)
+    if repo is None:
+        return []
+    items = repo.list(doc_id=doc_id)
+    out = []
+    for f in items:
+        if hasattr(f, "to_dict"):
+            out.append(f.to_dict())
+        elif is_dataclass(f):
+            out.append(asdict(f))
+        else:
+            out.append(dict(f))
+    return out
+
+
+def document_record(store: Store, doc_id: int) -> dict[str, Any]:
+    doc = store.get_document(doc_id)
+    rec: dict[str, Any] = {
+        "id": doc.id, "title": doc.title, "metadata": doc.metadata, "created": doc.created, "updated": doc.updated,
+        "alignment_rev": doc.alignment_rev, "source": _side(doc.source), "target": _side(doc.target),
+        "links": [_link(lk) for lk in store.get_links(doc_id)],
+    }
+    repo = terms_repo(store)
+    rec["annotations"] = [a.to_dict() for a in repo.annotations(doc_id=doc_id, reanchor_spans=False)] if repo else []
+    rec["findings"] = findings_of(store, doc_id)
+    return rec
+
+
+def write_bundle(
+    store: Store, path: str | Path, doc_ids: list[int] | None = None, progress: Progress | None = None
+) -> BundleStats:
+    """Write the selected documents (default: all) and the whole termbase to ``path``."""
+    ids = doc_ids or [d.id for d in store.list_documents()]
+    repo = terms_repo(store)
+    terms = [t.to_dict() for t in repo.list_terms(order="id")] if repo else []
+    if not ids and not terms:
+        raise WorkbenchError("the project is empty: no documents and no terms to put in a bundle")
+    stats = BundleStats(terms=len(terms))
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        head = {"format": FORMAT, "version": VERSION, "exported": datetime.now(UTC).isoformat(timespec="seconds"),
+                "tool": f"workbench {__version__}"}
+        fh.write(dumps(head)[:-1])
+        fh.write(',\n"terms":[')
+        for i, t in enumerate(terms):
+            fh.write(("," if i else "") + "\n" + dumps(t))
+        fh.write('\n],\n"documents":[')
+        for i, doc_id in enumerate(ids):
+            rec = document_record(store, doc_id)
+            fh.write(("," if i else "") + "\n" + dumps(rec))
+            stats.documents += 1
+            stats.paragraphs += sum(len(rec[s]["paragraphs"]) for s in ("source", "target") if rec[s])
+            stats.links += len(rec["links"])
+            stats.annotations += len(rec["annotations"])
+            stats.findings += len(rec["findings"])
+            if progress:
+                progress((i + 1) / len(ids), f"document {i + 1} of {len(ids)}")
+        fh.write("\n]}\n")
+    return stats
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+
+def read_bundle(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        with open(p, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError as exc:
+        raise InputError(p, "no such file") from exc
+    except OSError as exc:
+        raise InputError(p, f"cannot read ({exc.strerror or exc})") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(p, f"not a JSON bundle ({exc})") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InputError(p, f"not a workbench bundle (expected \"format\": \"{FORMAT}\")")
+    version = data.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise InputError(p, f"bundle version {version!r} is not valid")
+    if version > VERSION:
+        raise InputError(p, f"bundle version {version} is newer than this workbench reads ({VERSION}); update the workbench")
+    if not isinstance(data.get("documents", []), list) or not isinstance(data.get("terms", []), list):
+        raise InputError(p, "'documents' and 'terms' must be lists")
+    return data
+
+
+def _text_from(d: dict[str, Any] | None, where: str) -> Text | None:
+    if d is None:
+        return None
+    try:
+        paras = [
+            Paragraph(
+                text=str(p["text"]),
+                marks=[Mark.from_dict(m) for m in p.get("marks") or []],
+                label=p.get("label"),
+                label_value=p.get("label_value"),
+                id=str(p["id"]),
+                rev=int(p.get("rev") or 1),
+            )
+            for p in d["paragraphs"]
+        ]
+        return Text(str(d.get("lang") or "und"), paras)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise WorkbenchError(f"{where}: a paragraph is malformed ({exc!r})") from exc
+
+
+def _taken(store: Store, para_ids: list[str], link_ids: set[str], existing_links: set[str]) -> bool:
+    if link_ids & existing_links:
+        return True
+    for pid in para_ids:
+        try:
+            store.get_paragraph(pid)
+        except NotFoundError:
+            continue
+        return True
+    return False
+
+
+def import_bundle(store: Store, path: str | Path, user: str = "import") -> ImportReport:
+    """Import every term and document of a bundle, in one transaction."""
+    data = read_bundle(path)
+    report = ImportReport()
+    trepo = terms_repo(store)
+    frepo = findings_repo(store)
+    with store.transaction():
+        term_map = _import_terms(store, trepo, data.get("terms") or [], report, user)
+        existing_links = {lk.id for d in store.list_documents() for lk in store.get_links(d.id)}
+        for n, rec in enumerate(data.get("documents") or [], 1):
+            where = f"{Path(path).name}: document {n} ({rec.get('title', '?') if isinstance(rec, dict) else '?'})"
+            if not isinstance(rec, dict) or not isinstance(rec.get("title"), str):
+                raise WorkbenchError(f"{where}: missing title")
+            _import_document(store, trepo, frepo, rec, term_map, existing_links, report, user, where)
+    return report
+
+
+def _import_terms(store: Store, trepo: Any, terms: list[dict[str, Any]], report: ImportReport, user: str) -> dict[int, int]:
+    if not terms:
+        return {}
+    if trepo is None:
+        raise WorkbenchError("this bundle holds terms but the terms area is not installed in this build")
+    from workbench.terms.model import Term
+    from workbench.terms.normalize import en_form_key, he_form_key
+
+    existing = {(he_form_key(t.source), en_form_key(t.preferred)): t.id for t in trepo.list_terms()}
+    out: dict[int, int] = {}
+    for d in terms:
+        t = Term.from_dict(d)
+        old = t.id
+        key = (he_form_key(t.source), en_form_key(t.preferred))
+        if key in existing:
+            new = existing[key]
+            report.terms_reused += 1
+        else:
+            t.id = None
+            new = trepo.add(t, user).id
+            existing[key] = new
+            report.terms += 1
+        if old is not None:
+            out[int(old)] = int(new)
+    return out
+
+
+def _import_document(
+    store: Store, trepo: Any, frepo: Any, rec: dict[str, Any], term_map: dict[int, int],
+    existing_links: set[str], report: ImportReport, user: str, where: str,
+) -> None:
+    source, target = _text_from(rec.get("source"), where), _text_from(rec.get("target"), where)
+    links_raw = rec.get("links") or []
+    try:
+        links = [
+            Link(source=[str(x) for x in lk["source"]], target=[str(x) for x in lk["target"]],
+                 score=float(lk.get("score") or 0), status=lk.get("status") or "auto", id=str(lk["id"]),
+                 rev=int(lk.get("rev") or 1), sentences=lk.get("sentences"))
+            for lk in links_raw
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise WorkbenchError(f"{where}: a link is malformed ({exc!r})") from exc
+    paras = [p for t in (source, target) if t for p in t.paragraphs]
+    pmap = {p.id: p.id for p in paras}
+    lmap = {lk.id: lk.id for lk in links}
+    if _taken(store, list(pmap), set(lmap), existing_links):
+        report.ids_renewed += 1
+        for p in paras:
+            pmap[p.id] = p.id = new_id()
+        for lk in links:
+            lmap[lk.id] = lk.id = new_id()
+            lk.source = [pmap.get(i, i) for i in lk.source]
+            lk.target = [pmap.get(i, i) for i in lk.target]
+    existing_links.update(lk.id for lk in links)
+    meta = dict(rec.get("metadata") or {})
+    doc = Document(rec["title"], source, target, metadata=meta)
+    doc_id = store.create_document(doc, user)
+    if rec.get("id") is not None:
+        report.doc_ids[int(rec["id"])] = doc_id
+    if links:
+        store.save_links(doc_id, links, store.alignment_rev(doc_id), user)
+    report.documents += 1
+    report.paragraphs += len(paras)
+    report.links += len(links)
+    anns = rec.get("annotations") or []
+    if anns:
+        if trepo is None:
+            raise WorkbenchError(f"{where}: holds annotations but the terms area is not installed")
+        from workbench.terms.model import Annotation
+
+        objs = []
+        for a in anns:
+            d = dict(a)
+            d.update(doc_id=doc_id, para_id=pmap.get(d["para_id"], d["para_id"]), id=None)
+            if d.get("term_id") is not None:
+                d["term_id"] = term_map.get(int(d["term_id"]))
+            objs.append(Annotation(**{k: v for k, v in d.items() if k in Annotation.__dataclass_fields__}))
+        added = trepo.add_annotations(objs, user)
+        report.annotations += len(added)
+        if len(added) != len(objs):
+            report.warnings.append(f"{where}: {len(objs) - len(added)} duplicate annotation(s) skipped")
+    findings = rec.get("findings") or []
+    if findings:
+        if frepo is None:
+            raise WorkbenchError(f"{where}: holds findings but the checks area is not installed")
+        report.findings += restore_findings(frepo, findings, doc_id, pmap, lmap, term_map, user)
+
+
+def restore_findings(
+    frepo: Any, findings: list[dict[str, Any]], doc_id: int, pmap: dict[str, str], lmap: dict[str, str],
+    term_map: dict[int, int], user: str,
+) -> int:
+    """Re-create findings and their tags through ``store.findings.restore`` (the checks area knows
+    which of its fields name paragraphs, links and terms; it gets the id maps to rewrite them)."""
+    restore = getattr(frepo, "restore", None)
+    if restore is None:
+        raise WorkbenchError("this build's findings repository cannot restore findings from a bundle")
+    return int(restore(findings, doc_id=doc_id, ids={"paragraphs": pmap, "links": lmap, "terms": term_map}, user=user))

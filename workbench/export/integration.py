@@ -1,0 +1,102 @@
+"""Bridges to the terms and checks areas: term extras for editions, TBX, the consistency report.
+
+Each function degrades gracefully when an area is not installed in this build (the exporters then
+work from the document and its links alone).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workbench.errors import WorkbenchError
+from workbench.export.files import atomic_path
+from workbench.export.notes import Extras, GlossaryEntry, TermSpan
+from workbench.model import Document
+
+if TYPE_CHECKING:
+    from workbench.store import Store
+
+
+def terms_repo(store: Store) -> Any | None:
+    try:
+        return store.terms
+    except (ImportError, AttributeError):
+        return None
+
+
+def findings_repo(store: Store) -> Any | None:
+    try:
+        return store.findings
+    except (ImportError, AttributeError):
+        return None
+
+
+def extras_from_store(store: Store, doc: Document) -> Extras:
+    """Term spans (re-anchored to the current text) and glossary entries for ``doc``.
+
+    * a target-side occurrence annotated as a transliteration is set in italics;
+    * a gloss footnote goes at the first occurrence of a term whose entry asks for it
+      (``gloss_first``), or wherever an annotation of kind ``gloss`` carries a note;
+    * the glossary lists the terms annotated in the document (all approved terms when the
+      document has no annotations yet).
+    """
+    repo = terms_repo(store)
+    if repo is None or doc.id is None:
+        return Extras()
+    terms = {t.id: t for t in repo.list_terms()}
+    anns = repo.annotations(doc_id=doc.id)
+    index = doc.paragraph_index()
+    spans: list[TermSpan] = []
+    used: list[int] = []
+    for a in anns:
+        if a.state == "lost" or a.para_id not in index:
+            continue
+        t = terms.get(a.term_id)
+        if t is not None and t.id not in used:
+            used.append(t.id)
+        if a.side != "target":
+            continue
+        gloss = None
+        if a.kind == "gloss":
+            gloss = a.note or (t.gloss if t else None)
+        elif t is not None and t.gloss and t.gloss_first:
+            gloss = t.gloss
+        key = str(a.term_id) if a.term_id is not None else a.surface.casefold()
+        spans.append(TermSpan(a.para_id, a.start, a.end, key, italic=a.kind == "transliteration", gloss=gloss))
+    chosen = [terms[i] for i in used] if used else [t for t in terms.values() if t.status == "approved"]
+    glossary = [
+        GlossaryEntry(t.source_pointed or t.source, t.preferred, t.gloss, tuple(t.variants))
+        for t in chosen
+        if t.preferred
+    ]
+    return Extras(spans, glossary)
+
+
+def write_tbx(store: Store, path: str | Path, doc_id: int | None = None) -> int:
+    """The termbase as TBX, written by the terms area's own TBX writer (atomic write here)."""
+    repo = terms_repo(store)
+    if repo is None:
+        raise WorkbenchError("the terms area is not installed in this build; there is no termbase to export")
+    from workbench.terms.tbx import to_tbx_bytes
+
+    terms = repo.list_terms(order="id")
+    if not terms:
+        raise WorkbenchError("the termbase is empty: nothing to export (import a termbase on the Terms page)")
+    data = to_tbx_bytes(terms)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return len(terms)
+
+
+def report_rows(store: Store, doc_id: int | None) -> list[dict[str, Any]] | None:
+    """Rows of the consistency report (findings with their tags), or None without a checks area."""
+    repo = findings_repo(store)
+    if repo is None:
+        return None
+    from workbench.export.bundle import findings_of
+
+    rows = []
+    for f in findings_of(store, doc_id):
+        rows.append({k: v for k, v in f.items() if k not in ("doc_id",)})
+    return rows
