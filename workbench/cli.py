@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import json
 import os
 import subprocess
@@ -204,8 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     for name in COMMAND_MODULES:
-        if importlib.util.find_spec(f"workbench.commands.{name}") is not None:  # TEMP until all land
-            importlib.import_module(f"workbench.commands.{name}").register(sub)
+        importlib.import_module(f"workbench.commands.{name}").register(sub)
     return parser
 
 

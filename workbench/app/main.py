@@ -14,12 +14,10 @@ pages = [
     st.Page(PAGES / "library.py", title="Library", icon="📚", default=True, url_path="library"),
 ]
 for name, title, icon in (
-    ("align", "Alignment", "🔗"),
     ("terms", "Terms", "🔤"),
     ("consistency", "Consistency", "✅"),
     ("export", "Export", "📤"),
 ):
-    if (PAGES / f"{name}.py").exists():  # TEMP until all pages land
-        pages.append(st.Page(PAGES / f"{name}.py", title=title, icon=icon, url_path=name))
+    pages.append(st.Page(PAGES / f"{name}.py", title=title, icon=icon, url_path=name))
 
 st.navigation(pages).run()

@@ -104,6 +104,11 @@ if submitted:
                 f"{len(doc.target.paragraphs) if doc.target else 0} target paragraphs."
             )
             docs = store.list_documents()
+            st.dataframe(
+                pd.DataFrame([{"id": d.id, "title": d.title, "source ¶": d.source_paragraphs,
+                               "target ¶": d.target_paragraphs} for d in docs]),
+                hide_index=True,
+            )
 
 if docs:
     st.subheader("Delete a document")

@@ -1,0 +1,88 @@
+"""The main flow once in a real browser: start the app, upload the demo pair, see it listed."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, need_program
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app_server(tmp_path: Path):
+    port = _free_port()
+    env = {**os.environ, "WORKBENCH_DB": str(tmp_path / "e2e.db")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=REPO,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url, tmp_path / "e2e.db"
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def test_upload_demo_pair_and_see_it_listed(app_server: tuple[str, Path], artifacts: Path) -> None:
+    url, db = app_server
+    chromium = need_program("chromium", "chromium-browser")
+    from playwright.sync_api import expect, sync_playwright
+
+    he = REPO / "corpus" / "intro_zohar" / "he.json"
+    en = REPO / "corpus" / "intro_zohar" / "en.json"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url, wait_until="domcontentloaded")
+        expect(page.get_by_text("No documents yet.")).to_be_visible(timeout=30_000)
+        inputs = page.locator('input[type="file"]')
+        expect(inputs).to_have_count(2, timeout=15_000)
+        inputs.nth(0).set_input_files(str(he))
+        inputs.nth(1).set_input_files(str(en))
+        expect(page.get_by_text("he.json")).to_be_visible(timeout=15_000)
+        expect(page.get_by_text("en.json")).to_be_visible(timeout=15_000)
+        page.get_by_label("Title (default: from the file name)").fill("Zohar intro (browser)")
+        page.get_by_role("button", name="Import").click()
+        expect(page.get_by_text("Imported #1")).to_be_visible(timeout=30_000)
+        # the listing shows the new document with its languages
+        grid = page.locator('[data-testid="stDataFrame"]')
+        expect(grid).to_be_visible(timeout=15_000)
+        page.screenshot(path=str(artifacts / "e2e_library.png"), full_page=True)
+        browser.close()
+    from workbench.store import open_store
+
+    (doc,) = open_store(db).list_documents()
+    assert doc.title == "Zohar intro (browser)"
+    assert (doc.source_lang, doc.target_lang) == ("he", "en")
+    assert (doc.source_paragraphs, doc.target_paragraphs) == (169, 168)

@@ -1,0 +1,96 @@
+"""The command line: import/list/show/delete, JSON output, exit codes, --help everywhere."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import build_parser, main
+
+HE = "א) רצוני לברר.\n\nב) ונבאר את המסך.\n\nג) זווג דהכאה.\n"
+EN = "1. I wish to clarify.\n\n2. Let us explain the Masach.\n\n3. Zivug de Hakaa.\n"
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    he, en = tmp_path / "he.txt", tmp_path / "en.txt"
+    he.write_text(HE, encoding="utf-8")
+    en.write_text(EN, encoding="utf-8")
+    return he, en
+
+
+def run(db: Path, *args: str) -> tuple[int, str, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "--db", str(db), *args], capture_output=True, text=True
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_import_list_show_delete(db_path: Path, pair: tuple[Path, Path], capsys: pytest.CaptureFixture) -> None:
+    he, en = pair
+    assert main(["--db", str(db_path), "import", "--source", str(he), "--target", str(en), "--title", "T1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["id"] == 1 and out["source_lang"] == "he" and out["target_lang"] == "en"
+    assert (out["source_paragraphs"], out["target_paragraphs"]) == (3, 3)
+
+    assert main(["--db", str(db_path), "import", "--target", str(en)]) == 0
+    assert capsys.readouterr().out.strip() == "2"
+
+    assert main(["--db", str(db_path), "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [d["title"] for d in listed] == ["T1", "en"]
+    assert listed[1]["source_paragraphs"] == 0
+
+    assert main(["--db", str(db_path), "show", "1", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [p["label"] for p in shown["source"]["paragraphs"]] == ["א)", "ב)", "ג)"]
+    assert [p["label_value"] for p in shown["target"]["paragraphs"]] == [1, 2, 3]
+
+    assert main(["--db", str(db_path), "delete", "1", "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "list", "--json"]) == 0
+    assert [d["id"] for d in json.loads(capsys.readouterr().out)] == [2]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(b"", "empty"), (b"\x00\x01\x02\x03binary\x00\x00" * 50, "binary"), ("שלום עולם".encode("cp1255"), "1255")],
+)
+def test_bad_input_exit_2_one_line_and_nothing_written(db_path: Path, tmp_path: Path, content: bytes, problem: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    code, out, err = run(db_path, "import", "--target", str(bad))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "bad.txt" in lines[0] and problem in lines[0].lower()
+    code, out, _ = run(db_path, "list", "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+def test_missing_file_and_missing_document(db_path: Path) -> None:
+    code, _, err = run(db_path, "import", "--target", "/nonexistent/x.txt")
+    assert code == 2 and "x.txt" in err
+    code, _, err = run(db_path, "show", "42")
+    assert code == 2 and "42" in err and len(err.strip().splitlines()) == 1
+
+
+def test_help_everywhere() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert {"import", "list", "show", "delete", "serve", "load-demo"} <= set(sub.choices)
+    for name in sub.choices:
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args([name, "--help"])
+        assert exc.value.code == 0
+
+
+def test_default_db_from_env(db_path: Path, pair: tuple[Path, Path]) -> None:
+    he, en = pair
+    proc = subprocess.run([sys.executable, "-m", "workbench.cli", "import", "--source", str(he)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert db_path.exists()
