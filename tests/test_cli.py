@@ -94,3 +94,37 @@ def test_default_db_from_env(db_path: Path, pair: tuple[Path, Path]) -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert db_path.exists()
+
+
+def test_import_encoding_option_decodes_legacy_hebrew(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    legacy = tmp_path / "he-1255.txt"
+    legacy.write_bytes(HE.encode("cp1255"))
+    code, _, err = run(db_path, "import", "--source", str(legacy))
+    assert code == 2 and "he-1255.txt" in err and "cp1255" in err  # detected and reported, not guessed
+    assert main(["--db", str(db_path), "import", "--source", str(legacy), "--encoding", "cp1255", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["source_lang"] == "he" and out["source_paragraphs"] == 3
+    assert main(["--db", str(db_path), "show", str(out["id"]), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["paragraphs"][1]["text"] == "ב) ונבאר את המסך."
+
+
+def test_import_interleaved_file_keeps_its_pairing_as_links(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    he = [p for p in HE.split("\n\n") if p.strip()]
+    en = [p for p in EN.split("\n\n") if p.strip()]
+    both = tmp_path / "both.txt"
+    both.write_text("\n\n".join(x.strip() for pair in zip(he, en, strict=True) for x in pair) + "\n", encoding="utf-8")
+    assert main(["--db", str(db_path), "import", "--interleaved", str(both), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["source_lang"], out["target_lang"]) == ("he", "en")
+    assert (out["source_paragraphs"], out["target_paragraphs"]) == (3, 3)
+    from workbench.store import open_store
+
+    store = open_store(db_path)
+    doc = store.get_document(out["id"])
+    links = store.get_links(out["id"])
+    assert [(lk.source, lk.target) for lk in links] == [
+        ([s.id], [t.id]) for s, t in zip(doc.source.paragraphs, doc.target.paragraphs, strict=True)
+    ]
+    assert "interleaved_links" not in doc.metadata
+    code, _, err = run(db_path, "import", "--interleaved", str(both), "--source", str(both))
+    assert code == 2 and "not both" in err

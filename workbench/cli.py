@@ -31,20 +31,23 @@ def _print_json(obj: object) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from workbench.io import load_pair
+    from workbench.io import interleaved_links, load_pair
 
-    if not args.source and not args.target:
-        raise WorkbenchError("import needs --source FILE, --target FILE or both")
+    if not args.source and not args.target and not args.interleaved:
+        raise WorkbenchError("import needs --source FILE, --target FILE, both, or --interleaved FILE")
     doc, warnings = load_pair(
         source=args.source,
         target=args.target,
         title=args.title,
         source_lang=args.source_lang,
         target_lang=args.target_lang,
+        interleaved=args.interleaved,
+        max_bytes=int(args.max_mb * 1024 * 1024) if args.max_mb else None,
+        encoding=args.encoding,
     )
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    doc_id = open_store(args.db).create_document(doc, _user())
+    doc_id = open_store(args.db).create_document(doc, _user(), links=interleaved_links(doc))
     if args.json:
         _print_json(
             {
@@ -175,6 +178,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", metavar="T", help="document title (default: from the file name)")
     p.add_argument("--source-lang", metavar="CODE", help="source language (default: detected, e.g. he)")
     p.add_argument("--target-lang", metavar="CODE", help="target language (default: detected, e.g. en)")
+    p.add_argument("--interleaved", metavar="FILE",
+                   help="one file whose paragraphs alternate between the two languages (instead of --source/--target)")
+    p.add_argument("--encoding", metavar="CODEC",
+                   help="decode the files with this codec (e.g. cp1255 for a legacy Hebrew file) instead of detecting")
+    p.add_argument("--max-mb", type=float, metavar="MB", help="refuse files larger than this (default 50)")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of the id")
     p.set_defaults(func=cmd_import)
 

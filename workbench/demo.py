@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from workbench.align import realign_document
 from workbench.errors import WorkbenchError
 from workbench.store import Store
 
@@ -29,7 +30,7 @@ def demo_files() -> dict[str, Path]:
         "shamati_en": base / "shamati" / "shamati-081-concerning-raising-man.en.txt",
         "termbase": base / "termbase.csv",
     }
-    missing = [str(p) for k, p in files.items() if k != "termbase" and not p.exists()]
+    missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
         raise WorkbenchError(f"demo corpus incomplete, missing: {', '.join(missing)}")
     return files
@@ -49,17 +50,7 @@ def load_demo(store: Store, user: str = "demo") -> Iterator[str]:
     seed, _ = load_pair(target=files["shamati_en"], title="Shamati 81: Concerning Raising MAN")
     seed_id = store.create_document(seed, user)
     yield f"imported #{seed_id} {seed.title} (translation only)"
-    if files["termbase"].exists():
-        try:
-            report = store.terms.import_file(files["termbase"], user=user)
-        except (ImportError, AttributeError):  # terms area not installed in this build
-            report = None
-        if report is not None:
-            yield f"termbase: {report}"
-    try:
-        from workbench.align.aligner import realign_document
-    except ImportError:
-        return
+    yield f"termbase: {store.terms.import_file(files['termbase'], user=user)}"
     links = realign_document(store.get_document(zohar_id), [])
     store.save_links(zohar_id, links, store.alignment_rev(zohar_id), user)
     yield f"aligned #{zohar_id}: {len(links)} links"

@@ -84,6 +84,8 @@ def _patch_uploads(monkeypatch: pytest.MonkeyPatch, files: dict[str, tuple[str, 
         return Upload(*files[key]) if key in files else None
 
     monkeypatch.setattr(DeltaGenerator, "file_uploader", fake)
+    # st.file_uploader is a method bound to the main container at import time: patch it too.
+    monkeypatch.setattr(st, "file_uploader", lambda *a, **k: fake(st._main, *a, **k))
 
 
 def test_delete_needs_confirmation(app: AppTest, db_path: Path) -> None:
@@ -100,3 +102,26 @@ def test_delete_needs_confirmation(app: AppTest, db_path: Path) -> None:
     app.run()
     assert open_store(db_path).list_documents() == []
     assert "No documents yet" in app.info[0].value
+
+
+def test_legacy_encoding_is_reported_then_imported_when_chosen(monkeypatch: pytest.MonkeyPatch, app: AppTest, db_path: Path) -> None:
+    _patch_uploads(monkeypatch, {"up_source": ("old.txt", "א) מסך\n\nב) זווג\n".encode("cp1255"))})
+    app.run()
+    _submit(app)
+    assert app.error and "old.txt" in app.error[0].value and "cp1255" in app.error[0].value
+    assert open_store(db_path).list_documents() == []
+    app.selectbox(key="up_encoding").select("cp1255")
+    _submit(app)
+    assert not app.error, [e.value for e in app.error]
+    (doc,) = open_store(db_path).list_documents()
+    assert (doc.source_lang, doc.source_paragraphs) == ("he", 2)
+
+
+def test_interleaved_upload_creates_linked_document(monkeypatch: pytest.MonkeyPatch, app: AppTest, db_path: Path) -> None:
+    data = "א) מסך ועביות\n\n1. Masach and Aviut\n\nב) זווג דהכאה\n\n2. Zivug de Hakaa\n".encode()
+    _patch_uploads(monkeypatch, {"up_interleaved": ("both.txt", data)})
+    app.run()
+    _submit(app)
+    assert not app.error, [e.value for e in app.error]
+    (doc,) = open_store(db_path).list_documents()
+    assert (doc.source_paragraphs, doc.target_paragraphs, doc.links) == (2, 2, 2)

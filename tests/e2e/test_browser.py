@@ -67,7 +67,7 @@ def test_upload_demo_pair_and_see_it_listed(app_server: tuple[str, Path], artifa
         page.goto(url, wait_until="domcontentloaded")
         expect(page.get_by_text("No documents yet.")).to_be_visible(timeout=30_000)
         inputs = page.locator('input[type="file"]')
-        expect(inputs).to_have_count(2, timeout=15_000)
+        expect(inputs).to_have_count(3, timeout=15_000)  # source, target, interleaved
         inputs.nth(0).set_input_files(str(he))
         inputs.nth(1).set_input_files(str(en))
         expect(page.get_by_text("he.json")).to_be_visible(timeout=15_000)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from workbench.io.encoding import DEFAULT_MAX_BYTES, decode
 from workbench.io.interleaved import Interleaved, split_interleaved
 from workbench.io.language import check_sides, detect_language
-from workbench.io.pair import load_pair
+from workbench.io.pair import interleaved_links, load_pair
 from workbench.io.readers import FORMATS, ReadResult, read_bytes, read_paragraphs
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "check_sides",
     "decode",
     "detect_language",
+    "interleaved_links",
     "load_pair",
     "read_bytes",
     "read_paragraphs",

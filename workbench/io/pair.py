@@ -16,7 +16,7 @@ from workbench.io.interleaved import split_interleaved
 from workbench.io.language import UNDETERMINED, check_sides, is_latin, sample_paragraphs
 from workbench.io.language import name as lang_name
 from workbench.io.readers import ReadResult, read_paragraphs
-from workbench.model import Document, Paragraph, Text
+from workbench.model import Document, Link, Paragraph, Text
 
 Input = str | Path | ReadResult
 _LANG_SUFFIX = re.compile(r"[._-](he|heb|en|eng|arc|fr|de|es|ru|source|target|src|tgt)$", re.I)
@@ -138,3 +138,11 @@ def load_pair(
         meta["target_lang"] = target_lang
     doc = Document(title or _title(list(sides.values())), texts.get("source"), texts.get("target"), metadata=meta)
     return doc, warnings
+
+
+def interleaved_links(doc: Document) -> list[Link] | None:
+    """The pairing an interleaved file carries, as links an editor can confirm or re-align."""
+    groups = doc.metadata.pop("interleaved_links", None)
+    if not groups:
+        return None
+    return [Link(source=list(s), target=list(t), score=1.0, status="auto") for s, t in groups]

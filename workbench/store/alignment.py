@@ -96,46 +96,50 @@ class AlignmentMixin:
             current = int(row[0])
             if current != expected_alignment_rev:
                 raise self._stale_alignment(c, doc_id, current, expected_alignment_rev)
-            self._validate_links(c, doc_id, links)
-            old = {
-                r["id"]: _row_to_link(r)
-                for r in c.execute("SELECT * FROM links WHERE doc_id = ?", (doc_id,))
-            }
-            new_ids = {lk.id for lk in links}
-            for lid, lk in old.items():
-                if lid not in new_ids:
-                    c.execute("DELETE FROM links WHERE id = ?", (lid,))
-                    self.db.log(c, user, "link", lid, doc_id, "delete", link_snapshot(lk), None)
-            rows = []
-            for i, lk in enumerate(links):
-                prev = old.get(lk.id)
-                if prev is None:
-                    lk.rev = 1
-                    self.db.log(c, user, "link", lk.id, doc_id, "create", None, link_snapshot(lk))
-                elif link_snapshot(prev) != link_snapshot(lk):
-                    lk.rev = prev.rev + 1
-                    self.db.log(c, user, "link", lk.id, doc_id, "update", link_snapshot(prev), link_snapshot(lk))
-                else:
-                    lk.rev = prev.rev
-                rows.append(
-                    (
-                        lk.id,
-                        doc_id,
-                        i,
-                        json.dumps(lk.source),
-                        json.dumps(lk.target),
-                        float(lk.score),
-                        lk.status,
-                        json.dumps(lk.sentences, ensure_ascii=False) if lk.sentences is not None else None,
-                        lk.rev,
-                    )
-                )
-            c.execute("DELETE FROM links WHERE doc_id = ?", (doc_id,))
-            c.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?)", rows)
-            c.execute(
-                "UPDATE documents SET alignment_rev = ?, updated = ? WHERE id = ?", (current + 1, now(), doc_id)
-            )
+            self._replace_links(c, doc_id, links, user)
         return current + 1
+
+    def _replace_links(self, c: sqlite3.Connection, doc_id: int, links: list[Link], user: str) -> None:
+        """Validate and write ``links`` inside the caller's transaction, logging only real changes."""
+        self._validate_links(c, doc_id, links)
+        old = {
+            r["id"]: _row_to_link(r)
+            for r in c.execute("SELECT * FROM links WHERE doc_id = ?", (doc_id,))
+        }
+        new_ids = {lk.id for lk in links}
+        for lid, lk in old.items():
+            if lid not in new_ids:
+                c.execute("DELETE FROM links WHERE id = ?", (lid,))
+                self.db.log(c, user, "link", lid, doc_id, "delete", link_snapshot(lk), None)
+        rows = []
+        for i, lk in enumerate(links):
+            prev = old.get(lk.id)
+            if prev is None:
+                lk.rev = 1
+                self.db.log(c, user, "link", lk.id, doc_id, "create", None, link_snapshot(lk))
+            elif link_snapshot(prev) != link_snapshot(lk):
+                lk.rev = prev.rev + 1
+                self.db.log(c, user, "link", lk.id, doc_id, "update", link_snapshot(prev), link_snapshot(lk))
+            else:
+                lk.rev = prev.rev
+            rows.append(
+                (
+                    lk.id,
+                    doc_id,
+                    i,
+                    json.dumps(lk.source),
+                    json.dumps(lk.target),
+                    float(lk.score),
+                    lk.status,
+                    json.dumps(lk.sentences, ensure_ascii=False) if lk.sentences is not None else None,
+                    lk.rev,
+                )
+            )
+        c.execute("DELETE FROM links WHERE doc_id = ?", (doc_id,))
+        c.executemany("INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?)", rows)
+        c.execute(
+            "UPDATE documents SET alignment_rev = alignment_rev + 1, updated = ? WHERE id = ?", (now(), doc_id)
+        )
 
     def _stale_alignment(self, c: sqlite3.Connection, doc_id: int, current: int, expected: int) -> ConflictError:
         rows = c.execute(

@@ -7,7 +7,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.model import SIDES, Document, DocumentSummary, Mark, Paragraph, Side, Text
+from workbench.model import SIDES, Document, DocumentSummary, Link, Mark, Paragraph, Side, Text
 from workbench.store.db import now
 
 if TYPE_CHECKING:
@@ -40,7 +40,9 @@ class DocumentsMixin:
 
     # -- documents ---------------------------------------------------------------------------
 
-    def create_document(self, doc: Document, user: str = "system") -> int:
+    def create_document(self, doc: Document, user: str = "system", links: list[Link] | None = None) -> int:
+        """Store a new document; ``links`` (e.g. the pairing of an interleaved file) go in the same
+        transaction, so an import never leaves a document without the alignment it came with."""
         if doc.source is None and doc.target is None:
             raise WorkbenchError("a document needs at least one side (source or target)")
         ts = now()
@@ -67,6 +69,9 @@ class DocumentsMixin:
                     self._insert_paragraphs(c, doc_id, side, text.paragraphs, ts)
             counts = {s: len(t.paragraphs) for s in SIDES if (t := doc.side(s)) is not None}
             self.db.log(c, user, "document", doc_id, doc_id, "create", None, {"title": doc.title, **counts})
+            if links:
+                self._replace_links(c, doc_id, links, user)  # type: ignore[attr-defined]
+                doc.alignment_rev = 1
         doc.id = doc_id
         doc.created = doc.updated = ts
         return doc_id

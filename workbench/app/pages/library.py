@@ -11,12 +11,17 @@ import streamlit as st
 from workbench.app.state import current_user, get_store
 from workbench.app.widgets import doc_label
 from workbench.errors import WorkbenchError
-from workbench.io import load_pair
+from workbench.io import interleaved_links, load_pair
+
+ENCODINGS = ["detect", "utf-8", "utf-16", "cp1255", "iso-8859-8"]
 
 store = get_store()
 st.title("Library")
 
 docs = store.list_documents()
+
+for kind, message in st.session_state.pop("library_flash", []):
+    getattr(st, kind)(message)
 
 if not docs:
     st.info(
@@ -61,21 +66,29 @@ with st.form("import", clear_on_submit=False):
     c1, c2 = st.columns(2)
     src = c1.file_uploader("Source (original, e.g. Hebrew)", type=["txt", "md", "docx", "json"], key="up_source")
     tgt = c2.file_uploader("Target (translation, e.g. English)", type=["txt", "md", "docx", "json"], key="up_target")
+    inter = st.file_uploader(
+        "…or one interleaved file (paragraphs alternating between the two languages)",
+        type=["txt", "md", "docx"], key="up_interleaved",
+    )
     title = st.text_input("Title (default: from the file name)", key="up_title")
-    c3, c4 = st.columns(2)
+    c3, c4, c5 = st.columns(3)
     src_lang = c3.text_input("Source language (blank: detect)", key="up_src_lang")
     tgt_lang = c4.text_input("Target language (blank: detect)", key="up_tgt_lang")
+    encoding = c5.selectbox(
+        "Encoding", ENCODINGS, key="up_encoding",
+        help="Detect handles UTF-8 and UTF-16; choose cp1255 only for a legacy Windows Hebrew file.",
+    )
     submitted = st.form_submit_button("Import", type="primary")
 
 if submitted:
-    if src is None and tgt is None:
-        st.error("Choose a source file, a target file, or both.")
+    if src is None and tgt is None and inter is None:
+        st.error("Choose a source file, a target file, both, or one interleaved file.")
     else:
         progress = st.progress(0.0, text="Reading files…")
         try:
             with tempfile.TemporaryDirectory() as tmp:
                 paths = {}
-                for side, up in (("source", src), ("target", tgt)):
+                for side, up in (("source", src), ("target", tgt), ("interleaved", inter)):
                     if up is not None:
                         path = Path(tmp) / side / Path(up.name).name
                         path.parent.mkdir()
@@ -87,28 +100,24 @@ if submitted:
                     title=title.strip() or None,
                     source_lang=src_lang.strip() or None,
                     target_lang=tgt_lang.strip() or None,
+                    interleaved=paths.get("interleaved"),
+                    encoding=None if encoding == ENCODINGS[0] else encoding,
                 )
             progress.progress(0.6, text="Saving…")
-            doc_id = store.create_document(doc, current_user())
+            doc_id = store.create_document(doc, current_user(), links=interleaved_links(doc))
         except WorkbenchError as exc:
             progress.empty()
             st.error(str(exc))
         else:
             progress.progress(1.0, text="Done")
-            for w in warnings:
-                st.warning(w)
             st.session_state["current_doc"] = doc_id
-            st.success(
+            st.session_state["library_flash"] = [("warning", w) for w in warnings] + [(
+                "success",
                 f"Imported #{doc_id} “{doc.title}”: "
                 f"{len(doc.source.paragraphs) if doc.source else 0} source and "
-                f"{len(doc.target.paragraphs) if doc.target else 0} target paragraphs."
-            )
-            docs = store.list_documents()
-            st.dataframe(
-                pd.DataFrame([{"id": d.id, "title": d.title, "source ¶": d.source_paragraphs,
-                               "target ¶": d.target_paragraphs} for d in docs]),
-                hide_index=True,
-            )
+                f"{len(doc.target.paragraphs) if doc.target else 0} target paragraphs.",
+            )]
+            st.rerun()
 
 if docs:
     st.subheader("Delete a document")
