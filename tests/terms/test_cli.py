@@ -75,3 +75,45 @@ def test_discover_stored_document(db_path: Path, capsys: pytest.CaptureFixture[s
     props = {p["rendering"]: p for p in json.loads(capsys.readouterr().out)}
     assert props["Masach"]["source"] == "מסך" and props["Masach"]["evidence"]["aligned"] == 1
     assert run(db_path, "discover", "999") == 2
+
+
+def test_accept_reject_annotate_merge_from_the_command_line(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.store import open_store
+
+    assert main(["--db", str(db_path), "import", "--target", str(SEED), "--json"]) == 0
+    doc_id = json.loads(capsys.readouterr().out)["id"]
+    assert run(db_path, "discover", str(doc_id), "--json") == 0
+    proposals = json.loads(capsys.readouterr().out)
+    renderings = [p["rendering"] for p in proposals]
+    assert "Zivug" in renderings and len(renderings) >= 3
+    assert run(db_path, "accept", str(doc_id), "--rendering", "Zivug", "--json") == 0
+    (added,) = json.loads(capsys.readouterr().out)
+    assert added["rendering"] == "Zivug" and added["status"] == "approved"
+    assert main(["--db", str(db_path), "terms", "accept", str(doc_id), "--rendering", "Nonesuch"]) == 2
+    capsys.readouterr()
+    other = next(r for r in renderings if r != "Zivug")
+    assert run(db_path, "reject", other) == 0
+    assert capsys.readouterr().out.startswith(f"rejected: {other}")
+    assert run(db_path, "discover", str(doc_id), "--json") == 0
+    assert other not in [p["rendering"] for p in json.loads(capsys.readouterr().out)]
+
+    assert run(db_path, "annotate", str(doc_id), "--json") == 0
+    anns = json.loads(capsys.readouterr().out)
+    assert anns and all(a["term_id"] == added["id"] for a in anns)
+    assert {a["surface"].casefold() for a in anns} == {"zivug"}
+    assert run(db_path, "annotate", str(doc_id)) == 0
+    assert capsys.readouterr().out.startswith("0 annotation(s) added")  # idempotent
+    assert run(db_path, "annotations", str(doc_id), "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)) == len(anns)
+
+    src = tmp_path / "tb.csv"
+    src.write_text(CSV, encoding="utf-8")
+    assert run(db_path, "import", str(src)) == 0
+    capsys.readouterr()
+    zivugs = [t for t in open_store(db_path).terms.list_terms() if t.preferred == "Zivug"]
+    (keep,) = [t for t in zivugs if t.source == "זיווג"]
+    assert len(zivugs) == 2
+    assert run(db_path, "merge", str(keep.id), str(added["id"])) == 0
+    store = open_store(db_path)
+    assert [t.id for t in store.terms.list_terms() if t.preferred == "Zivug"] == [keep.id]
+    assert {a.term_id for a in store.terms.annotations(doc_id)} == {keep.id}

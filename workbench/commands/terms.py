@@ -4,6 +4,11 @@
     workbench [--db PATH] terms export FILE            (.csv or .tbx by extension)
     workbench [--db PATH] terms list [--json] [--status S] [--search Q]
     workbench [--db PATH] terms discover DOC [--json] [--known] [--limit N]
+    workbench [--db PATH] terms accept DOC [--rendering R ...] [--min-score S] [--status S]
+    workbench [--db PATH] terms reject RENDERING [--source HE]
+    workbench [--db PATH] terms merge KEEP DROP
+    workbench [--db PATH] terms annotate DOC [--term ID ...] [--json]
+    workbench [--db PATH] terms annotations DOC [--json]
 
 DOC is a stored document id, or a file (translation only, e.g. a .txt or .docx) read on the fly.
 The JSON of ``discover`` is a list of proposals ``{"rendering", "source", "gloss", "kind",
@@ -131,8 +136,82 @@ def cmd_discover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _proposals(args: argparse.Namespace, store):  # noqa: ANN001, ANN202
+    from workbench.terms.discovery import discover_document
+
+    doc, links = _load_doc(args, store)
+    proposals = discover_document(
+        doc, links, terms=store.terms.list_terms(), rejected=store.terms.rejected_keys(),
+        include_known=getattr(args, "known", False),
+    )
+    return [p for p in proposals if p.score >= (args.min_score or 0.0)]
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    """Accept discovery proposals into the termbase: the named renderings, or all above a score."""
+    store = _store(args)
+    proposals = _proposals(args, store)
+    if args.rendering:
+        wanted = {r.casefold() for r in args.rendering}
+        proposals = [p for p in proposals if p.rendering.casefold() in wanted]
+        missing = wanted - {p.rendering.casefold() for p in proposals}
+        if missing:
+            raise WorkbenchError(f"no proposal for: {', '.join(sorted(missing))} (see `workbench terms discover`)")
+    added = store.terms.accept_proposals(proposals, _user(), status=args.status)
+    if args.json:
+        _print_json([t.to_dict() for t in added])
+    else:
+        print(f"{len(added)} term(s) added ({len(proposals) - len(added)} already in the termbase)")
+    return 0
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    _store(args).terms.reject_proposal(args.rendering, args.source, _user())
+    print(f"rejected: {args.rendering} (discovery will not propose it again)")
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    term = _store(args).terms.merge(args.keep, args.drop, _user())
+    print(f"merged {args.drop} into {term.id} ({term.preferred})")
+    return 0
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    """Annotate every not yet annotated occurrence of termbase terms in a stored document."""
+    from workbench.terms.service import annotation_proposals
+
+    if not args.doc.isdigit():
+        raise WorkbenchError("annotate needs a stored document id (see `workbench list`)")
+    store = _store(args)
+    doc = store.get_document(int(args.doc))
+    existing = store.terms.annotations(doc.id, user=_user())
+    props = annotation_proposals(doc, store.terms.matcher(), existing, term_ids=set(args.term) if args.term else None)
+    added = store.terms.add_annotations(props, _user())
+    if args.json:
+        _print_json([a.to_dict() for a in added])
+    else:
+        print(f"{len(added)} annotation(s) added to document {doc.id} ({len(existing)} already there)")
+    return 0
+
+
+def cmd_annotations(args: argparse.Namespace) -> int:
+    if not args.doc.isdigit():
+        raise WorkbenchError("annotations needs a stored document id (see `workbench list`)")
+    store = _store(args)
+    anns = store.terms.annotations(int(args.doc), user=_user())
+    if args.json:
+        _print_json([a.to_dict() for a in anns])
+        return 0
+    if not anns:
+        print("No annotations. Add them: workbench terms annotate DOC")
+    for a in anns:
+        print(f"{a.id:>6}  {a.para_id}  {a.start:>5}-{a.end:<5} {a.surface:<24} term {a.term_id}  {a.kind}  {a.state}")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("terms", help="termbase: import, export, list, discover")
+    p = subparsers.add_parser("terms", help="termbase: import, export, list, discover, accept, annotate")
     sub = p.add_subparsers(dest="terms_command", metavar="ACTION", required=True)
 
     q = sub.add_parser("import", help="import a termbase (.csv or .tbx); bad rows abort the whole import")
@@ -157,6 +236,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--limit", type=int, default=0, help="at most N proposals")
     q.add_argument("--min-score", type=float, default=0.0, help="only proposals scoring at least this")
     q.set_defaults(func=cmd_discover)
+
+    q = sub.add_parser("accept", help="accept discovery proposals into the termbase")
+    q.add_argument("doc", metavar="DOC", help="document id or a translation file")
+    q.add_argument("--rendering", action="append", metavar="R", help="accept only this rendering (repeatable)")
+    q.add_argument("--min-score", type=float, default=0.0, help="only proposals scoring at least this")
+    q.add_argument("--status", choices=["proposed", "approved"], default="approved")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_accept)
+
+    q = sub.add_parser("reject", help="reject a proposal so discovery stops proposing it")
+    q.add_argument("rendering", metavar="RENDERING")
+    q.add_argument("--source", metavar="HE", help="the source form it was paired with")
+    q.set_defaults(func=cmd_reject)
+
+    q = sub.add_parser("merge", help="merge entry DROP into entry KEEP (forms, occurrences, annotations)")
+    q.add_argument("keep", type=int, metavar="KEEP")
+    q.add_argument("drop", type=int, metavar="DROP")
+    q.set_defaults(func=cmd_merge)
+
+    q = sub.add_parser("annotate", help="annotate the termbase terms found in a stored document")
+    q.add_argument("doc", metavar="DOC", help="document id")
+    q.add_argument("--term", type=int, action="append", metavar="ID", help="only this term (repeatable)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_annotate)
+
+    q = sub.add_parser("annotations", help="list a document's annotations")
+    q.add_argument("doc", metavar="DOC", help="document id")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_annotations)
 
 
 __all__ = ["register", "WorkbenchError"]
