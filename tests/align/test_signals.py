@@ -166,3 +166,15 @@ def test_a_term_that_runs_through_a_section_is_weak_evidence() -> None:
     ev = _evidence(LexiconSignal(), src, tgt)
     rare = _evidence(LexiconSignal(), ["ובעולם האצילות"] + ["דבר"] * 11, ["In the world of Atzilut"] + ["a thing"] * 11)
     assert max(ev.values(), default=0) < rare[(0, 0)]
+
+
+def test_a_bracketed_note_is_a_clearer_note_than_a_parenthesis() -> None:
+    from workbench.align.signals.notes import NoteSignal, note_strength
+
+    assert note_strength("[Translator's note: see glossary.]") == 1.0
+    assert note_strength("Translator's note: the term is kept.") == 1.0
+    paren = note_strength("(The goal is between man and G-d, but the vehicle is the Mitzvot of man-to-man.)")
+    assert 0.0 < paren < 1.0
+    assert note_strength("The goal is between man and G-d (and man).") == 0.0
+    skip = NoteSignal().skip_evidence(prepare(["[Note: x.]", "(An aside of the translator.)", "Plain text."]))
+    assert skip[0] > skip[1] > skip[2] == 0.0

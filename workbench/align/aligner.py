@@ -76,6 +76,7 @@ class Aligner:
         lengths = [s for s in sigs if isinstance(s, LengthSignal)]
         self.length: LengthSignal | None = lengths[0] if lengths else None
         self.pair_signals = [s for s in sigs if not isinstance(s, LengthSignal) and hasattr(s, "evidence")]
+        self.bead_signals = [s for s in sigs if hasattr(s, "bead_model")]
         self.unit_signals = [s for s in sigs if hasattr(s, "skip_evidence")]
 
     # -- public ---------------------------------------------------------------------------------
@@ -176,6 +177,11 @@ class Aligner:
                 (ev.src >= s0 - a0) & (ev.src < s0 - a0 + ds) & (ev.tgt >= t0 - b0) & (ev.tgt < t0 - b0 + dt)
             )
             out[sig.name] = -float(ev.score[inside].sum()) if len(ev) else 0.0
+        for bsig in self.bead_signals:
+            model = bsig.bead_model(su[a0:a1], tu[b0:b1], win)
+            if model is not None:
+                cell = model(ds, dt, np.array([s0 - a0 + ds]), np.array([[t0 - b0 + dt]]))
+                out[bsig.name] = float(np.asarray(cell).ravel()[0])
         return out
 
     # -- internals ------------------------------------------------------------------------------
@@ -225,12 +231,14 @@ class Aligner:
             band = Band.full(n, m) if half is None else Band.around(diag, half, n, m)
             window = window_for_band(band, center, beads)
             ev = PairEvidence.concat([sig.evidence(S, T, window) for sig in self.pair_signals])
+            models = [sig.bead_model(S, T, window) for sig in self.bead_signals]
             cost = BeadCosts(
                 src_len, tgt_len,
                 length=self.length, params=params,
                 evidence=BeadEvidence(n, m, window, ev), priors=self._priors(),
                 del_src=del_src[s0:s1], del_tgt=del_tgt[t0:t1],
                 skip_src=self._skip(S), skip_tgt=self._skip(T),
+                bead_models=[mdl for mdl in models if mdl is not None],
             )
             try:
                 path, _total = dp.viterbi(band, cost, beads, progress)

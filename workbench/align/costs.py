@@ -11,15 +11,16 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from workbench.align.dp import BEADS, Band, Bead
+from workbench.align.dp import BEADS, Band, Bead, CostFn
 from workbench.align.signals.base import PairEvidence, Window
 from workbench.align.signals.length import LengthParams, LengthSignal
 
 #: Prior probability of each bead type (paragraph level). 1-1 dominates real editions; merges and
-#: splits are the usual disagreements; dropped and added paragraphs are rare.
+#: splits are the usual disagreements; dropped and added paragraphs are rare. A 2-2 bead is only
+#: needed when content crosses a boundary; two 1-1 beads explain the rest, so it is kept rare.
 PARAGRAPH_PRIORS: dict[Bead, float] = {
     (1, 1): 0.86, (2, 1): 0.04, (1, 2): 0.04, (1, 0): 0.02, (0, 1): 0.02,
-    (2, 2): 0.0005, (1, 3): 0.0005, (3, 1): 0.0005,
+    (2, 2): 0.0001, (1, 3): 0.0005, (3, 1): 0.0005,
 }  # fmt: skip
 #: Sentence level: translators split and join sentences far more often than paragraphs.
 SENTENCE_PRIORS: dict[Bead, float] = {
@@ -107,7 +108,10 @@ class BeadEvidence:
 
 
 class BeadCosts:
-    """The dp cost callback: ``-log prior + length cost - pair evidence`` for each bead.
+    """The dp cost callback: ``-log prior + length cost - pair evidence + bead models`` for each bead.
+
+    ``bead_models`` are further bead-level costs (e.g. embedding similarity, see
+    :mod:`workbench.align.signals.embedding`), called like the dp's :data:`CostFn` for linking beads.
 
     ``del_src``/``del_tgt`` mark units that must stay unlinked (confirmed 1-0 / 0-1 links): any
     bead pairing them with the other side is forbidden and their own 1-0 / 0-1 bead is free.
@@ -126,7 +130,9 @@ class BeadCosts:
         del_tgt: np.ndarray | None = None,
         skip_src: np.ndarray | None = None,
         skip_tgt: np.ndarray | None = None,
+        bead_models: Sequence[CostFn] = (),
     ) -> None:
+        self.bead_models = [b for b in bead_models if b is not None]
         self.ps = np.concatenate([[0.0], np.cumsum(np.asarray(src_len, dtype=np.float64))])
         self.pt = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_len, dtype=np.float64))])
         self.length = length if (length is not None and length.weight) else None
@@ -155,6 +161,8 @@ class BeadCosts:
                 out += self.length.cost(self.params, ls, lt)
             if self.evidence is not None:
                 out -= self.evidence.bead(ds, dt, rows, cols)
+            for model in self.bead_models:
+                out += model(ds, dt, rows, cols)
             if self.del_src is not None:
                 bad = (self.del_src[rows] - self.del_src[rows - ds]) > 0
                 out[bad] = np.inf

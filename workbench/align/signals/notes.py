@@ -24,11 +24,30 @@ _NOTE_START = re.compile(
 )
 
 
+#: strength of a paragraph that is a single round parenthesis (see :func:`note_strength`)
+ROUND_PARENS = 0.3
+
+
 def looks_like_note(text: str) -> bool:
+    return note_strength(text) > 0
+
+
+def note_strength(text: str) -> float:
+    """How sure it is that ``text`` is an editorial note (0 = not one, 1 = a clear one).
+
+    A note word at the start ("Translator's note", הערה) or a paragraph in square brackets is a
+    clear note; a paragraph that is one parenthesis is weaker evidence, because translators also
+    set their own explanatory asides in parentheses as part of the running translation.
+    """
     t = text.strip()
     if not t:
-        return False
-    return bool(_NOTE_START.match(t)) or (len(t) < 600 and bool(_BRACKETED.match(t)) and t.count("[") + t.count("(") <= 3)
+        return 0.0
+    if _NOTE_START.match(t):
+        return 1.0
+    if len(t) < 600 and _BRACKETED.match(t) and t.count("[") + t.count("(") <= 3:
+        return 1.0 if t[0] in "[{\u27e8" else ROUND_PARENS
+    return 0.0
+
 
 
 @dataclass
@@ -41,4 +60,4 @@ class NoteSignal:
         """Nats in favour of leaving each unit without a counterpart."""
         if self.weight == 0:
             return np.zeros(len(units))
-        return np.array([self.bonus * self.weight if looks_like_note(u.text) else 0.0 for u in units])
+        return np.array([self.bonus * self.weight * note_strength(u.text) for u in units])

