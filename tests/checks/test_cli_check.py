@@ -38,6 +38,9 @@ def test_json_findings_and_fail_on(db: str, capsys: pytest.CaptureFixture) -> No
     assert findings
     for f in findings:
         assert {"id", "check", "severity", "document", "link", "paragraphs", "term", "message", "excerpt", "status"} <= set(f)
+    variant = next(f for f in findings if f["check"] == "term-variant")
+    assert variant["term"] is not None and variant["term_label"] == "MAN" and variant["link"] is None
+    assert variant["paragraphs"] and variant["severity"] == "warning"
     typo = [f for f in findings if f["check"] == "typography"]
     assert len(typo) == 1 and "[Rosh,in]" in typo[0]["excerpt"] and typo[0]["document"] == 1
     assert all(f["status"] == "open" for f in findings)
@@ -89,3 +92,24 @@ def test_help_and_list_checks(capsys: pytest.CaptureFixture) -> None:
     for cid in ("term-missing", "term-variant", "term-forbidden", "term-inconsistent", "gloss-first", "gloss-repeat",
                 "gloss-mismatch", "untranslated", "label-mismatch", "typography"):
         assert cid in out
+
+
+def test_fail_on_error_exit_codes(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """An open error fails ``--fail-on error`` (and warning); once accepted, the run passes; a
+    fixed error that comes back fails it again."""
+    src = tmp_path / "en.txt"
+    src.write_text("The Masach שנמצא בראש rises.\n\nAll is well here.\n", encoding="utf-8")
+    assert main(["--db", str(db_path), "import", "--target", str(src), "--title", "T"]) == 0
+    capsys.readouterr()
+    db = str(db_path)
+    code, out, err = run(db, capsys, "--all", "--fail-on", "error", "--format", "json")
+    (err_f,) = [f for f in json.loads(out) if f["severity"] == "error"]
+    assert code == 1 and err_f["check"] == "untranslated" and "1 open finding(s) at or above error" in err
+    assert "[שנמצא בראש]" in err_f["excerpt"]
+    assert run(db, capsys, "--fail-on", "warning", "--no-run")[0] == 1
+    assert run(db, capsys, "tag", err_f["id"], "--status", "accepted", "--comment", "quoted on purpose")[0] == 0
+    assert run(db, capsys, "--fail-on", "error")[0] == 0
+    # Marked fixed although the Hebrew is still there: the next run reopens it.
+    assert run(db, capsys, "tag", err_f["id"], "--status", "fixed")[0] == 0
+    code, out, _ = run(db, capsys, "--fail-on", "error", "--format", "json")
+    assert code == 1 and [f["status"] for f in json.loads(out) if f["id"] == err_f["id"]] == ["open"]

@@ -258,3 +258,20 @@ def test_parallel_run_equals_serial(tmp_path: Path) -> None:
         assert rep.recomputed == 3 * (len(PAIRS) + 1)
         out.append({(f.id, f.message) for f in s.findings.list(present=True)})
     assert out[0] == out[1] and out[0]
+
+
+def test_fixed_by_hand_but_still_there_is_reopened(store) -> None:  # noqa: ANN001
+    doc = target_only(store, "the Rosh,in the world", "Fine text.")
+    runner = CheckRunner(store)
+    runner.run()
+    (fid,) = present(store, "typography")
+    store.findings.tag([fid], "fixed", "dana")
+    rep = runner.run()  # nothing changed: the link is not re-checked, the slip is still there
+    assert rep.recomputed == 0 and rep.reopened == 1
+    f = store.findings.get(fid)
+    assert (f.status, f.present) == ("open", True) and f.tags[-1]["auto"] and f.tags[-1]["status"] == "open"
+    # Fixed in the text: resolved, and tagging it fixed by hand then stays fixed.
+    pid = store.get_document(doc).target.paragraphs[0].id
+    edit(store, pid, "the Rosh, in the world")
+    assert runner.run().resolved == 1
+    assert runner.run().reopened == 0 and store.findings.get(fid).status == "fixed"

@@ -35,4 +35,6 @@ def test_seed_article_slips(store) -> None:  # noqa: ANN001
     assert not first & {"Zivug", "Hitkalelut", "Hizdakchut", "Aviut", "Bitush"}
     # …but not Masach, whose entry asks for "(screen)".
     assert "Masach" in first
+    # The title "81. Concerning Raising Man" is a heading: no gloss wanted there.
+    assert "Man" not in first
     assert "gloss-mismatch" not in by_check and "gloss-repeat" not in by_check

@@ -106,57 +106,72 @@ def test_round_trip_into_an_empty_database_is_lossless(seeded, tmp_path: Path) -
     s2.close()
 
 
-@pytest.fixture
-def fake_findings(monkeypatch: pytest.MonkeyPatch):
-    """``store.findings`` served by the contract stand-in (tests/export/fake_findings.py)."""
-    import sys
+def _real_findings(store, doc_id: int) -> dict[str, Any]:
+    """Findings of the checks area on ``doc_id``, one of them tagged (accepted, with a comment)."""
+    from workbench.checks import CheckRunner
 
-    from tests.export import fake_findings as module
+    doc = store.get_document(doc_id)
+    p = doc.target.paragraphs[3]  # not annotated: its annotations' context stays as it was
+    store.update_paragraph(p.id, p.text + " the Rosh,in the the world of Masakh.", None, p.rev, "t")
+    CheckRunner(store).run(user="t")
+    found = store.findings.list(doc_id)
+    typo = next(f for f in found if f.check == "typography" and "Rosh,in" in f.message)
+    store.findings.tag([typo.id], "accepted", "dana", "house style")
+    return {"typo": typo.id, "count": len(found), "para": p.id}
 
-    monkeypatch.setitem(sys.modules, "workbench.store.findings", module)
-    return module
 
-
-def test_findings_and_tags_round_trip(fake_findings, tmp_path: Path) -> None:
+def test_findings_and_tags_round_trip(tmp_path: Path) -> None:
     s1 = open_store(tmp_path / "one.db")
     info = seed(s1)
-    doc, a = info["doc"], info["docs"][0]
-    links = s1.get_links(a)
-    term = s1.terms.list_terms()[0]
-    s1.findings.add(fake_findings.Finding(a, "term-consistency", "warning", "Masach rendered as Masakh",
-                                          para_id=doc.target.paragraphs[1].id, link_id=links[1].id,
-                                          term_id=term.id, tags=["accepted", "style"]))
-    s1.findings.add(fake_findings.Finding(a, "numbers", "error", "3 ≠ ג", tags=[]))
+    a = info["docs"][0]
+    real = _real_findings(s1, a)
+    assert real["count"] >= 3  # typography (2), term-variant (Masakh), term-missing, ...
     out1, out2 = tmp_path / "b1.json", tmp_path / "b2.json"
-    assert write_bundle(s1, out1).findings == 2
+    stats = write_bundle(s1, out1)
+    assert stats.findings == len(s1.findings.list())
     s2 = open_store(tmp_path / "two.db")
-    report = import_bundle(s2, out1)
-    assert report.findings == 2
-    restored = s2.findings.list(doc_id=1)
-    assert [f.tags for f in restored] == [["accepted", "style"], []]
-    assert restored[0].para_id == doc.target.paragraphs[1].id and restored[0].link_id == links[1].id
-    assert s2.terms.get(restored[0].term_id).preferred == term.preferred
+    report = import_bundle(s2, out1, user="importer")
+    assert report.findings == stats.findings
+    restored = {f.id: f for f in s2.findings.list(doc_id=1)}
+    # The ids are recomputed from the (kept) paragraph ids: the accepted finding is the same one.
+    typo = restored[real["typo"]]
+    assert (typo.status, typo.comment, typo.user) == ("accepted", "house style", "dana")
+    assert typo.para_id == real["para"] and typo.doc_id == 1
+    assert [t["status"] for t in typo.tags] == ["accepted"] and typo.tags[0]["user"] == "dana"
+    assert typo.excerpt and "[Rosh,in]" in typo.excerpt
+    # Corpus-wide findings involving the document come back pointing at the new document id.
+    assert all(f.doc_id == 1 or (f.doc_id is None and f.docs == [1]) for f in restored.values())
+    # The next run recognises every restored finding: same ids, status kept, nothing new.
+    from workbench.checks import CheckRunner
+
+    rep = CheckRunner(s2).run(user="t")
+    assert rep.new == 0 and rep.resolved == 0
+    assert s2.findings.get(real["typo"]).status == "accepted"
     write_bundle(s2, out2)
     assert normalize(json.loads(out2.read_text())) == normalize(json.loads(out1.read_text()))
-    # The consistency sheet of the XLSX comes from the same findings.
+    # The consistency sheet of the XLSX comes from the same findings, tags included.
     import openpyxl
 
     from workbench.export import export_document
 
     result = export_document(s2, 1, "xlsx", tmp_path / "r.xlsx")
-    assert result.stats.report_rows == 2
+    assert result.stats.report_rows == len(s2.findings.list(doc_id=1))
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Consistency"]
     header = [c.value for c in sheet[1]]
     assert "message" in header and "tags" in header and "doc_id" not in header
-    assert sheet.cell(2, header.index("tags") + 1).value == "accepted, style"
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    row = next(r for r in rows if r[header.index("id")] == real["typo"])
+    assert row[header.index("status")] == "accepted" and "house style" in str(row[header.index("tags")])
 
 
-def test_findings_in_a_bundle_need_the_checks_area(fake_findings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_findings_in_a_bundle_need_the_checks_area(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     s1 = open_store(tmp_path / "one.db")
-    seed(s1)
-    s1.findings.add(fake_findings.Finding(1, "numbers", "error", "x"))
+    info = seed(s1)
+    _real_findings(s1, info["docs"][0])
     write_bundle(s1, tmp_path / "b.json")
-    monkeypatch.delattr(fake_findings.FindingsRepo, "restore")
+    from workbench.store.findings import FindingsRepo
+
+    monkeypatch.delattr(FindingsRepo, "restore")
     s2 = open_store(tmp_path / "two.db")
     with pytest.raises(WorkbenchError, match="cannot restore findings"):
         import_bundle(s2, tmp_path / "b.json")

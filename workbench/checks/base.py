@@ -19,6 +19,7 @@ Checks never see the store: the runner feeds them model objects and persists wha
 from __future__ import annotations
 
 import hashlib
+import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -35,7 +36,7 @@ Status = Literal["open", "accepted", "fixed"]
 STATUSES: tuple[str, ...] = ("open", "accepted", "fixed")
 
 # Bump when a check changes what it reports: cached per-link results are then recomputed.
-CHECKS_VERSION = "1"
+CHECKS_VERSION = "2"
 
 
 @dataclass(slots=True)
@@ -104,8 +105,8 @@ class Finding:
         """Everything, JSON-able (the bundle exporter restores findings from this)."""
         return asdict(self)
 
-    def to_json(self, titles: dict[int, str] | None = None) -> dict[str, Any]:
-        """The public JSON shape of ``workbench check --format json``."""
+    def to_json(self, titles: dict[int, str] | None = None, terms: dict[Any, str] | None = None) -> dict[str, Any]:
+        """The public JSON shape of ``workbench check --format json`` (``terms``: term id -> label)."""
         return {
             "id": self.id,
             "check": self.check,
@@ -117,6 +118,7 @@ class Finding:
             "paragraphs": self.para_ids,
             "side": self.side,
             "term": self.term_id,
+            "term_label": (terms or {}).get(self.term_id) if self.term_id is not None else None,
             "message": self.message,
             "excerpt": self.excerpt,
             "status": self.status,
@@ -250,10 +252,19 @@ def severity_at_least(severity: str, threshold: str) -> bool:
 
 def finding_digest(f: Finding) -> str:
     """Fingerprint of everything a run may change in a stored finding (lets the store skip
-    unchanged rows without comparing them column by column)."""
+    unchanged rows without comparing them column by column). Independent of the key order of
+    ``data``, so that a finding restored from JSON (a bundle) has the digest a run computes."""
     raw = "\x1f".join((f.unit, f.severity, f.link_id or "", " ".join(f.para_ids), f.para_id or "", f.side,
-                       str(f.start), str(f.end), f.message, f.excerpt, repr(f.data), repr(f.docs)))  # fmt: skip
+                       str(f.start), str(f.end), f.message, f.excerpt,
+                       _data_key(f.data), repr(f.docs)))  # fmt: skip
     return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _data_key(data: dict[str, Any]) -> str:
+    """``data`` as text, whatever its key order (flat dicts, the usual case, without JSON)."""
+    if all(isinstance(v, str | int | float | bool | None) for v in data.values()):
+        return repr(sorted(data.items()))
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def iter_occurrences(issues: Iterable[Issue]) -> Iterator[tuple[Issue, int, str]]:

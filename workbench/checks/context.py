@@ -177,6 +177,48 @@ def gloss_parts(gloss: str) -> list[str]:
     return out
 
 
+def derived_forms(part: str) -> list[str]:
+    """Other word forms of a one-word gloss, so that a translation that renders a term by a form
+    of its gloss counts as rendering it: ``creation`` -> create, created, creating; ``holiness`` ->
+    holy; ``knowledge`` -> know, known; ``correction`` -> correct, corrected; ``commandments`` ->
+    commandment (plural endings are added by the matcher)."""
+    w = part.strip()
+    if " " in w or not w.isalpha() or len(w) < 6:
+        return []
+    low = w.lower()
+    out: list[str] = []
+
+    def verb(stem: str, e: str = "") -> None:
+        # stem + e: "creat" + "e" -> create, created, creates, creating
+        out.extend([stem + e, stem + e + "d" if e else stem + "ed", stem + "ing"])
+
+    if low.endswith("ification") and len(low) > 11:
+        base = low[:-9]
+        out += [base + "ify", base + "ified", base + "ifies", base + "ifying"]
+    elif low.endswith("ation") and len(low) >= 8:
+        verb(low[:-5] + "at", "e")
+    elif low.endswith("tion") and len(low) >= 8:
+        verb(low[:-3])  # correction -> correct, corrected, correcting
+    elif low.endswith("iness") and len(low) >= 7:
+        out.append(low[:-5] + "y")  # holiness -> holy
+    elif low.endswith("ness") and len(low) >= 8:
+        out.append(low[:-4])
+    elif low.endswith("ledge") and len(low) >= 8:
+        base = low[:-5]
+        out += [base, base + "n", base + "s", base + "ing"]  # knowledge -> know, known
+    elif low.endswith("ing") and len(low) >= 9:
+        out.append(low[:-3])  # understanding -> understand
+    elif low.endswith("ment") and len(low) >= 9:
+        verb(low[:-4])  # fulfilment -> fulfil
+    if low.endswith("s") and not low.endswith("ss") and len(low) > 6:
+        out.append(low[:-1])  # commandments -> commandment
+    seen: list[str] = []
+    for f in out:
+        if len(f) >= 4 and f != low and f not in seen:
+            seen.append(f)
+    return seen
+
+
 def _probe(part: str) -> str:
     """The longest word of a gloss part, lower-cased: if it is not in a text, the part is not."""
     words = [w.strip(",;:.()\"'").lower() for w in part.split()]
@@ -260,6 +302,8 @@ class TermIndex:
         self.matcher = matcher if matcher is not None else TermMatcher(terms)
         self.terms: dict[Any, Any] = dict(self.matcher.terms)
         glossed = []
+        # A derived form of a gloss counts as the gloss in rendering distributions (created -> creation).
+        self.gloss_base: dict[tuple[Any, str], str] = {}
         self.gloss_keys: dict[Any, set[str]] = {}
         # First word of each gloss part, lower-cased: a cheap test before the gloss matcher runs.
         self.gloss_probes: dict[Any, set[str]] = {}
@@ -267,9 +311,22 @@ class TermIndex:
             if t.gloss:
                 parts = gloss_parts(t.gloss)
                 self.gloss_keys[tid] = {gloss_key(p) for p in parts} | {gloss_key(t.gloss)}
-                self.gloss_probes[tid] = {_probe(p) for p in parts if p.strip()}
-                glossed.append(_GlossTerm(tid, parts))
+                forms = list(parts)
+                for p in parts:
+                    for d in derived_forms(p):
+                        if d not in forms:
+                            forms.append(d)
+                            self.gloss_base[(tid, d)] = p
+                self.gloss_probes[tid] = {_probe(p) for p in forms if p.strip()}
+                glossed.append(_GlossTerm(tid, forms))
         self.gloss_matcher = TermMatcher(glossed) if glossed else None
+        # Acronyms whose gloss spells out other terms (ABYA: Atzilut, Beria, Yetzira, Assiya).
+        self.gloss_terms: dict[Any, set[Any]] = {}
+        for tid, t in self.terms.items():
+            if t.gloss and ("," in t.gloss or " " in t.gloss):
+                ids = {h.term_id for h in self.matcher.find_target(t.gloss)} - {tid}
+                if len(ids) >= 2:
+                    self.gloss_terms[tid] = ids
         if version is None:
             h = hashlib.blake2b(digest_size=8)
             for tid, t in sorted(self.terms.items(), key=lambda kv: str(kv[0])):

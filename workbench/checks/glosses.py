@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from workbench.checks.base import AggregateCheck, Issue, LinkCheck, register
 from workbench.checks.context import CheckContext, LinkUnit
-from workbench.checks.terms import GlossRow, analyse
+from workbench.checks.terms import GLOSSED, GlossRow, analyse
 
 
 def _q(s: str) -> str:
@@ -77,6 +77,8 @@ class GlossRepeat(AggregateCheck):
         for tid, occ in _ordered(rows).items():
             glossed = [r for r in occ if r.glossed]
             for r in glossed[1:]:
+                if r.glossed != GLOSSED:
+                    continue  # "(tikun)" after "rebuilding": the term named again, not its gloss
                 yield self.issue(
                     f"{_q(r.surface)} is glossed again (first glossed earlier in the document)",
                     para_id=r.para_id, start=r.start, end=r.end, term_id=tid, key=r.surface, doc_id=r.doc_id,

@@ -377,6 +377,7 @@ class CheckRunner:
         elif full:
             report.add(self.repo.sync([], corpus_check_ids=[c.id for c in self.corpus_checks], user=user))
         timings["corpus"] += time.perf_counter() - t
+        report.reopened += self.repo.reopen_still_present(wanted, corpus=full, user=user)
         report.findings = self.repo.count(present=True)
         report.seconds = time.perf_counter() - t0
         report.timings = dict(timings)

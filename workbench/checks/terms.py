@@ -29,9 +29,12 @@ from typing import Any
 
 from workbench.checks.base import AggregateCheck, Issue, LinkCheck, register
 from workbench.checks.context import CheckContext, LinkUnit, TermIndex, is_inflection
+from workbench.checks.homographs import RULES as _IDIOMS
+from workbench.checks.homographs import ordinary_use
 from workbench.model import Paragraph
 
 NO_RENDERING = "(no rendering)"
+IDIOM_FORMS = frozenset(_IDIOMS)
 _HEBREW = re.compile(r"[\u0590-\u05ff]")
 _NOT_GLOSS_START = re.compile(
     r"^(?:see|cf|ibid|item|items|par|paragraph|chapter|ch|p|pp|note|and|which|that|who|whom|as|for|in|of|"
@@ -58,7 +61,7 @@ class TargetOcc:
     hit: Any  # TargetHit
     stem: str
     gloss: Paren | None = None
-    glossed: bool = False
+    glossed: int = 0  # GLOSSED or NAMED (see GlossRow), 0: no gloss
 
 
 @dataclass(slots=True)
@@ -87,6 +90,15 @@ class UsageRow:
     grounded: bool
 
 
+# How an occurrence is glossed. GLOSSED: a gloss proper — a parenthesis after the term
+# ("Masach (screen)"), the term in parentheses after its termbase gloss ("screen (Masach)"), or a
+# footnote; a later one repeats the gloss. NAMED: the term in parentheses after other English
+# words ("rebuilding (tikun)") or an acronym spelled out beside it ("ChBD" after
+# "Chochmah-Binah-Daat"): enough for a first occurrence, not a repeated gloss.
+GLOSSED = 1
+NAMED = 2
+
+
 @dataclass(slots=True)
 class GlossRow:
     """One occurrence of a term that asks for a gloss at its first occurrence in a document."""
@@ -99,7 +111,7 @@ class GlossRow:
     start: int
     end: int
     surface: str
-    glossed: bool
+    glossed: int  # 0: no gloss; GLOSSED: a gloss; NAMED: explained otherwise
     pos: int = 0
 
 
@@ -134,17 +146,20 @@ def _paren_after(text: str, end: int) -> tuple[int, int, str] | None:
     return j, k + 1, inner
 
 
-def _glosslike(inner: str, index: TermIndex) -> bool:
+def _glosslike(inner: str, index: TermIndex, term_id: Any) -> bool:
+    """Is the parenthesis after a term a gloss of it? The termbase gloss always is ("NRNHY
+    (Nefesh, Ruach, Neshama, Haya, Yechida)"); otherwise a short phrase that is not a reference,
+    an acronym or a remark naming other terms ("Ruach (higher than Nefesh)", "Malchut (Nukva)")."""
     s = inner.strip()
+    if index.gloss_matches(term_id, s):
+        return True
     if not s or _HEBREW.search(s) or any(ch.isdigit() for ch in s):
         return False  # "(Tazriah 40)", "(see Item 12)": references
     if " " not in s and sum(ch.isupper() for ch in s) >= max(2, len(s) // 2):
         return False  # "(KChBTM)": an acronym
     if len(s.split()) > MAX_GLOSS_WORDS or _NOT_GLOSS_START.match(s):
         return False
-    # "(Nukva)" after Malchut names another term; it is not a gloss.
-    hits = index.matcher.find_target(s)
-    return not (hits and sum(h.end - h.start for h in hits) * 2 >= len(s))
+    return not index.matcher.find_target(s)
 
 
 _LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)(?:the\s+)?$", re.I)
@@ -156,13 +171,59 @@ def _ends_list(text: str, start: int, hits: list[Any]) -> bool:
     return bool(prev) and bool(_LIST_GLUE.match(text[max(prev) : start]))
 
 
-def _gloss_before(text: str, start: int, end: int, term_id: Any, index: TermIndex) -> bool:
-    """``screen (Masach)``: the term in parentheses right after its gloss."""
+def _in_parens_after_text(text: str, start: int, end: int, hits: list[Any], term_id: Any, index: TermIndex) -> bool:
+    """``rebuilding (tikun)``, ``screen (Masach)``, ``Chochmah-Binah-Daat (ChBD)``: the term alone in
+    parentheses right after the words it names is glossed by them. Not when those words end
+    with another term (``Malchut (Nukva)``: another name), unless they spell out the acronym."""
     a = start - 1
     if a < 1 or text[a] != "(" or end >= len(text) or text[end] != ")":
         return False
-    words = text[:a].split()
+    j = a - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    if j < 0 or not (text[j].isalpha() or text[j] in ",’'\"”"):
+        return False
+    prev = [h for h in hits if h.end <= a and h.term_id != term_id]
+    last = max(prev, key=lambda h: h.end) if prev else None
+    if last is None or text[last.end : a].strip(" ,’'\"”") != "":
+        return True  # plain English before the parenthesis
+    return _spells_out(term_id, [h.term_id for h in prev if h.end > a - 120], index)
+
+
+def _spells_out(term_id: Any, nearby: list[Any], index: TermIndex) -> bool:
+    """True when the terms ``nearby`` cover the gloss of an acronym made of terms (all but one,
+    at least two): ``ABYA, they are: Azilut, Beriya, Yetzira and Asiya``."""
+    parts = index.gloss_terms.get(term_id)
+    if not parts:
+        return False
+    have = len(parts & set(nearby))
+    return have >= max(2, len(parts) - 1)
+
+
+def _gloss_before(text: str, start: int, term_id: Any, index: TermIndex) -> bool:
+    """``screen (Masach)``: the words before the parenthesis are the termbase gloss."""
+    words = text[: start - 1].split()
     return any(index.gloss_matches(term_id, " ".join(words[-k:])) for k in range(1, min(6, len(words)) + 1))
+
+
+_HEADING_END = re.compile(r"[.!?:;…]$")
+
+
+def is_heading(text: str) -> bool:
+    """A title or byline ("81. Concerning Raising MAN", "Yehuda Leib HaLevi Ashlag (Baal HaSulam)"):
+    short, not ending like a sentence, in title case (at least two capitalised words of four
+    letters or more, and most of them). Glosses belong to the running text, not to headings."""
+    s = text.strip().rstrip(")]\"'”’ ")
+    words = s.split()
+    if not words or len(words) > 12 or _HEADING_END.search(s):
+        return False
+    first = next((w for w in words if w[0].isalpha()), "")
+    if not first[:1].isupper():
+        return False
+    long = [w.strip("()[],;:\"'“”‘’") for w in words]
+    long = [w for w in long if len(w) >= 4 and w.isalpha()]
+    caps = sum(1 for w in long if w[0].isupper())
+    return caps >= 2 and caps * 5 >= len(long) * 3
 
 
 def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
@@ -178,6 +239,8 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
     src_count = out.src_count
     for p in unit.source:
         for h in m.find_source(p.text):
+            if h.form in IDIOM_FORMS and ordinary_use(p.text, h):
+                continue  # נחת רוח (contentment), לדעת (to know): the word, not the term
             out.src.append((p, h))
             src_count[h.term_id] = src_count.get(h.term_id, 0) + 1
     for p in unit.target:
@@ -200,13 +263,18 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
                         pa = None  # "Nefesh, Ruach and Yechida (levels)": the parenthesis is the list's
                     if pa is not None:
                         a, b, inner = pa
-                        like = _glosslike(inner, index)
+                        like = _glosslike(inner, index, h.term_id)
                         occ.gloss = Paren(a, b, inner, like, like and index.gloss_matches(h.term_id, inner))
                         if like:
                             spans.append((a, b))
-                    occ.glossed = bool(occ.gloss and occ.gloss.glosslike) or _gloss_before(
-                        p.text, h.start, h.end, h.term_id, index
-                    ) or any(h.end <= f <= h.end + 2 for f in fn_marks)
+                    if (occ.gloss and occ.gloss.glosslike) or any(h.end <= f <= h.end + 2 for f in fn_marks):
+                        occ.glossed = GLOSSED
+                    elif _in_parens_after_text(p.text, h.start, h.end, hits, h.term_id, index):
+                        occ.glossed = GLOSSED if _gloss_before(p.text, h.start, h.term_id, index) else NAMED
+                    elif h.term_id in index.gloss_terms and _spells_out(
+                        h.term_id, [x.term_id for x in hits if abs(x.start - h.start) < 120], index
+                    ):
+                        occ.glossed = NAMED
                 out.tgt.append(occ)
                 if " " in h.surface or "-" in h.surface:
                     for tid in _nested(h.surface, index):
@@ -253,6 +321,7 @@ def _gloss_coverage(unit: LinkUnit, ctx: CheckContext, a: UnitTerms, wanted: set
     """Gloss renderings (as written in the termbase) of ``wanted`` terms in the translation,
     leaving out glosses in parentheses after a term (those gloss the term, they do not replace it)."""
     gm = ctx.terms.gloss_matcher if ctx.terms else None
+    base = ctx.terms.gloss_base if ctx.terms else {}
     out: dict[Any, list[str]] = defaultdict(list)
     if gm is None or not wanted:
         return out
@@ -264,7 +333,7 @@ def _gloss_coverage(unit: LinkUnit, ctx: CheckContext, a: UnitTerms, wanted: set
         skip = a.gloss_spans.get(p.id, [])
         for h in gm.find_target(p.text):
             if h.term_id in wanted and not any(s <= h.start and h.end <= e for s, e in skip):
-                out[h.term_id].append(h.form)
+                out[h.term_id].append(base.get((h.term_id, h.form), h.form))
     return out
 
 
@@ -288,15 +357,14 @@ def coverage(unit: LinkUnit, ctx: CheckContext) -> tuple[UnitTerms, dict[Any, in
 
 def bucket_of(occ: TargetOcc, term: Any) -> str:
     """The rendering an occurrence counts as in the distribution: grammatical forms of the
-    preferred rendering and sentence-initial capitals count as the preferred rendering."""
+    preferred rendering count as the preferred rendering, and a form counts as written in the
+    termbase whatever its letter case (``tikun`` and ``Tikun`` are one rendering: case slips are
+    ``term-variant``'s business)."""
     h = occ.hit
-    if not h.case_ok:
-        return occ.stem
+    same = occ.stem.casefold() == h.form.casefold()
     if h.form_kind == "variant" and is_inflection(h.form, term.preferred):
-        return term.preferred if occ.stem.casefold() == h.form.casefold() else occ.stem
-    if occ.stem.casefold() == h.form.casefold():
-        return h.form
-    return occ.stem
+        return term.preferred if same else occ.stem
+    return h.form if same else occ.stem
 
 
 def collect_stats(unit: LinkUnit, ctx: CheckContext) -> tuple[list[UsageRow], list[GlossRow]]:
@@ -328,9 +396,15 @@ def collect_stats(unit: LinkUnit, ctx: CheckContext) -> tuple[list[UsageRow], li
                 usage[(tid, NO_RENDERING, "missing", True)] = missing - len(g)
     rows = [UsageRow(unit.key, unit.doc_id, tid, b, k, n, g) for (tid, b, k, g), n in usage.items()]
     gloss_rows = []
+    headings: dict[str, bool] = {}
     for seq, o in enumerate(a.tgt):
         term = terms[o.hit.term_id]
         if term.gloss_first and term.gloss:
+            head = headings.get(o.para.id)
+            if head is None:
+                head = headings[o.para.id] = is_heading(o.para.text)
+            if head:
+                continue  # a title or byline: the gloss goes with the first use in running text
             gloss_rows.append(GlossRow(unit.key, unit.doc_id, o.hit.term_id, seq, o.para.id, o.hit.start, o.hit.end,
                                        o.hit.surface, o.glossed, unit.pos))  # fmt: skip
     return rows, gloss_rows

@@ -12,7 +12,7 @@ when open findings at or above that severity remain (for an editorial team's CI)
 
 JSON output is a list of findings: ``id``, ``check``, ``severity``, ``document`` (id, null for
 corpus-wide findings, which list their ``documents``), ``link``, ``paragraphs`` (ids), ``term``
-(termbase id or null), ``message``, ``excerpt`` (the offending text in [brackets] with a few words
+(termbase id or null) and ``term_label`` (its preferred rendering), ``message``, ``excerpt`` (the offending text in [brackets] with a few words
 of context), ``status`` (open, accepted, fixed), ``present``, ``comment``, ``user``, ``data``.
 """
 
@@ -137,9 +137,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _render(fmt: str, shown: list, titles: dict[int, str], store) -> str:  # noqa: ANN001
     from workbench.checks import report as rp
 
-    if fmt == "json":
-        return json.dumps([f.to_json(titles) for f in shown], ensure_ascii=False, indent=2) + "\n"
     terms = _term_labels(store)
+    if fmt == "json":
+        return json.dumps([f.to_json(titles, terms) for f in shown], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return rp.to_csv(rp.rows(shown, titles, terms))
     if not shown:

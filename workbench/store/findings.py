@@ -4,7 +4,8 @@ per-link caches that make check runs incremental.
 Status rules applied by :meth:`FindingsRepo.sync` (a run of the checks over some scope):
 
 * a new finding is ``open``;
-* a finding seen again keeps its status, except ``fixed``, which is reopened (``open``);
+* a finding seen again keeps its status, except ``fixed``, which is reopened (``open``) — also when
+  an editor tagged it fixed but its link did not change since (the problem is still there);
 * a finding of the scope not seen any more is marked absent (``present = 0``); if it was ``open``
   it becomes ``fixed`` (resolved automatically); an ``accepted`` exception stays accepted, so it
   is still accepted if the cause comes back.
@@ -238,7 +239,7 @@ class FindingsRepo:
         with self.store.reading() as c:
             rows = c.execute("SELECT * FROM check_gloss_occ WHERE doc_id = ?", (doc_id,)).fetchall()
         return [GlossRow(r["unit"], r["doc_id"], r["term_id"], r["seq"], r["para_id"], r["start_pos"], r["end_pos"],
-                         r["surface"], bool(r["glossed"])) for r in rows]  # fmt: skip
+                         r["surface"], int(r["glossed"])) for r in rows]  # fmt: skip
 
     def usage_rows(
         self, *, term_ids: Iterable[Any] | None = None, rkeys: Iterable[str] | None = None, grounded: bool | None = None
@@ -433,6 +434,21 @@ class FindingsRepo:
             c.executemany("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,?)", events)
         return counts
 
+    def reopen_still_present(self, doc_ids: Sequence[int], *, corpus: bool, user: str) -> int:
+        """Reopen findings tagged ``fixed`` whose cause the checks still see (``present``): the
+        links they belong to did not change since, so the problem is still there."""
+        ts = now()
+        with self.store.transaction() as c:
+            ids = [r[0] for r in c.execute(
+                f"SELECT id FROM findings WHERE status = 'fixed' AND present = 1 AND (doc_id IN {_IN}"
+                + (" OR doc_id IS NULL)" if corpus else ")"), (json.dumps(list(doc_ids)),))]  # fmt: skip
+            comment = "reopened: the problem is still there"
+            c.executemany("UPDATE findings SET status = 'open', comment = ?, status_user = ?, status_at = ? WHERE id = ?",
+                          [(comment, user, ts, i) for i in ids])  # fmt: skip
+            c.executemany("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,1)",
+                          [(i, ts, user, "open", comment) for i in ids])  # fmt: skip
+        return len(ids)
+
     # ------------------------------------------------------------------------------ bundles
 
     def restore(self, records: Sequence[dict[str, Any]], *, doc_id: int, ids: dict[str, dict], user: str) -> int:
@@ -471,7 +487,7 @@ class FindingsRepo:
                     (f.id, f.doc_id, f.unit, f.check, f.severity, f.term_id, f.link_id, vals["para_ids"], f.para_id,
                      f.side, f.start, f.end, f.message, f.excerpt, f.anchor, f.key, f.occ, vals["data"], vals["docs"],
                      vals["digest"], f.status if f.status in STATUSES else "open", int(f.present), f.comment, f.user, f.status_at,
-                     f.first_seen or ts, ts),
+                     f.first_seen or ts, f.last_seen or ts),
                 )  # fmt: skip
                 if cur.rowcount:
                     n += 1

@@ -137,7 +137,7 @@ st.markdown(
     + (f" (by {html.escape(f.user or '')}: {html.escape(f.comment or '')})" if f.comment else "")
     + ("" if f.present else " · *cause no longer present*")
 )
-st.write(f.message)
+st.text(f.message)  # user text: never read as Markdown
 
 
 def _context(f) -> None:  # noqa: ANN001
