@@ -10,13 +10,15 @@ st.set_page_config(page_title="Workbench", page_icon="📖", layout="wide")
 
 PAGES = Path(__file__).parent / "pages"
 
+# Material icons ship with Streamlit's own font, so they render on machines without emoji fonts.
 pages = [
-    st.Page(PAGES / "library.py", title="Library", icon="📚", default=True, url_path="library"),
+    st.Page(PAGES / "library.py", title="Library", icon=":material/library_books:", default=True, url_path="library"),
 ]
 for name, title, icon in (
-    ("terms", "Terms", "🔤"),
-    ("consistency", "Consistency", "✅"),
-    ("export", "Export", "📤"),
+    ("align", "Alignment", ":material/compare:"),
+    ("terms", "Terms", ":material/translate:"),
+    ("consistency", "Consistency", ":material/rule:"),
+    ("export", "Export", ":material/download:"),
 ):
     pages.append(st.Page(PAGES / f"{name}.py", title=title, icon=icon, url_path=name))
 

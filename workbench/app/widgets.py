@@ -69,3 +69,99 @@ def run_action(fn: Callable[[], Any], success: str | None = None) -> Any:
     if success:
         st.toast(success)
     return result
+
+
+# -- alignment editor rows (added for pages/align.py) ---------------------------------------------
+
+BAND_COLOURS = {"low": "#d93025", "medium": "#f29900", "high": "#1e8e3e"}
+
+
+def _para_html(p: Any, lang: str | None) -> str:
+    """One paragraph of a link row: its item label as a badge, then the escaped text."""
+    rtl = is_rtl(lang)
+    badge = ""
+    if getattr(p, "label", None):
+        badge = (
+            f'<div dir="{"rtl" if rtl else "ltr"}" style="text-align:{"right" if rtl else "left"}">'
+            f'<span class="wb-label" style="font-size:.8em;font-weight:600;background:#eef1f5;border-radius:3px;'
+            f'padding:0 5px">{html.escape(p.label)}</span></div>'
+        )
+    return f'<div class="wb-para" style="margin-bottom:.4em">{badge}{text_block(p.text.replace(chr(10), " "), lang)}</div>'
+
+
+def link_row_html(
+    number: int,
+    link: Any,
+    paragraphs: dict[str, Any],
+    source_lang: str | None,
+    target_lang: str | None,
+    *,
+    band: str,
+    selected: bool = False,
+) -> str:
+    """One alignment link as HTML: a colour band for its confidence, a header (number, bead kind, score,
+    status) and two columns — translation on the left, source (right-to-left when Hebrew) on the right.
+    All paragraph text goes through :func:`text_block` (escaped)."""
+    colour = BAND_COLOURS.get(band, "#999")
+    status = "✓ confirmed" if link.status == "confirmed" else "auto"
+
+    def side(ids: list[str], lang: str | None) -> str:
+        parts = [_para_html(paragraphs[pid], lang) for pid in ids if pid in paragraphs]
+        return "".join(parts) or '<div style="color:#999;font-style:italic">(nothing)</div>'
+
+    outline = "outline:2px solid #1a73e8;" if selected else ""
+    return (
+        f'<div class="wb-link" data-link="{number}" data-band="{band}" style="border-left:6px solid {colour};'
+        f'padding:4px 10px;margin:6px 0;{outline}">'
+        f'<div style="font-size:.8em;color:#555">#{number} · <b>{link.kind}</b> · score {float(link.score):.2f}'
+        f" · {status}</div>"
+        '<div style="display:grid;grid-template-columns:1fr 1fr;gap:18px">'
+        f'<div class="wb-target">{side(link.target, target_lang)}</div>'
+        f'<div class="wb-source">{side(link.source, source_lang)}</div>'
+        "</div></div>"
+    )
+
+
+def _score_chart_template() -> dict[str, Any]:
+    """The Vega-Lite spec of the per-link score chart, built with Altair once, without its data."""
+    import altair as alt
+
+    shade = alt.Chart(alt.InlineData(values=[{"a": 1, "b": 1}])).mark_rect(opacity=0.15, color="#1a73e8").encode(
+        x=alt.X("a:Q"), x2=alt.X2("b")
+    )
+    points = alt.Chart().mark_circle(size=22, opacity=0.8).encode(
+        x=alt.X("link:Q", title="link", scale=alt.Scale(nice=False)),
+        y=alt.Y("score:Q", title="score", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("status:N", scale=alt.Scale(domain=["auto", "confirmed"], range=["#e8710a", "#1e8e3e"])),
+        tooltip=[alt.Tooltip("link:Q"), alt.Tooltip("kind:N"), alt.Tooltip("score:Q"), alt.Tooltip("status:N")],
+    )
+    rule = alt.Chart(alt.InlineData(values=[{"y": 0.5}])).mark_rule(color="#d93025", strokeDash=[4, 4]).encode(
+        y=alt.Y("y:Q")
+    )
+    spec = alt.layer(shade, points, rule).properties(height=150).to_dict()
+    spec.pop("datasets", None)
+    for layer in spec["layer"]:
+        layer.pop("data", None)
+    return spec
+
+
+_SCORE_CHART: list[dict[str, Any]] = []
+
+
+def score_chart_spec(n_links: int, threshold: float, window: tuple[int, int] | None) -> dict[str, Any]:
+    """Spec for ``st.vega_lite_chart(rows, spec)``: one point per link (the rows: link, score, status,
+    kind), the threshold as a dashed red line and the links on screen as a blue band.
+
+    The Altair template is built once; only the small layers change per run, so a long document's
+    chart costs a data frame, not an Altair validation of every point."""
+    import copy
+
+    if not _SCORE_CHART:
+        _SCORE_CHART.append(_score_chart_template())
+    spec = copy.deepcopy(_SCORE_CHART[0])
+    shade, points, rule = spec["layer"]
+    a, b = window or (0, 0)
+    shade["data"] = {"values": [{"a": a, "b": b}] if window else []}
+    rule["data"] = {"values": [{"y": float(threshold)}]}
+    points["encoding"]["x"]["scale"]["domain"] = [1, max(2, n_links)]
+    return spec

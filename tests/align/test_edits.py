@@ -1,0 +1,475 @@
+"""Alignment editor core: pure operations, invariants, store orchestration, undo, conflicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.align.edits import (
+    AlignmentEditor,
+    InvalidEdit,
+    LinkFilter,
+    UndoStack,
+    check_links,
+    confidence_band,
+    copy_links,
+    detach_paragraph,
+    filter_indices,
+    merge_next,
+    move_paragraph,
+    next_to_review,
+    page_count,
+    page_of,
+    score_rows,
+    sentence_ends,
+    set_status,
+    split_link,
+    split_texts,
+)
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.model import Document, Link, Mark, Paragraph, Text
+from workbench.store import Store, open_store
+
+HE = [
+    "א) רצוני בהקדמה זו לברר דברים פשוטים. והרבה דיו נשפכה בכדי לבררם.",
+    "ב) והנה המסך דגוף עולה לפה דראש עם הרשימות, ושם נעשה זווג דהכאה חדש.",
+    "ג) ובזה תבין מה שאמרו ז\"ל שתרי\"ג מצוות הן תרי\"ג עיטין.",
+    "ד) ונבאר עתה ענין ההתכללות של הספירות זו בזו.",
+    "ה) ואחר כך יצאו עולמות אצילות בריאה יצירה ועשיה, זה למטה מזה.",
+]
+EN = [
+    "1. In this introduction I wish to clarify simple matters. Much ink has been spilled on them.",
+    "2. The Masach of the Guf rises to the Peh of the Rosh with the Reshimot, and a new Zivug is made.",
+    "3. By this you will understand what our sages said, that the 613 Mitzvot are 613 counsels.",
+    "4. Now let us explain the Hitkalelut of the Sefirot in one another.",
+    "5. Afterwards the worlds of Atzilut, Beriah, Yetzirah and Assiya emerged, one below the other.",
+]
+
+
+def make_doc() -> Document:
+    return Document("Test", Text("he", [Paragraph(t) for t in HE]), Text("en", [Paragraph(t) for t in EN]))
+
+
+def one_to_one(doc: Document, scores: list[float] | None = None) -> list[Link]:
+    assert doc.source and doc.target
+    scores = scores or [0.9] * len(doc.source.paragraphs)
+    return [Link([s.id], [t.id], score=sc) for s, t, sc in zip(doc.source.paragraphs, doc.target.paragraphs, scores, strict=True)]
+
+
+def shape(doc: Document, links: list[Link]) -> list[tuple[list[int], list[int]]]:
+    assert doc.source and doc.target
+    sp = {p.id: i for i, p in enumerate(doc.source.paragraphs)}
+    tp = {p.id: i for i, p in enumerate(doc.target.paragraphs)}
+    return [([sp[x] for x in lk.source], [tp[x] for x in lk.target]) for lk in links]
+
+
+@pytest.fixture
+def seeded(store: Store) -> tuple[Store, int]:
+    doc = make_doc()
+    doc_id = store.create_document(doc, "t")
+    store.save_links(doc_id, one_to_one(doc, [0.9, 0.3, 0.95, 0.6, 0.99]), 0, "t")
+    return store, doc_id
+
+
+def stored_shape(store: Store, doc_id: int) -> list[tuple[list[int], list[int]]]:
+    doc = store.get_document(doc_id)
+    links = store.get_links(doc_id)
+    check_links(doc, links)
+    return shape(doc, links)
+
+
+# ------------------------------------------------------------------------------- pure operations
+
+
+def test_merge_next_joins_and_leaves_input_alone() -> None:
+    doc = make_doc()
+    links = one_to_one(doc, [0.9, 0.4, 0.8, 0.7, 0.6])
+    before = copy_links(links)
+    out = merge_next(links, 1)
+    assert shape(doc, out) == [([0], [0]), ([1, 2], [1, 2]), ([3], [3]), ([4], [4])]
+    assert out[1].id == links[1].id and out[1].status == "confirmed" and out[1].score == pytest.approx(0.4)
+    assert out[1].kind == "2-2"
+    assert [(lk.source, lk.target, lk.status) for lk in links] == [(lk.source, lk.target, lk.status) for lk in before]
+    check_links(doc, out)
+    assert merge_next(links, 0, confirm=False)[0].status == "auto"
+    with pytest.raises(InvalidEdit, match="last link"):
+        merge_next(links, 4)
+    with pytest.raises(InvalidEdit, match="no link 9"):
+        merge_next(links, 8)
+
+
+def test_split_link_cuts_in_two() -> None:
+    doc = make_doc()
+    merged = merge_next(one_to_one(doc), 0)
+    out = split_link(merged, 0, 1, 2)
+    assert shape(doc, out)[:2] == [([0], [0, 1]), ([1], [])]
+    assert out[0].id == merged[0].id and out[1].id != merged[0].id
+    check_links(doc, out)
+    with pytest.raises(InvalidEdit, match="empty link"):
+        split_link(merged, 0, 0, 0)
+    with pytest.raises(InvalidEdit, match="cannot be cut"):
+        split_link(merged, 0, 3, 0)
+
+
+@pytest.mark.parametrize("side", ["source", "target"])
+def test_move_paragraph_down_and_up(side: str) -> None:
+    doc = make_doc()
+    links = merge_next(one_to_one(doc), 0, confirm=False)  # ([0,1],[0,1]), ([2],[2]) ...
+    down = move_paragraph(links, 0, side, "down")
+    other = "target" if side == "source" else "source"
+    got = shape(doc, down)
+    s_or_t = 0 if side == "source" else 1
+    assert got[0][s_or_t] == [0] and got[1][s_or_t] == [1, 2]
+    assert got[0][1 - s_or_t] == [0, 1] and got[1][1 - s_or_t] == [2]
+    assert down[0].status == down[1].status == "confirmed"
+    check_links(doc, down)
+    up = move_paragraph(down, 1, side, "up")
+    assert shape(doc, up) == shape(doc, links)
+    with pytest.raises(InvalidEdit, match="first link"):
+        move_paragraph(links, 0, side, "up")
+    with pytest.raises(InvalidEdit, match="last link"):
+        move_paragraph(links, len(links) - 1, side, "down")
+    with pytest.raises(InvalidEdit, match="only the last"):
+        move_paragraph(links, 0, side, "down", para_id=getattr(links[0], side)[0])
+    with pytest.raises(InvalidEdit, match="side must be"):
+        move_paragraph(links, 0, "middle", "down")  # type: ignore[arg-type]
+    assert other  # both sides exercised by the parametrization
+
+
+def test_move_out_of_a_one_sided_link_removes_it() -> None:
+    doc = make_doc()
+    links = detach_paragraph(one_to_one(doc), 1, "target", doc.target.paragraphs[1].id)  # type: ignore[union-attr]
+    assert shape(doc, links)[1:3] == [([1], []), ([], [1])]
+    out = move_paragraph(links, 2, "target", "up")
+    assert shape(doc, out)[1] == ([1], [1]) and len(out) == len(links) - 1
+    check_links(doc, out)
+    with pytest.raises(InvalidEdit, match="no target paragraph"):
+        move_paragraph(links, 1, "target", "down")
+
+
+def test_detach_first_last_middle_and_alone() -> None:
+    doc = make_doc()
+    src = doc.source.paragraphs  # type: ignore[union-attr]
+    links = merge_next(merge_next(one_to_one(doc), 0), 0)  # ([0,1,2],[0,1,2])
+    last = detach_paragraph(links, 0, "source", src[2].id)
+    assert shape(doc, last)[:2] == [([0, 1], [0, 1, 2]), ([2], [])]
+    first = detach_paragraph(links, 0, "source", src[0].id)
+    assert shape(doc, first)[:2] == [([0], []), ([1, 2], [0, 1, 2])]
+    for out in (last, first):
+        check_links(doc, out)
+        assert all(lk.status == "confirmed" for lk in out[:2])
+    with pytest.raises(InvalidEdit, match="middle"):
+        detach_paragraph(links, 0, "source", src[1].id)
+    with pytest.raises(InvalidEdit, match="not a target paragraph"):
+        detach_paragraph(links, 0, "target", src[1].id)
+    with pytest.raises(InvalidEdit, match="already alone"):
+        detach_paragraph(last, 1, "source", src[2].id)
+
+
+def test_set_status_and_check_links() -> None:
+    doc = make_doc()
+    links = one_to_one(doc)
+    out = set_status(links, [links[1].id, links[3].id], "confirmed")
+    assert [lk.status for lk in out] == ["auto", "confirmed", "auto", "confirmed", "auto"]
+    assert links[1].status == "auto"
+    with pytest.raises(InvalidEdit, match="already confirmed"):
+        set_status(out, [links[1].id], "confirmed")
+    with pytest.raises(InvalidEdit, match="no longer"):
+        set_status(out, ["nope"], "confirmed")
+    assert set_status(out, [links[1].id], "auto")[1].status == "auto"
+    with pytest.raises(InvalidEdit, match="missing"):
+        check_links(doc, links[:-1])
+    swapped = [links[1], links[0], *links[2:]]
+    with pytest.raises(InvalidEdit, match="in order"):
+        check_links(doc, swapped)
+    with pytest.raises(InvalidEdit, match="empty"):
+        check_links(doc, [*links, Link([], [])])
+
+
+def test_split_texts_and_sentence_ends() -> None:
+    assert split_texts("One. Two.", 4) == ("One.", "Two.")
+    for bad in (0, 9, 100, -1):
+        with pytest.raises(InvalidEdit, match="both sides"):
+            split_texts("One. Two.", bad)
+    en = EN[0]
+    ends = sentence_ends(en, "en")
+    assert len(ends) == 1 and en[: ends[0]].endswith("matters.")
+    he = HE[0]
+    (end,) = sentence_ends(he, "he")
+    assert he[:end].endswith("פשוטים.")
+    assert sentence_ends("One sentence only.", "en") == []
+
+
+def test_filters_next_to_review_and_paging() -> None:
+    doc = make_doc()
+    links = one_to_one(doc, [0.9, 0.3, 0.95, 0.6, 0.2])
+    links = merge_next(links, 2, confirm=False)  # 4 links: 0.9, 0.3, 0.6(2-2), 0.2
+    links[1].status = "confirmed"
+    assert filter_indices(links, LinkFilter()) == [0, 1, 2, 3]
+    assert filter_indices(links, LinkFilter(low_below=0.5)) == [1, 3]
+    assert filter_indices(links, LinkFilter(non_one_to_one=True)) == [2]
+    assert filter_indices(links, LinkFilter(unconfirmed=True)) == [0, 2, 3]
+    assert filter_indices(links, LinkFilter(low_below=0.5, unconfirmed=True)) == [3]
+    assert next_to_review(links, -1, 0.8) == 2
+    assert next_to_review(links, 2, 0.8) == 3
+    assert next_to_review(links, 3, 0.8) == 2  # wraps round
+    assert next_to_review(links, 0, 0.8, among=[0, 1]) is None
+    assert next_to_review(links, 0, 0.1) is None
+    assert [confidence_band(x) for x in (0.1, 0.5, 0.79, 0.8)] == ["low", "medium", "medium", "high"]
+    assert (page_count(0, 25), page_count(3000, 25), page_count(26, 25)) == (1, 120, 2)
+    assert (page_of(0, 25), page_of(24, 25), page_of(25, 25)) == (0, 0, 1)
+    assert score_rows(links)[2] == {"link": 3, "score": 0.6, "status": "auto", "kind": "2-2"}
+
+
+# ------------------------------------------------------------------------------- orchestration
+
+
+def test_each_operation_saves_and_keeps_invariants(seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    ed = AlignmentEditor(store, doc_id, "ed", UndoStack())
+    links = store.get_links(doc_id)
+    rev = store.alignment_rev(doc_id)
+
+    r = ed.merge_with_next(links[1].id, rev)
+    assert r.alignment_rev == rev + 1 and r.focus == 1
+    assert stored_shape(store, doc_id) == [([0], [0]), ([1, 2], [1, 2]), ([3], [3]), ([4], [4])]
+    assert store.get_links(doc_id)[1].status == "confirmed"
+
+    links = store.get_links(doc_id)
+    r = ed.move_paragraph(links[1].id, "target", "down", r.alignment_rev)
+    assert stored_shape(store, doc_id) == [([0], [0]), ([1, 2], [1]), ([3], [2, 3]), ([4], [4])]
+    assert r.focus == 2
+
+    links = store.get_links(doc_id)
+    tgt = store.get_document(doc_id).target.paragraphs  # type: ignore[union-attr]
+    r = ed.detach(links[2].id, "target", tgt[2].id, r.alignment_rev)
+    assert stored_shape(store, doc_id) == [([0], [0]), ([1, 2], [1]), ([], [2]), ([3], [3]), ([4], [4])]
+
+    links = store.get_links(doc_id)
+    r = ed.split_link(links[1].id, 1, 1, r.alignment_rev)
+    assert stored_shape(store, doc_id)[1:3] == [([1], [1]), ([2], [])]
+
+    links = store.get_links(doc_id)
+    r = ed.confirm([links[0].id], r.alignment_rev)
+    r = ed.unconfirm([links[1].id], r.alignment_rev)
+    statuses = [lk.status for lk in store.get_links(doc_id)]
+    assert statuses[0] == "confirmed" and statuses[1] == "auto"
+    ids = [lk.id for lk in store.get_links(doc_id)]
+    r = ed.confirm(ids, r.alignment_rev)  # bulk
+    assert {lk.status for lk in store.get_links(doc_id)} == {"confirmed"}
+    with pytest.raises(InvalidEdit, match="already confirmed"):
+        ed.confirm(ids, r.alignment_rev)
+    assert store.alignment_rev(doc_id) == r.alignment_rev  # the refused bulk confirm wrote nothing
+    acts = [h["action"] for h in store.history(doc_id, entity="link", limit=500)]
+    assert "update" in acts and "create" in acts and "delete" in acts
+
+
+def test_split_paragraph_in_link_and_separate(seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    ed = AlignmentEditor(store, doc_id, "ed", UndoStack())
+    doc = store.get_document(doc_id)
+    p = doc.target.paragraphs[0]  # type: ignore[union-attr]
+    (end,) = sentence_ends(p.text, "en")
+    r = ed.split_paragraph(p.id, end, doc.alignment_rev, p.rev)
+    assert r.focus == 0
+    assert stored_shape(store, doc_id)[0] == ([0], [0, 1])
+    doc = store.get_document(doc_id)
+    assert [q.text for q in doc.target.paragraphs[:2]] == [EN[0][:end], EN[0][end:].lstrip()]  # type: ignore[union-attr]
+
+    s = doc.source.paragraphs[1]  # type: ignore[union-attr]
+    r = ed.split_paragraph(s.id, 20, r.alignment_rev, s.rev, separate=True)
+    assert stored_shape(store, doc_id)[1:3] == [([1], [2]), ([2], [])]
+    assert len(store.get_document(doc_id).source.paragraphs) == 6  # type: ignore[union-attr]
+    with pytest.raises(InvalidEdit, match="both sides"):
+        ed.split_paragraph(s.id, 0, r.alignment_rev, store.get_paragraph(s.id).rev)
+
+
+def test_edit_text_and_realign_keep_confirmed(seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    ed = AlignmentEditor(store, doc_id, "ed", UndoStack())
+    p = store.get_document(doc_id).target.paragraphs[3]  # type: ignore[union-attr]
+    ed.edit_text(p.id, p.text + " (edited)", p.rev)
+    assert store.get_paragraph(p.id).text.endswith("(edited)")
+    with pytest.raises(InvalidEdit, match="unchanged"):
+        ed.edit_text(p.id, p.text + " (edited)", p.rev + 1)
+    with pytest.raises(InvalidEdit, match="emptied"):
+        ed.edit_text(p.id, "  ", p.rev + 1)
+
+    # a wrong but confirmed 2-2 link survives re-alignment; the rest is re-solved to 1-1
+    links = store.get_links(doc_id)
+    rev = store.alignment_rev(doc_id)
+    r = ed.merge_with_next(links[3].id, rev)
+    links = store.get_links(doc_id)
+    bad = merge_next(links, 0, confirm=False)
+    rev = store.save_links(doc_id, bad, r.alignment_rev, "someone")
+    seen: list[float] = []
+    r = ed.realign(rev, progress=seen.append)
+    assert seen and seen[-1] == pytest.approx(1.0)
+    assert stored_shape(store, doc_id) == [([0], [0]), ([1], [1]), ([2], [2]), ([3, 4], [3, 4])]
+    assert "confirmed kept" in r.message
+
+
+# ------------------------------------------------------------------------------- undo
+
+
+def test_undo_takes_back_every_kind_in_reverse(seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    undo = UndoStack()
+    ed = AlignmentEditor(store, doc_id, "ed", undo)
+    doc0 = store.get_document(doc_id)
+    p = doc0.source.paragraphs[0]  # type: ignore[union-attr]
+    p_marked = store.update_paragraph(p.id, p.text, [Mark(3, 8, "italic")], p.rev, "t")
+    start_links = [(lk.source, lk.target, lk.status, lk.score) for lk in store.get_links(doc_id)]
+    start_texts = [(q.text, [m.to_dict() for m in q.marks]) for q in store.get_document(doc_id).source.paragraphs]  # type: ignore[union-attr]
+
+    rev = store.alignment_rev(doc_id)
+    links = store.get_links(doc_id)
+    r = ed.merge_with_next(links[0].id, rev)
+    r = ed.edit_text(p.id, "שונה לגמרי", p_marked.rev)
+    r = ed.edit_text(p.id, "שונה שוב", p_marked.rev + 1)
+    q = store.get_paragraph(p.id)
+    r = ed.split_paragraph(p.id, 4, r.alignment_rev, q.rev, separate=True)
+    r = ed.confirm([store.get_links(doc_id)[-1].id], r.alignment_rev)
+    r = ed.realign(r.alignment_rev)
+    assert len(undo) == 6 and ed.undo_label() == "re-align unconfirmed"
+
+    labels = []
+    while ed.can_undo():
+        labels.append(ed.undo().message)
+    assert labels == ["undone: re-align unconfirmed", "undone: confirm 1 link", "undone: split paragraph",
+                      "undone: edit text", "undone: edit text", "undone: merge links"]  # fmt: skip
+    assert [(lk.source, lk.target, lk.status, lk.score) for lk in store.get_links(doc_id)] == start_links
+    doc = store.get_document(doc_id)
+    assert [(q.text, [m.to_dict() for m in q.marks]) for q in doc.source.paragraphs] == start_texts  # type: ignore[union-attr]
+    check_links(doc, store.get_links(doc_id))
+    with pytest.raises(InvalidEdit, match="nothing to undo"):
+        ed.undo()
+
+
+def test_undo_refuses_after_someone_else_changed(db_path: Path, seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    undo = UndoStack()
+    ed = AlignmentEditor(store, doc_id, "ed", undo)
+    links = store.get_links(doc_id)
+    ed.merge_with_next(links[0].id, store.alignment_rev(doc_id))
+    other = open_store(db_path)
+    try:
+        theirs = other.get_links(doc_id)
+        other.save_links(doc_id, set_status(theirs, [theirs[-1].id], "confirmed"), other.alignment_rev(doc_id), "bob")
+    finally:
+        other.close()
+    with pytest.raises(ConflictError, match="cannot undo .*bob"):
+        ed.undo()
+    assert len(undo) == 0  # taken off the list: it can never apply again
+    assert store.get_links(doc_id)[-1].status == "confirmed" and store.get_links(doc_id)[0].kind == "2-2"
+
+
+# ------------------------------------------------------------------------------- conflicts
+
+
+OPS = ["merge", "move", "detach", "split_link", "confirm", "unconfirm", "split_paragraph", "realign"]
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_stale_save_raises_conflict_with_two_connections(op: str, db_path: Path, seeded: tuple[Store, int]) -> None:
+    mine, doc_id = seeded
+    ed = AlignmentEditor(mine, doc_id, "alice", UndoStack())
+    seen_rev = mine.alignment_rev(doc_id)
+    doc = mine.get_document(doc_id)
+    links = mine.get_links(doc_id)
+    links = merge_next(links, 0, confirm=True)
+    seen_rev = mine.save_links(doc_id, links, seen_rev, "alice")
+    links = mine.get_links(doc_id)
+
+    other = open_store(db_path)  # a second connection changes the alignment in between
+    theirs = other.get_links(doc_id)
+    other.save_links(doc_id, set_status(theirs, [theirs[2].id], "confirmed"), seen_rev, "bob")
+    other.close()
+    before = [(lk.source, lk.target, lk.status) for lk in mine.get_links(doc_id)]
+
+    tgt0 = doc.target.paragraphs[0]  # type: ignore[union-attr]
+    calls = {
+        "merge": lambda: ed.merge_with_next(links[1].id, seen_rev),
+        "move": lambda: ed.move_paragraph(links[0].id, "target", "down", seen_rev),
+        "detach": lambda: ed.detach(links[0].id, "target", tgt0.id, seen_rev),
+        "split_link": lambda: ed.split_link(links[0].id, 1, 1, seen_rev),
+        "confirm": lambda: ed.confirm([links[3].id], seen_rev),
+        "unconfirm": lambda: ed.unconfirm([links[0].id], seen_rev),
+        "split_paragraph": lambda: ed.split_paragraph(tgt0.id, 10, seen_rev, tgt0.rev),
+        "realign": lambda: ed.realign(seen_rev),
+    }
+    with pytest.raises(ConflictError, match="changed since you loaded it.*bob") as exc:
+        calls[op]()
+    assert "nothing was saved" in str(exc.value)
+    assert [(lk.source, lk.target, lk.status) for lk in mine.get_links(doc_id)] == before
+    assert len(mine.get_document(doc_id).target.paragraphs) == 5  # type: ignore[union-attr]
+    assert len(ed.undo_stack or []) == 0
+
+
+def test_store_refuses_stale_save_even_without_the_precheck(db_path: Path, seeded: tuple[Store, int]) -> None:
+    """The editor's own check aside, save_links itself refuses a stale revision (second connection)."""
+    mine, doc_id = seeded
+    rev = mine.alignment_rev(doc_id)
+    other = open_store(db_path)
+    theirs = other.get_links(doc_id)
+    other.save_links(doc_id, merge_next(theirs, 3), rev, "bob")
+    other.close()
+    with pytest.raises(ConflictError, match="bob"):
+        mine.save_links(doc_id, merge_next(mine.get_links(doc_id), 0), rev, "alice")
+
+
+def test_stale_paragraph_edits_raise_conflict(db_path: Path, seeded: tuple[Store, int]) -> None:
+    mine, doc_id = seeded
+    ed = AlignmentEditor(mine, doc_id, "alice", UndoStack())
+    p = mine.get_document(doc_id).target.paragraphs[1]  # type: ignore[union-attr]
+    other = open_store(db_path)
+    other.update_paragraph(p.id, p.text + " Bob was here.", None, p.rev, "bob")
+    other.close()
+    with pytest.raises(ConflictError, match="bob"):
+        ed.edit_text(p.id, "Alice's text", p.rev)
+    with pytest.raises(ConflictError, match="bob"):
+        ed.split_paragraph(p.id, 5, mine.alignment_rev(doc_id), p.rev)
+    assert mine.get_paragraph(p.id).text.endswith("Bob was here.")
+    assert len(mine.get_document(doc_id).target.paragraphs) == 5  # type: ignore[union-attr]
+
+
+def test_invalid_operations_are_workbench_errors_and_write_nothing(seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    ed = AlignmentEditor(store, doc_id, "ed", UndoStack())
+    rev = store.alignment_rev(doc_id)
+    links = store.get_links(doc_id)
+    src = store.get_document(doc_id).source.paragraphs  # type: ignore[union-attr]
+    bad = [
+        lambda: ed.merge_with_next(links[-1].id, rev),
+        lambda: ed.merge_with_next("gone", rev),
+        lambda: ed.move_paragraph(links[0].id, "source", "up", rev),
+        lambda: ed.detach(links[0].id, "source", src[1].id, rev),
+        lambda: ed.confirm([], rev),
+        lambda: ed.undo(),
+    ]
+    for call in bad:
+        with pytest.raises(InvalidEdit):
+            call()
+        assert issubclass(InvalidEdit, WorkbenchError)
+    assert store.alignment_rev(doc_id) == rev
+    assert len(ed.undo_stack or []) == 0
+
+
+def test_known_links_are_reused_only_at_their_revision(db_path: Path, seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    rev = store.alignment_rev(doc_id)
+    links = store.get_links(doc_id)
+    ed = AlignmentEditor(store, doc_id, "ed", UndoStack(), known=(rev, links))
+    r = ed.merge_with_next(links[0].id, rev)
+    assert stored_shape(store, doc_id)[0] == ([0, 1], [0, 1])
+    assert links[0].kind == "1-1"  # the page's copy is left alone
+    other = open_store(db_path)
+    other.save_links(doc_id, merge_next(other.get_links(doc_id), 2), r.alignment_rev, "bob")
+    other.close()
+    ed.known = (r.alignment_rev, store.get_links(doc_id))  # what the page saw before bob's save
+    with pytest.raises(ConflictError, match="bob"):
+        ed.confirm([links[2].id], r.alignment_rev)
+    ed.known = None
+    ed.confirm([links[2].id], r.alignment_rev + 1)  # based on the current revision it goes through
+    assert [lk.status for lk in store.get_links(doc_id)] == ["confirmed", "confirmed", "confirmed"]

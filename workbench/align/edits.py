@@ -1,0 +1,657 @@
+"""The alignment editor's operations, apart from any user interface.
+
+Two layers:
+
+* **Pure operations** on a link list (and paragraph text) that return a *new* list and never touch
+  their input: :func:`merge_next`, :func:`split_link`, :func:`move_paragraph`,
+  :func:`detach_paragraph`, :func:`set_status`, plus :func:`split_texts` / :func:`sentence_ends`
+  for paragraph splits and :func:`check_links` for the invariant every result keeps (every
+  paragraph of both sides in exactly one link, in order, no empty link).
+* **Orchestration** in :class:`AlignmentEditor`: one method per operation that reads the store,
+  applies the pure operation and saves conflict-safely — link lists through ``save_links`` with the
+  alignment revision the editor saw, text through ``update_paragraph`` with the paragraph revision,
+  splits through the store's ``split_paragraph`` / ``merge_paragraph_with_next`` — and records how
+  to undo it on an :class:`UndoStack`.
+
+Edited links are marked ``confirmed`` by default (an editor decided them; a later "re-align
+unconfirmed" keeps them) and keep the aligner's score (the lower one for a merge); their sentence
+alignment is dropped because it no longer matches. Invalid operations raise :class:`InvalidEdit`
+and stale saves :class:`~workbench.errors.ConflictError`; in both cases nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.model import Document, Link, Mark, Paragraph, Side, new_id
+
+if TYPE_CHECKING:
+    from workbench.store import Store
+
+Direction = Literal["up", "down"]
+Status = Literal["auto", "confirmed"]
+
+#: score bands shown by the editor: below LOW is "low" (red), below MEDIUM "medium" (amber)
+LOW = 0.5
+MEDIUM = 0.8
+
+
+class InvalidEdit(WorkbenchError):
+    """An editing operation that cannot be applied as asked; the message says why. Nothing was saved."""
+
+
+# ------------------------------------------------------------------------------- pure helpers
+
+
+def copy_link(lk: Link) -> Link:
+    return Link(list(lk.source), list(lk.target), lk.score, lk.status, lk.id, lk.rev, lk.sentences)
+
+
+def copy_links(links: Iterable[Link]) -> list[Link]:
+    return [copy_link(lk) for lk in links]
+
+
+def _edited(lk: Link, source: list[str], target: list[str], *, score: float | None = None, confirm: bool,
+            new: bool = False) -> Link:  # fmt: skip
+    return Link(
+        source=list(source),
+        target=list(target),
+        score=lk.score if score is None else score,
+        status="confirmed" if confirm else "auto",
+        id=new_id() if new else lk.id,
+        rev=1 if new else lk.rev,
+        sentences=None,
+    )
+
+
+def _ids(lk: Link, side: Side) -> list[str]:
+    return lk.source if side == "source" else lk.target
+
+
+def _with(lk: Link, side: Side, ids: list[str], *, confirm: bool) -> Link:
+    if side == "source":
+        return _edited(lk, ids, lk.target, confirm=confirm)
+    return _edited(lk, lk.source, ids, confirm=confirm)
+
+
+def _check_index(links: Sequence[Link], i: int) -> Link:
+    if not 0 <= i < len(links):
+        raise InvalidEdit(f"there is no link {i + 1} (the alignment has {len(links)} links)")
+    return links[i]
+
+
+def _check_side(side: str) -> Side:
+    if side not in ("source", "target"):
+        raise InvalidEdit(f"side must be 'source' or 'target', not {side!r}")
+    return side  # type: ignore[return-value]
+
+
+def index_of(links: Sequence[Link], link_id: str) -> int:
+    for i, lk in enumerate(links):
+        if lk.id == link_id:
+            return i
+    raise InvalidEdit(f"link {link_id} is no longer in the alignment; reload the page")
+
+
+def link_of_paragraph(links: Sequence[Link], para_id: str) -> tuple[int, Side]:
+    for i, lk in enumerate(links):
+        if para_id in lk.source:
+            return i, "source"
+        if para_id in lk.target:
+            return i, "target"
+    raise InvalidEdit(f"paragraph {para_id} is in no link")
+
+
+def check_links(doc: Document, links: Sequence[Link]) -> None:
+    """Raise :class:`InvalidEdit` unless every paragraph of both sides is in exactly one link, in order."""
+    for side in ("source", "target"):
+        text = doc.side(side)  # type: ignore[arg-type]
+        want = [p.id for p in text.paragraphs] if text else []
+        got = [pid for lk in links for pid in _ids(lk, side)]  # type: ignore[arg-type]
+        if got != want:
+            missing = set(want) - set(got)
+            extra = [p for p in got if p not in set(want)]
+            dup = len(got) - len(set(got))
+            raise InvalidEdit(
+                f"the {side} paragraphs are not each in exactly one link in order"
+                f" ({len(missing)} missing, {len(extra)} unknown, {dup} repeated)"
+            )
+    for n, lk in enumerate(links):
+        if not lk.source and not lk.target:
+            raise InvalidEdit(f"link {n + 1} is empty")
+
+
+# ------------------------------------------------------------------------------- pure operations
+
+
+def merge_next(links: Sequence[Link], i: int, *, confirm: bool = True) -> list[Link]:
+    """Link ``i`` and link ``i + 1`` become one link (it keeps the id of ``i`` and the lower score)."""
+    a = _check_index(links, i)
+    if i == len(links) - 1:
+        raise InvalidEdit(f"link {i + 1} is the last link; there is no next link to merge it with")
+    b = links[i + 1]
+    merged = _edited(a, a.source + b.source, a.target + b.target, score=min(a.score, b.score), confirm=confirm)
+    return copy_links(links[:i]) + [merged] + copy_links(links[i + 2 :])
+
+
+def split_link(links: Sequence[Link], i: int, source_cut: int, target_cut: int, *, confirm: bool = True) -> list[Link]:
+    """Cut link ``i`` in two: its first ``source_cut`` source and ``target_cut`` target paragraphs stay,
+    the rest form a new link right after it. Both parts must keep at least one paragraph."""
+    lk = _check_index(links, i)
+    if not (0 <= source_cut <= len(lk.source) and 0 <= target_cut <= len(lk.target)):
+        raise InvalidEdit(f"link {i + 1} ({lk.kind}) cannot be cut after {source_cut} source and {target_cut} target paragraphs")
+    first_s, first_t = lk.source[:source_cut], lk.target[:target_cut]
+    rest_s, rest_t = lk.source[source_cut:], lk.target[target_cut:]
+    if not (first_s or first_t) or not (rest_s or rest_t):
+        raise InvalidEdit(f"cutting link {i + 1} there would leave an empty link")
+    first = _edited(lk, first_s, first_t, confirm=confirm)
+    rest = _edited(lk, rest_s, rest_t, confirm=confirm, new=True)
+    return copy_links(links[:i]) + [first, rest] + copy_links(links[i + 1 :])
+
+
+def move_paragraph(
+    links: Sequence[Link], i: int, side: Side, direction: Direction, *, para_id: str | None = None, confirm: bool = True
+) -> list[Link]:
+    """Move a paragraph of ``side`` across the boundary of link ``i``.
+
+    ``down``: the last ``side`` paragraph of link ``i`` becomes the first of link ``i + 1``;
+    ``up``: the first ``side`` paragraph of link ``i`` becomes the last of link ``i - 1``. With
+    ``para_id`` the paragraph must be that one. A link left without paragraphs disappears.
+    """
+    side = _check_side(side)
+    lk = _check_index(links, i)
+    ids = _ids(lk, side)
+    if not ids:
+        raise InvalidEdit(f"link {i + 1} has no {side} paragraph to move")
+    if direction == "down":
+        if i == len(links) - 1:
+            raise InvalidEdit(f"link {i + 1} is the last link; a paragraph cannot move down out of it")
+        moving, j = ids[-1], i + 1
+    elif direction == "up":
+        if i == 0:
+            raise InvalidEdit("link 1 is the first link; a paragraph cannot move up out of it")
+        moving, j = ids[0], i - 1
+    else:
+        raise InvalidEdit(f"direction must be 'up' or 'down', not {direction!r}")
+    if para_id is not None and para_id != moving:
+        where = "last" if direction == "down" else "first"
+        raise InvalidEdit(f"only the {where} {side} paragraph of link {i + 1} can move {direction}; split or detach first")
+    other = links[j]
+    here_ids = [p for p in ids if p != moving]
+    there_ids = [moving] + _ids(other, side) if direction == "down" else _ids(other, side) + [moving]
+    here = _with(lk, side, here_ids, confirm=confirm)
+    there = _with(other, side, there_ids, confirm=confirm)
+    out = copy_links(links)
+    out[i], out[j] = here, there
+    if not here.source and not here.target:
+        del out[i]
+    return out
+
+
+def detach_paragraph(links: Sequence[Link], i: int, side: Side, para_id: str, *, confirm: bool = True) -> list[Link]:
+    """Give paragraph ``para_id`` of link ``i`` a 1-0 / 0-1 link of its own, before the rest of the
+    link if it was the first of its side there, after it if it was the last."""
+    side = _check_side(side)
+    lk = _check_index(links, i)
+    ids = _ids(lk, side)
+    if para_id not in ids:
+        raise InvalidEdit(f"paragraph {para_id} is not a {side} paragraph of link {i + 1}")
+    if len(lk.source) + len(lk.target) == 1:
+        raise InvalidEdit(f"the paragraph is already alone in link {i + 1}")
+    k = ids.index(para_id)
+    if 0 < k < len(ids) - 1:
+        raise InvalidEdit(
+            f"the paragraph is in the middle of link {i + 1}; only the first or last {side} paragraph can be"
+            " detached (split the link or move paragraphs first)"
+        )
+    rest = _with(lk, side, [p for p in ids if p != para_id], confirm=confirm)
+    own = _edited(lk, [para_id] if side == "source" else [], [para_id] if side == "target" else [],
+                  confirm=confirm, new=True)  # fmt: skip
+    pair = [rest, own] if k == len(ids) - 1 else [own, rest]
+    return copy_links(links[:i]) + pair + copy_links(links[i + 1 :])
+
+
+def set_status(links: Sequence[Link], link_ids: Iterable[str], status: Status) -> list[Link]:
+    """Set ``status`` on the given links; raises if none of them changes."""
+    if status not in ("auto", "confirmed"):
+        raise InvalidEdit(f"status must be 'auto' or 'confirmed', not {status!r}")
+    wanted = set(link_ids)
+    known = {lk.id for lk in links}
+    if unknown := wanted - known:
+        raise InvalidEdit(f"{len(unknown)} link(s) are no longer in the alignment; reload the page")
+    out, changed = [], 0
+    for lk in links:
+        c = copy_link(lk)
+        if lk.id in wanted and lk.status != status:
+            c.status = status
+            changed += 1
+        out.append(c)
+    if not changed:
+        word = "confirmed" if status == "confirmed" else "unconfirmed"
+        raise InvalidEdit(f"nothing to change: the chosen link(s) are already {word}")
+    return out
+
+
+def split_texts(text: str, offset: int) -> tuple[str, str]:
+    """Head and tail of a paragraph split at ``offset`` (what the store's ``split_paragraph`` saves)."""
+    if not 0 < offset < len(text) or not text[:offset].strip() or not text[offset:].strip():
+        raise InvalidEdit(
+            f"cannot split at character {offset}: the split point must leave text on both sides"
+            f" (the paragraph has {len(text)} characters)"
+        )
+    return text[:offset].rstrip(), text[offset:].lstrip()
+
+
+def sentence_ends(text: str, lang: str | None) -> list[int]:
+    """Offsets where the paragraph can be split between two sentences (ends of all but the last)."""
+    from workbench.align.sentences import split_sentences
+
+    out = []
+    for _a, b in split_sentences(text, lang)[:-1]:
+        if text[:b].strip() and text[b:].strip():
+            out.append(b)
+    return out
+
+
+# ------------------------------------------------------------------------------- review helpers
+
+
+@dataclass(frozen=True)
+class LinkFilter:
+    """Which links the editor shows: all by default; each switch narrows the list."""
+
+    low_below: float | None = None  # only links scoring below this
+    non_one_to_one: bool = False  # only links that are not 1-1
+    unconfirmed: bool = False  # only links still auto
+
+    def match(self, lk: Link) -> bool:
+        if self.low_below is not None and not lk.score < self.low_below:
+            return False
+        if self.non_one_to_one and len(lk.source) == 1 and len(lk.target) == 1:
+            return False
+        return not (self.unconfirmed and lk.status == "confirmed")
+
+
+def filter_indices(links: Sequence[Link], flt: LinkFilter) -> list[int]:
+    return [i for i, lk in enumerate(links) if flt.match(lk)]
+
+
+def needs_review(lk: Link, threshold: float) -> bool:
+    return lk.status != "confirmed" and lk.score < threshold
+
+
+def next_to_review(
+    links: Sequence[Link], after: int, threshold: float, among: Sequence[int] | None = None
+) -> int | None:
+    """Index of the first unconfirmed link scoring below ``threshold`` after position ``after``
+    (wrapping round to the start), limited to ``among`` when given; ``None`` if there is none."""
+    pool = range(len(links)) if among is None else among
+    cands = [i for i in pool if needs_review(links[i], threshold)]
+    if not cands:
+        return None
+    for i in cands:
+        if i > after:
+            return i
+    return cands[0]
+
+
+def confidence_band(score: float) -> str:
+    return "low" if score < LOW else "medium" if score < MEDIUM else "high"
+
+
+def page_count(n: int, size: int) -> int:
+    return max(1, -(-n // max(1, size)))
+
+
+def page_of(position: int, size: int) -> int:
+    """0-based page holding the ``position``-th visible item."""
+    return max(0, position) // max(1, size)
+
+
+def score_rows(links: Sequence[Link]) -> list[dict[str, Any]]:
+    """Per-link data for the score chart."""
+    return [
+        {"link": i + 1, "score": round(float(lk.score), 4), "status": lk.status, "kind": lk.kind}
+        for i, lk in enumerate(links)
+    ]
+
+
+# ------------------------------------------------------------------------------- undo
+
+
+@dataclass
+class UndoEntry:
+    """How to take one operation back.
+
+    ``revs_after`` are the revisions the operation left (``"alignment"`` and ``"para:<id>"``); an
+    undo only runs while they are still current, so it never overwrites someone else's change.
+    """
+
+    label: str
+    doc_id: int
+    kind: Literal["links", "text", "split"]
+    revs_before: dict[str, int]
+    revs_after: dict[str, int]
+    links: list[Link] | None = None  # the link list before the operation
+    paragraph: dict[str, Any] | None = None  # snapshot of the edited / split paragraph before
+    tail_id: str | None = None  # split: the paragraph the split created
+
+
+@dataclass
+class UndoStack:
+    """The last operations of one editor (kept in the session, newest last)."""
+
+    limit: int = 20
+    entries: list[UndoEntry] = field(default_factory=list)
+
+    def push(self, entry: UndoEntry) -> None:
+        self.entries.append(entry)
+        del self.entries[: -self.limit]
+
+    def peek(self, doc_id: int | None = None) -> UndoEntry | None:
+        for e in reversed(self.entries):
+            if doc_id is None or e.doc_id == doc_id:
+                return e
+        return None
+
+    def remove(self, entry: UndoEntry) -> None:
+        self.entries = [e for e in self.entries if e is not entry]
+
+    def rebase(self, done: UndoEntry, now: dict[str, int]) -> None:
+        """After ``done`` was undone (leaving revisions ``now``), the entries that expected the state
+        ``done`` started from expect the restored state instead."""
+        for e in self.entries:
+            if e.doc_id != done.doc_id:
+                continue
+            for key, before in done.revs_before.items():
+                if key in now and e.revs_after.get(key) == before:
+                    e.revs_after[key] = now[key]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _snapshot(p: Paragraph) -> dict[str, Any]:
+    return {"id": p.id, "text": p.text, "marks": [m.to_dict() for m in p.marks], "label": p.label,
+            "label_value": p.label_value}  # fmt: skip
+
+
+# ------------------------------------------------------------------------------- orchestration
+
+
+@dataclass
+class EditResult:
+    alignment_rev: int
+    message: str
+    focus: int | None = None  # index of the link to show afterwards
+
+
+class AlignmentEditor:
+    """Conflict-safe editing of one document's alignment.
+
+    Every method takes the revision the editor's view was based on (``expected_rev`` = the
+    document's alignment revision; ``expected_para_rev`` = a paragraph's revision) and raises
+    :class:`~workbench.errors.ConflictError` when the stored data moved on in between.
+    """
+
+    def __init__(self, store: Store, doc_id: int, user: str = "editor", undo: UndoStack | None = None,
+                 *, confirm_edits: bool = True, known: tuple[int, list[Link]] | None = None) -> None:  # fmt: skip
+        """``known`` = (alignment revision, links as read at it), e.g. what a page already loaded: used
+        instead of reading the links again when the stored revision is still that one."""
+        self.store = store
+        self.doc_id = doc_id
+        self.user = user
+        self.undo_stack = undo
+        self.confirm_edits = confirm_edits
+        self.known = known
+
+    def _links_at(self, rev: int) -> list[Link]:
+        """The stored links, at revision ``rev`` (call inside a transaction that checked the revision)."""
+        if self.known is not None and self.known[0] == rev:
+            return copy_links(self.known[1])
+        return self.store.get_links(self.doc_id)
+
+    # -- conflicts ---------------------------------------------------------------------------
+
+    def _conflict(self, current: int, expected: int, what: str = "the alignment") -> ConflictError:
+        changes = self.recent_changes()
+        return ConflictError(
+            f"{what} of document {self.doc_id} changed since you loaded it (now revision {current}, yours"
+            f" {expected}){': ' + changes if changes else ''}. The page now shows the current state;"
+            " redo your change if it still applies — nothing was saved"
+        )
+
+    def recent_changes(self, n: int = 3) -> str:
+        """The last changes to the document, as one line naming links by position."""
+        rows = self.store.history(self.doc_id, limit=n)
+        if not rows:
+            return ""
+        pos = {lk.id: i + 1 for i, lk in enumerate(self.store.get_links(self.doc_id))}
+        parts = []
+        for r in rows:
+            if r["entity"] == "link":
+                name = f"link {pos[r['entity_id']]}" if r["entity_id"] in pos else "a link"
+            elif r["entity"] == "paragraph":
+                name = "a paragraph"
+            else:
+                name = r["entity"]
+            parts.append(f"{r['action']} of {name} by {r['user']} at {str(r['at'])[11:19]}")
+        return "; ".join(parts)
+
+    def _check_rev(self, expected: int) -> None:
+        current = self.store.alignment_rev(self.doc_id)
+        if current != expected:
+            raise self._conflict(current, expected)
+
+    def _push(self, entry: UndoEntry) -> None:
+        if self.undo_stack is not None:
+            self.undo_stack.push(entry)
+
+    # -- link operations ---------------------------------------------------------------------
+
+    def _link_edit(self, expected_rev: int, label: str, compute: Callable[[list[Link]], tuple[list[Link], int | None]]
+                   ) -> EditResult:  # fmt: skip
+        with self.store.transaction():
+            self._check_rev(expected_rev)
+            before = self._links_at(expected_rev)
+            new, focus = compute(before)
+            rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)
+        self._push(UndoEntry(label, self.doc_id, "links", {"alignment": expected_rev}, {"alignment": rev},
+                             links=before))  # fmt: skip
+        return EditResult(rev, label, focus)
+
+    def merge_with_next(self, link_id: str, expected_rev: int) -> EditResult:
+        def compute(links: list[Link]) -> tuple[list[Link], int]:
+            i = index_of(links, link_id)
+            return merge_next(links, i, confirm=self.confirm_edits), i
+
+        return self._link_edit(expected_rev, "merge links", compute)
+
+    def split_link(self, link_id: str, source_cut: int, target_cut: int, expected_rev: int) -> EditResult:
+        def compute(links: list[Link]) -> tuple[list[Link], int]:
+            i = index_of(links, link_id)
+            return split_link(links, i, source_cut, target_cut, confirm=self.confirm_edits), i
+
+        return self._link_edit(expected_rev, "split link", compute)
+
+    def move_paragraph(self, link_id: str, side: Side, direction: Direction, expected_rev: int,
+                       para_id: str | None = None) -> EditResult:  # fmt: skip
+        def compute(links: list[Link]) -> tuple[list[Link], int]:
+            i = index_of(links, link_id)
+            new = move_paragraph(links, i, side, direction, para_id=para_id, confirm=self.confirm_edits)
+            j = i + 1 if direction == "down" else i - 1
+            if len(new) < len(links) and direction == "down":
+                j = i  # link i emptied and disappeared; the next one took its place
+            return new, j
+
+        return self._link_edit(expected_rev, f"move {side} paragraph {direction}", compute)
+
+    def detach(self, link_id: str, side: Side, para_id: str, expected_rev: int) -> EditResult:
+        def compute(links: list[Link]) -> tuple[list[Link], int]:
+            i = index_of(links, link_id)
+            return detach_paragraph(links, i, side, para_id, confirm=self.confirm_edits), i
+
+        return self._link_edit(expected_rev, f"detach {side} paragraph", compute)
+
+    def set_status(self, link_ids: Sequence[str], status: Status, expected_rev: int) -> EditResult:
+        ids = list(link_ids)
+        if not ids:
+            raise InvalidEdit("no links chosen")
+        word = "confirm" if status == "confirmed" else "unconfirm"
+        label = f"{word} {len(ids)} link{'s' if len(ids) != 1 else ''}"
+
+        def compute(links: list[Link]) -> tuple[list[Link], int]:
+            return set_status(links, ids, status), index_of(links, ids[0])
+
+        return self._link_edit(expected_rev, label, compute)
+
+    def confirm(self, link_ids: Sequence[str], expected_rev: int) -> EditResult:
+        return self.set_status(link_ids, "confirmed", expected_rev)
+
+    def unconfirm(self, link_ids: Sequence[str], expected_rev: int) -> EditResult:
+        return self.set_status(link_ids, "auto", expected_rev)
+
+    def realign(self, expected_rev: int, *, progress: Callable[[float], None] | None = None,
+                sentences: bool = False) -> EditResult:  # fmt: skip
+        """Re-align everything but the confirmed links (which stay exactly as they are)."""
+        from workbench.align.aligner import realign_document
+
+        doc = self.store.get_document(self.doc_id)
+        if doc.alignment_rev != expected_rev:
+            raise self._conflict(doc.alignment_rev, expected_rev)
+        if doc.source is None or doc.target is None:
+            raise InvalidEdit(f"document {self.doc_id} needs both a source and a target text to be aligned")
+        before = self.store.get_links(self.doc_id)
+        new = realign_document(doc, before, sentences=sentences, progress=progress)
+        rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)  # stale -> ConflictError
+        old = {(tuple(lk.source), tuple(lk.target)) for lk in before}
+        changed = sum((tuple(lk.source), tuple(lk.target)) not in old for lk in new)
+        kept = sum(lk.status == "confirmed" for lk in new)
+        label = "align" if not before else "re-align unconfirmed"
+        self._push(UndoEntry(label, self.doc_id, "links", {"alignment": expected_rev}, {"alignment": rev},
+                             links=before))  # fmt: skip
+        msg = f"{len(new)} links, {changed} new or changed, {kept} confirmed kept"
+        return EditResult(rev, f"{label}: {msg}", None)
+
+    # -- paragraph operations ----------------------------------------------------------------
+
+    def edit_text(self, para_id: str, text: str, expected_para_rev: int) -> EditResult:
+        """Replace a paragraph's text (marks are kept only when the text is unchanged, see the store)."""
+        if not text.strip():
+            raise InvalidEdit("a paragraph cannot be emptied here; detach it or merge it into its neighbour instead")
+        with self.store.transaction():
+            before = self.store.get_paragraph(para_id)
+            if before.rev == expected_para_rev and before.text == text:
+                raise InvalidEdit("the text is unchanged")
+            after = self.store.update_paragraph(para_id, text, None, expected_para_rev, self.user)
+            rev = self.store.alignment_rev(self.doc_id)
+        key = f"para:{para_id}"
+        self._push(UndoEntry("edit text", self.doc_id, "text", {key: expected_para_rev}, {key: after.rev},
+                             paragraph=_snapshot(before)))  # fmt: skip
+        return EditResult(rev, "text saved")
+
+    def split_paragraph(self, para_id: str, offset: int, expected_rev: int, expected_para_rev: int, *,
+                        separate: bool = False) -> EditResult:  # fmt: skip
+        """Split a paragraph at ``offset`` into two; the new one stays in the same link (1-1 becomes
+        2-1) or, with ``separate``, the link is cut after the first part (the other side stays with it)."""
+        with self.store.transaction():
+            self._check_rev(expected_rev)
+            before_links = self.store.get_links(self.doc_id)
+            para = self.store.get_paragraph(para_id)
+            if para.rev == expected_para_rev:  # otherwise the store's split raises its ConflictError
+                split_texts(para.text, offset)
+            if before_links:
+                link_of_paragraph(before_links, para_id)
+            head, tail = self.store.split_paragraph(para_id, offset, expected_para_rev, self.user)
+            focus = None
+            if before_links:
+                links = self.store.get_links(self.doc_id)
+                i, side = link_of_paragraph(links, head.id)
+                focus = i
+                if separate:
+                    lk = links[i]
+                    cut = _ids(lk, side).index(head.id) + 1
+                    cuts = (cut, len(lk.target)) if side == "source" else (len(lk.source), cut)
+                    new = split_link(links, i, *cuts, confirm=self.confirm_edits)
+                    self.store.save_links(self.doc_id, new, self.store.alignment_rev(self.doc_id), self.user)
+            rev = self.store.alignment_rev(self.doc_id)
+        self._push(
+            UndoEntry(
+                "split paragraph", self.doc_id, "split",
+                {"alignment": expected_rev, f"para:{para_id}": expected_para_rev},
+                {"alignment": rev, f"para:{para_id}": head.rev, f"para:{tail.id}": tail.rev},
+                links=before_links, paragraph=_snapshot(para), tail_id=tail.id,
+            )
+        )  # fmt: skip
+        return EditResult(rev, "paragraph split" + (" into separate links" if separate and focus is not None else ""), focus)
+
+    # -- undo --------------------------------------------------------------------------------
+
+    def can_undo(self) -> bool:
+        return self.undo_stack is not None and self.undo_stack.peek(self.doc_id) is not None
+
+    def undo_label(self) -> str | None:
+        e = self.undo_stack.peek(self.doc_id) if self.undo_stack is not None else None
+        return e.label if e else None
+
+    def _current_revs(self, keys: Iterable[str]) -> dict[str, int | None]:
+        out: dict[str, int | None] = {}
+        for key in keys:
+            if key == "alignment":
+                out[key] = self.store.alignment_rev(self.doc_id)
+            else:
+                try:
+                    out[key] = self.store.get_paragraph(key.split(":", 1)[1]).rev
+                except NotFoundError:
+                    out[key] = None
+        return out
+
+    def undo(self) -> EditResult:
+        """Take back this editor's last operation on the document, if nobody changed what it touched."""
+        entry = self.undo_stack.peek(self.doc_id) if self.undo_stack is not None else None
+        if entry is None:
+            raise InvalidEdit("there is nothing to undo")
+        assert self.undo_stack is not None
+        with self.store.transaction():
+            current = self._current_revs(entry.revs_after)
+            stale = [k for k, v in entry.revs_after.items() if current[k] != v]
+            if stale:
+                self.undo_stack.remove(entry)
+                what = "the alignment" if "alignment" in stale else "the paragraph"
+                raise ConflictError(
+                    f"cannot undo “{entry.label}”: {what} of document {self.doc_id} changed since"
+                    f" ({self.recent_changes() or 'by another session'}); it was taken off the undo list"
+                    " — nothing was undone"
+                )
+            if entry.kind == "links":
+                assert entry.links is not None
+                self.store.save_links(self.doc_id, copy_links(entry.links), entry.revs_after["alignment"], self.user)
+            elif entry.kind == "text":
+                self._restore_text(entry.paragraph, entry.revs_after[f"para:{entry.paragraph['id']}"])  # type: ignore[index]
+            else:  # split: merge back, restore the exact original text, then the link list
+                snap = entry.paragraph
+                assert snap is not None and entry.tail_id is not None
+                merged = self.store.merge_paragraph_with_next(snap["id"], entry.revs_after[f"para:{snap['id']}"], self.user)
+                try:
+                    self.store.get_paragraph(entry.tail_id)
+                except NotFoundError:
+                    pass
+                else:
+                    raise ConflictError("cannot undo the split: the paragraphs are no longer next to each other — nothing was undone")
+                self._restore_text(snap, merged.rev)
+                if entry.links:
+                    self.store.save_links(self.doc_id, copy_links(entry.links), self.store.alignment_rev(self.doc_id), self.user)
+            now = {k: v for k, v in self._current_revs(entry.revs_before).items() if v is not None}
+        self.undo_stack.remove(entry)
+        self.undo_stack.rebase(entry, now)
+        return EditResult(now.get("alignment", self.store.alignment_rev(self.doc_id)), f"undone: {entry.label}")
+
+    def _restore_text(self, snap: dict[str, Any] | None, rev: int) -> None:
+        assert snap is not None
+        self.store.update_paragraph(
+            snap["id"], snap["text"], [Mark.from_dict(m) for m in snap["marks"]], rev, self.user,
+            label=snap["label"], label_value=snap["label_value"],
+        )  # fmt: skip
