@@ -102,21 +102,26 @@ def test_bundle_round_trip_by_cli(db: Path, tmp_path: Path, capsys: pytest.Captu
     assert "missing.json" in capsys.readouterr().err
 
 
-def test_consistency_report_csv(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from workbench.export import integration
+def test_consistency_report_csv(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from workbench.checks import CheckRunner
+    from workbench.checks.report import COLUMNS
 
-    monkeypatch.setattr(integration, "findings_repo", lambda store: None)  # no checks area
-    assert main(["--db", str(db), "export", "1", "-f", "csv", "--report", "-o", str(tmp_path / "r.csv")]) == 2
-    assert "no consistency report" in capsys.readouterr().err
+    store = open_store(db)
+    doc = store.get_document(1)
+    p = doc.target.paragraphs[0]
+    store.update_paragraph(p.id, p.text + " the the end", p.marks, p.rev, "t")
+    CheckRunner(store).run([1], user="t")
+    (typo,) = [f for f in store.findings.list(doc_id=1) if f.check == "typography" and "the the" in f.excerpt]
+    store.findings.tag([typo.id], "accepted", "ed", "house style")
     assert main(["--db", str(db), "export", "1", "-f", "docx", "--report"]) == 2
     assert "--report goes with --format csv" in capsys.readouterr().err
 
-    rows = [{"check": "numbers", "message": "3 ≠ ג", "tags": ["accepted"]}]
-    monkeypatch.setattr(integration, "findings_repo", lambda store: object())
-    monkeypatch.setattr("workbench.export.bundle.findings_of", lambda store, doc_id: [dict(r, doc_id=doc_id) for r in rows])
     assert main(["--db", str(db), "export", "1", "-f", "csv", "--report", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["path"].endswith("Introduction_to_the_Book_of_Zohar-consistency.csv")
     got = list(csv.DictReader(Path(result["path"]).open(encoding="utf-8-sig")))
-    assert got == [{"check": "numbers", "message": "3 ≠ ג", "tags": "accepted"}]
+    assert list(got[0]) == COLUMNS
+    assert len(got) == len(store.findings.list(doc_id=1))
+    row = next(r for r in got if r["id"] == typo.id)
+    assert (row["status"], row["comment"], row["user"]) == ("accepted", "house style", "ed")
+    assert row["document_title"] == "Introduction to the Book of Zohar"

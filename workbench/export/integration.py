@@ -89,14 +89,12 @@ def write_tbx(store: Store, path: str | Path, doc_id: int | None = None) -> int:
     return len(terms)
 
 
-def report_rows(store: Store, doc_id: int | None) -> list[dict[str, Any]] | None:
-    """Rows of the consistency report (findings with their tags), or None without a checks area."""
-    repo = findings_repo(store)
-    if repo is None:
-        return None
-    from workbench.export.bundle import findings_of
+def report_rows(store: Store, doc_id: int | None) -> list[dict[str, Any]]:
+    """Rows of the consistency report, the same flat rows the Consistency page and ``check --format
+    csv`` write (document titles and term renderings spelled out, the tag as comment/user/date)."""
+    from workbench.checks import report as rp
 
-    rows = []
-    for f in findings_of(store, doc_id):
-        rows.append({k: v for k, v in f.items() if k not in ("doc_id",)})
-    return rows
+    findings = sorted(store.findings.list(doc_id=doc_id), key=rp.sort_key)
+    titles = {d.id: d.title for d in store.list_documents()}
+    terms = {t.id: t.preferred for t in store.terms.list_terms()}
+    return rp.rows(findings, titles, terms)

@@ -64,7 +64,7 @@ def extras_from_store(store: Store, doc: Document) -> Extras:
     return impl(store, doc)
 
 
-def report_from_store(store: Store, doc_id: int | None) -> list[dict[str, Any]] | None:
+def report_from_store(store: Store, doc_id: int | None) -> list[dict[str, Any]]:
     from workbench.export.integration import report_rows
 
     return report_rows(store, doc_id)
@@ -120,12 +120,10 @@ def export_document(
         extra = f"; {st.skipped_one_sided} one-sided links left out" if st.skipped_one_sided else ""
         return ExportResult(out, fmt, f"wrote {out.name}: {st.units} translation units{extra}", stats=st)
     if fmt == "csv" and report:
+        from workbench.checks.report import COLUMNS
         from workbench.export.tabular import write_report_csv
 
-        rows = report_from_store(store, doc_id)
-        if rows is None:
-            raise WorkbenchError("the checks area is not installed in this build; there is no consistency report")
-        n = write_report_csv(rows, out)
+        n = write_report_csv(report_from_store(store, doc_id), out, columns=COLUMNS)
         return ExportResult(out, fmt, f"wrote {out.name}: consistency report, {n} findings")
     if fmt == "csv":
         from workbench.export.tabular import write_csv
@@ -135,8 +133,11 @@ def export_document(
     from workbench.export.tabular import write_xlsx
 
     report = report_from_store(store, doc_id)
-    st = write_xlsx(doc, links, out, confirmed_only=o.confirmed_only, report=report, progress=progress)
-    extra = f" and {st.report_rows} findings" if report is not None else ""
+    from workbench.checks.report import COLUMNS
+
+    st = write_xlsx(doc, links, out, confirmed_only=o.confirmed_only, report=report, report_columns=COLUMNS,
+                    progress=progress)
+    extra = f" and {st.report_rows} findings"
     return ExportResult(out, fmt, f"wrote {out.name}: {st.rows} rows{extra}", st.warnings, st)
 
 
