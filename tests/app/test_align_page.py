@@ -91,19 +91,29 @@ def select_link(app: AppTest, db_path: Path, doc_id: int, index: int) -> str:
     return lid
 
 
-def test_align_button_aligns_with_progress(app: AppTest, db_path: Path) -> None:
+def test_align_button_aligns_with_progress(app: AppTest, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.delta_generator import DeltaGenerator
+
+    shown: list[str | None] = []
+    real = DeltaGenerator.progress
+
+    def spy(self, value, text=None):  # noqa: ANN001, ANN202
+        shown.append(text)
+        return real(self, value, text=text)
+
+    monkeypatch.setattr(DeltaGenerator, "progress", spy)
     doc_id = seed(db_path, aligned=False)
     app.run()
     ok(app)
     assert "not aligned yet" in app.info[0].value and not rows(app)
     app.button(key="al_realign").click().run()
     ok(app)
-    assert app.get("progress"), "the aligner's progress is shown"
+    assert any(t and t.startswith("Aligning… ") and t.endswith("%") for t in shown), "the aligner's progress is shown"
+    assert shown[-1] == "Done"
     assert app.success and app.success[0].value.startswith("align:")
     links = stored(db_path, doc_id)
     assert len(links) >= 10 and len(rows(app)) == len(links)
-    app.run()
-    assert app.button(key="al_realign").label == "Re-align unconfirmed"
+    assert app.button(key="al_realign").label == "Re-align unconfirmed"  # the page was redrawn after aligning
 
 
 def test_rows_show_translation_left_and_rtl_source_right(app: AppTest, db_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The main flow once in a real browser: start the app, upload the demo pair, see it listed."""
+"""The main flow once in a real browser: start the app, upload the demo pair, see it listed, align it,
+review and confirm links, export a DOCX edition and download it."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def _free_port() -> int:
 @pytest.fixture
 def app_server(tmp_path: Path):
     port = _free_port()
-    env = {**os.environ, "WORKBENCH_DB": str(tmp_path / "e2e.db")}
+    env = {**os.environ, "WORKBENCH_DB": str(tmp_path / "e2e.db"), "WORKBENCH_EXPORTS": str(tmp_path / "exports"),
+           "WORKBENCH_EMBED": "0"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "workbench.cli", "serve", "--port", str(port)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=REPO,
@@ -79,6 +81,30 @@ def test_upload_demo_pair_and_see_it_listed(app_server: tuple[str, Path], artifa
         grid = page.locator('[data-testid="stDataFrame"]')
         expect(grid).to_be_visible(timeout=15_000)
         page.screenshot(path=str(artifacts / "e2e_library.png"), full_page=True)
+
+        # Align it on the Alignment page: progress, then two-column rows with the Hebrew right to left.
+        page.get_by_role("link", name="Alignment").click()
+        page.get_by_role("button", name="Align", exact=True).click()
+        expect(page.get_by_text("links", exact=False).first).to_be_visible(timeout=60_000)
+        rtl = page.locator('[dir="rtl"]')
+        expect(rtl.first).to_be_visible(timeout=30_000)
+        assert "א" <= rtl.first.inner_text().strip()[0] <= "ת"
+        expect(page.get_by_role("button", name="Re-align unconfirmed")).to_be_visible(timeout=30_000)
+        confirm_page = page.get_by_role("button", name="Confirm this page")
+        confirm_page.click()
+        expect(page.get_by_role("button", name="Confirm this page (0)")).to_be_visible(timeout=30_000)
+        page.screenshot(path=str(artifacts / "e2e_align.png"), full_page=False)
+
+        # Export a DOCX edition and download it.
+        page.get_by_role("link", name="Export").click()
+        page.get_by_role("button", name="Export", exact=True).click()
+        download_btn = page.get_by_role("button", name="Download")
+        expect(download_btn).to_be_visible(timeout=120_000)
+        with page.expect_download(timeout=30_000) as dl:
+            download_btn.click()
+        saved = artifacts / "e2e_edition.docx"
+        dl.value.save_as(str(saved))
+        page.screenshot(path=str(artifacts / "e2e_export.png"), full_page=False)
         browser.close()
     from workbench.store import open_store
 
@@ -86,3 +112,11 @@ def test_upload_demo_pair_and_see_it_listed(app_server: tuple[str, Path], artifa
     assert doc.title == "Zohar intro (browser)"
     assert (doc.source_lang, doc.target_lang) == ("he", "en")
     assert (doc.source_paragraphs, doc.target_paragraphs) == (169, 168)
+    store = open_store(db)
+    links = store.get_links(doc.id)
+    assert len(links) >= 150 and sum(lk.status == "confirmed" for lk in links) >= 10
+    import docx
+
+    edition = docx.Document(str(saved))
+    body = "\n".join(c.text for t in edition.tables for r in t.rows for c in r.cells)
+    assert "Zohar" in body and "זוהר" in body.replace("\u05b9", "")

@@ -120,7 +120,8 @@ if realign:
             flash = ("error", str(exc))
         else:
             bar.progress(1.0, text="Done")
-            flash = ("success", res.message)
+            ss["al_flash"] = ("success", res.message)
+            st.rerun()  # the top bar (button label, undo) must reflect the new alignment
 
 if flash:
     kind, msg = flash
