@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from workbench.commands.common import cli_user, print_json
 from workbench.errors import WorkbenchError
 from workbench.store import default_db_path, open_store
 
@@ -21,13 +21,6 @@ from workbench.store import default_db_path, open_store
 COMMAND_MODULES = ["align", "terms", "check", "export"]
 
 
-def _user() -> str:
-    return os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
-
-
-def _print_json(obj: object) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -47,9 +40,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     )
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    doc_id = open_store(args.db).create_document(doc, _user(), links=interleaved_links(doc))
+    doc_id = open_store(args.db).create_document(doc, cli_user(), links=interleaved_links(doc))
     if args.json:
-        _print_json(
+        print_json(
             {
                 "id": doc_id,
                 "title": doc.title,
@@ -68,7 +61,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     docs = open_store(args.db).list_documents()
     if args.json:
-        _print_json([d.__dict__ for d in docs])
+        print_json([d.__dict__ for d in docs])
         return 0
     if not docs:
         print("No documents yet. Import one: workbench import --source he.txt --target en.txt --title T")
@@ -97,7 +90,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 ],
             }
 
-        _print_json(
+        print_json(
             {
                 "id": doc.id, "title": doc.title, "metadata": doc.metadata, "created": doc.created,
                 "updated": doc.updated, "alignment_rev": doc.alignment_rev,
@@ -128,7 +121,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing deleted.")
             return 0
-    store.delete_document(args.doc, _user())
+    store.delete_document(args.doc, cli_user())
     print(f"deleted {args.doc}")
     return 0
 
@@ -140,7 +133,7 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
     if args.if_empty and store.list_documents():
         print(f"database {store.path} already has documents; demo not loaded")
         return 0
-    for line in load_demo(store, user=_user()):
+    for line in load_demo(store, user=cli_user()):
         print(line)
     return 0
 

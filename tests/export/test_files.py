@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from workbench.atomic import atomic_path
 from workbench.errors import WorkbenchError
-from workbench.export.files import atomic_path, export_path, exports_dir, safe_filename
+from workbench.export.files import export_path, exports_dir, safe_filename
 from workbench.export.options import ExportOptions, normalize_page_size
 
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from workbench.commands.common import cli_user, write_text_atomic
 from workbench.errors import InputError, WorkbenchError
 
 LOW_CONFIDENCE = 0.5
@@ -91,24 +90,6 @@ def _read(path: str) -> tuple[list[Any], str | None]:
     return list(result.paragraphs), getattr(result, "lang", None)
 
 
-def _write_atomic(path: str, data: str) -> None:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=str(target.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _progress_printer() -> Any:
     if not sys.stderr.isatty():
         return None
@@ -160,7 +141,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     )
     data = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if args.out:
-        _write_atomic(args.out, data)
+        write_text_atomic(args.out, data)
     else:
         sys.stdout.write(data)
     return 0
@@ -191,7 +172,7 @@ def cmd_align_doc(args: argparse.Namespace) -> int:
     links = store.get_links(args.doc)
     new = realign_document(doc, links, signals=_signals(_embed_choice(args)),
                            sentences=args.sentences, progress=_progress_printer())
-    user = os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
+    user = cli_user()
     rev = store.save_links(args.doc, new, doc.alignment_rev, user)
     summary = {"document": args.doc, "alignment_rev": rev, **summarize(new)}
     if args.json:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import textwrap
 
+from workbench.commands.common import cli_user
 from workbench.errors import WorkbenchError
 
 EPILOG = """\
@@ -38,9 +38,6 @@ finding fixed when its cause is gone and reopens a fixed one that comes back; an
 exception stays accepted.
 """
 
-
-def _user() -> str:
-    return os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -102,7 +99,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if doc_id is not None:
         store.get_document(doc_id)  # a missing document is a user error
     if not args.no_run:
-        rep = CheckRunner(store).run(None if doc_id is None else [doc_id], force=args.force, user=_user())
+        rep = CheckRunner(store).run(None if doc_id is None else [doc_id], force=args.force, user=cli_user())
         print(f"checked {rep}", file=sys.stderr)
     scope = store.findings.list(doc_id)
     shown = rp.select(scope, args.show)
@@ -171,7 +168,7 @@ def _tag(args: argparse.Namespace, ids: list[str]) -> int:
     from workbench.store import open_store
 
     store = open_store(args.db)
-    done = store.findings.tag(ids, args.status, args.user or _user(), args.comment)
+    done = store.findings.tag(ids, args.status, args.user or cli_user(), args.comment)
     for f in done:
         print(f"{f.id}: {f.status}" + (f" ({f.comment})" if f.comment else ""))
     return 0

@@ -13,15 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
+from workbench.commands.common import cli_user
 from workbench.errors import WorkbenchError
 from workbench.export.options import FORMATS, LAYOUTS, PAGE_SIZES, ExportOptions
-
-
-def _user() -> str:
-    return os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
 
 
 def _margins(value: str) -> float | tuple[float, float, float, float]:
@@ -112,7 +108,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
     from workbench.store import open_store
 
     store = open_store(args.db)
-    report = import_bundle(store, args.file, user=_user())
+    report = import_bundle(store, args.file, user=cli_user())
     if args.json:
         json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -19,21 +19,11 @@ entries (plus ``id``, ``variants``, ``forbidden``, ``status``, ``note`` ...).
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from pathlib import Path
 
+from workbench.commands.common import cli_user, print_json
 from workbench.errors import InputError, WorkbenchError
-
-
-def _user() -> str:
-    return os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
-
-
-def _print_json(obj: object) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def _store(args: argparse.Namespace):  # noqa: ANN202
@@ -46,7 +36,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.exists():
         raise InputError(path, "no such file")
-    report = _store(args).terms.import_file(path, user=_user())
+    report = _store(args).terms.import_file(path, user=cli_user())
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"{path.name}: {report}")
@@ -62,7 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     terms = _store(args).terms.list_terms(status=args.status, search=args.search)
     if args.json:
-        _print_json([t.to_dict() for t in terms])
+        print_json([t.to_dict() for t in terms])
         return 0
     if not terms:
         print("The termbase is empty. Import one: workbench terms import corpus/termbase.csv")
@@ -121,7 +111,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     if args.limit:
         proposals = proposals[: args.limit]
     if args.json:
-        _print_json([p.to_dict() for p in proposals])
+        print_json([p.to_dict() for p in proposals])
         return 0
     if not proposals:
         print("No proposals.")
@@ -157,22 +147,22 @@ def cmd_accept(args: argparse.Namespace) -> int:
         missing = wanted - {p.rendering.casefold() for p in proposals}
         if missing:
             raise WorkbenchError(f"no proposal for: {', '.join(sorted(missing))} (see `workbench terms discover`)")
-    added = store.terms.accept_proposals(proposals, _user(), status=args.status)
+    added = store.terms.accept_proposals(proposals, cli_user(), status=args.status)
     if args.json:
-        _print_json([t.to_dict() for t in added])
+        print_json([t.to_dict() for t in added])
     else:
         print(f"{len(added)} term(s) added ({len(proposals) - len(added)} already in the termbase)")
     return 0
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
-    _store(args).terms.reject_proposal(args.rendering, args.source, _user())
+    _store(args).terms.reject_proposal(args.rendering, args.source, cli_user())
     print(f"rejected: {args.rendering} (discovery will not propose it again)")
     return 0
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    term = _store(args).terms.merge(args.keep, args.drop, _user())
+    term = _store(args).terms.merge(args.keep, args.drop, cli_user())
     print(f"merged {args.drop} into {term.id} ({term.preferred})")
     return 0
 
@@ -185,11 +175,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         raise WorkbenchError("annotate needs a stored document id (see `workbench list`)")
     store = _store(args)
     doc = store.get_document(int(args.doc))
-    existing = store.terms.annotations(doc.id, user=_user())
+    existing = store.terms.annotations(doc.id, user=cli_user())
     props = annotation_proposals(doc, store.terms.matcher(), existing, term_ids=set(args.term) if args.term else None)
-    added = store.terms.add_annotations(props, _user())
+    added = store.terms.add_annotations(props, cli_user())
     if args.json:
-        _print_json([a.to_dict() for a in added])
+        print_json([a.to_dict() for a in added])
     else:
         print(f"{len(added)} annotation(s) added to document {doc.id} ({len(existing)} already there)")
     return 0
@@ -199,9 +189,9 @@ def cmd_annotations(args: argparse.Namespace) -> int:
     if not args.doc.isdigit():
         raise WorkbenchError("annotations needs a stored document id (see `workbench list`)")
     store = _store(args)
-    anns = store.terms.annotations(int(args.doc), user=_user())
+    anns = store.terms.annotations(int(args.doc), user=cli_user())
     if args.json:
-        _print_json([a.to_dict() for a in anns])
+        print_json([a.to_dict() for a in anns])
         return 0
     if not anns:
         print("No annotations. Add them: workbench terms annotate DOC")

@@ -5,9 +5,10 @@ used and tested without a store; :mod:`workbench.export.service` does the same f
 for the CLI and the app.
 """
 
+from workbench.atomic import atomic_path
 from workbench.export.bundle import import_bundle, write_bundle
 from workbench.export.docx_edition import DocxStats, build_docx, write_docx
-from workbench.export.files import atomic_path, export_path, exports_dir, safe_filename
+from workbench.export.files import export_path, exports_dir, safe_filename
 from workbench.export.notes import Extras, GlossaryEntry, TermSpan
 from workbench.export.options import EXTENSIONS, FORMATS, LAYOUTS, PAGE_SIZES, ExportOptions
 from workbench.export.preview import html_preview

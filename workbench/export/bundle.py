@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench import __version__
+from workbench.atomic import atomic_path
 from workbench.errors import InputError, NotFoundError, WorkbenchError
-from workbench.export.files import atomic_path
 from workbench.export.integration import findings_repo, terms_repo
 from workbench.model import Document, Link, Mark, Paragraph, Text, new_id
 

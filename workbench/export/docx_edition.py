@@ -25,9 +25,9 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.shared import Mm, Pt
 
+from workbench.atomic import atomic_path
 from workbench.errors import WorkbenchError
 from workbench.export import ooxml
-from workbench.export.files import atomic_path
 from workbench.export.notes import Extras, GlossaryEntry, TermSpan
 from workbench.export.options import PAGE_SIZES, ExportOptions
 from workbench.export.units import Row, check_exportable, count_rows, iter_rows, text_is_rtl

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.atomic import atomic_path
 from workbench.errors import WorkbenchError
-from workbench.export.files import atomic_path
 from workbench.export.notes import Extras, GlossaryEntry, TermSpan
 from workbench.model import Document
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from workbench import __version__ as _version
-from workbench.export.files import atomic_path
+from workbench.atomic import atomic_path
 from workbench.export.ooxml import xml_text
 from workbench.export.units import check_exportable, iter_rows, joined, labels, lang_tag
 from workbench.model import Document, Link
