@@ -75,12 +75,19 @@ def bench_library(tmp: Path) -> None:
         t0 = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - t0)
+    fresh = []  # a new browser session in a warm server: what an editor opening the page waits for
+    for _ in range(3):
+        other = AppTest.from_file(str(REPO / "workbench/app/pages/library.py"), default_timeout=60)
+        t0 = time.perf_counter()
+        other.run()
+        fresh.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
     store.list_documents()
     query = time.perf_counter() - t0
     assert not at.exception, at.exception
-    print(f"library page, 50 docs x 500 paragraphs: first run {first:.2f} s, rerun median"
-          f" {sorted(times)[2]:.3f} s (target <= 1 s); list_documents query alone {query * 1000:.1f} ms")
+    print(f"library page, 50 docs x 500 paragraphs (target <= 1 s): new session median {sorted(fresh)[1]:.3f} s,"
+          f" rerun median {sorted(times)[2]:.3f} s; first run in a cold process {first:.2f} s (Python imports"
+          f" of streamlit/pandas, once per server); baseline list_documents query alone {query * 1000:.1f} ms")
 
 
 if __name__ == "__main__":
