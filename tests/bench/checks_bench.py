@@ -9,7 +9,8 @@ some renderings missing, variant, forbidden or lower-cased and some typographic 
 check has work to do. Figures printed:
 
 1. full check (cold: empty findings table), forced full re-check (findings exist), a run with nothing
-   changed; each split into loading, link checks, storing and corpus aggregates;
+   changed; each split into loading, link checks, storing and corpus aggregates (the worker count is
+   the automatic one; the forced re-check is also timed in one process, as a baseline);
 2. incremental: after editing one paragraph, ``recheck_paragraphs`` (the editor's path) and
    ``run([doc])`` (signature-based), median and max over --edits edits;
 3. ratios against baselines measured in the same run: incremental vs the forced full re-check, and
@@ -184,6 +185,8 @@ def main() -> None:
         print(f"full re-check, forced (best of 2):      {forced.seconds:.2f} s  [{fmt_t(forced.timings)}]")
         serial = runner.run(force=True, user="bench", workers=1)
         print(f"full re-check, forced, one process:     {serial.seconds:.2f} s  [{fmt_t(serial.timings)}]")
+        if workers > 1:
+            print(f"  workers vs one process (same run): x{serial.seconds / forced.seconds:.2f} faster")
         same = runner.run(user="bench")
         print(f"re-run, nothing changed: {same.seconds:.2f} s ({same.recomputed} links re-checked)")
         per_check: dict[str, int] = {}

@@ -262,9 +262,13 @@ def finding_digest(f: Finding) -> str:
 
 def _data_key(data: dict[str, Any]) -> str:
     """``data`` as text, whatever its key order (flat dicts, the usual case, without JSON)."""
-    if all(isinstance(v, str | int | float | bool | None) for v in data.values()):
-        return repr(sorted(data.items()))
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+    for v in data.values():
+        if not isinstance(v, _FLAT):
+            return json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return repr(sorted(data.items()))
+
+
+_FLAT = (str, int, float, bool, type(None))
 
 
 def iter_occurrences(issues: Iterable[Issue]) -> Iterator[tuple[Issue, int, str]]:

@@ -15,8 +15,9 @@ import gc
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
 
 from workbench.checks.base import (
@@ -26,8 +27,8 @@ from workbench.checks.base import (
     Finding,
     Issue,
     LinkCheck,
+    _data_key,
     all_checks,
-    finding_digest,
     iter_occurrences,
 )
 from workbench.checks.context import CheckContext, LinkUnit, TermIndex, excerpt, units_of
@@ -94,23 +95,38 @@ def check_unit(unit: LinkUnit, ctx: CheckContext, checks: Sequence[Check], salt:
     return res
 
 
-def link_findings(unit: LinkUnit, issues: Iterable[Issue], severities: dict[str, str]) -> list[Finding]:
-    """Findings (with stable ids and excerpts) of one unit's issues."""
-    from workbench.checks.base import finding_id
-
+def link_findings(
+    unit: LinkUnit, issues: Iterable[Issue], severities: dict[str, str], *, digests: bool = False
+) -> list[Finding]:
+    """Findings (with stable ids and excerpts) of one unit's issues; ``digests``: with their
+    :func:`~workbench.checks.base.finding_digest` (computed here from per-unit parts, same value)."""
     out = []
+    key, link_id = unit.key, unit.link_id
+    paras = {p.id: p for p in unit.source}
+    for p in unit.target:
+        paras.setdefault(p.id, p)  # as unit.find: the source first
+    pids = [p.id for p in unit.source] + [p.id for p in unit.target]
+    # The parts of the digest every finding of the unit shares (see finding_digest).
+    head = f"{key}\x1f"
+    mid = f"\x1f{link_id or ''}\x1f{' '.join(pids)}\x1f"
     for it, occ, nkey in iter_occurrences(issues):
-        anchor = it.anchor or it.para_id or unit.key
-        p = unit.find(it.para_id)
-        out.append(
-            Finding(
-                id=finding_id(it.check, it.term_id, anchor, nkey, occ, normalised=True),
-                check=it.check, severity=severities[it.check], message=it.message, doc_id=unit.doc_id,
-                term_id=it.term_id, link_id=unit.link_id, para_ids=unit.para_ids, para_id=it.para_id, side=it.side,
-                start=it.start, end=it.end, excerpt=excerpt(p.text, it.start, it.end) if p else "",
-                anchor=anchor, key=it.key, occ=occ, unit=unit.key, data=it.data,
-            )  # fmt: skip
-        )
+        anchor = it.anchor or it.para_id or key
+        p = paras.get(it.para_id) if it.para_id is not None else None
+        check, term_id, start, end, data = it.check, it.term_id, it.start, it.end, it.data
+        ex = excerpt(p.text, start, end) if p is not None else ""
+        raw = "\x1f".join((check, "" if term_id is None else str(term_id), anchor, nkey, str(occ)))
+        h = blake2b(raw.encode("utf-8"), digest_size=8).hexdigest()[:10]
+        severity = severities[check]
+        f = Finding(
+            f"{check}-t{term_id}-{h}" if term_id is not None else f"{check}-{h}", check, severity, it.message,
+            unit.doc_id, term_id, link_id, list(pids), it.para_id, it.side, start, end, ex, anchor, it.key, occ,
+            key, data,
+        )  # fmt: skip
+        if digests:
+            raw = (f"{head}{severity}{mid}{it.para_id or ''}\x1f{it.side}\x1f{start}\x1f{end}\x1f{it.message}\x1f{ex}"
+                   f"\x1f{_data_key(data)}\x1f[]")  # fmt: skip
+            f.digest = blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        out.append(f)
     return out
 
 
@@ -202,12 +218,15 @@ def _gc_paused():
 # ------------------------------------------------------------------------------------ parallel link checks
 
 PARALLEL_MIN_UNITS = 2000
+TX_UNITS = 2000
 _WORK: tuple[Any, ...] | None = None
 
 
 def _auto_workers(n_units: int) -> int:
     """Worker processes for ``n_units``: 1 unless the run is big, ``fork`` exists and this process
-    has a single thread (forking a multi-threaded process, e.g. the Streamlit server, is unsafe)."""
+    has a single thread (forking a multi-threaded process, e.g. the Streamlit server, is unsafe).
+    The workers only compute; this process stores their results as they come (one writer), which
+    pays off from two CPUs on (tests/bench/checks_bench.py compares with one process)."""
     import multiprocessing
     import os
     import threading
@@ -216,38 +235,31 @@ def _auto_workers(n_units: int) -> int:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(4, os.cpu_count() or 1))
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(4, cpus))
 
 
 def _compute(units: Sequence[LinkUnit], ctx: CheckContext, checks: Sequence[Check], severities: dict[str, str]) -> list[UnitResult]:
     out = []
     for u in units:
         r = check_unit(u, ctx, checks)
-        r.findings = link_findings(u, r.issues, severities)
-        for f in r.findings:
-            f.digest = finding_digest(f)
+        r.findings = link_findings(u, r.issues, severities, digests=True)
         r.issues = []
         out.append(r)
     return out
 
 
-_CHILD: Any = None
-
-
-def _doc_task(i: int) -> tuple[int, Any]:
-    """In a worker process: check and store document ``i`` of the run (see ``_process_parallel``)."""
-    global _CHILD
-    runner, plans, ctx, user, track = _WORK  # type: ignore[misc]
-    if _CHILD is None:
-        from workbench.store import open_store
-
-        # Never use the parent's connection in a child: open our own.
-        child = object.__new__(type(runner))
-        child.__dict__.update(runner.__dict__)
-        child.store = open_store(runner.store.path)
-        _CHILD = child
+def _doc_task(i: int) -> tuple[int, list[tuple[list[Finding], list[UsageRow], list[GlossRow]]]]:
+    """In a worker process: the link checks of plan ``i`` of the run (see ``_process_parallel``).
+    Pure computation: the worker never touches the database; the results go back to the parent,
+    which stores them (one writer, no lock contention)."""
+    plans, ctx, checks, severities = _WORK  # type: ignore[misc]
     with _gc_paused():
-        return i, _CHILD._process_doc(plans[i], ctx, user, track)
+        res = _compute(plans[i][3], ctx, checks, severities)
+    return i, [(r.findings, r.usage, r.gloss) for r in res]
 
 
 def compute_units(
@@ -359,12 +371,15 @@ class CheckRunner:
         full = doc_ids is None
         all_usage: list[UsageRow] | None = [] if full and len(plans) == len(wanted) else None
         t = time.perf_counter()
-        for counts, terms, keys, usage in self._process(plans, ctx, user, not full, workers):
+        doc_usage: list[list[UsageRow] | None] = [None] * len(plans)
+        for i, (counts, terms, keys, usage) in self._process(plans, ctx, user, not full, workers):
             report.add(counts)
             affected_terms |= terms
             affected_keys |= keys
-            if all_usage is not None:
-                all_usage = None if usage is None else all_usage + usage
+            doc_usage[i] = usage
+        if all_usage is not None:
+            # In document order, whatever order the documents were processed in.
+            all_usage = None if any(u is None for u in doc_usage) else [r for u in doc_usage for r in u]  # type: ignore[union-attr]
         timings["links and store"] += time.perf_counter() - t
         # 4. corpus-wide aggregates: all when every document was checked (from the rows in memory
         # when every link was recomputed), else those of the terms and renderings the changes touched
@@ -385,21 +400,46 @@ class CheckRunner:
 
     def _process(
         self, plans: list[tuple[Any, ...]], ctx: CheckContext, user: str, track: bool, workers: int | None
-    ) -> Iterator[tuple[dict[str, int], set[Any], set[str], list[UsageRow] | None]]:
+    ) -> Iterator[tuple[int, tuple[dict[str, int], set[Any], set[str], list[UsageRow] | None]]]:
+        """(plan index, outcome) of every plan, in any order."""
         n = sum(len(p[3]) for p in plans)
         w = _auto_workers(n) if workers is None else max(1, workers)
-        if w > 1 and len(plans) > 1 and str(self.store.path) != ":memory:":
+        if w > 1 and len(plans) > 1:
             yield from self._process_parallel(plans, ctx, user, track, w)
             return
-        for plan in plans:
-            yield self._process_doc(plan, ctx, user, track)
+        with self._batches() as tick:
+            for i, plan in enumerate(plans):
+                res = _compute(plan[3], ctx, self.checks, self.severities)
+                out = self._store_plan(plan, res, ctx, user, track)
+                tick(len(plan[3]))
+                yield i, out
 
-    def _process_doc(
-        self, plan: tuple[Any, ...], ctx: CheckContext, user: str, track: bool
+    @contextmanager
+    def _batches(self) -> Iterator[Any]:
+        """Write transactions spanning several documents (about :data:`TX_UNITS` recomputed units
+        each) for big runs: a finding's id is a hash, so every transaction touches most pages of
+        the findings' primary-key index, and fewer transactions write (and checkpoint) far fewer
+        pages. Small enough that other writers (an editor saving) wait at most a second or so.
+        Call the yielded ``tick(n)`` after each document, ``n`` its recomputed units."""
+        with ExitStack() as stack:
+            pending = 0
+
+            def tick(n: int) -> None:
+                nonlocal pending
+                pending += n
+                if pending >= TX_UNITS:
+                    stack.close()  # commit this batch
+                    pending = 0
+                    stack.enter_context(self.store.transaction())
+
+            stack.enter_context(self.store.transaction())
+            yield tick
+
+    def _store_plan(
+        self, plan: tuple[Any, ...], res: list[UnitResult], ctx: CheckContext, user: str, track: bool
     ) -> tuple[dict[str, int], set[Any], set[str], list[UsageRow] | None]:
-        """Check the changed units of one document and store the results (one transaction)."""
+        """Store the results of the changed units of one document (one transaction)."""
         doc, units, sigs, changed, removed = plan
-        res = _compute(changed, ctx, self.checks, self.severities)
         for r in res:
             r.signature = sigs[r.unit.key]
         whole = len(changed) == len(units)
@@ -411,19 +451,23 @@ class CheckRunner:
 
     def _process_parallel(
         self, plans: list[tuple[Any, ...]], ctx: CheckContext, user: str, track: bool, workers: int
-    ) -> Iterator[tuple[dict[str, int], set[Any], set[str], list[UsageRow] | None]]:
-        """Documents in forked worker processes, each with its own connection to the database:
-        the documents and the termbase index are inherited, only small results come back, and
-        SQLite serialises the (short, per-document) write transactions."""
+    ) -> Iterator[tuple[int, tuple[dict[str, int], set[Any], set[str], list[UsageRow] | None]]]:
+        """Link checks in forked worker processes (they inherit the documents and the termbase
+        index and send back findings and statistics rows); this process stores each document's
+        results as they arrive, so that storing overlaps the checks and SQLite has one writer."""
         import multiprocessing
 
         global _WORK
         order = sorted(range(len(plans)), key=lambda i: -len(plans[i][3]))
-        _WORK = (self, plans, ctx, user, track)
+        _WORK = (plans, ctx, self.checks, self.severities)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for _i, out in pool.imap_unordered(_doc_task, order):
-                    yield out
+            with multiprocessing.get_context("fork").Pool(workers) as pool, self._batches() as tick:
+                for i, packed in pool.imap_unordered(_doc_task, order):
+                    res = [UnitResult(u, "", [], usage, gloss, findings)
+                           for u, (findings, usage, gloss) in zip(plans[i][3], packed, strict=True)]  # fmt: skip
+                    out = self._store_plan(plans[i], res, ctx, user, track)
+                    tick(len(res))
+                    yield i, out
         finally:
             _WORK = None
 

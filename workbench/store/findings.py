@@ -44,8 +44,12 @@ _COMPARED = ("unit", "severity", "link_id", "para_ids", "para_id", "side", "star
              "excerpt", "data", "docs", "digest")  # fmt: skip
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _j(x: Any) -> str:
-    return json.dumps(x, ensure_ascii=False, sort_keys=True)
+    """``json.dumps(x, ensure_ascii=False, sort_keys=True)`` without building an encoder per call."""
+    return _ENCODER.encode(x)
 
 
 def _digest(f: Finding) -> str:
@@ -204,22 +208,58 @@ class FindingsRepo:
     def replace_unit_stats(
         self, doc_id: int, results: Sequence[UnitResult], removed: Sequence[str], *, whole: bool = False
     ) -> None:
-        """Replace the cached rows of the recomputed units (``whole``: of the whole document)."""
-        units = json.dumps([r.unit.key for r in results] + list(removed))
-        usage, gloss, sigs = [], [], []
+        """Replace the cached rows of the recomputed units (``whole``: of the whole document).
+
+        Only the rows that changed are written: the rows of each unit are compared with the stored
+        ones, and a unit whose rows (or signature) are the same is left alone (a forced re-check of
+        an unchanged corpus then writes nothing, and the commits stay small).
+        """
+        scope = [r.unit.key for r in results] + list(removed)
+        new_sigs: dict[str, tuple] = {}
+        new_usage: dict[str, list[tuple]] = {}
+        new_gloss: dict[str, list[tuple]] = {}
         for r in results:
-            sigs.append((r.unit.key, doc_id, r.signature))
-            usage += [(u.unit, doc_id, u.term_id, u.bucket, u.bucket.casefold(), u.kind, u.n, int(u.grounded)) for u in r.usage]
-            gloss += [(g.unit, doc_id, g.term_id, g.seq, g.para_id, g.start, g.end, g.surface, int(g.glossed)) for g in r.gloss]
+            key = r.unit.key
+            new_sigs[key] = (key, doc_id, r.signature)
+            new_usage[key] = [(u.unit, doc_id, u.term_id, u.bucket, u.bucket.casefold(), u.kind, u.n, int(u.grounded))
+                              for u in r.usage]  # fmt: skip
+            new_gloss[key] = [(g.unit, doc_id, g.term_id, g.seq, g.para_id, g.start, g.end, g.surface, int(g.glossed))
+                              for g in r.gloss]  # fmt: skip
+        tables = (
+            ("check_units", "unit, doc_id, signature", new_sigs, 3),
+            ("check_term_usage", "unit, doc_id, term_id, bucket, rkey, kind, n, grounded", new_usage, 8),
+            ("check_gloss_occ", "unit, doc_id, term_id, seq, para_id, start_pos, end_pos, surface, glossed", new_gloss, 9),
+        )  # fmt: skip
         with self.store.transaction() as c:
-            for table in ("check_units", "check_term_usage", "check_gloss_occ"):
+            for table, cols, new, width in tables:
                 if whole:
-                    c.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+                    cur = c.execute(f"SELECT {cols} FROM {table} WHERE doc_id = ?", (doc_id,))
                 else:
-                    c.execute(f"DELETE FROM {table} WHERE unit IN {_IN}", (units,))
-            c.executemany("INSERT INTO check_units VALUES (?,?,?)", sigs)
-            c.executemany("INSERT INTO check_term_usage VALUES (?,?,?,?,?,?,?,?)", usage)
-            c.executemany("INSERT INTO check_gloss_occ VALUES (?,?,?,?,?,?,?,?,?)", gloss)
+                    cur = c.execute(f"SELECT {cols} FROM {table} WHERE unit IN {_IN}", (json.dumps(scope),))
+                old: dict[str, list[tuple]] = defaultdict(list)
+                for row in cur:
+                    old[row[0]].append(tuple(row))
+                stale = [k for k in old if k not in new] if whole else [k for k in removed if k in old]
+                inserts: list[tuple] = []
+                for key, rows in new.items():
+                    if table == "check_units":
+                        before = old.get(key)
+                        if before is not None and before == [rows]:
+                            continue
+                        if before is not None:
+                            stale.append(key)
+                        inserts.append(rows)
+                        continue
+                    before = old.get(key)
+                    if before is None:
+                        inserts += rows
+                    elif before != rows and (len(before) != len(rows) or sorted(before, key=repr) != sorted(rows, key=repr)):
+                        stale.append(key)
+                        inserts += rows
+                if stale:
+                    c.execute(f"DELETE FROM {table} WHERE unit IN {_IN}", (json.dumps(stale),))
+                if inserts:
+                    c.executemany(f"INSERT INTO {table} ({cols}) VALUES ({','.join('?' * width)})", inserts)
 
     def corpus_stale(self, termbase_version: str) -> bool:
         """True when the cached term rows changed since the corpus-wide check last ran on all of
