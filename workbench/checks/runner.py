@@ -421,7 +421,7 @@ class CheckRunner:
         the findings' primary-key index, and fewer transactions write (and checkpoint) far fewer
         pages. Small enough that other writers (an editor saving) wait at most a second or so.
         Call the yielded ``tick(n)`` after each document, ``n`` its recomputed units."""
-        with ExitStack() as stack:
+        with self.store.db.bulk_writes(), ExitStack() as stack:
             pending = 0
 
             def tick(n: int) -> None:

@@ -103,6 +103,22 @@ class Database:
                 self._depth = 0
 
     @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """For a long run of write transactions: no WAL checkpoint after each commit, one at the end.
+
+        A checkpoint copies every page the log holds back into the database; after each of many
+        batches it copies the same hot index pages again and again.
+        """
+        with self._lock:
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")
+            try:
+                yield
+            finally:
+                self.conn.execute("PRAGMA wal_autocheckpoint=1000")
+                if self._depth == 0:
+                    self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """A consistent read: one snapshot even while another process writes."""
         with self._lock:
