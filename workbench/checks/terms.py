@@ -214,7 +214,7 @@ def is_heading(text: str) -> bool:
     short, not ending like a sentence, in title case (at least two capitalised words of four
     letters or more, and most of them). Glosses belong to the running text, not to headings."""
     s = text.strip().rstrip(")]\"'”’ ")
-    words = s.split()
+    words = s.split(None, 12)  # 13 pieces: more than 12 words (no need to split a long paragraph)
     if not words or len(words) > 12 or _HEADING_END.search(s):
         return False
     first = next((w for w in words if w[0].isalpha()), "")
@@ -331,8 +331,8 @@ def _gloss_coverage(unit: LinkUnit, ctx: CheckContext, a: UnitTerms, wanted: set
         return out  # none of the glosses can be there: skip the matcher pass
     for p in unit.target:
         skip = a.gloss_spans.get(p.id, [])
-        for h in gm.find_target(p.text):
-            if h.term_id in wanted and not any(s <= h.start and h.end <= e for s, e in skip):
+        for h in gm.find_target_of(p.text, wanted):
+            if not any(s <= h.start and h.end <= e for s, e in skip):
                 out[h.term_id].append(base.get((h.term_id, h.form), h.form))
     return out
 

@@ -85,7 +85,10 @@ class Untranslated(LinkCheck):
             p = unit.target[0]
             return self.issue("the translation has no source (the linked source is empty)", para_id=p.id,
                               start=0, end=len(p.text), key="no-source", data={"rule": "empty-source"})  # fmt: skip
-        if has_src and has_tgt and abs(len(src) - len(tgt)) <= max(len(src), len(tgt)) // 4 and _norm(src) == _norm(tgt):
+        # (Both are stripped and case folding never makes or removes whitespace, so equal normal
+        # forms start with the same folded character: a cheap test first.)
+        if (has_src and has_tgt and abs(len(src) - len(tgt)) <= max(len(src), len(tgt)) // 4
+                and src[0].casefold()[:1] == tgt[0].casefold()[:1] and _norm(src) == _norm(tgt)):  # fmt: skip
             p = unit.target[0]
             return self.issue("the translation is identical to the source", para_id=p.id, start=0,
                               end=len(p.text), key="same-as-source", data={"rule": "same"})  # fmt: skip

@@ -27,7 +27,7 @@ with a line break and a hyphen at once, is not the same key as "Peh de Rosh".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,23 +177,30 @@ class TermMatcher:
     def _source_hits(self, text: str, key: str, pointed: bool) -> list[SourceHit]:
         padded = key + " "
         raw: list[tuple[int, int, Any, str, int]] = []
+        append = raw.append
+        rfind = padded.rfind
         prefixes = self.prefixes
+        is_prefix = PREFIX_LETTERS.issuperset
         for end, (klen, entries) in self._src.iter(padded):
             # ``end`` is the index of the trailing space: the key span is [end - klen, end).
             start = end - klen
             # Left context: a word boundary or a valid stack of prefix letters.
-            ws = padded.rfind(" ", 0, start) + 1
+            ws = rfind(" ", 0, start) + 1
             if ws != start:
-                if not prefixes or start - ws > MAX_PREFIX or not PREFIX_LETTERS.issuperset(padded[ws:start]):
+                if not prefixes or start - ws > MAX_PREFIX or not is_prefix(padded[ws:start]):
                     continue
             for tid, form in entries:
-                raw.append((start, end, tid, form, ws))
+                append((start, end, tid, form, ws))
         if not raw:
             return []
-        offsets = he_offsets(text) if pointed else None
+        if not pointed:
+            # Key index == text index, and a form key never ends on a space, so no trimming either.
+            return [SourceHit(tid, start, end, text[start:end], form, text[ws:start])
+                    for start, end, tid, form, ws in _leftmost_longest(raw)]  # fmt: skip
+        offsets = he_offsets(text)
         hits = []
         for start, end, tid, form, ws in _leftmost_longest(raw):
-            a, b, w = (start, end, ws) if offsets is None else (offsets[start], offsets[end], offsets[ws])
+            a, b, w = offsets[start], offsets[end], offsets[ws]
             b = _trim_end(text, a, b)
             hits.append(SourceHit(tid, a, b, text[a:b], form, text[w:a]))
         return hits
@@ -204,14 +211,24 @@ class TermMatcher:
         """Occurrences of renderings (preferred, variants, forbidden) in English ``text``."""
         if not self._has_tgt or not text:
             return []
-        key, offsets = en_key(text, self.fold)
+        key, offsets = _target_key(text, self.fold)
         return self._target_hits(text, key, offsets)
 
     def find_target_batch(self, texts: Sequence[str]) -> list[list[TargetHit]]:
         """:meth:`find_target` for many paragraphs in one pass (the texts are joined internally)."""
         return self._batch(texts, self.find_target)
 
-    def _target_hits(self, text: str, key: str, offsets: list[int] | None) -> list[TargetHit]:
+    def find_target_of(self, text: str, wanted: Container[Any]) -> list[TargetHit]:
+        """:meth:`find_target` keeping only hits of terms in ``wanted`` (the same hits, since the
+        leftmost-longest choice is still made over every term; cheaper when few are wanted)."""
+        if not self._has_tgt or not text:
+            return []
+        key, offsets = _target_key(text, self.fold)
+        return self._target_hits(text, key, offsets, wanted)
+
+    def _target_hits(
+        self, text: str, key: str, offsets: list[int] | None, wanted: Container[Any] | None = None
+    ) -> list[TargetHit]:
         padded = " " + key + " "
         raw: list[tuple[int, int, _TgtPattern]] = []
         for end_idx, (klen, patterns) in self._tgt.iter(padded):
@@ -220,10 +237,18 @@ class TermMatcher:
             start = end - klen
             for p in patterns:
                 raw.append((start, end, p))
+        if not raw:
+            return []
         hits = []
+        case_ok = self._case_ok
         for start, end, p in _leftmost_longest(raw):
-            a, b = (start, end) if offsets is None else (offsets[start], offsets[end])
-            b = _trim_end(text, a, b)
+            if wanted is not None and p.term_id not in wanted:
+                continue
+            if offsets is None:
+                a, b = start, end  # a form key never ends on a space: nothing to trim
+            else:
+                a, b = offsets[start], offsets[end]
+                b = _trim_end(text, a, b)
             surface = text[a:b]
             if p.suffix == "ies":
                 stem, suffix = surface[:-3] + p.form[-1], surface[-3:]
@@ -233,7 +258,7 @@ class TermMatcher:
                 stem, suffix = surface, ""
             if p.case == "strict" and stem.islower() and not p.form.islower():
                 continue  # "man" is the English word, not the acronym MAN
-            ok = self._case_ok(stem, p.form, p.case)
+            ok = case_ok(stem, p.form, p.case)
             hits.append(TargetHit(p.term_id, a, b, surface, p.form_kind, ok, p.form, stem == p.form, suffix))
         return hits
 
@@ -260,9 +285,33 @@ class TermMatcher:
 
 # -------------------------------------------------------------------------------------- helpers
 
+# Keys of the last few target texts: the checks run the term matcher and then the gloss matcher over
+# the same paragraphs, and the second pass reuses the first one's key (keys are never mutated).
+_TGT_KEYS: dict[tuple[str, bool], tuple[str, list[int] | None]] = {}
+_TGT_KEYS_MAX = 64
+
+
+def _target_key(text: str, fold: bool) -> tuple[str, list[int] | None]:
+    k = (text, fold)
+    got = _TGT_KEYS.get(k)
+    if got is None:
+        if len(_TGT_KEYS) >= _TGT_KEYS_MAX:
+            _TGT_KEYS.clear()
+        got = _TGT_KEYS[k] = en_key(text, fold)
+    return got
+
+
 
 def _leftmost_longest(raw: list[tuple]) -> list[tuple]:
     """Non-overlapping hits, leftmost first, longest at the same start; equal spans all kept."""
+    # Fast path: hits already in order and apart (the automaton reports them by end position).
+    last_end = -1
+    for h in raw:
+        if h[0] < last_end:
+            break
+        last_end = h[1]
+    else:
+        return raw
     raw.sort(key=lambda h: (h[0], -h[1]))
     out: list[tuple] = []
     last_end = -1

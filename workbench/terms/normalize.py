@@ -12,8 +12,10 @@ Keys only ever contain word characters and single spaces in place of everything 
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+from encodings import cp1252, cp1255
 from functools import lru_cache
 from itertools import compress
 from operator import not_
@@ -52,6 +54,36 @@ def _en_table(fold: bool) -> dict[int, str]:
     return table
 
 
+def _byte_table(table: dict[int, str], encoding: str) -> bytes:
+    """``table`` as a 256-byte table over a one-byte code page, for ``bytes.translate``.
+
+    Encoding, translating the bytes and decoding gives exactly ``str.translate(table)`` for any text
+    the code page can encode, several times faster than a per-character dict lookup."""
+    out = bytearray(range(256))
+    for b in range(256):
+        try:
+            ch = bytes([b]).decode(encoding)
+        except UnicodeDecodeError:
+            continue  # undefined in the code page: never produced by encoding a str
+        out[b] = table.get(ord(ch), ch).encode(encoding)[0]
+    return bytes(out)
+
+
+@lru_cache(maxsize=2)
+def _en_bytes(fold: bool) -> bytes:
+    return _byte_table(_en_table(fold), "cp1252")
+
+
+def _en_translate(low: str, fold: bool) -> str:
+    if low.isascii():
+        return low.encode("ascii").translate(_en_bytes(fold)).decode("ascii")
+    try:
+        raw = codecs.charmap_encode(low, "strict", cp1252.encoding_table)[0]
+    except UnicodeEncodeError:
+        return low.translate(_en_table(fold))
+    return codecs.charmap_decode(raw.translate(_en_bytes(fold)), "strict", cp1252.decoding_table)[0]
+
+
 def fold_diacritics(text: str) -> str:
     """Ḥokhma -> Hokhma, keeping the length (decomposed marks are dropped, which may shorten it)."""
     return _COMBINING.sub("", text.translate(_fold_table()))
@@ -61,7 +93,7 @@ def en_key(text: str, fold: bool = False) -> tuple[str, list[int] | None]:
     """Lower-cased key of Latin-script text; with ``fold`` also without diacritics."""
     low = text.lower()
     if len(low) == len(text) and not _COMBINING.search(text):
-        return low.translate(_en_table(fold)), None
+        return _en_translate(low, fold), None
     return _en_key_slow(text, fold)
 
 
@@ -126,9 +158,24 @@ def _he_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _he_bytes() -> bytes:
+    return _byte_table(_he_table(), "cp1255")
+
+
+def _he_translate(text: str) -> str:
+    try:
+        raw = codecs.charmap_encode(text, "strict", cp1255.encoding_table)[0]
+    except UnicodeEncodeError:
+        return text.translate(_he_table())
+    return codecs.charmap_decode(raw.translate(_he_bytes()), "strict", cp1255.decoding_table)[0]
+
+
 # A double quote is part of a word only between two letters (בי"ע); a single quote only after a
 # letter (ד', א'). Anywhere else they are quotation marks, hence boundaries.
-_HE_QUOTES = re.compile(r"\"(?![\u05d0-\u05ea])|(?<![\u05d0-\u05ea])[\"']")
+# The pattern starts with the quote itself (the context is looked at around it) so that the regex
+# engine scans for the quote characters instead of trying a lookbehind at every position.
+_HE_QUOTES = re.compile(r"""["'](?:(?<![\u05d0-\u05ea]["'])|(?<=")(?![\u05d0-\u05ea]))""")
 
 
 def he_key(text: str) -> tuple[str, list[int] | None]:
@@ -143,17 +190,38 @@ def he_key_fast(text: str) -> tuple[str, bool]:
     pointed = bool(_HE_MARKS.search(text))
     if pointed:
         text = _HE_MARKS.sub("", text)
-    key = text.translate(_he_table())
+    key = _he_translate(text)
     if '"' in key or "'" in key:
         key = _HE_QUOTES.sub(" ", key)
     return key, pointed
 
 
+def _mark_byte_tables() -> tuple[bytes, bytes, bytes]:
+    lo = bytearray(256)
+    for ch in _HE_MARK_CHARS:  # all in U+0591..U+05C7: high byte 0x05
+        lo[ord(ch) & 0xFF] = 1
+    hi = bytearray(256)
+    hi[0x05] = 1
+    return bytes(lo), bytes(hi), bytes([1] + [0] * 255)
+
+
+_MARK_LO, _MARK_HI, _MARK_FLIP = _mark_byte_tables()
+
+
 def he_offsets(text: str) -> list[int]:
     """Offsets map of :func:`he_key` for pointed text (see the module doc)."""
-    # compress/map keep the per-character work in C (pointed paragraphs are long).
-    offsets = list(compress(range(len(text)), map(not_, map(_HE_MARK_SET.__contains__, text))))
-    offsets.append(len(text))
+    n = len(text)
+    raw = text.encode("utf-16-le", "surrogatepass")
+    if len(raw) == 2 * n:
+        # One byte per character, 1 for a mark: (low byte is a mark's) & (high byte is 0x05), all in C.
+        lo = int.from_bytes(raw[0::2].translate(_MARK_LO), "little")
+        hi = int.from_bytes(raw[1::2].translate(_MARK_HI), "little")
+        keep = (lo & hi).to_bytes(n, "little").translate(_MARK_FLIP)
+        offsets = list(compress(range(n), keep))
+    else:  # characters beyond the BMP
+        # compress/map keep the per-character work in C (pointed paragraphs are long).
+        offsets = list(compress(range(n), map(not_, map(_HE_MARK_SET.__contains__, text))))
+    offsets.append(n)
     return offsets
 
 
