@@ -20,10 +20,8 @@ How one alignment runs:
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +35,7 @@ from workbench.align.signals.length import LengthParams, LengthSignal
 from workbench.align.types import AlignedLink
 from workbench.errors import WorkbenchError
 from workbench.model import Document, Link, Paragraph
+from workbench.perf import gc_paused
 
 Progress = Callable[[float], None]
 FixedLink = tuple[Sequence[int], Sequence[int]]
@@ -91,7 +90,7 @@ class Aligner:
     ) -> list[AlignedLink]:
         # The run makes hundreds of thousands of small objects and no reference cycles; the cyclic
         # collector would only rescan them (a quarter of the time on a 10,000-paragraph book).
-        with _gc_paused():
+        with gc_paused():
             return self._align(src, tgt, fixed, progress)
 
     def _align(
@@ -264,17 +263,6 @@ class Aligner:
         if narrow.width > band.width:
             narrow = band
         return dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _constant_cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

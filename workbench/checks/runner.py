@@ -11,7 +11,6 @@ Findings keep their status across runs (see :mod:`workbench.store.findings`).
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +33,7 @@ from workbench.checks.base import (
 from workbench.checks.context import CheckContext, LinkUnit, TermIndex, excerpt, units_of
 from workbench.checks.terms import GlossRow, UsageRow, collect_stats
 from workbench.model import Document, Link
+from workbench.perf import gc_paused
 
 if TYPE_CHECKING:
     from workbench.store import Store
@@ -202,19 +202,6 @@ def run_checks(
     return out
 
 
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector during a run: a run allocates hundreds of thousands of
-    small, acyclic objects, and collections triggered by them cost a third of the time."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 # ------------------------------------------------------------------------------------ parallel link checks
 
 PARALLEL_MIN_UNITS = 2000
@@ -257,7 +244,7 @@ def _doc_task(i: int) -> tuple[int, list[tuple[list[Finding], list[UsageRow], li
     Pure computation: the worker never touches the database; the results go back to the parent,
     which stores them (one writer, no lock contention)."""
     plans, ctx, checks, severities = _WORK  # type: ignore[misc]
-    with _gc_paused():
+    with gc_paused():
         res = _compute(plans[i][3], ctx, checks, severities)
     return i, [(r.findings, r.usage, r.gloss) for r in res]
 
@@ -330,7 +317,7 @@ class CheckRunner:
         only for big runs, on platforms with ``fork``, and never from a multi-threaded process such
         as the Streamlit server).
         """
-        with _gc_paused():
+        with gc_paused():
             return self._run(doc_ids, force, user, workers)
 
     def _run(self, doc_ids: Iterable[int] | None, force: bool, user: str, workers: int | None) -> RunReport:
