@@ -166,18 +166,22 @@ def test_findings_and_tags_round_trip(tmp_path: Path) -> None:
     assert row[header.index("status")] == "accepted" and row[header.index("comment")] == "house style"
 
 
-def test_findings_in_a_bundle_need_the_checks_area(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_late_in_the_import_leaves_nothing_half_imported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     s1 = open_store(tmp_path / "one.db")
     info = seed(s1)
     _real_findings(s1, info["docs"][0])
     write_bundle(s1, tmp_path / "b.json")
     from workbench.store.findings import FindingsRepo
 
-    monkeypatch.delattr(FindingsRepo, "restore")
+    def broken(self, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+        raise WorkbenchError("findings record 3: unknown check")
+
+    monkeypatch.setattr(FindingsRepo, "restore", broken)  # the last step of a document's import
     s2 = open_store(tmp_path / "two.db")
-    with pytest.raises(WorkbenchError, match="cannot restore findings"):
+    with pytest.raises(WorkbenchError, match="unknown check"):
         import_bundle(s2, tmp_path / "b.json")
-    assert s2.list_documents() == []
+    assert s2.list_documents() == [] and s2.terms.list_terms() == []
+    assert s2.findings.list() == [] and s2.terms.annotations() == []
 
 
 def test_second_import_gets_fresh_ids_and_reuses_terms(seeded, tmp_path: Path) -> None:

@@ -66,9 +66,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _load_doc(args: argparse.Namespace, store):  # noqa: ANN001, ANN202
-    """(paragraphs, sources) for a stored document id or a file."""
-    from workbench.terms.discovery import plain_paragraphs
-
+    """(document, links) for a stored document id, or a translation file read on the fly."""
     ref = args.doc
     if ref.isdigit():
         doc = store.get_document(int(ref))
@@ -76,22 +74,10 @@ def _load_doc(args: argparse.Namespace, store):  # noqa: ANN001, ANN202
     path = Path(ref)
     if not path.exists():
         raise InputError(path, "no such file (DOC is a document id or a file)")
-    try:
-        from workbench.io import load_pair
-    except ImportError:
-        load_pair = None
-    if load_pair is not None:
-        doc, _warnings = load_pair(target=path)
-        return doc, []
-    if path.suffix.lower() not in (".txt", ".md"):
-        raise InputError(path, "only .txt and .md can be read without the workbench readers")
-    from workbench.model import Document, Text
+    from workbench.io import load_pair
 
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, "not UTF-8") from exc
-    return Document(path.stem, target=Text("en", plain_paragraphs(text))), []
+    doc, _warnings = load_pair(target=path)
+    return doc, []
 
 
 def cmd_discover(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 from workbench import __version__
 from workbench.atomic import atomic_path
 from workbench.errors import InputError, NotFoundError, WorkbenchError
-from workbench.export.integration import findings_repo, terms_repo
 from workbench.model import Document, Link, Mark, Paragraph, Text, new_id
 
 if TYPE_CHECKING:
@@ -108,19 +107,7 @@ def findings_of(store: Store, doc_id: int | None) -> list[dict[str, Any]]:
     Contract with ``store.findings``: ``list(doc_id=None)`` returns findings whose ``to_dict()``
     holds everything needed to restore them (tags included, as a ``"tags"`` list).
     """
-    repo = findings_repo(store)
-    if repo is None:
-        return []
-    items = repo.list(doc_id=doc_id)
-    out = []
-    for f in items:
-        if hasattr(f, "to_dict"):
-            out.append(f.to_dict())
-        elif is_dataclass(f):
-            out.append(asdict(f))
-        else:
-            out.append(dict(f))
-    return out
+    return [f.to_dict() for f in store.findings.list(doc_id=doc_id)]
 
 
 def document_record(store: Store, doc_id: int) -> dict[str, Any]:
@@ -130,8 +117,7 @@ def document_record(store: Store, doc_id: int) -> dict[str, Any]:
         "alignment_rev": doc.alignment_rev, "source": _side(doc.source), "target": _side(doc.target),
         "links": [_link(lk) for lk in store.get_links(doc_id)],
     }
-    repo = terms_repo(store)
-    rec["annotations"] = [a.to_dict() for a in repo.annotations(doc_id=doc_id, reanchor_spans=False)] if repo else []
+    rec["annotations"] = [a.to_dict() for a in store.terms.annotations(doc_id=doc_id, reanchor_spans=False)]
     rec["findings"] = findings_of(store, doc_id)
     return rec
 
@@ -141,8 +127,7 @@ def write_bundle(
 ) -> BundleStats:
     """Write the selected documents (default: all) and the whole termbase to ``path``."""
     ids = doc_ids or [d.id for d in store.list_documents()]
-    repo = terms_repo(store)
-    terms = [t.to_dict() for t in repo.list_terms(order="id")] if repo else []
+    terms = [t.to_dict() for t in store.terms.list_terms(order="id")]
     if not ids and not terms:
         raise WorkbenchError("the project is empty: no documents and no terms to put in a bundle")
     stats = BundleStats(terms=len(terms))
@@ -232,8 +217,7 @@ def import_bundle(store: Store, path: str | Path, user: str = "import") -> Impor
     """Import every term and document of a bundle, in one transaction."""
     data = read_bundle(path)
     report = ImportReport()
-    trepo = terms_repo(store)
-    frepo = findings_repo(store)
+    trepo, frepo = store.terms, store.findings
     with store.transaction():
         term_map = _import_terms(store, trepo, data.get("terms") or [], report, user)
         existing_links = {lk.id for d in store.list_documents() for lk in store.get_links(d.id)}
@@ -248,8 +232,6 @@ def import_bundle(store: Store, path: str | Path, user: str = "import") -> Impor
 def _import_terms(store: Store, trepo: Any, terms: list[dict[str, Any]], report: ImportReport, user: str) -> dict[int, int]:
     if not terms:
         return {}
-    if trepo is None:
-        raise WorkbenchError("this bundle holds terms but the terms area is not installed in this build")
     from workbench.terms.model import Term
     from workbench.terms.normalize import en_form_key, he_form_key
 
@@ -311,8 +293,6 @@ def _import_document(
     report.links += len(links)
     anns = rec.get("annotations") or []
     if anns:
-        if trepo is None:
-            raise WorkbenchError(f"{where}: holds annotations but the terms area is not installed")
         from workbench.terms.model import Annotation
 
         objs = []
@@ -328,8 +308,6 @@ def _import_document(
             report.warnings.append(f"{where}: {len(objs) - len(added)} duplicate annotation(s) skipped")
     findings = rec.get("findings") or []
     if findings:
-        if frepo is None:
-            raise WorkbenchError(f"{where}: holds findings but the checks area is not installed")
         report.findings += restore_findings(frepo, findings, doc_id, pmap, lmap, term_map, user)
 
 
@@ -339,7 +317,4 @@ def restore_findings(
 ) -> int:
     """Re-create findings and their tags through ``store.findings.restore`` (the checks area knows
     which of its fields name paragraphs, links and terms; it gets the id maps to rewrite them)."""
-    restore = getattr(frepo, "restore", None)
-    if restore is None:
-        raise WorkbenchError("this build's findings repository cannot restore findings from a bundle")
-    return int(restore(findings, doc_id=doc_id, ids={"paragraphs": pmap, "links": lmap, "terms": term_map}, user=user))
+    return int(frepo.restore(findings, doc_id=doc_id, ids={"paragraphs": pmap, "links": lmap, "terms": term_map}, user=user))

@@ -18,20 +18,6 @@ if TYPE_CHECKING:
     from workbench.store import Store
 
 
-def terms_repo(store: Store) -> Any | None:
-    try:
-        return store.terms
-    except (ImportError, AttributeError):
-        return None
-
-
-def findings_repo(store: Store) -> Any | None:
-    try:
-        return store.findings
-    except (ImportError, AttributeError):
-        return None
-
-
 def extras_from_store(store: Store, doc: Document) -> Extras:
     """Term spans (re-anchored to the current text) and glossary entries for ``doc``.
 
@@ -41,8 +27,8 @@ def extras_from_store(store: Store, doc: Document) -> Extras:
     * the glossary lists the terms annotated in the document (all approved terms when the
       document has no annotations yet).
     """
-    repo = terms_repo(store)
-    if repo is None or doc.id is None:
+    repo = store.terms
+    if doc.id is None:
         return Extras()
     terms = {t.id: t for t in repo.list_terms()}
     anns = repo.annotations(doc_id=doc.id)
@@ -75,9 +61,7 @@ def extras_from_store(store: Store, doc: Document) -> Extras:
 
 def write_tbx(store: Store, path: str | Path, doc_id: int | None = None) -> int:
     """The termbase as TBX, written by the terms area's own TBX writer (atomic write here)."""
-    repo = terms_repo(store)
-    if repo is None:
-        raise WorkbenchError("the terms area is not installed in this build; there is no termbase to export")
+    repo = store.terms
     from workbench.terms.tbx import to_tbx_bytes
 
     terms = repo.list_terms(order="id")
