@@ -154,10 +154,7 @@ def _render(fmt: str, shown: list, titles: dict[int, str], store) -> str:  # noq
 
 
 def _term_labels(store) -> dict:  # noqa: ANN001
-    try:
-        return {t.id: t.preferred for t in store.terms.list_terms()}
-    except (ImportError, AttributeError):
-        return {}
+    return {t.id: t.preferred for t in store.terms.list_terms()}
 
 
 def _tag(args: argparse.Namespace, ids: list[str]) -> int:
