@@ -16,7 +16,7 @@ from workbench.model import Document, Link, Paragraph, Text
 from workbench.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]
-PAGE = str(REPO / "workbench/app/pages/align.py")
+PAGE = str(REPO / "workbench/app/views/align.py")
 CORPUS = REPO / "corpus" / "intro_zohar"
 # 11 links over 12 + 12 paragraphs; link 7 (index 6) is 2-2, link 10 (index 9) is confirmed
 SCORES = [0.95, 0.3, 0.9, 0.85, 0.45, 0.99, 0.7, 0.92, 0.2, 0.88, 0.35]

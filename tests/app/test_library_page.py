@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from workbench.model import Document, Paragraph, Text
 from workbench.store import open_store
 
-PAGE = str(Path(__file__).resolve().parents[2] / "workbench/app/pages/library.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "workbench/app/views/library.py")
 
 
 @pytest.fixture

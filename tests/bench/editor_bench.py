@@ -4,7 +4,7 @@
 
 Builds a synthetic document in a temporary database (real paragraphs of the demo corpus, repeated,
 so the text lengths are realistic; 1-1 links with a few 1-2, random scores, every 10th confirmed)
-and drives workbench/app/pages/align.py with Streamlit's AppTest. Each figure is the wall time of
+and drives workbench/app/views/align.py with Streamlit's AppTest. Each figure is the wall time of
 one script run in this process (what the server spends per interaction; the browser's rendering is
 not included). Target: <= 1 s per interaction. Baselines measured in the same run: the store calls
 every run makes (get_links; get_document + get_links) and rendering all rows at once, unwindowed.
@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-PAGE = str(REPO / "workbench/app/pages/align.py")
+PAGE = str(REPO / "workbench/app/views/align.py")
 TARGET = 1.0
 
 

@@ -66,7 +66,7 @@ def bench_library(tmp: Path) -> None:
     os.environ["WORKBENCH_DB"] = str(db)
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(REPO / "workbench/app/pages/library.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "workbench/app/views/library.py"), default_timeout=60)
     t0 = time.perf_counter()
     at.run()
     first = time.perf_counter() - t0
@@ -77,7 +77,7 @@ def bench_library(tmp: Path) -> None:
         times.append(time.perf_counter() - t0)
     fresh = []  # a new browser session in a warm server: what an editor opening the page waits for
     for _ in range(3):
-        other = AppTest.from_file(str(REPO / "workbench/app/pages/library.py"), default_timeout=60)
+        other = AppTest.from_file(str(REPO / "workbench/app/views/library.py"), default_timeout=60)
         t0 = time.perf_counter()
         other.run()
         fresh.append(time.perf_counter() - t0)

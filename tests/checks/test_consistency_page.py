@@ -13,7 +13,7 @@ from workbench.io import load_pair
 from workbench.store import open_store
 
 REPO = Path(__file__).resolve().parents[2]
-PAGE = str(REPO / "workbench/app/pages/consistency.py")
+PAGE = str(REPO / "workbench/app/views/consistency.py")
 SEED = REPO / "corpus" / "shamati" / "shamati-081-concerning-raising-man.en.txt"
 
 

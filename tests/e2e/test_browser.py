@@ -105,6 +105,13 @@ def test_upload_demo_pair_and_see_it_listed(app_server: tuple[str, Path], artifa
         saved = artifacts / "e2e_edition.docx"
         dl.value.save_as(str(saved))
         page.screenshot(path=str(artifacts / "e2e_export.png"), full_page=False)
+
+        # A page opened by its URL still goes through the router (no auto-registered script pages).
+        page.goto(url + "/consistency", wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="Consistency")).to_be_visible(timeout=30_000)
+        nav = page.get_by_role("navigation")
+        expect(nav.get_by_role("link", name="Alignment")).to_be_visible(timeout=15_000)
+        expect(nav.get_by_role("link", name="main")).to_have_count(0)
         browser.close()
     from workbench.store import open_store
 

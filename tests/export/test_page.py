@@ -13,7 +13,7 @@ from tests.export.helpers import make_doc
 from workbench.model import Document, Text
 from workbench.store import open_store
 
-PAGE = str(Path(__file__).resolve().parents[2] / "workbench/app/pages/export.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "workbench/app/views/export.py")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from workbench.model import Document, Link, Paragraph, Text
 from workbench.store import open_store
 from workbench.terms import Term
 
-PAGE = str(Path(__file__).resolve().parents[2] / "workbench/app/pages/terms.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "workbench/app/views/terms.py")
 
 
 @pytest.fixture

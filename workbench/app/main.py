@@ -8,7 +8,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Workbench", page_icon="📖", layout="wide")
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "views"  # not "pages/": Streamlit would also auto-register that folder
 
 # Material icons ship with Streamlit's own font, so they render on machines without emoji fonts.
 pages = [

@@ -71,7 +71,7 @@ def run_action(fn: Callable[[], Any], success: str | None = None) -> Any:
     return result
 
 
-# -- alignment editor rows (added for pages/align.py) ---------------------------------------------
+# -- alignment editor rows (added for views/align.py) ---------------------------------------------
 
 BAND_COLOURS = {"low": "#d93025", "medium": "#f29900", "high": "#1e8e3e"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -12,6 +13,8 @@ from workbench.app.state import current_user, get_store
 from workbench.app.widgets import doc_label, run_action, text_block
 from workbench.checks import SEVERITIES, CheckRunner, registry
 from workbench.checks import report as rp
+
+SEVERITY_COLOURS = ["#d93025", "#f29900", "#1a73e8"]  # error red, warning amber, info blue
 
 store = get_store()
 repo = store.findings
@@ -79,7 +82,15 @@ for col, s in zip((m2, m3, m4), SEVERITIES, strict=True):
     col.metric(s.capitalize(), sum(1 for f in shown if f.severity == s))
 counts = [{"check": r["check"], "severity": s, "count": r[s]} for r in rp.summary(shown) for s in SEVERITIES if r[s]]
 if counts:
-    st.bar_chart(pd.DataFrame(counts), x="check", y="count", color="severity", horizontal=True, height=260)
+    n_checks = len({c["check"] for c in counts})
+    chart = alt.Chart(pd.DataFrame(counts)).mark_bar().encode(
+        y=alt.Y("check:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("sum(count):Q", title="findings"),
+        color=alt.Color("severity:N", scale=alt.Scale(domain=list(SEVERITIES), range=SEVERITY_COLOURS)),
+        order=alt.Order("severity_rank:Q"),
+        tooltip=["check", "severity", "count"],
+    ).transform_calculate(severity_rank=f"indexof({list(SEVERITIES)!r}, datum.severity)")
+    st.altair_chart(chart.properties(height=28 * n_checks + 40), use_container_width=True)
 
 terms = {t.id: t for t in store.terms.list_terms()}
 term_label = {tid: t.preferred for tid, t in terms.items()}
