@@ -12,7 +12,7 @@ PAGES = Path(__file__).parent / "views"  # not "pages/": Streamlit would also au
 
 # Material icons ship with Streamlit's own font, so they render on machines without emoji fonts.
 pages = [
-    st.Page(PAGES / "library.py", title="Library", icon=":material/library_books:", default=True, url_path="library"),
+    st.Page(PAGES / "library.py", title="Library", icon=":material/library_books:", default=True),  # served at /
 ]
 for name, title, icon in (
     ("align", "Alignment", ":material/compare:"),
