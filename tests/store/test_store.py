@@ -185,3 +185,13 @@ def test_not_a_database(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(WorkbenchError, match="bad.db"):
         open_store(bad)
+
+
+def test_latest_change_of_a_kind_is_one_index_seek(store) -> None:  # noqa: ANN001
+    plan = " ".join(
+        str(tuple(r)) for r in store.db.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM history WHERE doc_id = ? AND entity = ? ORDER BY id DESC LIMIT 1",
+            (1, "paragraph"),
+        )
+    )
+    assert "history_doc_entity" in plan and "TEMP B-TREE" not in plan
