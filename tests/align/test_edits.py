@@ -21,6 +21,7 @@ from workbench.align.edits import (
     next_to_review,
     page_count,
     page_of,
+    picked_link,
     score_rows,
     sentence_ends,
     set_status,
@@ -473,3 +474,14 @@ def test_known_links_are_reused_only_at_their_revision(db_path: Path, seeded: tu
     ed.known = None
     ed.confirm([links[2].id], r.alignment_rev + 1)  # based on the current revision it goes through
     assert [lk.status for lk in store.get_links(doc_id)] == ["confirmed", "confirmed", "confirmed"]
+
+
+def test_picked_link_reads_the_chart_selection_and_ignores_anything_else() -> None:
+    assert picked_link({"selection": {"pick": [{"link": 3, "score": 0.4}]}}, 10) == 2
+    assert picked_link({"selection": {"pick": [{"link": 1}, {"link": 10}]}}, 10) == 9  # the latest click
+    assert picked_link({"selection": {"pick": [{"link": "7"}]}}, 10) == 6
+    for stale in ({"selection": {"pick": [{"link": 11}]}}, {"selection": {"pick": [{"link": 0}]}}):
+        assert picked_link(stale, 10) is None  # a link that is not (or no longer) there
+    for nothing in (None, {}, {"selection": {}}, {"selection": {"pick": []}}, {"selection": {"pick": {}}},
+                    {"selection": {"pick": [{"kind": "1-1"}]}}, {"selection": {"pick": [{"link": "x"}]}}, "pick"):
+        assert picked_link(nothing, 10) is None

@@ -175,6 +175,40 @@ def test_paging_and_next_to_review_move_the_window(app: AppTest, db_path: Path) 
     assert 'outline:2px' in rows(app)[LOW[0]]  # the selected row is marked
 
 
+def click_chart_point(app: AppTest, number: int) -> None:
+    """What the browser sends when a point of the score chart is clicked: the chart's selection state.
+
+    AppTest has no API for chart selections, so the widget state is built by hand and handed to the
+    run like any other widget's (the real click is exercised in tests/e2e/test_browser.py)."""
+    import json
+
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    (chart,) = app.get("vega_lite_chart")
+    assert list(chart.proto.selection_mode) == ["pick"], "the chart reports clicks"
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps({"selection": {"pick": [{"link": number}]}})))
+    app._run(states)
+    ok(app)
+
+
+def test_clicking_a_chart_point_opens_that_link(app: AppTest, db_path: Path) -> None:
+    doc_id = seed(db_path)
+    app.run()
+    app.selectbox(key="al_size").set_value(10).run()
+    ids = [lk.id for lk in stored(db_path, doc_id)]
+    click_chart_point(app, 11)
+    assert numbers(app) == [11], "the window moved to the page of the clicked link"
+    assert app.selectbox(key="al_sel").value == ids[10] and 'data-link="11"' in preview(app)
+    # a link hidden by the filters: the filters go off so it can be shown, and the editor is told
+    app.checkbox(key="al_multi").check().run()
+    assert numbers(app) == [7]
+    click_chart_point(app, 3)
+    assert not app.checkbox(key="al_multi").value
+    assert app.selectbox(key="al_sel").value == ids[2] and 3 in numbers(app)
+    assert any("hidden by the filters" in i.value for i in app.info)
+
+
 def test_confirm_and_bulk_confirm_change_the_store(app: AppTest, db_path: Path) -> None:
     doc_id = seed(db_path)
     app.run()

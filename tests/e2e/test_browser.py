@@ -93,6 +93,12 @@ def test_upload_demo_pair_and_see_it_listed(app_server: tuple[str, Path], artifa
         confirm_page = page.get_by_role("button", name="Confirm this page")
         confirm_page.click()
         expect(page.get_by_role("button", name="Confirm this page (0)")).to_be_visible(timeout=30_000)
+        # A click on a point of the score chart opens that link (its page, selected in the action bar).
+        point = page.locator('[data-testid="stVegaLiteChart"] [aria-roledescription="circle"][aria-label^="link: 60;"]')
+        expect(point).to_have_count(1, timeout=30_000)
+        point.click(force=True)  # force: the chart's own overlay would take the pointer first
+        expect(page.get_by_text("Links 51–75", exact=False)).to_be_visible(timeout=30_000)
+        expect(page.locator('.wb-preview [data-link="60"]')).to_be_visible(timeout=30_000)
         page.screenshot(path=str(artifacts / "e2e_align.png"), full_page=False)
 
         # Export a DOCX edition and download it.

@@ -319,6 +319,26 @@ def score_rows(links: Sequence[Link]) -> list[dict[str, Any]]:
     ]
 
 
+def picked_link(selection: Any, n_links: int) -> int | None:
+    """The link an editor clicked in the score chart (0-based), from Streamlit's chart selection state.
+
+    The state looks like ``{"selection": {"pick": [{"link": 17, ...}]}}`` (``link`` is the 1-based
+    number the chart plots); anything else — no click, a cleared selection, a number outside the
+    document — is None, so a stale event from before a re-align never jumps to a link that is gone.
+    """
+    try:
+        picks = selection["selection"]["pick"]
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(picks, list) or not picks or not isinstance(picks[-1], dict):
+        return None
+    try:
+        number = int(picks[-1].get("link"))
+    except (TypeError, ValueError):
+        return None
+    return number - 1 if 1 <= number <= n_links else None
+
+
 # ------------------------------------------------------------------------------- undo
 
 

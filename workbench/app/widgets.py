@@ -129,7 +129,9 @@ def _score_chart_template() -> dict[str, Any]:
     shade = alt.Chart(alt.InlineData(values=[{"a": 1, "b": 1}])).mark_rect(opacity=0.15, color="#1a73e8").encode(
         x=alt.X("a:Q"), x2=alt.X2("b")
     )
-    points = alt.Chart().mark_circle(size=22, opacity=0.8).encode(
+    # a click on a point selects that link (the page reads the selection and jumps to it)
+    pick = alt.selection_point(name="pick", fields=["link"], on="click", clear="dblclick")
+    points = alt.Chart().mark_circle(size=22, opacity=0.8, cursor="pointer").add_params(pick).encode(
         x=alt.X("link:Q", title="link", scale=alt.Scale(nice=False)),
         y=alt.Y("score:Q", title="score", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("status:N", scale=alt.Scale(domain=["auto", "confirmed"], range=["#e8710a", "#1e8e3e"])),
@@ -150,7 +152,8 @@ _SCORE_CHART: list[dict[str, Any]] = []
 
 def score_chart_spec(n_links: int, threshold: float, window: tuple[int, int] | None) -> dict[str, Any]:
     """Spec for ``st.vega_lite_chart(rows, spec)``: one point per link (the rows: link, score, status,
-    kind), the threshold as a dashed red line and the links on screen as a blue band.
+    kind), the threshold as a dashed red line and the links on screen as a blue band. Clicking a
+    point fills the selection ``pick`` (see :func:`workbench.align.edits.picked_link`).
 
     The Altair template is built once; only the small layers change per run, so a long document's
     chart costs a data frame, not an Altair validation of every point."""

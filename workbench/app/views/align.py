@@ -21,6 +21,7 @@ from workbench.align.edits import (
     next_to_review,
     page_count,
     page_of,
+    picked_link,
     score_rows,
     sentence_ends,
 )
@@ -75,6 +76,24 @@ def jump_to_review(link_ids: list[str], order: list[int], target: int | None) ->
         return
     ss["al_page"] = page_of(order.index(target), ss.get("al_size", 25))
     ss["al_sel"] = link_ids[target]
+
+
+def chart_pick_cb() -> None:
+    """A point clicked in the score chart: select that link and show its page (filters that would
+    hide it are switched off, and the editor is told so)."""
+    cached = ss.get("al_links_cache")
+    if not cached:
+        return
+    all_links = cached[1]
+    target = picked_link(ss.get("al_chart"), len(all_links))
+    if target is None:
+        return
+    flt = LinkFilter(float(ss.get("al_thr", 0.5)) if ss.get("al_low") else None, bool(ss.get("al_multi")),
+                     bool(ss.get("al_unconf")))  # fmt: skip
+    if target not in filter_indices(all_links, flt):
+        ss["al_low"] = ss["al_multi"] = ss["al_unconf"] = False
+        ss["al_flash"] = ("info", f"Link #{target + 1} was hidden by the filters; they are off now.")
+    ss["al_focus"] = target
 
 
 def split_cb(para_id: str, key: str, rev: int, para_rev: int) -> None:
@@ -187,7 +206,9 @@ pos = {lid: i for i, lid in enumerate(link_ids)}
 if (ss.get("al_points") or (None,))[0] != links_key:
     ss["al_points"] = (links_key, pd.DataFrame(score_rows(links)))
 span = (window[0] + 1, window[-1] + 1) if window else None
-st.vega_lite_chart(ss["al_points"][1], score_chart_spec(len(links), threshold, span), width="stretch")
+st.vega_lite_chart(ss["al_points"][1], score_chart_spec(len(links), threshold, span), width="stretch",
+                   key="al_chart", on_select=chart_pick_cb, selection_mode="pick")
+st.caption("Click a point to open that link.")
 
 # ------------------------------------------------------------------------------ navigation
 n1, n2, n3, n4 = st.columns([1, 3, 1, 1.4])
