@@ -124,6 +124,17 @@ def test_no_embed_leaves_the_embedding_signal_out(tmp_path: Path, capsys, seen) 
     assert seen[1] is None  # the default set
 
 
+def test_no_learn_aligns_without_the_learned_lexicon(tmp_path: Path, capsys, seen) -> None:  # noqa: ANN001
+    from workbench.align.signals import default_signals
+
+    assert "learned" in [sg.name for sg in default_signals()]
+    src, tgt = _write(tmp_path)
+    assert main(["align", str(src), str(tgt), "--no-learn"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert seen[-1] is not None and "learned" not in seen[-1] and "lexicon" in seen[-1]
+    assert sorted(i for lk in out["links"] for i in lk["source"]) == list(range(len(HE)))
+
+
 def test_embed_flag_adds_the_signal_or_says_what_to_install(tmp_path: Path, capsys, monkeypatch, seen) -> None:  # noqa: ANN001
     import workbench.align.signals as signals
 

@@ -11,6 +11,9 @@ How one alignment runs:
    problem at the fixed links (two-sided ones are cut points, one-sided ones forced 1-0 / 0-1);
 2. estimate the length ratio from the totals (``AlignConfig.refit`` adds a first pass that
    re-estimates ratio and spread from its 1-1 links — off by default: no better on the benchmark);
+   with a learning signal in the set (:class:`~workbench.align.signals.learned.LearnedLexiconSignal`,
+   in the default set) a first pass runs without it and it learns from that pass's confident 1-1
+   links; the second pass reuses the first pass's evidence and adds what was learned;
 3. collect the pair evidence of every signal inside the band and search each piece in a band
    around the length diagonal; a best path that runs along the band's edge means the band was too
    narrow, so it is doubled and the piece searched again (small pieces are searched whole);
@@ -56,13 +59,15 @@ class AlignConfig:
     refit: bool = False
     #: posterior temperature: fitted by maximum likelihood on held-out perturbed cases (seeds 11-15,
     #: tests/bench/align_bench.py prints the fit and the reliability table on seeds 1-5)
-    temperature: float = 0.8
+    temperature: float = 1.0
     #: half width of the band around the best path used for the posteriors
     posterior_half: int = 6
     #: compute posteriors (scores); without them every score is 1.0
     posteriors: bool = True
     #: parse item labels off the units
     labels: bool = True
+    #: learning signals (see signals/learned.py) learn only when both sides have this many units
+    learn_min_units: int = 12
 
 
 class Aligner:
@@ -77,6 +82,9 @@ class Aligner:
         self.pair_signals = [s for s in sigs if not isinstance(s, LengthSignal) and hasattr(s, "evidence")]
         self.bead_signals = [s for s in sigs if hasattr(s, "bead_model")]
         self.unit_signals = [s for s in sigs if hasattr(s, "skip_evidence")]
+        self.learners = [s for s in sigs if hasattr(s, "learn")]
+        self.static_signals = [s for s in self.pair_signals if not any(s is x for x in self.learners)]
+        self.learning_signals = [s for s in self.pair_signals if any(s is x for x in self.learners)]
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -106,7 +114,8 @@ class Aligner:
         cuts, del_src, del_tgt = _plan_fixed(fixed, n, m)
         pieces = _pieces(cuts, n, m)
         params = self.length.fit(su, tu) if self.length is not None else None
-        report = _ProgressSplitter(progress, pieces, two_pass=self._two_pass(n, m))
+        learning = bool(self.learners) and min(n, m) >= self.config.learn_min_units
+        report = _ProgressSplitter(progress, pieces, two_pass=self._two_pass(n, m) or learning)
         if self._two_pass(n, m) and self.length is not None and params is not None:
             ones: list[tuple[int, int]] = []
             for k, (s0, s1, t0, t1) in enumerate(pieces):
@@ -116,12 +125,28 @@ class Aligner:
             lt = np.array([tu[b].length for _a, b in ones])
             params = self.length.refit(params, ls, lt)
         self.params = params
+        reuse: dict[tuple[int, ...], tuple[list[PairEvidence], list[object]]] | None = None
+        for sig in self.learners:
+            sig.learn(su, tu, [])  # silent in the first pass (and for a short text)
+        if learning:
+            reuse = {}
+            ones: list[tuple[int, int, float]] = []
+            for k, (s0, s1, t0, t1) in enumerate(pieces):
+                path, band, cost = self._search(
+                    su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(0, k), reuse=reuse
+                )
+                scores = self._posteriors(band, cost, path) if path else []
+                ones += [(s0 + st.i - 1, t0 + st.j - 1, p) for st, p in zip(path, scores, strict=True) if st.ds == st.dt == 1]
+            for sig in self.learners:
+                sig.learn(su, tu, ones)
         links: list[AlignedLink] = []
         for k, (s0, s1, t0, t1) in enumerate(pieces):
             if k > 0:
                 cs, ct = cuts[k - 1]
                 links.append(AlignedLink(list(cs), list(ct), 1.0))
-            path, band, cost = self._search(su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(1, k))
+            path, band, cost = self._search(
+                su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(1, k), reuse=reuse
+            )
             scores = self._posteriors(band, cost, path) if path else []
             for st, p in zip(path, scores, strict=True):
                 al = AlignedLink(
@@ -208,8 +233,13 @@ class Aligner:
         del_src: np.ndarray,
         del_tgt: np.ndarray,
         progress: Progress | None,
+        *,
+        reuse: dict[tuple[int, ...], tuple[list[PairEvidence], list[object]]] | None = None,
     ) -> tuple[list[Step], Band, dp.CostFn]:
-        """Best path for one piece (src[s0:s1] x tgt[t0:t1]), widening the band until it fits."""
+        """Best path for one piece (src[s0:s1] x tgt[t0:t1]), widening the band until it fits.
+
+        ``reuse`` keeps the evidence of the signals that do not learn, per piece and band, for the
+        second pass: only the learning signals' evidence is new there."""
         n, m = s1 - s0, t1 - t0
         S, T = su[s0:s1], tu[t0:t1]
         beads = self._beads()
@@ -229,8 +259,16 @@ class Aligner:
         while True:
             band = Band.full(n, m) if half is None else Band.around(diag, half, n, m)
             window = window_for_band(band, center, beads)
-            ev = PairEvidence.concat([sig.evidence(S, T, window) for sig in self.pair_signals])
-            models = [sig.bead_model(S, T, window) for sig in self.bead_signals]
+            key = (s0, s1, t0, t1, -1 if half is None else half)
+            kept = reuse.get(key) if reuse is not None else None
+            if kept is None:
+                static = [sig.evidence(S, T, window) for sig in self.static_signals]
+                kept = (static, [sig.bead_model(S, T, window) for sig in self.bead_signals])
+                if reuse is not None:
+                    reuse[key] = kept
+            learned = [sig.evidence(S, T, window) for sig in self.learning_signals]
+            ev = PairEvidence.concat([*kept[0], *learned])
+            models = kept[1]
             cost = BeadCosts(
                 src_len, tgt_len,
                 length=self.length, params=params,

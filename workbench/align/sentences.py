@@ -89,6 +89,10 @@ def _sentence_aligner(signals: Iterable[object] | None):  # noqa: ANN202
     from workbench.align.aligner import AlignConfig, Aligner
 
     cfg = AlignConfig(priors=dict(SENTENCE_PRIORS), refit=False, labels=False, full_cells=4_000_000)
+    if signals is None:
+        from workbench.align.signals import default_signals
+
+        signals = default_signals(learn=False)
     return Aligner(signals, cfg)
 
 

@@ -1,7 +1,7 @@
 """``workbench align`` (two files -> JSON links) and ``workbench align-doc`` (a stored document).
 
-    workbench align SOURCE TARGET [--out FILE] [--sentences] [--embed|--no-embed]
-    workbench [--db PATH] align-doc DOC [--sentences] [--json] [--embed|--no-embed]
+    workbench align SOURCE TARGET [--out FILE] [--sentences] [--no-learn] [--embed|--no-embed]
+    workbench [--db PATH] align-doc DOC [--sentences] [--json] [--no-learn] [--embed|--no-embed]
 
 ``align`` writes ``{"links": [{"source": [0], "target": [0, 1], "score": 0.97}, ...]}`` with
 0-based paragraph indices in file order; every paragraph of both files is in exactly one link, in
@@ -27,7 +27,9 @@ from workbench.errors import InputError, WorkbenchError
 LOW_CONFIDENCE = 0.5
 
 
-def _add_embed_options(p: argparse.ArgumentParser) -> None:
+def _add_signal_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-learn", action="store_true",
+                   help="one pass, without the lexicon learned from the document (about half the time, less accurate)")
     emb = p.add_mutually_exclusive_group()
     emb.add_argument("--embed", action="store_true",
                      help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
@@ -45,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("target", metavar="TARGET", help="translation file")
     p.add_argument("--out", metavar="FILE", help="write the JSON here (atomically) instead of stdout")
     p.add_argument("--sentences", action="store_true", help="also align the sentences inside each link")
-    _add_embed_options(p)
+    _add_signal_options(p)
     p.set_defaults(func=cmd_align)
 
     p = subparsers.add_parser(
@@ -56,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("doc", type=int, metavar="DOC", help="document id (see `workbench list`)")
     p.add_argument("--sentences", action="store_true", help="also align the sentences inside each link")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    _add_embed_options(p)
+    _add_signal_options(p)
     p.set_defaults(func=cmd_align_doc)
 
 
@@ -70,12 +72,13 @@ def _embed_choice(args: argparse.Namespace) -> bool | None:
     return False if args.no_embed else None
 
 
-def _signals(embed: bool | None) -> list[object] | None:
-    """None (the default set) unless ``embed`` is given: then the default set with or without it."""
-    if embed is not None:
+def _signals(embed: bool | None, learn: bool = True) -> list[object] | None:
+    """None (the default set) unless ``embed`` is given or learning is off: then the default set
+    with or without those."""
+    if embed is not None or not learn:
         from workbench.align.signals import default_signals
 
-        return default_signals(embed=embed)
+        return default_signals(embed=embed, learn=learn)
     return None
 
 
@@ -105,18 +108,25 @@ def _progress_printer() -> Any:
 
 
 def align_files(
-    source: str, target: str, *, sentences: bool = False, progress: Any = None, embed: bool | None = None
+    source: str,
+    target: str,
+    *,
+    sentences: bool = False,
+    progress: Any = None,
+    embed: bool | None = None,
+    learn: bool = True,
 ) -> dict[str, Any]:
     """The ``align`` command's result as a JSON-ready dict (also used by tests).
 
-    ``embed=False`` leaves the optional embedding signal out (None: the default signal set)."""
+    ``embed=False`` leaves the optional embedding signal out (None: the default signal set);
+    ``learn=False`` aligns in one pass, without the learned lexicon."""
     from workbench.align import align_link_sentences, align_paragraphs
 
     src, src_lang = _read(source)
     tgt, tgt_lang = _read(target)
     if not src and not tgt:
         raise WorkbenchError("both files are empty: nothing to align")
-    links = align_paragraphs(src, tgt, signals=_signals(embed), progress=progress)
+    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress)
     out = []
     for lk in links:
         d = lk.to_dict()
@@ -138,6 +148,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     result = align_files(
         args.source, args.target, sentences=args.sentences, progress=_progress_printer(),
         embed=_embed_choice(args),
+        learn=not args.no_learn,
     )
     data = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if args.out:
@@ -170,7 +181,7 @@ def cmd_align_doc(args: argparse.Namespace) -> int:
     if doc.source is None or doc.target is None:
         raise WorkbenchError(f"document {args.doc} needs both a source and a target text to be aligned")
     links = store.get_links(args.doc)
-    new = realign_document(doc, links, signals=_signals(_embed_choice(args)),
+    new = realign_document(doc, links, signals=_signals(_embed_choice(args), not args.no_learn),
                            sentences=args.sentences, progress=_progress_printer())
     user = cli_user()
     rev = store.save_links(args.doc, new, doc.alignment_rev, user)

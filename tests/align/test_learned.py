@@ -1,0 +1,148 @@
+"""The learned lexicon: tokens, IBM Model 1, the signal, and the aligner's two passes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from workbench.align import Aligner
+from workbench.align.signals import FeatureSignal, LearnedLexiconSignal, Window, default_signals, prepare
+from workbench.align.signals.base import match_form
+from workbench.align.signals.learned import hebrew_tokens, learned_pairs, plain_tokens, train_model1
+
+
+def test_hebrew_tokens_drop_points_prefixes_and_function_words_but_keep_acronyms() -> None:
+    toks = hebrew_tokens(match_form('וְהָרָצוֹן ברצון לקבל של בי"ע, והמסך הזה את העולמות'))
+    assert toks == ["רצונ", "רצונ", "קבל", 'בי"ע', "מסכ", "עולמות"]
+
+
+def test_plain_tokens_lower_case_without_function_words_or_plural_s() -> None:
+    assert plain_tokens("The Desires of the Worlds, Partzufim's Masach: 13 is glass") == [
+        "desire", "world", "partzufim", "masach", "glass",
+    ]  # fmt: skip
+
+
+def _corpus() -> list[tuple[list[str], list[str]]]:
+    """Sentences of a toy language pair: each source word has one translation, word order shuffled,
+    and a frequent function-like word (על / "the") in every sentence on both sides."""
+    rng = random.Random(3)
+    lex = {"כלב": "dog", "חתול": "cat", "בית": "house", "עץ": "tree", "מים": "water", "אש": "fire"}
+    out = []
+    for _ in range(40):
+        words = rng.sample(sorted(lex), 3)
+        tgt = [lex[w] for w in words] + ["the"]
+        rng.shuffle(tgt)
+        out.append(([*words, "על"], tgt))
+    return out
+
+
+def test_model1_learns_the_translations_of_a_toy_corpus() -> None:
+    table = train_model1(_corpus())
+    for src, tgt in (("כלב", "dog"), ("אש", "fire"), ("עץ", "tree")):
+        best, p = table.best(src)[0]
+        assert best == tgt and p > 0.5
+    assert table.best("unknown") == []
+    again = train_model1(_corpus())
+    assert again.pairs(0.2) == table.pairs(0.2)  # deterministic
+
+
+def test_learned_pairs_need_both_directions() -> None:
+    got = learned_pairs(_corpus(), 0.2)
+    assert got["כלב"] == {"dog"} and got["מים"] == {"water"}
+    # על occurs with every word: "the" is its translation one way, but every content word also
+    # co-occurs with it, so no pair through it is sure both ways except על-the itself
+    assert all("the" not in ts for w, ts in got.items() if w != "על")
+    assert learned_pairs([], 0.2) == {}
+
+
+def _units(pairs: list[tuple[list[str], list[str]]]):  # noqa: ANN202
+    return prepare([" ".join(s) + "." for s, _t in pairs]), prepare([" ".join(t) + "." for _s, t in pairs])
+
+
+def test_signal_is_silent_until_it_learns_and_then_links_translations() -> None:
+    corpus = _corpus()
+    su, tu = _units(corpus)
+    sig = LearnedLexiconSignal()
+    win = Window.full(len(su), len(tu))
+    assert len(sig.evidence(su, tu, win)) == 0
+    sig.learn(su, tu, [(i, i, 0.99) for i in range(len(su))])
+    assert sig.lexicon["כלב"] == {"dog"}
+    ev = sig.evidence(su, tu, win).as_dict()
+    diag = sum(ev.get((i, i), 0.0) for i in range(len(su)))
+    off = sum(ev.get((i, (i + 7) % len(su)), 0.0) for i in range(len(su)))
+    assert diag > 2 * off > 0  # translations share more learned words than unrelated sentences
+    # links below the posterior threshold are not learned from; too few links: nothing learned
+    sig.learn(su, tu, [(i, i, 0.5) for i in range(len(su))])
+    assert sig.lexicon == {} and len(sig.evidence(su, tu, win)) == 0
+    sig.learn(su, tu, [(i, i, 0.99) for i in range(5)])
+    assert sig.lexicon == {}
+    off_sig = LearnedLexiconSignal(weight=0)
+    off_sig.learn(su, tu, [(i, i, 0.99) for i in range(len(su))])
+    assert off_sig.lexicon == {}
+
+
+# -- the aligner's two passes ---------------------------------------------------------------------
+
+_HE = "אבגדהזחטיכלמנסעפצקרשת"
+_EN = "bcdfghjklmnpqrstvwxz"
+
+
+def _toy_book(drop: int) -> tuple[list[str], list[str], int]:
+    """Forty paragraphs in a made-up language pair (a fixed word-for-word dictionary). Lengths vary
+    from paragraph to paragraph except around ``drop``, where three paragraphs have the same length:
+    when the translation of ``drop`` is missing, only the words say which of the three it was."""
+    rng = random.Random(11)
+    he_words = ["".join(rng.choice(_HE) for _ in range(4)) for _ in range(300)]
+    en_words = ["".join(rng.choice(_EN) + "a" for _ in range(3)) for _ in range(300)]
+    src, tgt = [], []
+    for k in range(40):
+        n_sent = 3 if abs(k - drop) <= 1 else rng.choice((2, 3, 4, 5))
+        ids = [[rng.randrange(300) for _ in range(6)] for _ in range(n_sent)]
+        src.append(" ".join(" ".join(he_words[i] for i in s) + "." for s in ids))
+        tgt.append(" ".join(" ".join(en_words[i].capitalize() if j == 0 else en_words[i] for j, i in enumerate(s)) + "."
+                            for s in ids))  # fmt: skip
+    return src, tgt[:drop] + tgt[drop + 1 :], drop
+
+
+def test_the_learned_lexicon_places_a_drop_that_length_cannot() -> None:
+    src, tgt, drop = _toy_book(drop=20)
+    gold = [([i], [i]) for i in range(drop)] + [([drop], [])] + [([i], [i - 1]) for i in range(drop + 1, 40)]
+    learned = [(lk.source, lk.target) for lk in Aligner(default_signals()).align(src, tgt)]
+    assert learned == gold
+    plain = [(lk.source, lk.target) for lk in Aligner(default_signals(learn=False)).align(src, tgt)]
+    assert plain != gold  # without it the drop lands on a same-length neighbour
+
+
+class _Counting(FeatureSignal):
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def features(self, unit, side):  # noqa: ANN001, ANN201
+        return {}
+
+    def evidence(self, src, tgt, window):  # noqa: ANN001, ANN201
+        self.calls += 1
+        return super().evidence(src, tgt, window)
+
+
+@pytest.mark.parametrize("learn", [True, False])
+def test_the_second_pass_reuses_the_first_pass_evidence(learn: bool) -> None:
+    src, tgt, _drop = _toy_book(drop=20)
+    counting = _Counting()
+    learner = LearnedLexiconSignal()
+    sigs = [*default_signals(learn=False), counting, *([learner] if learn else [])]
+    Aligner(sigs).align(src, tgt)
+    assert counting.calls == 1  # one piece, one band: asked once, whatever the number of passes
+    assert bool(learner.lexicon) is learn
+
+
+def test_short_texts_and_the_sentence_aligner_do_not_learn() -> None:
+    from workbench.align.sentences import _sentence_aligner
+
+    assert not _sentence_aligner(None).learners
+    learner = LearnedLexiconSignal()
+    Aligner([*default_signals(learn=False), learner]).align(["א ב ג."] * 5, ["a b c."] * 5)
+    assert learner.lexicon == {}
