@@ -146,3 +146,11 @@ def test_short_texts_and_the_sentence_aligner_do_not_learn() -> None:
     learner = LearnedLexiconSignal()
     Aligner([*default_signals(learn=False), learner]).align(["א ב ג."] * 5, ["a b c."] * 5)
     assert learner.lexicon == {}
+
+
+def test_explain_shows_the_learned_part_once_the_aligner_has_learned() -> None:
+    src, tgt, _drop = _toy_book(drop=20)
+    aligner = Aligner()
+    link = next(lk for lk in aligner.align(src, tgt) if lk.source == [5])
+    assert aligner.explain(src, tgt, link)["learned"] < -1.0  # shared learned words: evidence for the link
+    assert Aligner().explain(src, tgt, link)["learned"] == 0.0  # a fresh aligner has learned nothing

@@ -174,7 +174,8 @@ class Aligner:
 
         ``src``/``tgt`` are the full texts the link's indices refer to (the length model is fitted
         on them, and rarity of shared features is judged within ``context`` paragraphs); for the
-        editor's "why is this linked?".
+        editor's "why is this linked?". The learned lexicon counts only once this aligner has aligned
+        the texts (it learns during :meth:`align`); before that its part is 0.
         """
         su = prepare(src, labels=self.config.labels)
         tu = prepare(tgt, labels=self.config.labels)
