@@ -88,12 +88,12 @@ _HE = "אבגדהזחטיכלמנסעפצקרשת"
 _EN = "bcdfghjklmnpqrstvwxz"
 
 
-def _toy_book(drop: int) -> tuple[list[str], list[str], int]:
+def _toy_book(drop: int, source_letters: str = _HE) -> tuple[list[str], list[str], int]:
     """Forty paragraphs in a made-up language pair (a fixed word-for-word dictionary). Lengths vary
     from paragraph to paragraph except around ``drop``, where three paragraphs have the same length:
     when the translation of ``drop`` is missing, only the words say which of the three it was."""
     rng = random.Random(11)
-    he_words = ["".join(rng.choice(_HE) for _ in range(4)) for _ in range(300)]
+    he_words = ["".join(rng.choice(source_letters) for _ in range(4)) for _ in range(300)]
     en_words = ["".join(rng.choice(_EN) + "a" for _ in range(3)) for _ in range(300)]
     src, tgt = [], []
     for k in range(40):
@@ -105,8 +105,9 @@ def _toy_book(drop: int) -> tuple[list[str], list[str], int]:
     return src, tgt[:drop] + tgt[drop + 1 :], drop
 
 
-def test_the_learned_lexicon_places_a_drop_that_length_cannot() -> None:
-    src, tgt, drop = _toy_book(drop=20)
+@pytest.mark.parametrize("letters", [_HE, "aeiouy"], ids=["hebrew-source", "latin-source"])
+def test_the_learned_lexicon_places_a_drop_that_length_cannot(letters: str) -> None:
+    src, tgt, drop = _toy_book(drop=20, source_letters=letters)
     gold = [([i], [i]) for i in range(drop)] + [([drop], [])] + [([i], [i - 1]) for i in range(drop + 1, 40)]
     learned = [(lk.source, lk.target) for lk in Aligner(default_signals()).align(src, tgt)]
     assert learned == gold
