@@ -10,6 +10,7 @@ from workbench.align.edits import (
     AlignmentEditor,
     InvalidEdit,
     LinkFilter,
+    StoredUndoStack,
     UndoStack,
     check_links,
     confidence_band,
@@ -314,9 +315,22 @@ def test_edit_text_and_realign_keep_confirmed(seeded: tuple[Store, int]) -> None
 # ------------------------------------------------------------------------------- undo
 
 
-def test_undo_takes_back_every_kind_in_reverse(seeded: tuple[Store, int]) -> None:
+@pytest.fixture(params=["session", "stored"])
+def undo_kind(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def make_undo(kind: str, store: Store) -> UndoStack | StoredUndoStack:
+    return UndoStack() if kind == "session" else StoredUndoStack(store, "ed")
+
+
+def undo_len(undo: UndoStack | StoredUndoStack, doc_id: int) -> int:
+    return len(undo) if isinstance(undo, UndoStack) else undo.count(doc_id)
+
+
+def test_undo_takes_back_every_kind_in_reverse(seeded: tuple[Store, int], undo_kind: str) -> None:
     store, doc_id = seeded
-    undo = UndoStack()
+    undo = make_undo(undo_kind, store)
     ed = AlignmentEditor(store, doc_id, "ed", undo)
     doc0 = store.get_document(doc_id)
     p = doc0.source.paragraphs[0]  # type: ignore[union-attr]
@@ -333,7 +347,7 @@ def test_undo_takes_back_every_kind_in_reverse(seeded: tuple[Store, int]) -> Non
     r = ed.split_paragraph(p.id, 4, r.alignment_rev, q.rev, separate=True)
     r = ed.confirm([store.get_links(doc_id)[-1].id], r.alignment_rev)
     r = ed.realign(r.alignment_rev)
-    assert len(undo) == 6 and ed.undo_label() == "re-align unconfirmed"
+    assert undo_len(undo, doc_id) == 6 and ed.undo_label() == "re-align unconfirmed"
 
     labels = []
     while ed.can_undo():
@@ -348,9 +362,9 @@ def test_undo_takes_back_every_kind_in_reverse(seeded: tuple[Store, int]) -> Non
         ed.undo()
 
 
-def test_undo_refuses_after_someone_else_changed(db_path: Path, seeded: tuple[Store, int]) -> None:
+def test_undo_refuses_after_someone_else_changed(db_path: Path, seeded: tuple[Store, int], undo_kind: str) -> None:
     store, doc_id = seeded
-    undo = UndoStack()
+    undo = make_undo(undo_kind, store)
     ed = AlignmentEditor(store, doc_id, "ed", undo)
     links = store.get_links(doc_id)
     ed.merge_with_next(links[0].id, store.alignment_rev(doc_id))
@@ -362,8 +376,50 @@ def test_undo_refuses_after_someone_else_changed(db_path: Path, seeded: tuple[St
         other.close()
     with pytest.raises(ConflictError, match="cannot undo .*bob"):
         ed.undo()
-    assert len(undo) == 0  # taken off the list: it can never apply again
+    assert undo_len(undo, doc_id) == 0  # taken off the list: it can never apply again
     assert store.get_links(doc_id)[-1].status == "confirmed" and store.get_links(doc_id)[0].kind == "2-2"
+
+
+def test_stored_undo_survives_a_new_connection_and_is_per_editor(db_path: Path, seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    ed = AlignmentEditor(store, doc_id, "ed", StoredUndoStack(store, "ed"))
+    before = [(lk.source, lk.target) for lk in store.get_links(doc_id)]
+    ed.merge_with_next(store.get_links(doc_id)[0].id, store.alignment_rev(doc_id))
+    other = open_store(db_path)  # the page reloaded, or the server restarted
+    try:
+        again = AlignmentEditor(other, doc_id, "ed", StoredUndoStack(other, "ed"))
+        assert again.undo_label() == "merge links"
+        assert AlignmentEditor(other, doc_id, "bob", StoredUndoStack(other, "bob")).undo_label() is None
+        assert again.undo().message == "undone: merge links"
+        assert [(lk.source, lk.target) for lk in other.get_links(doc_id)] == before
+        assert not again.can_undo()
+    finally:
+        other.close()
+
+
+def test_stored_undo_keeps_the_newest_entries_and_lands_with_its_edit(seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    undo = StoredUndoStack(store, "ed", limit=3)
+    ed = AlignmentEditor(store, doc_id, "ed", undo)
+    lid = store.get_links(doc_id)[0].id
+    for _ in range(3):
+        ed.confirm([lid], store.alignment_rev(doc_id))
+        ed.unconfirm([lid], store.alignment_rev(doc_id))
+    assert undo.count(doc_id) == 3 and ed.undo_label() == "unconfirm 1 link"
+    # an edit refused as stale writes no undo entry either
+    with pytest.raises(ConflictError):
+        ed.confirm([lid], store.alignment_rev(doc_id) - 1)
+    assert undo.count(doc_id) == 3
+    # a failure after the save (here: writing the undo entry) rolls the edit back with it
+    rev = store.alignment_rev(doc_id)
+
+    def broken(entry: object) -> None:
+        raise RuntimeError("disk full")
+
+    undo.push = broken  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        ed.confirm([lid], rev)
+    assert store.alignment_rev(doc_id) == rev and store.get_links(doc_id)[0].status == "auto"
 
 
 # ------------------------------------------------------------------------------- conflicts

@@ -257,6 +257,23 @@ def test_merge_detach_and_undo_via_the_ui(app: AppTest, db_path: Path) -> None:
     assert app.button(key="al_undo_btn").disabled
 
 
+def test_undo_survives_a_reload_of_the_page(app: AppTest, db_path: Path) -> None:
+    doc_id = seed(db_path)
+    before = [(lk.source, lk.target, lk.status) for lk in stored(db_path, doc_id)]
+    app.run()
+    select_link(app, db_path, doc_id, 2)
+    app.button(key="al_merge").click().run()
+    ok(app)
+    reloaded = AppTest.from_file(PAGE, default_timeout=60)  # a new browser session on the same project
+    reloaded.run()
+    ok(reloaded)
+    assert reloaded.button(key="al_undo_btn").label == "Undo merge links"
+    reloaded.button(key="al_undo_btn").click().run()
+    ok(reloaded)
+    assert [(lk.source, lk.target, lk.status) for lk in stored(db_path, doc_id)] == before
+    assert reloaded.button(key="al_undo_btn").disabled
+
+
 def test_move_split_and_edit_text_via_the_ui(app: AppTest, db_path: Path) -> None:
     doc_id = seed(db_path)
     app.run()

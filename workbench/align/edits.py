@@ -11,7 +11,8 @@ Two layers:
   applies the pure operation and saves conflict-safely — link lists through ``save_links`` with the
   alignment revision the editor saw, text through ``update_paragraph`` with the paragraph revision,
   splits through the store's ``split_paragraph`` / ``merge_paragraph_with_next`` — and records how
-  to undo it on an :class:`UndoStack`.
+  to undo it on an :class:`UndoStack` (in memory) or a :class:`StoredUndoStack` (in the store, per
+  document and editor: the app's, so undo survives a reload), in the edit's own transaction.
 
 Edited links are marked ``confirmed`` by default (an editor decided them; a later "re-align
 unconfirmed" keeps them) and keep the aligner's score (the lower one for a merge); their sentence
@@ -358,6 +359,27 @@ class UndoEntry:
     links: list[Link] | None = None  # the link list before the operation
     paragraph: dict[str, Any] | None = None  # snapshot of the edited / split paragraph before
     tail_id: str | None = None  # split: the paragraph the split created
+    key: int | None = None  # row id when the entry is kept in the store
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label, "doc_id": self.doc_id, "kind": self.kind, "revs_before": self.revs_before,
+            "revs_after": self.revs_after, "paragraph": self.paragraph, "tail_id": self.tail_id,
+            "links": None if self.links is None else [
+                {"source": lk.source, "target": lk.target, "score": lk.score, "status": lk.status, "id": lk.id,
+                 "rev": lk.rev, "sentences": lk.sentences}
+                for lk in self.links
+            ],
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], key: int | None = None) -> UndoEntry:
+        links = d.get("links")
+        return cls(
+            d["label"], int(d["doc_id"]), d["kind"], dict(d["revs_before"]), dict(d["revs_after"]),
+            links=None if links is None else [Link(**lk) for lk in links],
+            paragraph=d.get("paragraph"), tail_id=d.get("tail_id"), key=key,
+        )  # fmt: skip
 
 
 @dataclass
@@ -392,6 +414,46 @@ class UndoStack:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+class StoredUndoStack:
+    """The same list kept in the store (``store.undo``), per document and editor: it survives a
+    reload of the page and a restart of the server, and an edit and its undo entry are written in
+    one transaction when the edit runs inside one."""
+
+    def __init__(self, store: Store, user: str, limit: int = 20) -> None:
+        self.store = store
+        self.user = user
+        self.limit = limit
+
+    def push(self, entry: UndoEntry) -> None:
+        entry.key = self.store.undo.push(entry.doc_id, self.user, entry.to_dict(), self.limit)
+
+    def peek(self, doc_id: int | None = None) -> UndoEntry | None:
+        if doc_id is None:
+            raise ValueError("a stored undo list is per document: name it")
+        got = self.store.undo.latest(doc_id, self.user)
+        return UndoEntry.from_dict(got[1], got[0]) if got else None
+
+    def remove(self, entry: UndoEntry) -> None:
+        if entry.key is not None:
+            self.store.undo.delete(entry.key)
+
+    def rebase(self, done: UndoEntry, now: dict[str, int]) -> None:
+        """As :meth:`UndoStack.rebase`, on the stored entries."""
+        with self.store.transaction():
+            for key, payload in self.store.undo.entries(done.doc_id, self.user):
+                e = UndoEntry.from_dict(payload, key)
+                changed = False
+                for k, before in done.revs_before.items():
+                    if k in now and e.revs_after.get(k) == before:
+                        e.revs_after[k] = now[k]
+                        changed = True
+                if changed:
+                    self.store.undo.update(key, e.to_dict())
+
+    def count(self, doc_id: int) -> int:
+        return self.store.undo.count(doc_id, self.user)
 
 
 def _snapshot(p: Paragraph) -> dict[str, Any]:
@@ -479,8 +541,8 @@ class AlignmentEditor:
             before = self._links_at(expected_rev)
             new, focus = compute(before)
             rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)
-        self._push(UndoEntry(label, self.doc_id, "links", {"alignment": expected_rev}, {"alignment": rev},
-                             links=before))  # fmt: skip
+            self._push(UndoEntry(label, self.doc_id, "links", {"alignment": expected_rev}, {"alignment": rev},
+                                 links=before))  # fmt: skip
         return EditResult(rev, label, focus)
 
     def merge_with_next(self, link_id: str, expected_rev: int) -> EditResult:
@@ -546,13 +608,14 @@ class AlignmentEditor:
             raise InvalidEdit(f"document {self.doc_id} needs both a source and a target text to be aligned")
         before = self.store.get_links(self.doc_id)
         new = realign_document(doc, before, sentences=sentences, progress=progress)
-        rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)  # stale -> ConflictError
+        label = "align" if not before else "re-align unconfirmed"
+        with self.store.transaction():
+            rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)  # stale -> ConflictError
+            self._push(UndoEntry(label, self.doc_id, "links", {"alignment": expected_rev}, {"alignment": rev},
+                                 links=before))  # fmt: skip
         old = {(tuple(lk.source), tuple(lk.target)) for lk in before}
         changed = sum((tuple(lk.source), tuple(lk.target)) not in old for lk in new)
         kept = sum(lk.status == "confirmed" for lk in new)
-        label = "align" if not before else "re-align unconfirmed"
-        self._push(UndoEntry(label, self.doc_id, "links", {"alignment": expected_rev}, {"alignment": rev},
-                             links=before))  # fmt: skip
         msg = f"{len(new)} links, {changed} new or changed, {kept} confirmed kept"
         return EditResult(rev, f"{label}: {msg}", None)
 
@@ -568,9 +631,9 @@ class AlignmentEditor:
                 raise InvalidEdit("the text is unchanged")
             after = self.store.update_paragraph(para_id, text, None, expected_para_rev, self.user)
             rev = self.store.alignment_rev(self.doc_id)
-        key = f"para:{para_id}"
-        self._push(UndoEntry("edit text", self.doc_id, "text", {key: expected_para_rev}, {key: after.rev},
-                             paragraph=_snapshot(before)))  # fmt: skip
+            key = f"para:{para_id}"
+            self._push(UndoEntry("edit text", self.doc_id, "text", {key: expected_para_rev}, {key: after.rev},
+                                 paragraph=_snapshot(before)))  # fmt: skip
         return EditResult(rev, "text saved")
 
     def split_paragraph(self, para_id: str, offset: int, expected_rev: int, expected_para_rev: int, *,
@@ -598,14 +661,14 @@ class AlignmentEditor:
                     new = split_link(links, i, *cuts, confirm=self.confirm_edits)
                     self.store.save_links(self.doc_id, new, self.store.alignment_rev(self.doc_id), self.user)
             rev = self.store.alignment_rev(self.doc_id)
-        self._push(
-            UndoEntry(
-                "split paragraph", self.doc_id, "split",
-                {"alignment": expected_rev, f"para:{para_id}": expected_para_rev},
-                {"alignment": rev, f"para:{para_id}": head.rev, f"para:{tail.id}": tail.rev},
-                links=before_links, paragraph=_snapshot(para), tail_id=tail.id,
-            )
-        )  # fmt: skip
+            self._push(
+                UndoEntry(
+                    "split paragraph", self.doc_id, "split",
+                    {"alignment": expected_rev, f"para:{para_id}": expected_para_rev},
+                    {"alignment": rev, f"para:{para_id}": head.rev, f"para:{tail.id}": tail.rev},
+                    links=before_links, paragraph=_snapshot(para), tail_id=tail.id,
+                )
+            )  # fmt: skip
         return EditResult(rev, "paragraph split" + (" into separate links" if separate and focus is not None else ""), focus)
 
     # -- undo --------------------------------------------------------------------------------
@@ -638,36 +701,41 @@ class AlignmentEditor:
         with self.store.transaction():
             current = self._current_revs(entry.revs_after)
             stale = [k for k, v in entry.revs_after.items() if current[k] != v]
-            if stale:
+            if not stale:
+                now = self._apply_undo(entry)
                 self.undo_stack.remove(entry)
-                what = "the alignment" if "alignment" in stale else "the paragraph"
-                raise ConflictError(
-                    f"cannot undo “{entry.label}”: {what} of document {self.doc_id} changed since"
-                    f" ({self.recent_changes() or 'by another session'}); it was taken off the undo list"
-                    " — nothing was undone"
-                )
-            if entry.kind == "links":
-                assert entry.links is not None
-                self.store.save_links(self.doc_id, copy_links(entry.links), entry.revs_after["alignment"], self.user)
-            elif entry.kind == "text":
-                self._restore_text(entry.paragraph, entry.revs_after[f"para:{entry.paragraph['id']}"])  # type: ignore[index]
-            else:  # split: merge back, restore the exact original text, then the link list
-                snap = entry.paragraph
-                assert snap is not None and entry.tail_id is not None
-                merged = self.store.merge_paragraph_with_next(snap["id"], entry.revs_after[f"para:{snap['id']}"], self.user)
-                try:
-                    self.store.get_paragraph(entry.tail_id)
-                except NotFoundError:
-                    pass
-                else:
-                    raise ConflictError("cannot undo the split: the paragraphs are no longer next to each other — nothing was undone")
-                self._restore_text(snap, merged.rev)
-                if entry.links:
-                    self.store.save_links(self.doc_id, copy_links(entry.links), self.store.alignment_rev(self.doc_id), self.user)
-            now = {k: v for k, v in self._current_revs(entry.revs_before).items() if v is not None}
-        self.undo_stack.remove(entry)
-        self.undo_stack.rebase(entry, now)
+                self.undo_stack.rebase(entry, now)
+        if stale:
+            self.undo_stack.remove(entry)  # outside the transaction: kept off the list for good
+            what = "the alignment" if "alignment" in stale else "the paragraph"
+            raise ConflictError(
+                f"cannot undo “{entry.label}”: {what} of document {self.doc_id} changed since"
+                f" ({self.recent_changes() or 'by another session'}); it was taken off the undo list"
+                " — nothing was undone"
+            )
         return EditResult(now.get("alignment", self.store.alignment_rev(self.doc_id)), f"undone: {entry.label}")
+
+    def _apply_undo(self, entry: UndoEntry) -> dict[str, int]:
+        """Restore what ``entry`` saved (inside the caller's transaction); the revisions it leaves."""
+        if entry.kind == "links":
+            assert entry.links is not None
+            self.store.save_links(self.doc_id, copy_links(entry.links), entry.revs_after["alignment"], self.user)
+        elif entry.kind == "text":
+            self._restore_text(entry.paragraph, entry.revs_after[f"para:{entry.paragraph['id']}"])  # type: ignore[index]
+        else:  # split: merge back, restore the exact original text, then the link list
+            snap = entry.paragraph
+            assert snap is not None and entry.tail_id is not None
+            merged = self.store.merge_paragraph_with_next(snap["id"], entry.revs_after[f"para:{snap['id']}"], self.user)
+            try:
+                self.store.get_paragraph(entry.tail_id)
+            except NotFoundError:
+                pass
+            else:
+                raise ConflictError("cannot undo the split: the paragraphs are no longer next to each other — nothing was undone")
+            self._restore_text(snap, merged.rev)
+            if entry.links:
+                self.store.save_links(self.doc_id, copy_links(entry.links), self.store.alignment_rev(self.doc_id), self.user)
+        return {k: v for k, v in self._current_revs(entry.revs_before).items() if v is not None}
 
     def _restore_text(self, snap: dict[str, Any] | None, rev: int) -> None:
         assert snap is not None

@@ -1,7 +1,7 @@
 """The project store: the only package that speaks SQL.
 
 ``open_store(path)`` returns a :class:`Store` over SQLite (WAL). Area repositories (terms,
-findings) hang off the store as attributes so that each area keeps its SQL in its own module.
+findings, the editor's undo list) hang off the store as attributes so that each area keeps its SQL in its own module.
 """
 
 from __future__ import annotations
@@ -43,6 +43,12 @@ class Store(DocumentsMixin, AlignmentMixin):
         from workbench.store.findings import FindingsRepo
 
         return FindingsRepo(self)
+
+    @cached_property
+    def undo(self):  # noqa: ANN201 - type lives beside the store's other repositories
+        from workbench.store.undo import UndoRepo
+
+        return UndoRepo(self)
 
     def close(self) -> None:
         self.db.close()

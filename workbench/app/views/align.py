@@ -14,7 +14,7 @@ import streamlit as st
 from workbench.align.edits import (
     AlignmentEditor,
     LinkFilter,
-    UndoStack,
+    StoredUndoStack,
     confidence_band,
     filter_indices,
     needs_review,
@@ -45,8 +45,8 @@ if ss.get("al_for_doc") != doc_id:
     ss["al_for_doc"] = doc_id
     ss["al_page"] = 0
     ss.pop("al_sel", None)
-undo_stack: UndoStack = ss.setdefault("al_undo", UndoStack())
-editor = AlignmentEditor(store, doc_id, user, undo_stack)  # gets the links it may reuse once they are read
+# the undo list lives in the store (per document and editor): it survives a reload of the page
+editor = AlignmentEditor(store, doc_id, user, StoredUndoStack(store, user))  # gets the links it may reuse once they are read
 
 
 # ------------------------------------------------------------------------------ callbacks
