@@ -435,6 +435,9 @@ class StoredUndoStack:
         got = self.store.undo.latest(doc_id, self.user)
         return UndoEntry.from_dict(got[1], got[0]) if got else None
 
+    def label(self, doc_id: int) -> str | None:
+        return self.store.undo.latest_label(doc_id, self.user)
+
     def remove(self, entry: UndoEntry) -> None:
         if entry.key is not None:
             self.store.undo.delete(entry.key)
@@ -479,7 +482,7 @@ class AlignmentEditor:
     :class:`~workbench.errors.ConflictError` when the stored data moved on in between.
     """
 
-    def __init__(self, store: Store, doc_id: int, user: str = "editor", undo: UndoStack | None = None,
+    def __init__(self, store: Store, doc_id: int, user: str = "editor", undo: UndoStack | StoredUndoStack | None = None,
                  *, confirm_edits: bool = True, known: tuple[int, list[Link]] | None = None) -> None:  # fmt: skip
         """``known`` = (alignment revision, links as read at it), e.g. what a page already loaded: used
         instead of reading the links again when the stored revision is still that one."""
@@ -674,9 +677,11 @@ class AlignmentEditor:
     # -- undo --------------------------------------------------------------------------------
 
     def can_undo(self) -> bool:
-        return self.undo_stack is not None and self.undo_stack.peek(self.doc_id) is not None
+        return self.undo_label() is not None
 
     def undo_label(self) -> str | None:
+        if isinstance(self.undo_stack, StoredUndoStack):
+            return self.undo_stack.label(self.doc_id)  # without reading the saved links
         e = self.undo_stack.peek(self.doc_id) if self.undo_stack is not None else None
         return e.label if e else None
 

@@ -50,6 +50,16 @@ class UndoRepo:
             ).fetchone()
         return (int(row[0]), json.loads(row[1])) if row else None
 
+    def latest_label(self, doc_id: int, user: str) -> str | None:
+        """The newest entry's ``label`` without reading its payload (the page shows it on every run)."""
+        with self.store.reading() as c:
+            row = c.execute(
+                "SELECT json_extract(payload, '$.label') FROM undo_entries WHERE doc_id = ? AND user = ?"
+                " ORDER BY id DESC LIMIT 1",
+                (doc_id, user),
+            ).fetchone()
+        return row[0] if row else None
+
     def update(self, entry_id: int, payload: dict[str, Any]) -> None:
         with self.store.transaction() as c:
             c.execute("UPDATE undo_entries SET payload = ? WHERE id = ?", (json.dumps(payload, ensure_ascii=False), entry_id))
