@@ -82,9 +82,11 @@ class Aligner:
         self.pair_signals = [s for s in sigs if not isinstance(s, LengthSignal) and hasattr(s, "evidence")]
         self.bead_signals = [s for s in sigs if hasattr(s, "bead_model")]
         self.unit_signals = [s for s in sigs if hasattr(s, "skip_evidence")]
+        # signals that learn between the passes are pair signals; the others' evidence (and the bead
+        # models) is computed once and reused by the second pass
         self.learners = [s for s in sigs if hasattr(s, "learn")]
-        self.static_signals = [s for s in self.pair_signals if not any(s is x for x in self.learners)]
-        self.learning_signals = [s for s in self.pair_signals if any(s is x for x in self.learners)]
+        self.static_signals = [s for s in self.pair_signals if not hasattr(s, "learn")]
+        self.learning_signals = [s for s in self.pair_signals if hasattr(s, "learn")]
 
     # -- public ---------------------------------------------------------------------------------
 
