@@ -29,7 +29,7 @@ LOW_CONFIDENCE = 0.5
 
 def _add_signal_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-learn", action="store_true",
-                   help="one pass, without the lexicon learned from the document (about half the time, less accurate)")
+                   help="one pass, without the lexicon learned from the document (faster, less accurate)")
     emb = p.add_mutually_exclusive_group()
     emb.add_argument("--embed", action="store_true",
                      help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
