@@ -23,7 +23,7 @@ and stale saves :class:`~workbench.errors.ConflictError`; in both cases nothing 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
@@ -365,11 +365,7 @@ class UndoEntry:
         return {
             "label": self.label, "doc_id": self.doc_id, "kind": self.kind, "revs_before": self.revs_before,
             "revs_after": self.revs_after, "paragraph": self.paragraph, "tail_id": self.tail_id,
-            "links": None if self.links is None else [
-                {"source": lk.source, "target": lk.target, "score": lk.score, "status": lk.status, "id": lk.id,
-                 "rev": lk.rev, "sentences": lk.sentences}
-                for lk in self.links
-            ],
+            "links": None if self.links is None else [asdict(lk) for lk in self.links],
         }  # fmt: skip
 
     @classmethod
