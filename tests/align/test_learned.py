@@ -155,3 +155,20 @@ def test_explain_shows_the_learned_part_once_the_aligner_has_learned() -> None:
     link = next(lk for lk in aligner.align(src, tgt) if lk.source == [5])
     assert aligner.explain(src, tgt, link)["learned"] < -1.0  # shared learned words: evidence for the link
     assert Aligner().explain(src, tgt, link)["learned"] == 0.0  # a fresh aligner has learned nothing
+
+
+def test_progress_moves_while_the_lexicon_is_learned() -> None:
+    src, tgt, _drop = _toy_book(drop=20)
+    seen: list[float] = []
+    during: list[int] = []
+
+    class Watched(LearnedLexiconSignal):
+        def learn(self, src, tgt, links, progress=None):  # noqa: ANN001, ANN202
+            before = len(seen)
+            super().learn(src, tgt, links, progress=progress)
+            if links:
+                during.append(len(seen) - before)
+
+    Aligner([*default_signals(learn=False), Watched()]).align(src, tgt, progress=seen.append)
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    assert during and during[0] >= 2  # the bar moves between the two passes, not only in them

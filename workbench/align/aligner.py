@@ -139,8 +139,9 @@ class Aligner:
                 )
                 scores = self._posteriors(band, cost, path) if path else []
                 ones += [(s0 + st.i - 1, t0 + st.j - 1, p) for st, p in zip(path, scores, strict=True) if st.ds == st.dt == 1]
-            for sig in self.learners:
-                sig.learn(su, tu, ones)
+            learn_report = report.learn_part()
+            for k, sig in enumerate(self.learners):
+                sig.learn(su, tu, ones, progress=_sub_progress(learn_report, k, len(self.learners)))
         links: list[AlignedLink] = []
         for k, (s0, s1, t0, t1) in enumerate(pieces):
             if k > 0:
@@ -306,6 +307,13 @@ class Aligner:
         return dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
 
 
+def _sub_progress(progress: Progress | None, k: int, n: int) -> Progress | None:
+    """The ``k``-th of ``n`` equal shares of a progress callback."""
+    if progress is None:
+        return None
+    return lambda f: progress((k + f) / n)
+
+
 def _constant_cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.zeros(cols.shape)
 
@@ -372,14 +380,14 @@ class _ProgressSplitter:
         total = float(sum(sizes))
         self.starts = np.concatenate([[0.0], np.cumsum(sizes)[:-1]]) / total
         self.sizes = np.array(sizes) / total
-        self.passes = [(0.0, 0.45), (0.45, 0.55)] if two_pass else [(0.0, 0.0), (0.0, 1.0)]
+        # first pass, what is learned between the passes, second pass (offset, width on the bar)
+        self.passes = [(0.0, 0.40), (0.50, 0.50)] if two_pass else [(0.0, 0.0), (0.0, 1.0)]
+        self.learning = (0.40, 0.10)
         self.last = 0.0
 
-    def part(self, pass_no: int, piece: int) -> Progress | None:
+    def _reporter(self, p0: float, pw: float, start: float = 0.0, size: float = 1.0) -> Progress | None:
         if self.progress is None:
             return None
-        p0, pw = self.passes[pass_no]
-        start, size = self.starts[piece], self.sizes[piece]
 
         def report(f: float) -> None:
             v = p0 + pw * (start + size * f) * 0.98
@@ -389,6 +397,13 @@ class _ProgressSplitter:
                 self.progress(float(v))
 
         return report
+
+    def part(self, pass_no: int, piece: int) -> Progress | None:
+        p0, pw = self.passes[pass_no]
+        return self._reporter(p0, pw, self.starts[piece], self.sizes[piece])
+
+    def learn_part(self) -> Progress | None:
+        return self._reporter(*self.learning)
 
 
 def align_paragraphs(

@@ -28,7 +28,7 @@ and one layer of one-letter prefixes taken off (והרצון, ברצון -> רצ
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -266,8 +266,15 @@ class LearnedLexiconSignal(FeatureSignal):
         self._targets: frozenset[str] = frozenset()
         self._generation = 0
 
-    def learn(self, src: Sequence[Unit], tgt: Sequence[Unit], links: Sequence[tuple[int, int, float]]) -> None:
-        """Learn from ``links``: (source index, target index, posterior) of a first pass's 1-1 links."""
+    def learn(
+        self,
+        src: Sequence[Unit],
+        tgt: Sequence[Unit],
+        links: Sequence[tuple[int, int, float]],
+        progress: Callable[[float], None] | None = None,
+    ) -> None:
+        """Learn from ``links``: (source index, target index, posterior) of a first pass's 1-1 links;
+        ``progress`` hears the share of training links aligned into sentences (most of the time)."""
         self._generation += 1
         good = [(a, b) for a, b, p in links if p >= self.min_score]
         self.lexicon, self._targets = {}, frozenset()
@@ -277,7 +284,11 @@ class LearnedLexiconSignal(FeatureSignal):
             step = len(good) / self.max_pairs
             good = [good[int(k * step)] for k in range(self.max_pairs)]
         aligner = _training_aligner()
-        data = [p for a, b in good for p in sentence_pairs(src[a], tgt[b], aligner)]
+        data = []
+        for k, (a, b) in enumerate(good):
+            data += sentence_pairs(src[a], tgt[b], aligner)
+            if progress is not None and k % 10 == 9:
+                progress((k + 1) / len(good))
         self.lexicon = learned_pairs(data, self.min_prob)
         self._targets = frozenset(t for ts in self.lexicon.values() for t in ts)
 
