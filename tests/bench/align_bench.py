@@ -48,26 +48,21 @@ EXTRA = (21, 22, 23, 24, 25, 26, 27, 28)  # never tuned on: a check that a chang
 GC_VARIANCES = (6.8, 20.0, 40.0, 80.0, 160.0)
 
 
-def make_clean_case(tmp: Path) -> Path:
-    out = tmp / "unperturbed"
+def make_case(out: Path, seed: int, *rates: str) -> Path:
     subprocess.run(
-        [sys.executable, str(TOOLS / "make_align_case.py"), str(DATA / "pairs.jsonl"), "--out-dir", str(out), "--seed", "1",
-         "--merge", "0", "--split", "0", "--drop", "0", "--insert", "0"],
+        [sys.executable, str(TOOLS / "make_align_case.py"), str(DATA / "pairs.jsonl"), "--out-dir", str(out),
+         "--seed", str(seed), *rates],
         check=True, capture_output=True,
     )  # fmt: skip
     return out
 
 
+def make_clean_case(tmp: Path) -> Path:
+    return make_case(tmp / "unperturbed", 1, "--merge", "0", "--split", "0", "--drop", "0", "--insert", "0")
+
+
 def make_cases(tmp: Path, seeds: tuple[int, ...]) -> dict[str, Path]:
-    cases: dict[str, Path] = {}
-    for s in seeds:
-        out = tmp / f"seed{s}"
-        subprocess.run(
-            [sys.executable, str(TOOLS / "make_align_case.py"), str(DATA / "pairs.jsonl"), "--out-dir", str(out), "--seed", str(s)],
-            check=True, capture_output=True,
-        )
-        cases[f"seed{s}"] = out
-    return cases
+    return {f"seed{s}": make_case(tmp / f"seed{s}", s) for s in seeds}
 
 
 def load(case: Path) -> tuple[list[str], list[str], list]:

@@ -378,6 +378,17 @@ class UndoEntry:
         )  # fmt: skip
 
 
+def _rebase_entry(e: UndoEntry, done: UndoEntry, now: dict[str, int]) -> bool:
+    """Point ``e`` at the revisions the undo of ``done`` left where it expected those ``done`` had
+    started from; True when something changed."""
+    changed = False
+    for key, before in done.revs_before.items():
+        if key in now and e.revs_after.get(key) == before:
+            e.revs_after[key] = now[key]
+            changed = True
+    return changed
+
+
 @dataclass
 class UndoStack:
     """The last operations of one editor (kept in the session, newest last)."""
@@ -402,11 +413,8 @@ class UndoStack:
         """After ``done`` was undone (leaving revisions ``now``), the entries that expected the state
         ``done`` started from expect the restored state instead."""
         for e in self.entries:
-            if e.doc_id != done.doc_id:
-                continue
-            for key, before in done.revs_before.items():
-                if key in now and e.revs_after.get(key) == before:
-                    e.revs_after[key] = now[key]
+            if e.doc_id == done.doc_id:
+                _rebase_entry(e, done, now)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -443,12 +451,7 @@ class StoredUndoStack:
         with self.store.transaction():
             for key, payload in self.store.undo.entries(done.doc_id, self.user):
                 e = UndoEntry.from_dict(payload, key)
-                changed = False
-                for k, before in done.revs_before.items():
-                    if k in now and e.revs_after.get(k) == before:
-                        e.revs_after[k] = now[k]
-                        changed = True
-                if changed:
+                if _rebase_entry(e, done, now):
                     self.store.undo.update(key, e.to_dict())
 
     def count(self, doc_id: int) -> int:

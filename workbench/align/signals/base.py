@@ -227,13 +227,16 @@ class FeatureSignal:
     q = 0.7
     cap = 6.0
     radius = 6
+    #: bumped by a signal whose features change (a learned lexicon after each ``learn``): the
+    #: features cached on the units for an older version are not used again
+    features_version = 0
 
     def features(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
         """Features of one unit with their reliability (1.0 = as reliable as the signal gets)."""
         raise NotImplementedError
 
     def _cached(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
-        key = f"{type(self).__name__}:{id(self)}:{side}"
+        key = f"{type(self).__name__}:{id(self)}:{self.features_version}:{side}"
         feats = unit.cache.get(key)
         if feats is None:
             feats = self.features(unit, side)

@@ -264,7 +264,6 @@ class LearnedLexiconSignal(FeatureSignal):
         self.min_pairs = min_pairs
         self.lexicon: dict[str, set[str]] = {}
         self._targets: frozenset[str] = frozenset()
-        self._generation = 0
 
     def learn(
         self,
@@ -275,7 +274,7 @@ class LearnedLexiconSignal(FeatureSignal):
     ) -> None:
         """Learn from ``links``: (source index, target index, posterior) of a first pass's 1-1 links;
         ``progress`` hears the share of training links aligned into sentences (most of the time)."""
-        self._generation += 1
+        self.features_version += 1
         good = [(a, b) for a, b, p in links if p >= self.min_score]
         self.lexicon, self._targets = {}, frozenset()
         if self.weight == 0 or len(good) < self.min_pairs:
@@ -297,11 +296,3 @@ class LearnedLexiconSignal(FeatureSignal):
         if side == "source":
             return {t: 1.0 for w in toks for t in self.lexicon.get(w, ())}
         return {w: 1.0 for w in toks if w in self._targets}
-
-    def _cached(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
-        # features change with every learn(): the cache key carries the generation
-        key = f"learned:{id(self)}:{self._generation}:{side}"
-        feats = unit.cache.get(key)
-        if feats is None:
-            feats = unit.cache[key] = self.features(unit, side)
-        return feats

@@ -78,6 +78,12 @@ def jump_to_review(link_ids: list[str], order: list[int], target: int | None) ->
     ss["al_sel"] = link_ids[target]
 
 
+def current_filter() -> LinkFilter:
+    """The filters as the widgets left them (callbacks run before the widgets are drawn again)."""
+    low = bool(ss.get("al_low"))
+    return LinkFilter(float(ss.get("al_thr", 0.5)) if low else None, bool(ss.get("al_multi")), bool(ss.get("al_unconf")))
+
+
 def chart_pick_cb() -> None:
     """A point clicked in the score chart: select that link and show its page (filters that would
     hide it are switched off, and the editor is told so)."""
@@ -88,9 +94,7 @@ def chart_pick_cb() -> None:
     target = picked_link(ss.get("al_chart"), len(all_links))
     if target is None:
         return
-    flt = LinkFilter(float(ss.get("al_thr", 0.5)) if ss.get("al_low") else None, bool(ss.get("al_multi")),
-                     bool(ss.get("al_unconf")))  # fmt: skip
-    if target not in filter_indices(all_links, flt):
+    if target not in filter_indices(all_links, current_filter()):
         ss["al_low"] = ss["al_multi"] = ss["al_unconf"] = False
         ss["al_flash"] = ("info", f"Link #{target + 1} was hidden by the filters; they are off now.")
     ss["al_focus"] = target
@@ -180,11 +184,11 @@ top3.caption(f"{len(links)} links · {confirmed} confirmed · alignment revision
 # ------------------------------------------------------------------------------ filters
 f1, f2, f3, f4, f5 = st.columns([2, 1, 1, 1, 1])
 threshold = f1.slider("Low-confidence threshold", 0.0, 1.0, 0.5, 0.05, key="al_thr", on_change=to_first_page)
-only_low = f2.checkbox("Only low confidence", key="al_low", on_change=to_first_page)
-only_multi = f3.checkbox("Only non 1-1", key="al_multi", on_change=to_first_page)
-only_unconf = f4.checkbox("Only unconfirmed", key="al_unconf", on_change=to_first_page)
+f2.checkbox("Only low confidence", key="al_low", on_change=to_first_page)
+f3.checkbox("Only non 1-1", key="al_multi", on_change=to_first_page)
+f4.checkbox("Only unconfirmed", key="al_unconf", on_change=to_first_page)
 size = f5.selectbox("Rows per page", PAGE_SIZES, index=1, key="al_size", on_change=to_first_page)
-visible = filter_indices(links, LinkFilter(threshold if only_low else None, only_multi, only_unconf))
+visible = filter_indices(links, current_filter())
 
 # focus after an operation: show the link it produced
 focus = ss.pop("al_focus", None)
