@@ -299,6 +299,17 @@ def _lookup(band: Band, table: np.ndarray, rows: np.ndarray, cols: np.ndarray) -
     return np.where(ok, vals, INF)
 
 
+def _cost_tables(band: Band, cost: CostFn, beads: Sequence[Bead], scale: float) -> dict[Bead, np.ndarray]:
+    """Each bead's cost times ``scale`` at every cell of the band, shaped like a dp table."""
+    step = max(1, _CELLS_PER_BLOCK // max(1, band.width * len(beads)))
+    parts: dict[Bead, list[np.ndarray]] = {b: [] for b in beads}
+    for start in range(0, band.n + 1, step):
+        rows = np.arange(start, min(band.n + 1, start + step))
+        for b, c in zip(beads, _block_costs(band, cost, beads, rows), strict=True):
+            parts[b].append(np.full((rows.size, band.width), INF) if c is None else c * scale)
+    return {b: np.concatenate(p) for b, p in parts.items()}
+
+
 def _prob(e: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", over="ignore"):
         return np.where(np.isfinite(e), np.exp(-np.maximum(e, 0.0)), 0.0)
@@ -313,14 +324,17 @@ class Marginals:
 
     def __init__(self, band: Band, cost: CostFn, beads: Sequence[Bead] = BEADS, temperature: float = 1.0) -> None:
         self.band, self.beads, self.t = band, tuple(beads), float(temperature)
-        self._cost = cost
+        # every bead's cost over the band, computed once: the forward and backward sweeps and the
+        # decoding read them (the signals' costs are the expensive part; reads are gathers)
+        self._table = _cost_tables(band, cost, self.beads, 1.0 / self.t)
         self.fwd = forward(band, self.scaled, beads)
         self.rband = band.reversed()
         self.bwd = forward(self.rband, reversed_cost(self.scaled, band.n, band.m), beads)
         self.z = band.get(self.fwd, band.n, band.m)
 
     def scaled(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        return self._cost(ds, dt, rows, cols) / self.t
+        """Cost / T of beads ending at the given cells (inf outside the band)."""
+        return _lookup(self.band, self._table[(ds, dt)], rows, cols)
 
     def neg_log(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """``-log`` of :meth:`bead`: inf for a bead no path in the band can take."""
