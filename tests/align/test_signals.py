@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from workbench.align import Aligner
 from workbench.align.signals import (
     LabelSignal,
     LatinWordSignal,
@@ -67,6 +68,42 @@ def test_refit_recentres_ratio_and_spread() -> None:
 def test_niqqud_does_not_count_as_length() -> None:
     pointed, plain = prepare(["בְּרֵאשִׁית בָּרָא", "בראשית ברא"])
     assert pointed.length == plain.length == 9
+
+
+def test_asides_weigh_by_how_much_more_of_them_a_side_has() -> None:
+    (u,) = prepare(["word word (an added gloss) and [a bracket]"])
+    assert u.aside == len("anaddedgloss") + len("abracket") and prepare(["no asides here"])[0].aside == 0
+    he = ["א" * 90 + " (" + "ב" * 10 + ")"] * 10  # 10 % of the Hebrew in parentheses
+    en = ["a" * 120 + " (" + "b" * 30 + ")" + " [" + "c" * 30 + "]"] * 10  # 33 % of the English
+    params = LengthSignal().fit(prepare(he), prepare(en))
+    assert params.aside_source == 1.0 and params.aside_target == pytest.approx(0.1 / (60 / 180), rel=1e-6)
+    # the English counts its plain text and 30 % of its asides; the ratio is taken on those lengths
+    assert LengthSignal.lengths(params, prepare(en), "target")[0] == pytest.approx(120 + 0.3 * 60)
+    assert params.ratio == pytest.approx((120 + 0.3 * 60) / 100, rel=0.01)
+    # the same share on both sides, or the option off: asides count in full
+    same = LengthSignal().fit(prepare(he), prepare(["a" * 135 + " (" + "b" * 15 + ")"] * 10))
+    assert same.aside_source == same.aside_target == 1.0
+    off = LengthSignal(asides=False).fit(prepare(he), prepare(en))
+    assert off.aside_target == 1.0 and LengthSignal.lengths(off, prepare(en), "target")[0] == 180
+
+
+def test_a_translators_long_aside_does_not_pass_for_a_merge() -> None:
+    """The translation of paragraph 7 is missing, and 6's translation carries an explanation in
+    parentheses as long as the paragraph itself. Counted in full, that English looks like 6 and 7
+    merged; weighed by the document's aside shares, 6 stands alone and 7 is the one left out."""
+    rng = np.random.default_rng(4)
+    sizes = [int(x) for x in rng.uniform(150, 400, 14)]
+    he = ["א" * k for k in sizes]
+    en = ["a" * int(k * 1.6) for k in sizes]
+    en[6] += " (" + "g" * int(sizes[7] * 1.6) + ")"
+    for k in (2, 11):  # a few short glosses elsewhere, as translators write them
+        en[k] += " (" + "g" * 20 + ")"
+    del en[7]
+    gold = [([k], [k]) for k in range(7)] + [([7], [])] + [([k], [k - 1]) for k in range(8, 14)]
+    with_asides = [(lk.source, lk.target) for lk in Aligner([LengthSignal()]).align(he, en)]
+    plain = [(lk.source, lk.target) for lk in Aligner([LengthSignal(asides=False)]).align(he, en)]
+    assert with_asides == gold
+    assert ([6, 7], [6]) in plain
 
 
 # -- labels -------------------------------------------------------------------------------------

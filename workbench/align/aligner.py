@@ -132,8 +132,8 @@ class Aligner:
             for k, (s0, s1, t0, t1) in enumerate(pieces):
                 path, _band, _cost = self._search(su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(0, k))
                 ones += [(s0 + st.i - 1, t0 + st.j - 1) for st in path if st.ds == 1 and st.dt == 1]
-            ls = np.array([su[a].length for a, _b in ones])
-            lt = np.array([tu[b].length for _a, b in ones])
+            ls = LengthSignal.lengths(params, [su[a] for a, _b in ones], "source")
+            lt = LengthSignal.lengths(params, [tu[b] for _a, b in ones], "target")
             params = self.length.refit(params, ls, lt)
         self.params = params
         reuse: dict[tuple[int, ...], tuple[list[PairEvidence], list[object]]] | None = None
@@ -199,7 +199,7 @@ class Aligner:
         s0, t0 = link.source[0], link.target[0]
         params = self.length.fit(su, tu) if self.length is not None else None
         costs = BeadCosts(
-            np.array([u.length for u in su]), np.array([u.length for u in tu]),
+            LengthSignal.lengths(params, su, "source"), LengthSignal.lengths(params, tu, "target"),
             length=self.length, params=params, evidence=None, priors={bead: 1.0},
         )
         out.update({k: v for k, v in costs.parts(ds, dt, s0 + ds, t0 + dt).items() if k != "prior"})
@@ -259,8 +259,8 @@ class Aligner:
         if n == 0 or m == 0:
             path = [Step(i, 0, 1, 0) for i in range(1, n + 1)] + [Step(0, j, 0, 1) for j in range(1, m + 1)]
             return path, Band.full(n, m), _constant_cost
-        src_len = np.array([u.length for u in S])
-        tgt_len = np.array([u.length for u in T])
+        src_len = LengthSignal.lengths(params, S, "source")
+        tgt_len = LengthSignal.lengths(params, T, "target")
         if (n + 1) * (m + 1) <= self.config.full_cells:
             half = None
         else:
