@@ -102,10 +102,7 @@ def test_posteriors_are_probabilities_and_track_ambiguity() -> None:
 
 
 def test_posteriors_in_a_path_band_match_the_full_grid() -> None:
-    rng = np.random.default_rng(5)
-    src = list(rng.uniform(20, 200, 80))
-    tgt = [x * rng.uniform(0.8, 1.25) for x in src]
-    cost = length_cost(src, tgt)
+    cost = _noisy_pair(5, 80, 1.25)
     full = Band.full(80, 80)
     path, _ = viterbi(full, cost)
     p_full = bead_posteriors(full, cost, path, temperature=2.0)
@@ -113,21 +110,30 @@ def test_posteriors_in_a_path_band_match_the_full_grid() -> None:
     assert np.allclose(p_full, p_band, atol=1e-3)
 
 
-def _table_cost(table: dict[tuple[int, int, int, int], float], default: float = 50.0):  # noqa: ANN202
+def _overriding(base, table: dict[tuple[int, int, int, int], float]):  # noqa: ANN001, ANN202
+    """``base`` with the cost of some beads (ds, dt, i, j) set by hand."""
+
     def cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        out = np.empty(cols.shape)
+        out = np.array(base(ds, dt, rows, cols), dtype=np.float64)
         for r, i in enumerate(rows):
             for k, j in enumerate(cols[r]):
-                out[r, k] = table.get((ds, dt, int(i), int(j)), default)
+                out[r, k] = table.get((ds, dt, int(i), int(j)), out[r, k])
         return out
 
     return cost
 
 
+def _noisy_pair(seed: int, n: int, spread: float):  # noqa: ANN202
+    """Length costs of ``n`` paragraphs and translations within ``spread`` of their length."""
+    rng = np.random.default_rng(seed)
+    src = list(rng.uniform(20, 200, n))
+    return length_cost(src, [x * rng.uniform(1 / spread, spread) for x in src])
+
+
 def test_expected_accuracy_decoding_prefers_the_links_most_paths_agree_on() -> None:
     # the single cheapest path is one 2-2 bead (cost 0); three paths of cost 0.5 all start with the
     # 1-1 bead (1, 1), so that bead holds 65 % of the mass and the 2-2 only 35 %
-    cost = _table_cost({
+    cost = _overriding(lambda ds, dt, rows, cols: np.full(cols.shape, 50.0), {
         (2, 2, 2, 2): 0.0,
         (1, 1, 1, 1): 0.0, (1, 1, 2, 2): 0.5,
         (1, 0, 2, 1): 0.25, (0, 1, 2, 2): 0.25,
@@ -147,27 +153,14 @@ def test_expected_accuracy_decoding_prefers_the_links_most_paths_agree_on() -> N
 
 
 def test_expected_accuracy_decoding_keeps_a_clear_path_and_forbidden_beads() -> None:
-    rng = np.random.default_rng(9)
-    src = list(rng.uniform(20, 200, 60))
-    tgt = [x * rng.uniform(0.9, 1.1) for x in src]
-    cost = length_cost(src, tgt)
+    cost = _noisy_pair(9, 60, 1.1)
     band = Band.full(60, 60)
     best, _ = viterbi(band, cost)
     path, scores = expected_accuracy_path(band, cost)
     assert path == best and min(scores) > 0.5
     # a bead the cost forbids (inf) is never taken, however the mass falls
-    forbid = {(1, 1, 1, 1)}
-
-    def walled(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        out = cost(ds, dt, rows, cols).astype(float)
-        for r, i in enumerate(rows):
-            for k, j in enumerate(cols[r]):
-                if (ds, dt, int(i), int(j)) in forbid:
-                    out[r, k] = np.inf
-        return out
-
-    path2, _ = expected_accuracy_path(band, walled)
-    assert all((st.ds, st.dt, st.i, st.j) not in forbid for st in path2)
+    path2, _ = expected_accuracy_path(band, _overriding(cost, {(1, 1, 1, 1): np.inf}))
+    assert path[0] == Step(1, 1, 1, 1) and all((st.ds, st.dt, st.i, st.j) != (1, 1, 1, 1) for st in path2)
 
 
 def test_default_beads() -> None:
