@@ -87,10 +87,17 @@ def test_every_paragraph_once_and_in_order(seed: int) -> None:
     if n and m and rng.random() < 0.5:
         a, b = rng.randrange(n), rng.randrange(m)
         fixed.append(([a], [b]))
-    links = align_paragraphs(src, tgt, fixed=fixed)
-    assert covers_in_order(links, n, m)
-    assert all(fx in pairs(links) for fx in fixed)
-    assert all(0.0 <= lk.score <= 1.0 for lk in links)
+    for decode in ("expected", "viterbi"):
+        links = align_paragraphs(src, tgt, fixed=fixed, config=AlignConfig(decode=decode))
+        assert covers_in_order(links, n, m)
+        assert all(fx in pairs(links) for fx in fixed)
+        assert all(0.0 <= lk.score <= 1.0 for lk in links)
+
+
+def test_decoding_is_expected_accuracy_or_viterbi_and_nothing_else() -> None:
+    assert AlignConfig().decode == "expected"
+    with pytest.raises(ValueError, match="decode"):
+        AlignConfig(decode="greedy")
 
 
 def test_a_large_input_is_banded_and_still_complete() -> None:
