@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -133,29 +134,25 @@ GOLD_FLAWS = ("22:1", "62:1", "51:2", "64:3")
 CONTENT_MISMATCH = ("21:2", "22:2", "23:1", "70:1", "70:2")
 
 
-def f1_without_flaws(case: Path, gold: list, pred: list, flaws: tuple[str, ...] = GOLD_FLAWS) -> float:
-    """Strict F1 leaving out links that touch a source paragraph with a known gold flaw (and the
-    target paragraphs gold links to it)."""
+def touching(case: Path, gold: list, flaws: tuple[str, ...]) -> Callable[[tuple], bool]:
+    """Whether a link touches a source paragraph whose ref ends in one of ``flaws`` (or a target
+    paragraph the gold links to one)."""
     refs = json.loads((case / "case.json").read_text(encoding="utf-8"))["source_refs"]
     bad_s = {i for i, r in enumerate(refs) if any(r.endswith(" " + f) for f in flaws)}
     bad_t = {j for s, t in gold if bad_s & set(s) for j in t}
+    return lambda link: bool(bad_s & set(link[0]) or bad_t & set(link[1]))
 
-    def clean(links: list) -> list:
-        return [(s, t) for s, t in links if not (bad_s & set(s) or bad_t & set(t))]
 
-    return score(clean(gold), clean(pred))["strict_f1"]
+def f1_without_flaws(case: Path, gold: list, pred: list, flaws: tuple[str, ...] = GOLD_FLAWS) -> float:
+    """Strict F1 leaving out the links that touch a known gold flaw."""
+    touches = touching(case, gold, flaws)
+    return score([lk for lk in gold if not touches(lk)], [lk for lk in pred if not touches(lk)])["strict_f1"]
 
 
 def reachable(case: Path, gold: list, pred: list) -> float:
     """Strict F1 of our links where the gold's content mismatches are, and the gold's elsewhere: what
     perfection away from them would score while following the content there."""
-    refs = json.loads((case / "case.json").read_text(encoding="utf-8"))["source_refs"]
-    bad_s = {i for i, r in enumerate(refs) if any(r.endswith(" " + f) for f in CONTENT_MISMATCH)}
-    bad_t = {j for s, t in gold if bad_s & set(s) for j in t}
-
-    def touches(link: tuple) -> bool:
-        return bool(bad_s & set(link[0]) or bad_t & set(link[1]))
-
+    touches = touching(case, gold, CONTENT_MISMATCH)
     return score(gold, [lk for lk in pred if touches(lk)] + [lk for lk in gold if not touches(lk)])["strict_f1"]
 
 

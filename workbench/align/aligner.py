@@ -17,8 +17,9 @@ How one alignment runs:
 3. collect the pair evidence of every signal inside the band and search each piece in a band
    around the length diagonal; a best path that runs along the band's edge means the band was too
    narrow, so it is doubled and the piece searched again (small pieces are searched whole);
-4. score every bead of the best path with its posterior probability (forward-backward at
-   ``AlignConfig.temperature`` in a narrow band around the path).
+4. in a narrow band around that path, compute every bead's posterior probability (forward-backward
+   at ``AlignConfig.temperature``) and report the path whose links are likeliest right (maximum
+   expected accuracy, ``AlignConfig.decode``), each link scored with its posterior.
 """
 
 from __future__ import annotations

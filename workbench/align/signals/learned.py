@@ -19,7 +19,7 @@ one from the text itself:
 
 Measured on the benchmark (tests/bench/align_bench.py), strict F1 without -> with it: dev 0.935 ->
 0.952, held-out 0.926 -> 0.955, extra seeds 0.938 -> 0.944. Its cost is the extra pass and the
-sentence alignment of at most ``max_pairs`` training links (a 10,000-paragraph book: 4.4 s -> 8.0 s).
+sentence alignment of at most ``max_pairs`` training links (a 10,000-paragraph book: 4.4 s -> 7.8 s).
 
 Which side is Hebrew does not matter to the model; Hebrew words only have niqqud, final letters,
 one layer of one-letter prefixes (והרצון, ברצון -> רצון) and one light suffix (:func:`_strip_suffix`)
