@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -62,18 +63,19 @@ HEBREW_STOPWORDS = frozenset(
 
 def hebrew_tokens(norm: str) -> list[str]:
     """Content words of a Hebrew text in matching form (:func:`~workbench.align.signals.base.match_form`)."""
-    out = []
-    for w in _HE_WORD.findall(norm):
-        if '"' in w or "'" in w:  # acronyms (בי"ע) and numerals keep their form
-            out.append(w)
-            continue
-        if w[0] == "ו" and len(w) > 3:
-            w = w[1:]
-        if w[0] in PREFIX_LETTERS and len(w) > 3:
-            w = w[1:]
-        if len(w) > 1 and w not in HEBREW_STOPWORDS:
-            out.append(_strip_suffix(w))
-    return out
+    return [t for t in map(_hebrew_token, _HE_WORD.findall(norm)) if t]
+
+
+@lru_cache(maxsize=1 << 16)
+def _hebrew_token(w: str) -> str:
+    """One Hebrew word in the lexicon's form, "" for a function word (cached: words repeat)."""
+    if '"' in w or "'" in w:  # acronyms (בי"ע) and numerals keep their form
+        return w
+    if w[0] == "ו" and len(w) > 3:
+        w = w[1:]
+    if w[0] in PREFIX_LETTERS and len(w) > 3:
+        w = w[1:]
+    return _strip_suffix(w) if len(w) > 1 and w not in HEBREW_STOPWORDS else ""
 
 
 def _strip_suffix(w: str) -> str:
@@ -94,14 +96,17 @@ def _strip_suffix(w: str) -> str:
 
 def plain_tokens(text: str) -> list[str]:
     """Content words of a text in any other script: lower case, English function words and plural -s off."""
-    out = []
-    for w in _WORD.findall(text.lower()):  # "partzufim's" -> partzufim, s (dropped: too short)
-        if len(w) < 3 or w in ENGLISH_FUNCTION_WORDS:
-            continue
-        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        out.append(w)
-    return out
+    # "partzufim's" -> partzufim, s (dropped: too short)
+    return [t for t in map(_plain_token, _WORD.findall(text.lower())) if t]
+
+
+@lru_cache(maxsize=1 << 16)
+def _plain_token(w: str) -> str:
+    if len(w) < 3 or w in ENGLISH_FUNCTION_WORDS:
+        return ""
+    if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
 
 
 def unit_tokens(unit: Unit) -> list[str]:
@@ -240,7 +245,7 @@ def _training_aligner():  # noqa: ANN202 - an Aligner (imported late: the aligne
     from workbench.align.costs import SENTENCE_PRIORS
     from workbench.align.signals import default_signals
 
-    cfg = AlignConfig(priors=dict(SENTENCE_PRIORS), labels=False, posteriors=False, full_cells=4_000_000)
+    cfg = AlignConfig(priors=dict(SENTENCE_PRIORS), labels=False, posteriors=False, full_cells=4_000_000, refine=False)
     return Aligner(default_signals(embed=False, learn=False), cfg)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from workbench.align.signals.base import FeatureSignal, Unit
@@ -89,14 +90,16 @@ def candidate_english_words(text: str) -> list[str]:
     """Words of English text that may be transliterations: capitalised or all-caps words and words
     that look transliterated (tz, kh, an inner apostrophe, -ut, -ot, -im, -ah), minus common English
     words."""
-    out = []
-    for w in latin_words(text):
-        if len(w) < 3:
-            continue
-        lw = w.lower()
-        if (w[0].isupper() or _looks_transliterated(lw)) and lw not in ENGLISH_STOPWORDS:
-            out.append(w)
-    return out
+    return [w for w in latin_words(text) if _is_candidate(w)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_candidate(w: str) -> bool:
+    # per word and cached: a text repeats its words (Zipf), and this runs on every paragraph
+    if len(w) < 3:
+        return False
+    lw = w.lower()
+    return (w[0].isupper() or _looks_transliterated(lw)) and lw not in ENGLISH_STOPWORDS
 
 
 # Two-consonant skeletons (BR, RK) meet by chance more often than longer ones.
