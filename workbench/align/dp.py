@@ -276,6 +276,18 @@ def viterbi(
     return path, total
 
 
+def min_costs(band: Band, cost: CostFn, beads: Sequence[Bead] = BEADS) -> np.ndarray:
+    """Min-sum table: the cost of the cheapest path from (0, 0) to each cell of the band (inf where
+    none reaches); one sweep answers for every end point at once."""
+    table, _ = _sweep(band, cost, beads, "min")
+    return table
+
+
+def cost_tables(band: Band, cost: CostFn, beads: Sequence[Bead] = BEADS) -> dict[Bead, np.ndarray]:
+    """Each bead's cost at every cell of the band, shaped like a dp table (inf where void)."""
+    return _cost_tables(band, cost, beads, 1.0)
+
+
 def forward(band: Band, cost: CostFn, beads: Sequence[Bead] = BEADS) -> np.ndarray:
     """Sum-product table: ``-log`` of the summed ``exp(-cost)`` of all paths from (0, 0) to each cell."""
     table, _ = _sweep(band, cost, beads, "sum")

@@ -88,7 +88,7 @@ class SentenceAlignment:
 def _sentence_aligner(signals: Iterable[object] | None):  # noqa: ANN202
     from workbench.align.aligner import AlignConfig, Aligner
 
-    cfg = AlignConfig(priors=dict(SENTENCE_PRIORS), refit=False, labels=False, full_cells=4_000_000)
+    cfg = AlignConfig(priors=dict(SENTENCE_PRIORS), refit=False, labels=False, full_cells=4_000_000, refine=False)
     if signals is None:
         from workbench.align.signals import default_signals
 
