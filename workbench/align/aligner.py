@@ -365,7 +365,6 @@ class Aligner:
         )
         tables = dp.cost_tables(Band.full(len(ss), len(ts)), sent_cost, sent_beads)
         priors = self._priors()
-        beads = self._beads()
         corners = refine.corners_near([(len(lk.source), len(lk.target)) for lk in window], cfg.refine_reach)
         index = {c: k for k, c in enumerate(corners)}
         sweeps = refine.corner_sweeps(tables, sent_beads, [(s_bounds[i], t_bounds[j]) for i, j in corners])
@@ -378,12 +377,7 @@ class Aligner:
                 unlinked_tgt[[j - t0 for j in lk.target]] = True
         costs = refine.window_costs(sweeps, index, s_bounds, t_bounds, priors, cfg.refine_weight, unlinked_src, unlinked_tgt)
         fn = refine.table_cost(costs)
-        band = Band.full(ks, kt)
-        if cfg.decode == "expected":
-            path, scores = dp.expected_accuracy_path(band, fn, beads, cfg.temperature, cfg.gamma)
-        else:
-            path, _total = dp.viterbi(band, fn, beads)
-            scores = dp.Marginals(band, fn, beads, cfg.temperature).of_path(path)
+        path, scores = self._best(Band.full(ks, kt), fn)
         # an unlinked paragraph is kept as it was, and so is the first decoding's doubt about it
         # (the window cannot move it, so its posterior there would be 1)
         lone = {(tuple(lk.source), tuple(lk.target)): lk.score for lk in window if not (lk.source and lk.target)}
@@ -397,13 +391,20 @@ class Aligner:
         """The reported path and its scores, from the band around the cheapest ``path``."""
         if not path or not self.config.posteriors or cost is _constant_cost:
             return path, [1.0] * len(path)
-        beads = self._beads()
         narrow = Band.around_path(path, self.config.posterior_half, band.n, band.m)
         if narrow.width > band.width:
             narrow = band
+        return self._best(narrow, cost, path)
+
+    def _best(self, band: Band, cost: dp.CostFn, path: list[Step] | None = None) -> tuple[list[Step], list[float]]:
+        """The path to report in ``band`` under the configured decoding, and its posteriors
+        (``path``: the cheapest path, when the caller already has it)."""
+        beads = self._beads()
         if self.config.decode == "viterbi":
-            return path, dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
-        return dp.expected_accuracy_path(narrow, cost, beads, self.config.temperature, self.config.gamma)
+            if path is None:
+                path, _total = dp.viterbi(band, cost, beads)
+            return path, dp.bead_posteriors(band, cost, path, beads, self.config.temperature)
+        return dp.expected_accuracy_path(band, cost, beads, self.config.temperature, self.config.gamma)
 
 
 def _frozen(links: Sequence[AlignedLink], cuts: list[tuple[list[int], list[int]]], del_src: np.ndarray,
