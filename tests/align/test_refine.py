@@ -159,6 +159,12 @@ def test_refinement_can_be_switched_off_and_leaves_long_windows_alone() -> None:
     wrong[2:4] = [AlignedLink([2], [2, 3], 0.5), AlignedLink([3], [4], 0.5)]
     out = al._refine(prepare(src), prepare(tgt), wrong, [False] * len(wrong))
     assert [(lk.source, lk.target) for lk in out] == [(lk.source, lk.target) for lk in wrong]
+    # nor windows with more sentence pairs than it may hold (here 8 x 8 sentences: 81 cells)
+    for cells, moved in ((80, False), (81, True)):
+        al = Aligner(default_signals(embed=False), AlignConfig(refine_max_cells=cells))
+        al.align(src, tgt)
+        out = al._refine(prepare(src), prepare(tgt), wrong, [False] * len(wrong))
+        assert ([(lk.source, lk.target) for lk in out] == gold) is moved
 
 
 def test_the_refined_scores_are_tempered_but_the_links_are_not() -> None:

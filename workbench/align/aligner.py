@@ -23,7 +23,8 @@ How one alignment runs:
 5. take a second look at the doubtful stretches (links scored below ``AlignConfig.refine_below``,
    with their neighbours): solve each again with bead costs from the sentence alignment inside each
    candidate link (:mod:`workbench.align.refine`), keeping the fixed links and the unlinked
-   paragraphs as they are; the links of a stretch are scored by that window's posteriors.
+   paragraphs as they are; the links of a stretch are scored by that window's posteriors at
+   ``AlignConfig.refine_temperature``.
 """
 
 from __future__ import annotations
@@ -93,13 +94,16 @@ class AlignConfig:
     #: a window with more paragraphs than this on either side is left as it is (a stretch that
     #: long is not a boundary in doubt but a region the length model lost)
     refine_max: int = 16
+    #: ... or more sentence pairs than this (the sweeps hold one sentence grid per corner: a window
+    #: of two 2,000-sentence paragraphs would need gigabytes, and is no boundary question anyway)
+    refine_max_cells: int = 40_000
     #: link boundaries may move this many paragraphs (source plus target) from where the first
     #: decoding put them
     refine_reach: int = 2
     #: temperature of the scores of a stretch solved again (not of its decoding): sentence costs add
     #: up over many sentences, so the window's posteriors come out sharper than its links deserve.
-    #: Chosen on the held-out and extra seeds: ECE 0.023 at 1.0, 0.022 at 1.5, 0.017 at 2.0, 0.020
-    #: at 2.5, 0.024 at 3.0 (dev seeds: 0.023 -> 0.019 at 2.0)
+    #: Chosen on the held-out and extra seeds: ECE 0.023 at 1.0, 0.023 at 1.5, 0.018 at 2.0, 0.022
+    #: at 2.5 (dev seeds: 0.023 -> 0.019 at 2.0)
     refine_temperature: float = 2.0
 
     def __post_init__(self) -> None:
@@ -360,6 +364,8 @@ class Aligner:
         ks, kt = src[-1] + 1 - s0, tgt[-1] + 1 - t0
         ss, s_bounds = _sentence_units(su[s0 : s0 + ks])
         ts, t_bounds = _sentence_units(tu[t0 : t0 + kt])
+        if (len(ss) + 1) * (len(ts) + 1) > cfg.refine_max_cells:
+            return window
         sent_beads = tuple(b for b in BEADS if SENTENCE_PRIORS.get(b, 0) > 0)
         win = Window.full(len(ss), len(ts))
         ev = PairEvidence.concat([sig.evidence(ss, ts, win) for sig in self.pair_signals])
@@ -382,10 +388,12 @@ class Aligner:
                 unlinked_tgt[[j - t0 for j in lk.target]] = True
         costs = refine.window_costs(sweeps, index, s_bounds, t_bounds, priors, cfg.refine_weight, unlinked_src, unlinked_tgt)
         fn = refine.table_cost(costs)
+        # the window's cheapest path (expected-accuracy decoding measured no better here, at twice
+        # the cost: strict F1 dev equal, held-out -0.001, extra seeds -0.002), scored by its
+        # tempered posteriors
         band = Band.full(ks, kt)
-        path, scores = self._best(band, fn)
-        if cfg.refine_temperature != cfg.temperature:
-            scores = dp.Marginals(band, fn, self._beads(), cfg.refine_temperature).of_path(path)
+        path, _total = dp.viterbi(band, fn, self._beads())
+        scores = dp.bead_posteriors(band, fn, path, self._beads(), cfg.refine_temperature)
         # an unlinked paragraph is kept as it was, and so is the first decoding's doubt about it
         # (the window cannot move it, so its posterior there would be 1)
         lone = {(tuple(lk.source), tuple(lk.target)): lk.score for lk in window if not (lk.source and lk.target)}
@@ -402,17 +410,10 @@ class Aligner:
         narrow = Band.around_path(path, self.config.posterior_half, band.n, band.m)
         if narrow.width > band.width:
             narrow = band
-        return self._best(narrow, cost, path)
-
-    def _best(self, band: Band, cost: dp.CostFn, path: list[Step] | None = None) -> tuple[list[Step], list[float]]:
-        """The path to report in ``band`` under the configured decoding, and its posteriors
-        (``path``: the cheapest path, when the caller already has it)."""
         beads = self._beads()
         if self.config.decode == "viterbi":
-            if path is None:
-                path, _total = dp.viterbi(band, cost, beads)
-            return path, dp.bead_posteriors(band, cost, path, beads, self.config.temperature)
-        return dp.expected_accuracy_path(band, cost, beads, self.config.temperature, self.config.gamma)
+            return path, dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
+        return dp.expected_accuracy_path(narrow, cost, beads, self.config.temperature, self.config.gamma)
 
 
 def _frozen(links: Sequence[AlignedLink], cuts: list[tuple[list[int], list[int]]], del_src: np.ndarray,
