@@ -97,6 +97,9 @@ def test_align_doc_keeps_confirmed_and_reports(store, db_path: Path, capsys) -> 
     line = capsys.readouterr().out
     assert "1 confirmed kept" in line and "4 links" in line
     assert store.get_links(doc_id)[0].status == "confirmed"
+    assert main(["--db", str(db_path), "align-doc", str(doc_id), "--no-refine", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["links"] == 4 and summary["confirmed"] == 1
 
 
 @pytest.fixture
@@ -105,14 +108,22 @@ def seen(monkeypatch: pytest.MonkeyPatch) -> list[list[str] | None]:
     import workbench.align as align_pkg
 
     calls: list[list[str] | None] = []
+    configs: list = []
     real = align_pkg.align_paragraphs
 
     def spy(src, tgt, *, signals=None, **kw):  # noqa: ANN001, ANN003, ANN202
         calls.append(None if signals is None else [s.name for s in signals])
+        configs.append(kw.get("config"))
         return real(src, tgt, signals=signals, **kw)
 
     monkeypatch.setattr(align_pkg, "align_paragraphs", spy)
+    seen_configs.clear()
+    seen_configs.append(configs)
     return calls
+
+
+#: the AlignConfig each align_paragraphs call received (None: the defaults), filled by ``seen``
+seen_configs: list[list] = []
 
 
 def test_no_embed_leaves_the_embedding_signal_out(tmp_path: Path, capsys, seen) -> None:  # noqa: ANN001
@@ -132,6 +143,16 @@ def test_no_learn_aligns_without_the_learned_lexicon(tmp_path: Path, capsys, see
     assert main(["align", str(src), str(tgt), "--no-learn"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert seen[-1] is not None and "learned" not in seen[-1] and "lexicon" in seen[-1]
+    assert sorted(i for lk in out["links"] for i in lk["source"]) == list(range(len(HE)))
+
+
+def test_no_refine_switches_the_second_look_off(tmp_path: Path, seen) -> None:  # noqa: ANN001
+    src, tgt = _write(tmp_path)
+    assert main(["align", str(src), str(tgt), "--out", str(tmp_path / "a.json")]) == 0
+    assert main(["align", str(src), str(tgt), "--no-refine", "--out", str(tmp_path / "b.json")]) == 0
+    configs = seen_configs[0]
+    assert configs[0] is None and configs[1] is not None and configs[1].refine is False
+    out = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert sorted(i for lk in out["links"] for i in lk["source"]) == list(range(len(HE)))
 
 

