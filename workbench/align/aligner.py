@@ -48,6 +48,8 @@ from workbench.model import Document, Link, Paragraph
 from workbench.perf import gc_paused
 
 Progress = Callable[[float], None]
+#: the bead types of the sentence dp the second look runs inside each window
+_SENTENCE_BEADS: tuple[Bead, ...] = tuple(b for b in BEADS if SENTENCE_PRIORS.get(b, 0) > 0)
 FixedLink = tuple[Sequence[int], Sequence[int]]
 
 
@@ -366,42 +368,46 @@ class Aligner:
         ts, t_bounds = _sentence_units(tu[t0 : t0 + kt])
         if (len(ss) + 1) * (len(ts) + 1) > cfg.refine_max_cells:
             return window
-        sent_beads = tuple(b for b in BEADS if SENTENCE_PRIORS.get(b, 0) > 0)
-        win = Window.full(len(ss), len(ts))
-        ev = PairEvidence.concat([sig.evidence(ss, ts, win) for sig in self.pair_signals])
-        sent_cost = BeadCosts(
-            LengthSignal.lengths(self.params, ss, "source"), LengthSignal.lengths(self.params, ts, "target"),
-            length=self.length, params=self.params, evidence=BeadEvidence(len(ss), len(ts), win, ev),
-            priors=SENTENCE_PRIORS,
-        )
-        tables = dp.cost_tables(Band.full(len(ss), len(ts)), sent_cost, sent_beads)
-        priors = self._priors()
         corners = refine.corners_near([(len(lk.source), len(lk.target)) for lk in window], cfg.refine_reach)
-        index = {c: k for k, c in enumerate(corners)}
-        sweeps = refine.corner_sweeps(tables, sent_beads, [(s_bounds[i], t_bounds[j]) for i, j in corners])
+        sweeps = refine.corner_sweeps(
+            self._sentence_tables(ss, ts), _SENTENCE_BEADS, [(s_bounds[i], t_bounds[j]) for i, j in corners]
+        )
+        # unlinked paragraphs stay so, and keep the first decoding's doubt about them (the window
+        # cannot move them, so their posterior there would be 1)
+        lone = {(tuple(lk.source), tuple(lk.target)): lk.score for lk in window if not (lk.source and lk.target)}
         unlinked_src = np.zeros(ks, dtype=bool)
         unlinked_tgt = np.zeros(kt, dtype=bool)
-        for lk in window:
-            if not lk.target:
-                unlinked_src[[i - s0 for i in lk.source]] = True
-            if not lk.source:
-                unlinked_tgt[[j - t0 for j in lk.target]] = True
-        costs = refine.window_costs(sweeps, index, s_bounds, t_bounds, priors, cfg.refine_weight, unlinked_src, unlinked_tgt)
+        for s, t in lone:
+            unlinked_src[[i - s0 for i in s]] = True
+            unlinked_tgt[[j - t0 for j in t]] = True
+        costs = refine.window_costs(
+            sweeps, {c: k for k, c in enumerate(corners)}, s_bounds, t_bounds, self._priors(), cfg.refine_weight,
+            unlinked_src, unlinked_tgt,
+        )
         fn = refine.table_cost(costs)
         # the window's cheapest path (expected-accuracy decoding measured no better here, at twice
         # the cost: strict F1 dev equal, held-out -0.001, extra seeds -0.002), scored by its
         # tempered posteriors
-        band = Band.full(ks, kt)
-        path, _total = dp.viterbi(band, fn, self._beads())
-        scores = dp.bead_posteriors(band, fn, path, self._beads(), cfg.refine_temperature)
-        # an unlinked paragraph is kept as it was, and so is the first decoding's doubt about it
-        # (the window cannot move it, so its posterior there would be 1)
-        lone = {(tuple(lk.source), tuple(lk.target)): lk.score for lk in window if not (lk.source and lk.target)}
+        band, beads = Band.full(ks, kt), self._beads()
+        path, _total = dp.viterbi(band, fn, beads)
+        scores = dp.bead_posteriors(band, fn, path, beads, cfg.refine_temperature)
         out = []
         for st, p in zip(path, scores, strict=True):
             s, t = list(range(s0 + st.i - st.ds, s0 + st.i)), list(range(t0 + st.j - st.dt, t0 + st.j))
             out.append(AlignedLink(s, t, lone.get((tuple(s), tuple(t)), p)))
         return out
+
+    def _sentence_tables(self, ss: list[Unit], ts: list[Unit]) -> dict[Bead, np.ndarray]:
+        """Every sentence bead's cost over a window's sentences: the document's length model and all
+        pair signals (the learned lexicon included), at the sentence priors."""
+        win = Window.full(len(ss), len(ts))
+        ev = PairEvidence.concat([sig.evidence(ss, ts, win) for sig in self.pair_signals])
+        cost = BeadCosts(
+            LengthSignal.lengths(self.params, ss, "source"), LengthSignal.lengths(self.params, ts, "target"),
+            length=self.length, params=self.params, evidence=BeadEvidence(len(ss), len(ts), win, ev),
+            priors=SENTENCE_PRIORS,
+        )
+        return dp.cost_tables(Band.full(len(ss), len(ts)), cost, _SENTENCE_BEADS)
 
     def _decode(self, band: Band, cost: dp.CostFn, path: list[Step]) -> tuple[list[Step], list[float]]:
         """The reported path and its scores, from the band around the cheapest ``path``."""
