@@ -128,3 +128,44 @@ def test_import_interleaved_file_keeps_its_pairing_as_links(db_path: Path, tmp_p
     assert "interleaved_links" not in doc.metadata
     code, _, err = run(db_path, "import", "--interleaved", str(both), "--source", str(both))
     assert code == 2 and "not both" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_serve_stops_with_its_server(tmp_path: Path) -> None:
+    """Stopping `workbench serve` must stop the app server too (it used to run streamlit as a child
+    that outlived a terminated parent and kept its port)."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench.cli", "--db", str(tmp_path / "s.db"), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.time() < deadline, "the server did not start"
+                time.sleep(0.3)
+        proc.terminate()
+        proc.wait(15)
+        deadline = time.time() + 15
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=1).close()
+            except OSError:
+                break  # nothing answers on the port any more
+            assert time.time() < deadline, "the app server outlived `workbench serve`"
+            time.sleep(0.3)
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -150,6 +150,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
     ]
+    if os.name == "posix":
+        # Become the server rather than its parent: a stop signal sent to `workbench serve` (a
+        # service manager, a test fixture, Ctrl-C) then reaches streamlit itself instead of
+        # leaving it running as an orphan.
+        os.execve(sys.executable, cmd, env)
     return subprocess.call(cmd, env=env)
 
 

@@ -29,6 +29,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def app_server(tmp_path: Path):
+    need_program("chromium", "chromium-browser")  # skip (or fail under CI) before starting a server
     port = _free_port()
     env = {**os.environ, "WORKBENCH_DB": str(tmp_path / "e2e.db"), "WORKBENCH_EXPORTS": str(tmp_path / "exports"),
            "WORKBENCH_EMBED": "0"}
