@@ -165,3 +165,58 @@ def test_expected_accuracy_decoding_keeps_a_clear_path_and_forbidden_beads() -> 
 
 def test_default_beads() -> None:
     assert {(1, 1), (1, 2), (2, 1), (1, 0), (0, 1), (2, 2)} <= set(BEADS)
+
+
+@pytest.fixture
+def numpy_rows(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """Run the dp without the compiled kernel (as on a machine without numba)."""
+    from workbench.align import sweep_kernel
+
+    monkeypatch.setenv("WORKBENCH_NUMBA", "0")
+    sweep_kernel.kernel.cache_clear()
+    yield
+    sweep_kernel.kernel.cache_clear()
+
+
+def _random_problems(seed: int, count: int):  # noqa: ANN202
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        n, m = (int(x) for x in rng.integers(0, 30, 2))
+        tables = {b: rng.exponential(3.0, (n + 1, m + 1)) for b in BEADS}
+        if rng.random() < 0.3:  # forbidden beads (confirmed links make these)
+            for t in tables.values():
+                t[rng.random(t.shape) < 0.2] = np.inf
+        band = (Band.full(n, m) if rng.random() < 0.4
+                else Band.around(np.linspace(0, m, n + 1).astype(np.int64), int(rng.integers(1, 6)), n, m))
+        beads = BEADS if rng.random() < 0.7 else tuple(b for b in BEADS if b != (0, 1))
+
+        def cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray, tables=tables) -> np.ndarray:
+            return tables[(ds, dt)][rows[:, None], cols]
+
+        yield band, cost, beads
+
+
+def test_compiled_rows_fill_the_same_tables_as_numpy_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.align import dp, sweep_kernel
+
+    assert sweep_kernel.kernel() is not None, "numba is a dependency: the compiled kernel must load"
+    problems = list(_random_problems(3, 120))
+    compiled = [(dp._sweep(b, c, bs, "min"), dp._sweep(b, c, bs, "sum")) for b, c, bs in problems]
+    monkeypatch.setenv("WORKBENCH_NUMBA", "0")
+    sweep_kernel.kernel.cache_clear()
+    try:
+        assert sweep_kernel.kernel() is None
+        for (b, c, bs), ((vt, vb), (ft, _)) in zip(problems, compiled, strict=True):
+            nt, nb = dp._sweep(b, c, bs, "min")
+            assert np.array_equal(vt, nt) and np.array_equal(vb, nb)  # min-sum: bit for bit
+            nf, _ = dp._sweep(b, c, bs, "sum")
+            assert np.array_equal(np.isinf(ft), np.isinf(nf))
+            np.testing.assert_allclose(ft[np.isfinite(ft)], nf[np.isfinite(nf)], rtol=1e-12, atol=1e-12)
+    finally:
+        sweep_kernel.kernel.cache_clear()
+
+
+@pytest.mark.usefixtures("numpy_rows")
+def test_numpy_rows_alone_still_align() -> None:
+    path, _ = viterbi(Band.full(3, 4), length_cost([10, 40, 30], [10, 20, 20, 30]))
+    assert links(path) == [([0], [0]), ([1], [1, 2]), ([2], [3])]

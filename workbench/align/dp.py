@@ -1,14 +1,16 @@
-"""Banded dynamic programming over alignment beads: pure numpy, no text and no I/O.
+"""Banded dynamic programming over alignment beads: numpy (and numba for the rows), no text, no I/O.
 
 The search space is the (n+1) x (m+1) grid of "src[:i] is aligned with tgt[:j]"; a *bead* (ds, dt)
 moves from (i-ds, j-dt) to (i, j) and links src[i-ds:i] with tgt[j-dt:j]. Only a band of columns
-around a guide is kept for each row, so memory is O(n * width) and time O(n * width * beads), with
-each row done as a handful of vectorised numpy operations:
+around a guide is kept for each row, so memory is O(n * width) and time O(n * width * beads):
 
 - beads with ds >= 1 read the previous rows (a shifted slice each);
-- 0-1 beads chain inside a row; that recurrence is solved with a prefix minimum
-  (``np.minimum.accumulate``) in Viterbi and a prefix log-sum-exp (``np.logaddexp.accumulate``) in
-  the forward pass, so no Python loop runs over columns.
+- 0-1 beads chain inside a row; that recurrence is a prefix minimum in Viterbi and a prefix
+  log-sum-exp in the forward pass.
+
+The rows are filled by a numba-compiled kernel (:mod:`workbench.align.sweep_kernel`); without numba,
+by :func:`_numpy_rows`, a handful of vectorised numpy operations a row (``np.minimum.accumulate``,
+``np.logaddexp.accumulate`` for the 0-1 chain), which compute the same tables.
 
 Costs come from a callback ``cost(ds, dt, rows, cols) -> array`` (see :data:`CostFn`), evaluated a
 block of rows at a time; the callers in :mod:`workbench.align.costs` build it from the signals.
@@ -25,6 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from workbench.align.sweep_kernel import kernel
 
 Bead = tuple[int, int]
 #: Bead types searched by default: (source paragraphs, target paragraphs).
@@ -171,72 +175,103 @@ def _sweep(
     mode: str,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Fill the band table in min-sum (Viterbi, with backpointers) or sum-product (forward) mode."""
+    """Fill the band table in min-sum (Viterbi, with backpointers) or sum-product (forward) mode.
+
+    Costs are asked for a block of rows at a time; the rows themselves are filled by the compiled
+    kernel of :mod:`workbench.align.sweep_kernel` when numba is there, else by :func:`_numpy_rows`.
+    """
     n, w = band.n, band.width
     table = np.full((n + 1, w), INF)
-    back = np.full((n + 1, w), -1, dtype=np.int8) if mode == "min" else None
+    back = np.full((n + 1, w), -1, dtype=np.int8)
     vert = [b for b, (ds, _dt) in enumerate(beads) if ds >= 1]
     horiz = [b for b, (ds, dt) in enumerate(beads) if ds == 0 and dt == 1]
     if any(ds == 0 and dt != 1 for ds, dt in beads):
         raise ValueError("only 0-1 may have no source paragraph")
     h = horiz[0] if horiz else None
-    cand = np.empty((len(vert), w))
-    ar = np.arange(w)
+    fast = kernel()
     block = max(1, _CELLS_PER_BLOCK // max(1, w * len(beads)))
-    lo = band.lo
+    bead_ds = np.array([ds for ds, _dt in beads], dtype=np.int64)
+    bead_dt = np.array([dt for _ds, dt in beads], dtype=np.int64)
+    vert_a = np.array(vert, dtype=np.int64)
     for start in range(0, n + 1, block):
         rows = np.arange(start, min(n + 1, start + block))
         costs = _block_costs(band, cost, beads, rows)
-        for r, i in enumerate(rows.tolist()):
-            k0, k1 = band.valid_range(i)
-            if k0 >= k1:
-                continue
-            cand.fill(INF)
-            for v, b in enumerate(vert):
-                ds, dt = beads[b]
-                cb = costs[b]
-                if i < ds or cb is None:
-                    continue
-                shift = int(lo[i] - lo[i - ds]) - dt
-                a0, a1 = max(k0, -shift), min(k1, w - shift)
-                if a0 < a1:
-                    np.add(table[i - ds, a0 + shift : a1 + shift], cb[r, a0:a1], out=cand[v, a0:a1])
-            seg = slice(k0, k1)
-            if mode == "min":
-                if vert:
-                    best = cand[:, seg].argmin(axis=0)
-                    e = cand[best, ar[seg]]
-                else:
-                    best = np.zeros(k1 - k0, dtype=np.int64)
-                    e = np.full(k1 - k0, INF)
-            else:
-                e = _neg_logsumexp(cand[:, seg]) if vert else np.full(k1 - k0, INF)
-            if i == 0:
-                k_origin = -int(lo[0])
-                if k0 <= k_origin < k1:
-                    e[k_origin - k0] = 0.0
-            if h is not None and costs[h] is not None:
-                c01 = costs[h][r, seg].copy()
-                c01[0] = 0.0
-                cc = np.cumsum(np.minimum(c01, 1e9))
-                f = e - cc
-                if mode == "min":
-                    mn = np.minimum.accumulate(f)
-                    table[i, seg] = mn + cc
-                    assert back is not None
-                    src = np.where(np.isfinite(e), np.asarray(vert)[best], -1)
-                    back[i, seg] = np.where(f > mn, h, src)
-                else:
-                    with np.errstate(invalid="ignore"):
-                        table[i, seg] = cc - np.logaddexp.accumulate(-f)
-            else:
-                table[i, seg] = e
-                if mode == "min":
-                    assert back is not None
-                    back[i, seg] = np.where(np.isfinite(e), np.asarray(vert)[best], -1)
+        if fast is not None:
+            stack = np.full((len(beads), rows.size, w), INF)
+            for b, c in enumerate(costs):
+                if c is not None:
+                    stack[b] = c
+            hk = -1 if h is None or costs[h] is None else h
+            fast(table, back, stack, start, band.lo, band.m, bead_ds, bead_dt, vert_a, hk, mode == "min")
+        else:
+            _numpy_rows(table, back, costs, rows, band, beads, vert, h, mode)
         if progress is not None:
             progress(min(1.0, (rows[-1] + 1) / (n + 1)))
-    return table, back
+    return table, (back if mode == "min" else None)
+
+
+def _numpy_rows(
+    table: np.ndarray,
+    back: np.ndarray,
+    costs: list[np.ndarray | None],
+    rows: np.ndarray,
+    band: Band,
+    beads: Sequence[Bead],
+    vert: list[int],
+    h: int | None,
+    mode: str,
+) -> None:
+    """The rows of one block, each as a handful of vectorised numpy operations (see the module
+    docstring): the reference the compiled kernel is tested against, and the path without numba."""
+    w = band.width
+    lo = band.lo
+    cand = np.empty((len(vert), w))
+    ar = np.arange(w)
+    for r, i in enumerate(rows.tolist()):
+        k0, k1 = band.valid_range(i)
+        if k0 >= k1:
+            continue
+        cand.fill(INF)
+        for v, b in enumerate(vert):
+            ds, dt = beads[b]
+            cb = costs[b]
+            if i < ds or cb is None:
+                continue
+            shift = int(lo[i] - lo[i - ds]) - dt
+            a0, a1 = max(k0, -shift), min(k1, w - shift)
+            if a0 < a1:
+                np.add(table[i - ds, a0 + shift : a1 + shift], cb[r, a0:a1], out=cand[v, a0:a1])
+        seg = slice(k0, k1)
+        if mode == "min":
+            if vert:
+                best = cand[:, seg].argmin(axis=0)
+                e = cand[best, ar[seg]]
+            else:
+                best = np.zeros(k1 - k0, dtype=np.int64)
+                e = np.full(k1 - k0, INF)
+        else:
+            e = _neg_logsumexp(cand[:, seg]) if vert else np.full(k1 - k0, INF)
+        if i == 0:
+            k_origin = -int(lo[0])
+            if k0 <= k_origin < k1:
+                e[k_origin - k0] = 0.0
+        if h is not None and costs[h] is not None:
+            c01 = costs[h][r, seg].copy()
+            c01[0] = 0.0
+            cc = np.cumsum(np.minimum(c01, 1e9))
+            f = e - cc
+            if mode == "min":
+                mn = np.minimum.accumulate(f)
+                table[i, seg] = mn + cc
+                src = np.where(np.isfinite(e), np.asarray(vert)[best], -1)
+                back[i, seg] = np.where(f > mn, h, src)
+            else:
+                with np.errstate(invalid="ignore"):
+                    table[i, seg] = cc - np.logaddexp.accumulate(-f)
+        else:
+            table[i, seg] = e
+            if mode == "min":
+                back[i, seg] = np.where(np.isfinite(e), np.asarray(vert)[best], -1)
 
 
 def _neg_logsumexp(x: np.ndarray) -> np.ndarray:
