@@ -2,9 +2,10 @@
 
 import random
 
+import numpy as np
 import pytest
 
-from workbench.align import AlignConfig, align_paragraphs, explain_link, realign_document
+from workbench.align import AlignConfig, Aligner, align_paragraphs, explain_link, realign_document
 from workbench.errors import WorkbenchError
 from workbench.model import Document, Link, Paragraph, Text
 
@@ -168,3 +169,54 @@ def test_realigned_links_are_accepted_by_the_store(store) -> None:  # noqa: ANN0
     kept = store.get_links(doc_id)
     assert [lk.id for lk in kept] == [lk.id for lk in links]  # nothing changed, ids kept
     assert kept[2].status == "confirmed"
+
+
+def _demo_texts(k: int = 80) -> tuple[list[str], list[str]]:
+    from pathlib import Path
+
+    from workbench.io.readers import read_paragraphs
+
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "intro_zohar"
+    he = [p.text for p in read_paragraphs(corpus / "he.json").paragraphs][:k]
+    en = [p.text for p in read_paragraphs(corpus / "en.json").paragraphs][:k]
+    return he, en
+
+
+def test_evidence_filtered_to_a_narrower_window_is_the_evidence_computed_there() -> None:
+    """The second pass reuses the first pass's evidence, filtered to its narrower band: that is only
+    right if a pair's evidence does not depend on the window it was computed in."""
+    from workbench.align.signals import default_signals, prepare
+    from workbench.align.signals.base import FeatureSignal, Window
+
+    he, en = _demo_texts()
+    su, tu = prepare(he), prepare(en)
+    n, m = len(su), len(tu)
+    center = np.minimum(np.arange(n) * m // n, m - 1)
+    wide = Window(np.maximum(center - 20, 0), np.minimum(center + 21, m), center)
+    narrow = Window(np.maximum(center - 3, 0), np.minimum(center + 4, m), center)
+    checked = 0
+    for sig in default_signals(embed=False):
+        if not isinstance(sig, FeatureSignal):
+            continue
+        direct = sig.evidence(su, tu, narrow)
+        filtered = sig.evidence(su, tu, wide).within(narrow)
+        assert len(sig.evidence(su, tu, wide)) >= len(direct)
+        key = lambda ev: sorted(zip(ev.src.tolist(), ev.tgt.tolist(), ev.score.round(12).tolist(),  # noqa: E731
+                                    ev.flags()[0].tolist(), ev.flags()[1].tolist(), strict=True))
+        assert key(direct) == key(filtered), sig.name
+        checked += len(direct) > 0
+    assert checked >= 2  # numbers and the lexicon at least have evidence here
+
+
+def test_second_pass_around_the_first_path_finds_the_unguided_links() -> None:
+    """``guide_half`` narrows the second pass to a band around the first pass's path; given a band
+    wide enough to hold the whole grid it must not change the links or their scores."""
+    from dataclasses import replace
+
+    he, en = _demo_texts(120)
+    en = en[:40] + en[41:]  # one translation paragraph missing: the path leaves the diagonal
+    cfg = AlignConfig(full_cells=1_000)  # banded search even for this short text
+    narrow = Aligner(None, cfg).align(he, en)
+    whole = Aligner(None, replace(cfg, guide_half=10_000)).align(he, en)
+    assert [(lk.source, lk.target) for lk in narrow] == [(lk.source, lk.target) for lk in whole]
+    assert [lk.score for lk in narrow] == pytest.approx([lk.score for lk in whole], abs=1e-5)  # sums over other ranges

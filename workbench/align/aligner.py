@@ -13,7 +13,8 @@ How one alignment runs:
    re-estimates ratio and spread from its 1-1 links — off by default: no better on the benchmark);
    with a learning signal in the set (:class:`~workbench.align.signals.learned.LearnedLexiconSignal`,
    in the default set) a first pass runs without it and it learns from that pass's confident 1-1
-   links; the second pass reuses the first pass's evidence and adds what was learned;
+   links; the second pass searches a band around the first pass's path (``guide_half``), reuses
+   the first pass's evidence filtered to it and adds what was learned;
 3. collect the pair evidence of every signal inside the band and search each piece in a band
    around the length diagonal; a best path that runs along the band's edge means the band was too
    narrow, so it is doubled and the piece searched again (small pieces are searched whole);
@@ -71,6 +72,8 @@ class AlignConfig:
     temperature: float = 1.0
     #: half width of the band around the best path used for the posteriors
     posterior_half: int = 6
+    #: half width of the second pass's band around the first pass's path (see ``Aligner._search``)
+    guide_half: int = 16
     #: compute posteriors (scores); without them every score is 1.0 (and the path is Viterbi's)
     posteriors: bool = True
     #: "expected": report the path whose links are likeliest right (maximum expected accuracy, see
@@ -173,6 +176,7 @@ class Aligner:
         reuse: dict[tuple[int, ...], tuple[list[PairEvidence], list[object]]] | None = None
         for sig in self.learners:
             sig.learn(su, tu, [])  # silent in the first pass (and for a short text)
+        guides: list[list[Step] | None] = [None] * len(pieces)
         if learning:
             reuse = {}
             ones: list[tuple[int, int, float]] = []
@@ -180,6 +184,7 @@ class Aligner:
                 path, band, cost = self._search(
                     su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(0, k), reuse=reuse
                 )
+                guides[k] = path
                 path, scores = self._decode(band, cost, path)
                 ones += [(s0 + st.i - 1, t0 + st.j - 1, p) for st, p in zip(path, scores, strict=True) if st.ds == st.dt == 1]
             learn_report = report.learn_part()
@@ -191,7 +196,7 @@ class Aligner:
                 cs, ct = cuts[k - 1]
                 links.append(AlignedLink(list(cs), list(ct), 1.0))
             path, band, cost = self._search(
-                su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(1, k), reuse=reuse
+                su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(1, k), reuse=reuse, guide=guides[k]
             )
             path, scores = self._decode(band, cost, path)
             for st, p in zip(path, scores, strict=True):
@@ -283,12 +288,17 @@ class Aligner:
         del_tgt: np.ndarray,
         progress: Progress | None,
         *,
-        reuse: dict[tuple[int, ...], tuple[list[PairEvidence], list[object]]] | None = None,
+        reuse: dict[tuple[int, ...], tuple[Window, list[PairEvidence], list[object]]] | None = None,
+        guide: list[Step] | None = None,
     ) -> tuple[list[Step], Band, dp.CostFn]:
         """Best path for one piece (src[s0:s1] x tgt[t0:t1]), widening the band until it fits.
 
-        ``reuse`` keeps the evidence of the signals that do not learn, per piece and band, for the
-        second pass: only the learning signals' evidence is new there."""
+        ``reuse`` keeps the evidence of the signals that do not learn, per piece, for the second
+        pass: only the learning signals' evidence is new there. ``guide`` is the first pass's path:
+        what was learned moves links locally, so the second pass searches a band around that path
+        (``guide_half`` columns either side, widened like any band when the path nears its edge)
+        rather than the wide band around the length diagonal; its evidence is the first pass's,
+        filtered to the narrower window (the evidence of a pair does not depend on the window)."""
         n, m = s1 - s0, t1 - t0
         S, T = su[s0:s1], tu[t0:t1]
         beads = self._beads()
@@ -305,19 +315,29 @@ class Aligner:
         diag = _diagonal(src_len, tgt_len)
         # expected target position of each source unit: the diagonal at the unit's middle
         center = np.minimum((diag[:-1] + diag[1:]) // 2, m - 1)
+        guided = guide is not None and half is not None
+        if guided:
+            half = self.config.guide_half
         while True:
-            band = Band.full(n, m) if half is None else Band.around(diag, half, n, m)
+            if half is None:
+                band = Band.full(n, m)
+            elif guided:
+                band = Band.around_path(guide, half, n, m)
+            else:
+                band = Band.around(diag, half, n, m)
             window = window_for_band(band, center, beads)
-            key = (s0, s1, t0, t1, -1 if half is None else half)
+            key = (s0, s1, t0, t1)
             kept = reuse.get(key) if reuse is not None else None
-            if kept is None:
+            if kept is not None and _inside(window, kept[0]):
+                static = [ev.within(window) for ev in kept[1]]
+                models = kept[2]
+            else:
                 static = [sig.evidence(S, T, window) for sig in self.static_signals]
-                kept = (static, [sig.bead_model(S, T, window) for sig in self.bead_signals])
+                models = [sig.bead_model(S, T, window) for sig in self.bead_signals]
                 if reuse is not None:
-                    reuse[key] = kept
+                    reuse[key] = (window, static, models)
             learned = [sig.evidence(S, T, window) for sig in self.learning_signals]
-            ev = PairEvidence.concat([*kept[0], *learned])
-            models = kept[1]
+            ev = PairEvidence.concat([*static, *learned])
             cost = BeadCosts(
                 src_len, tgt_len,
                 length=self.length, params=params,
@@ -420,6 +440,11 @@ class Aligner:
         if self.config.decode == "viterbi":
             return path, dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
         return dp.expected_accuracy_path(narrow, cost, beads, self.config.temperature, self.config.gamma)
+
+
+def _inside(window: Window, outer: Window) -> bool:
+    """Whether every source unit's target range in ``window`` lies within its range in ``outer``."""
+    return bool(np.all(window.lo >= outer.lo) & np.all(window.hi <= outer.hi))
 
 
 def _frozen(links: Sequence[AlignedLink], cuts: list[tuple[list[int], list[int]]], del_src: np.ndarray,

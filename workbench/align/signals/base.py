@@ -184,6 +184,17 @@ class PairEvidence:
     def __len__(self) -> int:
         return int(self.src.size)
 
+    def within(self, window: Window) -> PairEvidence:
+        """The entries inside a (narrower) window."""
+        if not self.src.size:
+            return self
+        keep = (self.tgt >= window.lo[self.src]) & (self.tgt < window.hi[self.src])
+        return PairEvidence(
+            self.src[keep], self.tgt[keep], self.score[keep],
+            None if self.src_next is None else self.src_next[keep],
+            None if self.tgt_next is None else self.tgt_next[keep],
+        )
+
     def scaled(self, weight: float) -> PairEvidence:
         return PairEvidence(self.src, self.tgt, self.score * weight, self.src_next, self.tgt_next)
 
