@@ -173,7 +173,7 @@ class Aligner:
             lt = LengthSignal.lengths(params, [tu[b] for _a, b in ones], "target")
             params = self.length.refit(params, ls, lt)
         self.params = params
-        reuse: dict[tuple[int, ...], tuple[list[PairEvidence], list[object]]] | None = None
+        reuse: dict[tuple[int, ...], tuple[Window, list[PairEvidence], list[object]]] | None = None
         for sig in self.learners:
             sig.learn(su, tu, [])  # silent in the first pass (and for a short text)
         guides: list[list[Step] | None] = [None] * len(pieces)
@@ -444,7 +444,7 @@ class Aligner:
 
 def _inside(window: Window, outer: Window) -> bool:
     """Whether every source unit's target range in ``window`` lies within its range in ``outer``."""
-    return bool(np.all(window.lo >= outer.lo) & np.all(window.hi <= outer.hi))
+    return bool(np.all(window.lo >= outer.lo) and np.all(window.hi <= outer.hi))
 
 
 def _frozen(links: Sequence[AlignedLink], cuts: list[tuple[list[int], list[int]]], del_src: np.ndarray,

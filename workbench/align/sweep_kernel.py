@@ -6,7 +6,7 @@ Why: a band row is a few hundred cells, so the numpy version spends most of its 
 each. Compiled, the rows cost next to nothing and the cost callbacks (the signals' evidence) are
 what is left. numba is loaded on the first sweep (importing it costs a quarter of a second that a
 command which never aligns should not pay) and its machine code is cached on disk (``cache=True``),
-so only the first process on a machine compiles (about two seconds).
+so only the first process on a machine compiles (about a second).
 
 Without numba (a Python it has no wheel for yet, or ``WORKBENCH_NUMBA=0``), :func:`kernel` returns
 None and the dp runs its numpy rows; the tests hold the two to the same tables.
