@@ -429,7 +429,7 @@ def expected_accuracy_path(
     cost: CostFn,
     beads: Sequence[Bead] = BEADS,
     temperature: float = 1.0,
-    gamma: float = 0.45,
+    gamma: float = 0.485,
 ) -> tuple[list[Step], list[float]]:
     """The path of beads that are most likely right, and the posterior of each of its beads.
 
