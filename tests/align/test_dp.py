@@ -167,13 +167,19 @@ def test_default_beads() -> None:
     assert {(1, 1), (1, 2), (2, 1), (1, 0), (0, 1), (2, 2)} <= set(BEADS)
 
 
-@pytest.fixture
-def numpy_rows(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """Run the dp without the compiled kernel (as on a machine without numba)."""
+def _without_numba(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on the dp runs its numpy rows (as on a machine without numba)."""
     from workbench.align import sweep_kernel
 
     monkeypatch.setenv("WORKBENCH_NUMBA", "0")
     sweep_kernel.kernel.cache_clear()
+
+
+@pytest.fixture
+def numpy_rows(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    from workbench.align import sweep_kernel
+
+    _without_numba(monkeypatch)
     yield
     sweep_kernel.kernel.cache_clear()
 
@@ -202,8 +208,7 @@ def test_compiled_rows_fill_the_same_tables_as_numpy_rows(monkeypatch: pytest.Mo
     assert sweep_kernel.kernel() is not None, "numba is a dependency: the compiled kernel must load"
     problems = list(_random_problems(3, 120))
     compiled = [(dp._sweep(b, c, bs, "min"), dp._sweep(b, c, bs, "sum")) for b, c, bs in problems]
-    monkeypatch.setenv("WORKBENCH_NUMBA", "0")
-    sweep_kernel.kernel.cache_clear()
+    _without_numba(monkeypatch)
     try:
         assert sweep_kernel.kernel() is None
         for (b, c, bs), ((vt, vb), (ft, _)) in zip(problems, compiled, strict=True):
