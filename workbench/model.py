@@ -92,6 +92,7 @@ class Document:
     created: str | None = None
     updated: str | None = None
     alignment_rev: int = 0
+    meta_rev: int = 1  # revision of the title and metadata (a stale rename is refused)
 
     @property
     def source_lang(self) -> str | None:
@@ -124,3 +125,4 @@ class DocumentSummary:
     confirmed: int
     created: str
     updated: str
+    meta_rev: int = 1

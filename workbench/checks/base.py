@@ -100,6 +100,7 @@ class Finding:
     first_seen: str | None = None
     last_seen: str | None = None
     tags: list[dict[str, Any]] = field(default_factory=list)
+    rev: int = 1  # bumped by every status change (a stale tag is refused)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything, JSON-able (the bundle exporter restores findings from this)."""

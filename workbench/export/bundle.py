@@ -218,7 +218,8 @@ def import_bundle(store: Store, path: str | Path, user: str = "import") -> Impor
     data = read_bundle(path)
     report = ImportReport()
     trepo, frepo = store.terms, store.findings
-    with store.transaction():
+    with store.transaction() as c:
+        store.authorize(user, "bundle", c)
         term_map = _import_terms(store, trepo, data.get("terms") or [], report, user)
         existing_links = {lk.id for d in store.list_documents() for lk in store.get_links(d.id)}
         for n, rec in enumerate(data.get("documents") or [], 1):

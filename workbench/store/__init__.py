@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from workbench.roles import PermissionDenied, allows, refusal
 from workbench.store.alignment import AlignmentMixin
 from workbench.store.db import Database, default_db_path
 from workbench.store.documents import DocumentsMixin
@@ -31,6 +32,47 @@ class Store(DocumentsMixin, AlignmentMixin):
 
     def reading(self) -> AbstractContextManager[Connection]:
         return self.db.reading()
+
+    @cached_property
+    def accounts(self):  # noqa: ANN201 - type lives beside the store's other repositories
+        from workbench.store.accounts import AccountsRepo
+
+        return AccountsRepo(self)
+
+    def role_of(self, user: str, c: Connection | None = None) -> str | None:
+        """``user``'s role, or None when the project has no accounts (one local user who may do all).
+
+        An unknown or disabled name is refused here rather than given a role: a project with
+        accounts never lets a name it does not know write anything.
+        """
+        if c is None:
+            with self.reading() as rc:
+                return self.role_of(user, rc)
+        if not self.accounts.any(c):
+            return None
+        active, role = self.accounts.role_of(c, user)
+        if role is None:
+            raise PermissionDenied(f"{user!r} has no account in this project (workbench users list) — nothing was saved")
+        if not active:
+            raise PermissionDenied(f"the account {user} is disabled — nothing was saved")
+        return role
+
+    def authorize(self, user: str, permission: str, c: Connection | None = None) -> None:
+        """Refuse (:class:`~workbench.roles.PermissionDenied`) unless ``user`` may ``permission``.
+
+        Write methods call it inside their own transaction, so the page, the command line and a
+        forged widget callback all meet the same check before anything is written.
+        """
+        role = self.role_of(user, c)
+        if not allows(role, permission):
+            raise refusal(user, role or "", permission)
+
+    def may(self, user: str, permission: str) -> bool:
+        """What a page asks to hide or disable a control (the write itself is still checked)."""
+        try:
+            return allows(self.role_of(user), permission)
+        except PermissionDenied:
+            return False
 
     @cached_property
     def terms(self):  # noqa: ANN201 - type lives in the terms area

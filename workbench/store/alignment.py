@@ -90,6 +90,7 @@ class AlignmentMixin:
         history row, so the history shows what an editor did rather than a full rewrite.
         """
         with self.db.transaction() as c:
+            self.authorize(user, "edit", c)  # type: ignore[attr-defined]
             row = c.execute("SELECT alignment_rev FROM documents WHERE id = ?", (doc_id,)).fetchone()
             if row is None:
                 raise WorkbenchError(f"document {doc_id} does not exist")

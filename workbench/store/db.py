@@ -180,6 +180,16 @@ class Database:
             ),
         )
 
+    @staticmethod
+    def changed_by(conn: sqlite3.Connection, entity: str, entity_id: str | int) -> str:
+        """" by NAME at TIME" of the latest history row of one thing ("" if it has none): what a
+        refused stale save tells the editor, so they know whom to ask about it."""
+        row = conn.execute(
+            "SELECT user, at FROM history WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1",
+            (entity, str(entity_id)),
+        ).fetchone()
+        return f" by {row[0]} at {str(row[1])[:19].replace('T', ' ')} UTC" if row else ""
+
     def close(self) -> None:
         with self._lock:
             self.conn.close()

@@ -48,6 +48,7 @@ class DocumentsMixin:
         ts = now()
         meta = dict(doc.metadata)
         with self.db.transaction() as c:
+            self.authorize(user, "import", c)  # type: ignore[attr-defined]
             cur = c.execute(
                 "INSERT INTO documents (title, source_lang, target_lang, has_source, has_target, metadata,"
                 " created, updated) VALUES (?,?,?,?,?,?,?,?)",
@@ -131,6 +132,7 @@ class DocumentsMixin:
             created=row["created"],
             updated=row["updated"],
             alignment_rev=row["alignment_rev"],
+            meta_rev=row["meta_rev"],
         )
 
     def list_documents(self) -> list[DocumentSummary]:
@@ -157,26 +159,56 @@ class DocumentsMixin:
                 confirmed=r["n_conf"],
                 created=r["created"],
                 updated=r["updated"],
+                meta_rev=r["meta_rev"],
             )
             for r in rows
         ]
 
     def delete_document(self, doc_id: int, user: str = "system") -> None:
         with self.db.transaction() as c:
+            self.authorize(user, "delete", c)  # type: ignore[attr-defined]
             row = self._doc_row(c, doc_id)
             self.db.log(c, user, "document", doc_id, doc_id, "delete", {"title": row["title"]}, None)
             c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
-    def rename_document(self, doc_id: int, title: str, user: str = "system") -> None:
+    def update_document(
+        self, doc_id: int, expected_rev: int, user: str = "system", *, title: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> int:
+        """Change the title and/or metadata if nobody did since ``expected_rev``; the new revision."""
+        if title is not None and not title.strip():
+            raise WorkbenchError("a document needs a title")
         with self.db.transaction() as c:
+            self.authorize(user, "edit", c)  # type: ignore[attr-defined]
             row = self._doc_row(c, doc_id)
-            c.execute("UPDATE documents SET title = ?, updated = ? WHERE id = ?", (title, now(), doc_id))
-            self.db.log(c, user, "document", doc_id, doc_id, "rename", {"title": row["title"]}, {"title": title})
+            if row["meta_rev"] != expected_rev:
+                who = self.db.changed_by(c, "document", doc_id)
+                raise ConflictError(
+                    f"the title or metadata of document {doc_id} was changed{who} (now revision {row['meta_rev']},"
+                    f" yours {expected_rev}); reload and apply your change again — nothing was saved"
+                )
+            before = {"title": row["title"], "metadata": json.loads(row["metadata"])}
+            after = {"title": title.strip() if title is not None else row["title"],
+                     "metadata": dict(metadata) if metadata is not None else before["metadata"]}  # fmt: skip
+            if after == before:
+                return int(row["meta_rev"])
+            c.execute(
+                "UPDATE documents SET title = ?, metadata = ?, meta_rev = meta_rev + 1, updated = ? WHERE id = ?",
+                (after["title"], json.dumps(after["metadata"], ensure_ascii=False), now(), doc_id),
+            )
+            self.db.log(c, user, "document", doc_id, doc_id, "update", before, after)
+        return int(row["meta_rev"]) + 1
+
+    def rename_document(self, doc_id: int, title: str, user: str = "system", expected_rev: int | None = None) -> int:
+        with self.db.reading() as c:
+            rev = int(self._doc_row(c, doc_id)["meta_rev"]) if expected_rev is None else expected_rev
+        return self.update_document(doc_id, rev, user, title=title)
 
     def add_side(self, doc_id: int, side: Side, text: Text, user: str = "system") -> None:
         """Attach the missing side to a one-sided document (a source that arrived later)."""
         ts = now()
         with self.db.transaction() as c:
+            self.authorize(user, "import", c)  # type: ignore[attr-defined]
             row = self._doc_row(c, doc_id)
             if row[f"has_{side}"]:
                 raise WorkbenchError(f"document {doc_id} already has a {side} text")
@@ -196,11 +228,7 @@ class DocumentsMixin:
         return row
 
     def _stale(self, c: sqlite3.Connection, row: sqlite3.Row, expected_rev: int) -> ConflictError:
-        last = c.execute(
-            "SELECT user, at FROM history WHERE entity = 'paragraph' AND entity_id = ? ORDER BY id DESC LIMIT 1",
-            (row["id"],),
-        ).fetchone()
-        who = f" by {last['user']} at {last['at']}" if last else ""
+        who = self.db.changed_by(c, "paragraph", row["id"])
         return ConflictError(
             f"{row['side']} paragraph {row['pos'] + 1} of document {row['doc_id']} was changed{who}"
             f" (now revision {row['rev']}, your edit was based on revision {expected_rev});"
@@ -230,6 +258,7 @@ class DocumentsMixin:
         if expected_rev is None:
             raise WorkbenchError("an edit must say which revision it was based on")
         with self.db.transaction() as c:
+            self.authorize(user, "edit", c)  # type: ignore[attr-defined]
             row = self._para_row(c, para_id)
             if row["rev"] != expected_rev:
                 raise self._stale(c, row, expected_rev)
@@ -265,6 +294,7 @@ class DocumentsMixin:
         ts = now()
         with self.db.transaction() as c:
             self._doc_row(c, doc_id)
+            self.authorize(user, "edit", c)  # type: ignore[attr-defined]
             c.execute(
                 "UPDATE paragraphs SET pos = pos + 1 WHERE doc_id = ? AND side = ? AND pos >= ?",
                 (doc_id, side, index),
@@ -280,6 +310,7 @@ class DocumentsMixin:
     def delete_paragraph(self, para_id: str, expected_rev: int, user: str = "system") -> None:
         """Delete a paragraph and remove it from its link (a link left empty disappears)."""
         with self.db.transaction() as c:
+            self.authorize(user, "edit", c)  # type: ignore[attr-defined]
             row = self._para_row(c, para_id)
             if row["rev"] != expected_rev:
                 raise self._stale(c, row, expected_rev)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.checks.base import STATUSES, Finding, finding_digest, finding_id
 from workbench.checks.context import LinkUnit
 from workbench.checks.terms import GlossRow, UsageRow
-from workbench.errors import NotFoundError, WorkbenchError
+from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.store.db import now
 from workbench.store.documents import para_row_to_model
 
@@ -77,7 +77,7 @@ def _row_to_finding(r: sqlite3.Row, tags: list[dict[str, Any]] | None = None) ->
         side=r["side"] or "target", start=r["start_pos"], end=r["end_pos"], excerpt=r["excerpt"], anchor=r["anchor"],
         key=r["key"], occ=r["occ"], unit=r["unit"], data=json.loads(r["data"]), docs=json.loads(r["docs"]),
         status=r["status"], present=bool(r["present"]), comment=r["comment"], user=r["status_user"],
-        status_at=r["status_at"], first_seen=r["first_seen"], last_seen=r["updated"], tags=tags or [],
+        status_at=r["status_at"], first_seen=r["first_seen"], last_seen=r["updated"], tags=tags or [], rev=r["rev"],
     )  # fmt: skip
 
 
@@ -98,7 +98,7 @@ class FindingsRepo:
         with_tags: bool = True,
     ) -> list[Finding]:
         """Findings, optionally of one document (with the corpus-wide findings that involve it)."""
-        sql = f"SELECT {_COLS} FROM findings WHERE 1=1"
+        sql = f"SELECT {_COLS}, rev FROM findings WHERE 1=1"
         args: list[Any] = []
         if doc_id is not None:
             if include_corpus:
@@ -132,7 +132,7 @@ class FindingsRepo:
     def get(self, finding_id: str) -> Finding:
         fid = self.resolve_id(finding_id)
         with self.store.reading() as c:
-            r = c.execute(f"SELECT {_COLS} FROM findings WHERE id = ?", (fid,)).fetchone()
+            r = c.execute(f"SELECT {_COLS}, rev FROM findings WHERE id = ?", (fid,)).fetchone()
             tags = [dict(t) for t in c.execute("SELECT at, user, status, comment, auto FROM finding_tags WHERE finding_id = ? ORDER BY id", (fid,))]
         return _row_to_finding(r, tags)
 
@@ -167,8 +167,11 @@ class FindingsRepo:
 
     # ------------------------------------------------------------------------------ tag
 
-    def tag(self, finding_ids: Iterable[str], status: str, user: str, comment: str | None = None) -> list[Finding]:
-        """Set the status of findings (one transaction). Accepting an exception needs a comment."""
+    def tag(self, finding_ids: Iterable[str], status: str, user: str, comment: str | None = None,
+            expected_revs: dict[str, int] | None = None) -> list[Finding]:  # fmt: skip
+        """Set the status of findings (one transaction). Accepting an exception needs a comment and
+        the reviewer role; ``expected_revs`` (finding id -> the revision the editor saw) refuses the
+        whole tag if any of them was tagged or re-checked meanwhile."""
         if status not in STATUSES:
             raise WorkbenchError(f"status must be one of {', '.join(STATUSES)} (got {status!r})")
         comment = (comment or "").strip() or None
@@ -179,10 +182,21 @@ class FindingsRepo:
             return []
         ts = now()
         with self.store.transaction() as c:
+            self.store.authorize(user, "review" if status == "accepted" else "tag", c)
             for fid in ids:
-                r = c.execute("SELECT doc_id, status, comment, status_user FROM findings WHERE id = ?", (fid,)).fetchone()
-                c.execute("UPDATE findings SET status = ?, comment = ?, status_user = ?, status_at = ? WHERE id = ?",
-                          (status, comment, user, ts, fid))  # fmt: skip
+                r = c.execute("SELECT doc_id, status, comment, status_user, status_at, rev FROM findings WHERE id = ?",
+                              (fid,)).fetchone()  # fmt: skip
+                want = (expected_revs or {}).get(fid)
+                if want is not None and r["rev"] != want:
+                    by = f" by {r['status_user']} at {str(r['status_at'])[:19].replace('T', ' ')} UTC" if r["status_user"] else ""
+                    raise ConflictError(
+                        f"finding {fid[:10]} was tagged {r['status']}{by} since you loaded it (revision {r['rev']},"
+                        f" yours {want}); reload and decide again — nothing was saved"
+                    )
+                if r["status"] == "accepted" and status != "accepted":
+                    self.store.authorize(user, "review", c)  # taking an accepted exception back is a review too
+                c.execute("UPDATE findings SET status = ?, comment = ?, status_user = ?, status_at = ?, rev = rev + 1"
+                          " WHERE id = ?", (status, comment, user, ts, fid))  # fmt: skip
                 c.execute("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,0)",
                           (fid, ts, user, status, comment))  # fmt: skip
                 self.store.db.log(c, user, "finding", fid, r["doc_id"], "tag",
@@ -463,12 +477,12 @@ class FindingsRepo:
             sets = ", ".join(f"{k} = ?" for k in _COMPARED)
             c.executemany(
                 f"UPDATE findings SET {sets}, status = ?, comment = ?, status_user = ?, status_at = ?, present = 1,"
-                " updated = ? WHERE id = ?",
+                " rev = rev + 1, updated = ? WHERE id = ?",
                 updates,
             )
             c.executemany(
                 "UPDATE findings SET status = 'fixed', present = 0, comment = 'resolved: the problem is gone',"
-                " status_at = ?1, status_user = ?2, updated = ?1 WHERE id = ?3",
+                " status_at = ?1, status_user = ?2, rev = rev + 1, updated = ?1 WHERE id = ?3",
                 resolved,
             )
             c.executemany("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,?)", events)
@@ -483,8 +497,8 @@ class FindingsRepo:
                 f"SELECT id FROM findings WHERE status = 'fixed' AND present = 1 AND (doc_id IN {_IN}"
                 + (" OR doc_id IS NULL)" if corpus else ")"), (json.dumps(list(doc_ids)),))]  # fmt: skip
             comment = "reopened: the problem is still there"
-            c.executemany("UPDATE findings SET status = 'open', comment = ?, status_user = ?, status_at = ? WHERE id = ?",
-                          [(comment, user, ts, i) for i in ids])  # fmt: skip
+            c.executemany("UPDATE findings SET status = 'open', comment = ?, status_user = ?, status_at = ?, rev = rev + 1"
+                          " WHERE id = ?", [(comment, user, ts, i) for i in ids])  # fmt: skip
             c.executemany("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,1)",
                           [(i, ts, user, "open", comment) for i in ids])  # fmt: skip
         return len(ids)

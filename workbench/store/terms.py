@@ -180,6 +180,7 @@ class TermsRepo:
     def add(self, term: Term, user: str = "system") -> Term:
         self._check(term)
         with self.store.transaction() as c:
+            self.store.authorize(user, "terms", c)
             self._identity_clash(c, term)
             ts = now()
             cur = c.execute(
@@ -197,13 +198,15 @@ class TermsRepo:
         self._check(term)
         expected = term.rev if expected_rev is None else expected_rev
         with self.store.transaction() as c:
+            self.store.authorize(user, "terms", c)
             r = c.execute("SELECT * FROM terms WHERE id = ?", (term.id,)).fetchone()
             if r is None:
-                raise NotFoundError(f"term {term.id} does not exist")
+                raise NotFoundError(f"term {term.id} does not exist (deleted{self.store.db.changed_by(c, 'term', term.id)})")
             before = _row_to_term(r)
             if before.rev != expected:
                 raise ConflictError(
-                    f"term '{before.preferred}' was changed meanwhile (rev {before.rev}, yours {expected}); reload"
+                    f"term '{before.preferred}' was changed{self.store.db.changed_by(c, 'term', term.id)}"
+                    f" (now revision {before.rev}, yours {expected}); reload and apply your change again — nothing was saved"
                 )
             self._identity_clash(c, term, exclude=term.id)
             ts = now()
@@ -216,18 +219,25 @@ class TermsRepo:
             self.store.db.log(c, user, "term", term.id, None, "update", _snapshot(before), _snapshot(term))
         return term
 
-    def delete(self, term_id: int, user: str = "system") -> None:
+    def delete(self, term_id: int, user: str = "system", expected_rev: int | None = None) -> None:
         with self.store.transaction() as c:
+            self.store.authorize(user, "terms", c)
             r = c.execute("SELECT * FROM terms WHERE id = ?", (term_id,)).fetchone()
             if r is None:
                 raise NotFoundError(f"term {term_id} does not exist")
+            if expected_rev is not None and r["rev"] != expected_rev:
+                raise ConflictError(
+                    f"term '{r['preferred']}' was changed{self.store.db.changed_by(c, 'term', term_id)} (now revision"
+                    f" {r['rev']}, yours {expected_rev}); it was not deleted — reload and decide again"
+                )
             c.execute("DELETE FROM terms WHERE id = ?", (term_id,))
             self.store.db.log(c, user, "term", term_id, None, "delete", _snapshot(_row_to_term(r)), None)
 
     def set_status(self, term_ids: Iterable[int], status: str, user: str = "system") -> int:
         """Approve (or send back to proposed) several entries at once; returns how many changed."""
         n = 0
-        with self.store.transaction():
+        with self.store.transaction() as c:
+            self.store.authorize(user, "terms", c)
             for tid in term_ids:
                 t = self.get(tid)
                 if t.status != status:
@@ -244,6 +254,7 @@ class TermsRepo:
         if keep_id == drop_id:
             raise WorkbenchError("cannot merge a term with itself")
         with self.store.transaction() as c:
+            self.store.authorize(user, "terms", c)
             keep, drop = self.get(keep_id), self.get(drop_id)
             before = _snapshot(keep)
             forb = {f.casefold() for f in keep.forbidden}
@@ -285,6 +296,7 @@ class TermsRepo:
         """
         report = ImportReport(warnings=list(warnings or []))
         with self.store.transaction() as c:
+            self.store.authorize(user, "terms", c)
             for t in terms:
                 self._check(t)
                 r = c.execute(
@@ -344,6 +356,7 @@ class TermsRepo:
 
         key = proposal_key(rendering, source)
         with self.store.transaction() as c:
+            self.store.authorize(user, "terms", c)
             c.execute(
                 "INSERT OR REPLACE INTO term_rejections (key, rendering, source, at, user) VALUES (?,?,?,?,?)",
                 (key, rendering, source, now(), user),
@@ -358,6 +371,7 @@ class TermsRepo:
         """Turn discovery proposals into entries (one transaction); existing identities are skipped."""
         out = []
         with self.store.transaction() as c:
+            self.store.authorize(user, "terms", c)
             for p in proposals:
                 t = p.to_term(status=status)
                 exists = c.execute(
@@ -385,6 +399,7 @@ class TermsRepo:
         """Store annotations (context is taken from the paragraph); an identical one is not doubled."""
         out = []
         with self.store.transaction() as c:
+            self.store.authorize(user, "annotate", c)
             for a in annotations:
                 info = self._paragraph_text(c, a.para_id)
                 if info is None:
@@ -429,9 +444,14 @@ class TermsRepo:
     def update_annotation(self, annotation: Annotation, user: str = "system") -> Annotation:
         """Change span, term, kind or note (based on ``annotation.rev``)."""
         with self.store.transaction() as c:
+            self.store.authorize(user, "annotate", c)
             before = self.get_annotation(annotation.id)  # type: ignore[arg-type]
             if before.rev != annotation.rev:
-                raise ConflictError(f"annotation {annotation.id} was changed meanwhile; reload")
+                raise ConflictError(
+                    f"annotation {annotation.id} ('{before.surface}') was changed"
+                    f"{self.store.db.changed_by(c, 'annotation', annotation.id)} (now revision {before.rev}, yours"
+                    f" {annotation.rev}); reload and apply your change again — nothing was saved"
+                )
             info = self._paragraph_text(c, annotation.para_id)
             if info is None:
                 raise NotFoundError(f"paragraph {annotation.para_id} does not exist")
@@ -453,6 +473,7 @@ class TermsRepo:
     def delete_annotations(self, ann_ids: Iterable[int], user: str = "system") -> int:
         n = 0
         with self.store.transaction() as c:
+            self.store.authorize(user, "annotate", c)
             for ann_id in ann_ids:
                 r = c.execute("SELECT * FROM annotations WHERE id = ?", (ann_id,)).fetchone()
                 if r is None:
