@@ -168,3 +168,27 @@ def score_chart_spec(n_links: int, threshold: float, window: tuple[int, int] | N
     rule["data"] = {"values": [{"y": float(threshold)}]}
     points["encoding"]["x"]["scale"]["domain"] = [1, max(2, n_links)]
     return spec
+
+
+# -- word-level differences (conflicts, history) ---------------------------------------------------
+
+def diff_html(before: str, after: str, lang: str | None, *, show: str = "both") -> str:
+    """The change from ``before`` to ``after`` word by word: deleted words struck through in red,
+    inserted ones underlined in green, the rest plain; right to left for Hebrew. ``show`` = ``before``
+    or ``after`` draws only that side's words (two columns side by side). All text is escaped."""
+    from workbench.textdiff import word_diff
+
+    parts = []
+    for op, piece in word_diff(before, after):
+        text = html.escape(piece)
+        if op == "same":
+            parts.append(text)
+        elif op == "del" and show in ("both", "before"):
+            parts.append(f'<del class="wb-del" style="background:#fde2e1;color:#a50e0e">{text}</del>')
+        elif op == "ins" and show in ("both", "after"):
+            parts.append(f'<ins class="wb-ins" style="background:#d7f5dd;color:#0d652d">{text}</ins>')
+    body = "".join(parts).replace("\n", "<br>")
+    if is_rtl(lang):
+        return (f'<div class="wb-diff" dir="rtl" lang="{html.escape(lang or "he")}" style="text-align:right;'
+                f'font-family:{HEBREW_FONT};font-size:1.1em;line-height:1.6">{body}</div>')  # fmt: skip
+    return f'<div class="wb-diff" dir="ltr" lang="{html.escape(lang or "en")}" style="line-height:1.5">{body}</div>'
