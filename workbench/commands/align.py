@@ -191,13 +191,14 @@ def cmd_align_doc(args: argparse.Namespace) -> int:
     from workbench.store import open_store
 
     store = open_store(args.db)
+    user = cli_user()
     doc = store.get_document(args.doc)
+    store.authorize(user, "edit")  # before the aligner runs; the save checks again
     if doc.source is None or doc.target is None:
         raise WorkbenchError(f"document {args.doc} needs both a source and a target text to be aligned")
     links = store.get_links(args.doc)
     new = realign_document(doc, links, signals=_signals(_embed_choice(args), not args.no_learn),
                            sentences=args.sentences, progress=_progress_printer(), config=_config(not args.no_refine))
-    user = cli_user()
     rev = store.save_links(args.doc, new, doc.alignment_rev, user)
     summary = {"document": args.doc, "alignment_rev": rev, **summarize(new)}
     if args.json:

@@ -10,9 +10,27 @@ from pathlib import Path
 from workbench.atomic import atomic_path
 
 
+#: the global ``--user NAME`` of the running command (set by :func:`workbench.cli.main`)
+ACTING_USER: list[str | None] = [None]
+
+
+def local_user() -> str:
+    """``WORKBENCH_USER``, else the operating system's account name."""
+    env = os.environ.get("WORKBENCH_USER")
+    if env:
+        return env
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return os.environ.get("USER") or "local"
+
+
 def cli_user() -> str:
-    """The name history rows carry for command-line edits."""
-    return os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or "cli"
+    """Who a command acts as: ``--user NAME``, ``WORKBENCH_USER`` or the OS account. In a project
+    with accounts that name must be an active account, and its role decides what it may write."""
+    return ACTING_USER[0] or local_user()
 
 
 def print_json(obj: object) -> None:
