@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO
 from workbench.errors import InputError, WorkbenchError
 from workbench.io import read_bytes, read_paragraphs
 from workbench.io.encoding import check_size, decode, human_size, max_bytes
@@ -92,11 +93,46 @@ def test_undecodable_byte_names_offset(tmp_path: Path) -> None:
     assert msg.endswith("not valid UTF-8: undecodable byte 0xFF at offset 12")
 
 
-def test_windows_1255_is_reported_not_guessed(tmp_path: Path) -> None:
-    path = write(tmp_path, "legacy.txt", HEBREW.encode("cp1255"))
-    msg = fail(path)
-    assert "Windows-1255" in msg
-    assert "`iconv -f cp1255 -t utf-8 legacy.txt > legacy.utf8.txt`" in msg
+def test_windows_1255_is_detected_and_said(tmp_path: Path) -> None:
+    res = read_paragraphs(write(tmp_path, "legacy.txt", HEBREW.encode("cp1255")))
+    assert [p.text for p in res.paragraphs] == HEBREW.split("\n\n")
+    assert res.metadata["encoding"] == "cp1255" and res.lang == "he"
+    assert res.warnings == ["legacy.txt: not UTF-8; decoded as Windows-1255 (legacy Hebrew, recognised by its"
+                            " letters; give the encoding to override)"]
+
+
+def test_real_hebrew_prose_with_points_and_quotes_is_windows_1255(tmp_path: Path) -> None:
+    from workbench.io import read_paragraphs as read
+
+    paras = [p.text for p in read(REPO / "corpus" / "intro_zohar" / "he.json").paragraphs[:40]]
+    text = "\n\n".join(paras) + "\n\nבְּרֵאשִׁית – “בָּרָא” אֱלֹהִים"
+    res = read_paragraphs(write(tmp_path, "zohar.txt", text.encode("cp1255")))
+    assert "\n\n".join(p.text for p in res.paragraphs) == text
+    assert res.metadata["encoding"] == "cp1255" and "decoded as Windows-1255 (legacy" in res.warnings[0]
+
+
+def test_iso_8859_8_is_named_when_its_own_bytes_show(tmp_path: Path) -> None:
+    text = HEBREW + " ‗"  # the double low line exists only in ISO-8859-8
+    res = read_paragraphs(write(tmp_path, "iso.txt", text.encode("iso-8859-8")))
+    assert res.metadata["encoding"] == "iso-8859-8" and res.paragraphs[-1].text.endswith("‗")
+
+
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [("Съешь же ещё этих мягких французских булок, да выпей чаю. Широкая электрификация южных губерний".encode("cp1251"),
+      "does not define"),
+     ("שלום עולם".encode("cp1255"), "too few to be sure"),
+     # visual-order Hebrew (each line stored reversed): the final letters open the words
+     ("\n".join(line[::-1] for line in (HEBREW * 2).splitlines()).encode("cp1255"), "final letters do not stand"),
+     (HEBREW.encode("cp1255") + b" \xfc", "does not define")],
+)  # fmt: skip
+def test_unclear_legacy_text_is_refused_with_advice(tmp_path: Path, data: bytes, why: str) -> None:
+    msg = fail(write(tmp_path, "legacy.txt", data))
+    if "Windows-1255" in msg:
+        assert why in msg and "--source-encoding/--target-encoding cp1255" in msg
+        assert "`iconv -f cp1255 -t utf-8 legacy.txt > legacy.utf8.txt`" in msg
+    else:
+        assert "not valid UTF-8" in msg
 
 
 def test_latin1_french_is_not_taken_for_hebrew(tmp_path: Path) -> None:
@@ -153,3 +189,24 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
     folder = tmp_path / "folder.txt"
     folder.mkdir()
     assert "folder" in fail(folder)
+
+
+def test_cli_decodes_each_side_with_its_own_codec(tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A cp1255 Hebrew source beside a UTF-16 English target, in one command (and detected without it)."""
+    from workbench.cli import main
+    from workbench.store import open_store
+
+    he = write(tmp_path, "he.txt", HEBREW.encode("cp1255"))
+    en = write(tmp_path, "en.txt", "11) Hello world, this is text.\n\n12) And a second paragraph.".encode("utf-16"))
+    args = ["--db", str(db_path), "import", "--source", str(he), "--target", str(en), "--json"]
+    assert main([*args, "--source-encoding", "cp1255", "--target-encoding", "utf-16"]) == 0
+    assert main(args) == 0  # detected: the Hebrew by its letters, the English by its BOM
+    err = capsys.readouterr().err
+    assert err.count("he.txt: not UTF-8; decoded as Windows-1255") == 1  # said only when guessed
+    store = open_store(db_path)
+    for d in store.list_documents():
+        doc = store.get_document(d.id)
+        assert [p.text for p in doc.source.paragraphs] == HEBREW.split("\n\n")
+        assert doc.target.paragraphs[1].text == "12) And a second paragraph."
+    assert main([*args, "--source-encoding", "klingon"]) == 2
+    assert "unknown encoding 'klingon'" in capsys.readouterr().err

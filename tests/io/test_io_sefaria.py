@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import need_shared
+from tests.conftest import CORPUS, need_data
 from workbench.errors import InputError
 from workbench.io import load_pair, read_bytes, read_paragraphs
 from workbench.io.sefaria import parse_sefaria
@@ -15,12 +15,12 @@ from workbench.io.sefaria import parse_sefaria
 
 @pytest.fixture(scope="module")
 def he():
-    return read_paragraphs(need_shared("data", "sefaria", "intro_zohar", "he.json"))
+    return read_paragraphs(CORPUS / "intro_zohar" / "he.json")
 
 
 @pytest.fixture(scope="module")
 def en():
-    return read_paragraphs(need_shared("data", "sefaria", "intro_zohar", "en.json"))
+    return read_paragraphs(CORPUS / "intro_zohar" / "en.json")
 
 
 def test_segment_counts_and_languages(he, en) -> None:
@@ -35,7 +35,7 @@ def test_segment_counts_and_languages(he, en) -> None:
 
 def test_text_matches_the_stripped_gold_pairs(he, en) -> None:
     """pairs.jsonl was stripped independently (tags removed, footnotes dropped): same text."""
-    gold = [json.loads(line) for line in need_shared("data", "sefaria", "intro_zohar", "pairs.jsonl").open()]
+    gold = [json.loads(line) for line in need_data("intro_zohar", "pairs.jsonl").open()]
     by_addr = {
         side: {tuple(a): p.text for a, p in zip(res.metadata["addresses"], res.paragraphs, strict=True)}
         for side, res in (("he", he), ("en", en))
@@ -82,8 +82,8 @@ def test_hebrew_labels_after_headings(he, en) -> None:
 
 def test_load_pair_of_the_real_versions() -> None:
     doc, warnings = load_pair(
-        need_shared("data", "sefaria", "intro_zohar", "he.json"),
-        need_shared("data", "sefaria", "intro_zohar", "en.json"),
+        CORPUS / "intro_zohar" / "he.json",
+        CORPUS / "intro_zohar" / "en.json",
     )
     assert warnings == []
     assert doc.title == "Baal HaSulam's Introduction to Zohar"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from workbench.atomic import atomic_path
 
-
 #: the global ``--user NAME`` of the running command (set by :func:`workbench.cli.main`)
 ACTING_USER: list[str | None] = [None]
 

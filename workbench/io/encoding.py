@@ -1,9 +1,12 @@
 """Turn uploaded bytes into text, or say exactly why not.
 
 Editors bring files from old Hebrew word processors, from Windows Notepad (UTF-16) and from the web
-(UTF-8 with or without BOM). A wrong guess silently corrupts every Hebrew letter, so this module
-never guesses a legacy code page: Windows-1255 is recognised and *reported*, and a caller that has
-checked with the editor can decode it deliberately with ``encoding="cp1255"``.
+(UTF-8 with or without BOM). A wrong guess silently corrupts every Hebrew letter, so a legacy code
+page is used only when the bytes leave no doubt (:func:`legacy_hebrew`): the letters of Windows-1255
+and ISO-8859-8 (0xE0-0xFA) must make up the words, no byte may be one the code page lacks, and the
+five final letters must stand where Hebrew puts them — at the ends of words, with their ordinary
+forms almost never there. Cyrillic Windows-1251, Latin-1 and random bytes all fail one of these.
+When the guess is not clear the file is refused with the advice to name the encoding.
 """
 
 from __future__ import annotations
@@ -29,6 +32,16 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CONTROL = bytes([*range(0, 9), 14, 15, *range(16, 27), 28, 29, 30, 31])
 _HIGH = bytes(range(0x80, 0x100))
 _CP1255_WORD = re.compile(rb"[\xe0-\xfa]{2,}")
+_HEBREW_WORD = re.compile(rb"[\xe0-\xfa]+")
+_FINALS = frozenset(b"\xea\xed\xef\xf3\xf5")  # final kaf, mem, nun, pe, tsadi
+_MEDIALS = frozenset(b"\xeb\xee\xf0\xf4\xf6")  # their ordinary forms
+#: bytes Windows-1255 leaves undefined: a file holding one is not Windows-1255
+_CP1255_HOLES = frozenset(b"\x81\x8a\x8c\x8d\x8e\x8f\x90\x9a\x9c\x9d\x9e\x9f\xca\xd9\xda\xdb\xdc\xdd\xde\xdf\xfb\xfc\xff")
+#: bytes only Windows-1255 gives meaning to: typographic punctuation (0x80-0x9F are control codes in
+#: ISO-8859-8) and the points and marks of 0xC0-0xD8 (undefined there)
+_CP1255_ONLY = frozenset(range(0x80, 0xA0)) | frozenset(range(0xC0, 0xD9))
+MIN_LEGACY_LETTERS = 30
+LEGACY_NAMES = {"cp1255": "Windows-1255", "iso-8859-8": "ISO-8859-8"}
 _SNIFF = 64 * 1024
 
 
@@ -135,6 +148,30 @@ def looks_cp1255(data: bytes) -> bool:
     return in_words / high >= 0.6
 
 
+def legacy_hebrew(data: bytes) -> tuple[str | None, str]:
+    """(``"cp1255"`` or ``"iso-8859-8"``, why) when the bytes are legacy Hebrew beyond doubt, else
+    (None, why not). Reads the whole file: one stray byte anywhere decides against."""
+    present = set(data)
+    if present & _CP1255_HOLES - {0xDF}:
+        return None, "it has bytes that Windows-1255 does not define"
+    if not looks_cp1255(data):
+        return None, "its non-ASCII bytes do not form Hebrew words"
+    words = _HEBREW_WORD.findall(data)
+    letters = sum(len(w) for w in words)
+    if letters < MIN_LEGACY_LETTERS:
+        return None, f"it has only {letters} Hebrew letters, too few to be sure"
+    finals_end = sum(w[-1] in _FINALS for w in words)
+    finals_all = sum(sum(b in _FINALS for b in w) for w in words)
+    medial_end = sum(w[-1] in _MEDIALS for w in words if len(w) > 1)
+    if finals_all < 3 or finals_end < 0.8 * finals_all or medial_end > 0.2 * (finals_end + medial_end):
+        return None, "its final letters do not stand at the ends of words as in Hebrew"
+    if present & _CP1255_ONLY:
+        return "cp1255", "Windows-1255"
+    if 0xDF in present:
+        return "iso-8859-8", "ISO-8859-8"
+    return "cp1255", "Windows-1255 (ISO-8859-8 reads this file the same)"
+
+
 def decode(data: bytes, name: str | Path | None = None, *, encoding: str | None = None) -> tuple[str, str]:
     """Return (text, encoding used); raise InputError naming ``name`` when the bytes are not text.
 
@@ -156,11 +193,14 @@ def decode(data: bytes, name: str | Path | None = None, *, encoding: str | None 
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
+        codec, why = legacy_hebrew(data)
+        if codec is not None:
+            return _decode_as(data, name, codec), codec
         if looks_cp1255(data):
             raise InputError(
                 name,
-                "looks like Windows-1255 (legacy Hebrew), not UTF-8; convert it with "
-                f"`{iconv_hint(name)}` or import it with encoding cp1255",
+                f"looks like legacy Hebrew (Windows-1255), not UTF-8, but not clearly: {why}; convert it with "
+                f"`{iconv_hint(name)}` or import it with --source-encoding/--target-encoding cp1255",
             ) from None
         bad = data[exc.start : exc.start + 1].hex().upper()
         raise InputError(name, f"not valid UTF-8: undecodable byte 0x{bad} at offset {exc.start}") from None

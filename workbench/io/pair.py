@@ -85,13 +85,16 @@ def load_pair(
     interleaved: Input | None = None,
     max_bytes: int | None = None,
     encoding: str | None = None,
+    source_encoding: str | None = None,
+    target_encoding: str | None = None,
 ) -> tuple[Document, list[str]]:
     """A Document (not stored) and warnings for the editor.
 
     Either side may be missing (a translation to align later, or an original alone). Explicit
     languages win over detection. ``interleaved`` is one file alternating between the languages;
     its paragraph groups are kept in ``metadata["interleaved_links"]`` as ``[[source ids],
-    [target ids]]`` pairs, ready to seed an alignment.
+    [target ids]]`` pairs, ready to seed an alignment. ``encoding`` forces one codec for every file;
+    ``source_encoding`` / ``target_encoding`` one per side (a cp1255 source beside a UTF-16 target).
     """
     warnings: list[str] = []
     meta: dict[str, Any] = {}
@@ -118,10 +121,11 @@ def load_pair(
         raise WorkbenchError("nothing to import: give a source file, a target file or both")
     sides: dict[str, ReadResult] = {}
     texts: dict[str, Text] = {}
+    codecs = {"source": source_encoding or encoding, "target": target_encoding or encoding}
     for side, item, explicit in (("source", source, source_lang), ("target", target, target_lang)):
         if item is None:
             continue
-        res = _read(item, max_bytes, encoding)
+        res = _read(item, max_bytes, codecs[side])
         sides[side] = res
         warnings.extend(res.warnings)
         lang = explicit or _lang(res.lang, res.paragraphs, res.file or side, side, warnings)

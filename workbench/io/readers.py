@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import InputError
-from workbench.io.encoding import check_size, decode, read_limited
+from workbench.io.encoding import LEGACY_NAMES, check_size, decode, read_limited
 from workbench.io.language import UNDETERMINED, detect_language, is_hebrew_code, sample_paragraphs
 from workbench.io.language import name as lang_name
 from workbench.model import Paragraph
@@ -85,6 +85,11 @@ def read_bytes(
     else:
         text, used = decode(data, name, encoding=encoding)
         meta["encoding"] = used
+        if encoding is None and used in LEGACY_NAMES:
+            warnings.append(
+                f"not UTF-8; decoded as {LEGACY_NAMES[used]} (legacy Hebrew, recognised by its letters;"
+                " give the encoding to override)"
+            )
         if fmt == "text" and text.lstrip().startswith("{"):
             try:
                 obj = json.loads(text)
@@ -95,7 +100,8 @@ def read_bytes(
         if fmt == "sefaria":
             from workbench.io.sefaria import parse_sefaria
 
-            paragraphs, sefaria_meta, warnings = parse_sefaria(_json(text, name), name)
+            paragraphs, sefaria_meta, more = parse_sefaria(_json(text, name), name)
+            warnings.extend(more)
             meta.update(sefaria_meta)
             declared = sefaria_meta.get("actualLanguage") or sefaria_meta.get("language")
         elif fmt == "markdown":
