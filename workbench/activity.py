@@ -48,7 +48,7 @@ NOT_REVERTIBLE: dict[tuple[str, str], str] = {
                             " or import the earlier file again",
     ("proposal", "reject"): "a rejected proposal cannot be reverted here; add the term on the Terms page instead",
 }
-_ACCOUNT = "account changes cannot be reverted here; change the account on the Users page (workbench users) instead"
+_ACCOUNT = "account changes cannot be reverted here; change the account with `workbench users` instead"
 _LINK_STRUCTURE = NOT_REVERTIBLE[("link", "create")]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -541,3 +542,129 @@ def test_picked_link_reads_the_chart_selection_and_ignores_anything_else() -> No
     for nothing in (None, {}, {"selection": {}}, {"selection": {"pick": []}}, {"selection": {"pick": {}}},
                     {"selection": {"pick": [{"kind": "1-1"}]}}, {"selection": {"pick": [{"link": "x"}]}}, "pick"):
         assert picked_link(nothing, 10) is None
+
+
+# ------------------------------------------------------------------------------- a team
+
+
+def add_team(store: Store, **roles: str) -> None:
+    """Accounts after the seed (written by the single local user before there were any)."""
+    store.accounts.add("admin", "admin")
+    for name, role in roles.items():
+        store.accounts.add(name, role, user="admin")
+
+
+def test_confirm_document_confirms_every_link_and_needs_the_review_permission(seeded: tuple[Store, int]) -> None:
+    from workbench.roles import PermissionDenied
+
+    store, doc_id = seeded
+    add_team(store, ed="editor", rita="reviewer")
+    rev = store.alignment_rev(doc_id)
+    with pytest.raises(PermissionDenied, match="ed \\(editor\\) may not .*confirm whole documents.*nothing was saved"):
+        AlignmentEditor(store, doc_id, "ed", StoredUndoStack(store, "ed")).confirm_document(rev)
+    assert store.alignment_rev(doc_id) == rev and all(lk.status == "auto" for lk in store.get_links(doc_id))
+    assert StoredUndoStack(store, "ed").count(doc_id) == 0
+    ed_link = AlignmentEditor(store, doc_id, "ed").confirm([store.get_links(doc_id)[0].id], rev)  # one link: an editor's
+    rita = AlignmentEditor(store, doc_id, "rita", StoredUndoStack(store, "rita"))
+    with pytest.raises(ConflictError, match="changed since you loaded it.*ed"):
+        rita.confirm_document(rev)
+    res = rita.confirm_document(ed_link.alignment_rev)
+    assert res.message == "confirmed the whole document (4 links)"
+    assert all(lk.status == "confirmed" for lk in store.get_links(doc_id))
+    assert {r["user"] for r in store.history(doc_id, limit=4)} == {"rita"}
+    with pytest.raises(InvalidEdit, match="already confirmed"):
+        rita.confirm_document(res.alignment_rev)
+    assert rita.undo().message == "undone: confirm whole document"
+    assert [lk.status for lk in store.get_links(doc_id)] == ["confirmed", "auto", "auto", "auto", "auto"]
+
+
+def test_a_viewer_is_refused_before_the_operation_runs(seeded: tuple[Store, int]) -> None:
+    from workbench.roles import PermissionDenied
+
+    store, doc_id = seeded
+    add_team(store, vera="viewer")
+    ed = AlignmentEditor(store, doc_id, "vera", StoredUndoStack(store, "vera"))
+    rev = store.alignment_rev(doc_id)
+    links = store.get_links(doc_id)
+    p = store.get_document(doc_id).target.paragraphs[0]  # type: ignore[union-attr]
+    calls = [
+        lambda: ed.merge_with_next(links[-1].id, rev),  # invalid as well: the role is what is reported
+        lambda: ed.confirm([links[0].id], rev),
+        lambda: ed.edit_text(p.id, "x", p.rev),
+        lambda: ed.split_paragraph(p.id, 5, rev, p.rev),
+        lambda: ed.realign(rev),
+        lambda: ed.undo(),
+    ]
+    for call in calls:
+        with pytest.raises(PermissionDenied, match="vera \\(viewer\\) may not edit"):
+            call()
+    assert store.alignment_rev(doc_id) == rev and store.get_paragraph(p.id).text == p.text
+
+
+def test_undo_refusal_names_who_changed_what_since_the_operation(db_path: Path, seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    add_team(store, alice="editor", bob="editor", carol="editor")
+    carol = AlignmentEditor(store, doc_id, "carol")
+    carol.confirm([store.get_links(doc_id)[4].id], store.alignment_rev(doc_id))  # before alice's merge
+    alice = AlignmentEditor(store, doc_id, "alice", StoredUndoStack(store, "alice"))
+    alice.merge_with_next(store.get_links(doc_id)[1].id, store.alignment_rev(doc_id))
+    other = open_store(db_path)  # bob, in his own session, merges alice's link with the next one
+    try:
+        bob = AlignmentEditor(other, doc_id, "bob")
+        bob.merge_with_next(other.get_links(doc_id)[1].id, other.alignment_rev(doc_id))
+    finally:
+        other.close()
+    with pytest.raises(ConflictError) as exc:
+        alice.undo()
+    msg = str(exc.value)
+    assert re.fullmatch(
+        r"cannot undo “merge links”: bob changed link 2 \(update\) at \d\d:\d\d:\d\d UTC, bob changed a link that is"
+        r" gone now \(delete\) at \d\d:\d\d:\d\d UTC since — it was taken off your undo list; nothing was undone",
+        msg,
+    ), msg
+    assert "carol" not in msg  # her change came before the merge: it is not what the merge was built on
+    assert shape(store.get_document(doc_id), store.get_links(doc_id))[1] == ([1, 2, 3], [1, 2, 3])
+
+
+def test_undo_refusal_of_a_text_edit_names_the_paragraph(seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    add_team(store, alice="editor", bob="editor")
+    alice = AlignmentEditor(store, doc_id, "alice", StoredUndoStack(store, "alice"))
+    p = store.get_document(doc_id).target.paragraphs[2]  # type: ignore[union-attr]
+    alice.edit_text(p.id, "Alice's text.", p.rev)
+    alice.confirm([store.get_links(doc_id)[0].id], store.alignment_rev(doc_id))  # her own later change, elsewhere
+    alice.undo()  # the confirm; the text edit is next
+    store.update_paragraph(p.id, "Bob's text.", None, p.rev + 1, "bob")
+    with pytest.raises(ConflictError, match=r"^cannot undo “edit text”: bob changed target paragraph 3 \(edit\) at "
+                       r"\d\d:\d\d:\d\d UTC since — it was taken off your undo list; nothing was undone$"):  # fmt: skip
+        alice.undo()
+    assert store.get_paragraph(p.id).text == "Bob's text."
+
+
+def test_merge_texts_applies_both_sides_and_keeps_mine_where_both_changed() -> None:
+    from workbench.align.edits import merge_texts
+
+    base = "The Masach rises to the Peh of the Rosh."
+    assert merge_texts(base, "The Masach rises up to the Peh of the Rosh.", "The Masach rises to the Peh of the Rosh again.") == (
+        "The Masach rises up to the Peh of the Rosh again.", 0)  # fmt: skip
+    assert merge_texts(base, "The screen rises to the Peh of the Rosh.", "The Masach rises to the mouth of the Rosh.") == (
+        "The screen rises to the mouth of the Rosh.", 0)  # fmt: skip
+    assert merge_texts(base, "The Masach climbs to the Peh of the Rosh.", "The Masach ascends to the Peh of the Rosh.") == (
+        "The Masach climbs to the Peh of the Rosh.", 1)  # fmt: skip
+    assert merge_texts("a b", "a b c", "z a b") == ("z a b c", 0)  # a word added after the last one stays apart
+    assert merge_texts(base, base, base) == (base, 0)
+
+
+def test_undo_refusal_names_the_others_before_the_editor_herself(seeded: tuple[Store, int]) -> None:
+    store, doc_id = seeded
+    add_team(store, alice="editor", bob="editor")
+    alice = AlignmentEditor(store, doc_id, "alice", StoredUndoStack(store, "alice"))
+    alice.merge_with_next(store.get_links(doc_id)[0].id, store.alignment_rev(doc_id))
+    alice.confirm([store.get_links(doc_id)[3].id], store.alignment_rev(doc_id))
+    alice.undo()  # her own confirm and its undo come after the merge, which stays undoable
+    AlignmentEditor(store, doc_id, "bob").confirm([store.get_links(doc_id)[2].id], store.alignment_rev(doc_id))
+    with pytest.raises(ConflictError) as exc:
+        alice.undo()
+    msg = str(exc.value)
+    assert re.match(r"cannot undo “merge links”: bob changed link 3 \(update\) at \S+ UTC, alice changed link 4 \(update\)",
+                    msg), msg  # fmt: skip

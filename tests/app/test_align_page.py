@@ -303,7 +303,7 @@ def test_move_split_and_edit_text_via_the_ui(app: AppTest, db_path: Path) -> Non
     assert head.text.endswith("perceived.") and p.text.startswith(head.text)
 
     app.selectbox(key=f"al_para_{lid0}").set_value(("target", tgt0)).run()
-    app.text_area(key=f"al_text_{tgt0}_{head.rev}").input("In this introduction I wish to clarify.").run()
+    app.text_area(key=f"al_text_{tgt0}").input("In this introduction I wish to clarify.").run()
     app.button(key="al_save_text").click().run()
     ok(app)
     s = open_store(db_path)

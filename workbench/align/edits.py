@@ -18,6 +18,10 @@ Edited links are marked ``confirmed`` by default (an editor decided them; a late
 unconfirmed" keeps them) and keep the aligner's score (the lower one for a merge); their sentence
 alignment is dropped because it no longer matches. Invalid operations raise :class:`InvalidEdit`
 and stale saves :class:`~workbench.errors.ConflictError`; in both cases nothing is written.
+
+For a team: every operation first checks the editor's role ("edit"; "review" for
+:meth:`AlignmentEditor.confirm_document`), undo lists are per editor, and an undo refused because
+someone built on the operation names who changed what since (the history rows after it).
 """
 
 from __future__ import annotations
@@ -246,6 +250,57 @@ def split_texts(text: str, offset: int) -> tuple[str, str]:
     return text[:offset].rstrip(), text[offset:].lstrip()
 
 
+def merge_texts(base: str, mine: str, theirs: str) -> tuple[str, int]:
+    """A word-level three-way merge: ``base`` is the text the editor started from, ``mine`` their
+    draft, ``theirs`` what someone else saved meanwhile. Returns (merged text, places changed by both).
+
+    Changes made by only one side are all applied; where both changed the same words differently the
+    draft's wording is kept (the editor sees the current text beside it and decides), so the result is
+    a starting point for the editor, never saved without them."""
+    from difflib import SequenceMatcher
+
+    from workbench.textdiff import words
+
+    b = words(base)
+    keys = [w.rstrip() for w in b]
+
+    def changes(other: str, who: int) -> list[tuple[int, int, list[str], int]]:
+        o = words(other)
+        sm = SequenceMatcher(None, keys, [w.rstrip() for w in o], autojunk=False)
+        return [(i1, i2, o[j1:j2], who) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal"]
+
+    def apply(chs: list[tuple[int, int, list[str], int]], start: int, end: int) -> list[str]:
+        out, p = [], start
+        for i1, i2, tok, _who in chs:
+            out += b[p:i1] + tok
+            p = i2
+        return out + b[p:end]
+
+    allc = sorted(changes(mine, 0) + changes(theirs, 1), key=lambda c: (c[0], c[1], c[3]))
+    clusters: list[list[tuple[int, int, list[str], int]]] = []
+    for c in allc:
+        if clusters and (c[0] < max(x[1] for x in clusters[-1]) or c[0] == clusters[-1][0][0]):
+            clusters[-1].append(c)
+        else:
+            clusters.append([c])
+    out: list[str] = []
+    pos = conflicts = 0
+    for cl in clusters:
+        start, end = cl[0][0], max(x[1] for x in cl)
+        out += b[pos:start]
+        mine_part = apply([c for c in cl if c[3] == 0], start, end)
+        theirs_part = apply([c for c in cl if c[3] == 1], start, end)
+        if {c[3] for c in cl} == {0, 1} and "".join(mine_part).rstrip() != "".join(theirs_part).rstrip():
+            conflicts += 1
+        out += mine_part if any(c[3] == 0 for c in cl) else theirs_part
+        pos = end
+    out += b[pos:]
+    # a word that ended its text may now be followed by one: keep them apart
+    text = "".join(w + " " if w[-1:].strip() and k + 1 < len(out) and out[k + 1][:1].strip() else w
+                   for k, w in enumerate(out))  # fmt: skip
+    return text, conflicts
+
+
 def sentence_ends(text: str, lang: str | None) -> list[int]:
     """Offsets where the paragraph can be split between two sentences (ends of all but the last)."""
     from workbench.align.sentences import split_sentences
@@ -360,12 +415,15 @@ class UndoEntry:
     paragraph: dict[str, Any] | None = None  # snapshot of the edited / split paragraph before
     tail_id: str | None = None  # split: the paragraph the split created
     key: int | None = None  # row id when the entry is kept in the store
+    #: the document's last history row once the operation was saved: the rows after it are what
+    #: others built on it since, which a refused undo names (who changed what, and when)
+    since: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "label": self.label, "doc_id": self.doc_id, "kind": self.kind, "revs_before": self.revs_before,
             "revs_after": self.revs_after, "paragraph": self.paragraph, "tail_id": self.tail_id,
-            "links": None if self.links is None else [asdict(lk) for lk in self.links],
+            "links": None if self.links is None else [asdict(lk) for lk in self.links], "since": self.since,
         }  # fmt: skip
 
     @classmethod
@@ -374,7 +432,7 @@ class UndoEntry:
         return cls(
             d["label"], int(d["doc_id"]), d["kind"], dict(d["revs_before"]), dict(d["revs_after"]),
             links=None if links is None else [Link(**lk) for lk in links],
-            paragraph=d.get("paragraph"), tail_id=d.get("tail_id"), key=key,
+            paragraph=d.get("paragraph"), tail_id=d.get("tail_id"), key=key, since=d.get("since"),
         )  # fmt: skip
 
 
@@ -531,14 +589,25 @@ class AlignmentEditor:
             raise self._conflict(current, expected)
 
     def _push(self, entry: UndoEntry) -> None:
+        """Record how to undo ``entry`` (inside the operation's transaction, after its save, so that
+        ``since`` is the operation's own last history row)."""
         if self.undo_stack is not None:
+            last = self.store.history(self.doc_id, limit=1)
+            entry.since = int(last[0]["id"]) if last else 0
             self.undo_stack.push(entry)
+
+    def _authorize(self, permission: str = "edit") -> None:
+        """Refuse before any work when the editor's role lacks ``permission`` (the store checks its
+        writes again): a viewer's forged request gets the role message, not a side effect of the
+        operation's own checks, and a re-align does not run the aligner for nothing."""
+        self.store.authorize(self.user, permission)
 
     # -- link operations ---------------------------------------------------------------------
 
-    def _link_edit(self, expected_rev: int, label: str, compute: Callable[[list[Link]], tuple[list[Link], int | None]]
-                   ) -> EditResult:  # fmt: skip
+    def _link_edit(self, expected_rev: int, label: str, compute: Callable[[list[Link]], tuple[list[Link], int | None]],
+                   permission: str = "edit") -> EditResult:  # fmt: skip
         with self.store.transaction():
+            self._authorize(permission)
             self._check_rev(expected_rev)
             before = self._links_at(expected_rev)
             new, focus = compute(before)
@@ -598,11 +667,29 @@ class AlignmentEditor:
     def unconfirm(self, link_ids: Sequence[str], expected_rev: int) -> EditResult:
         return self.set_status(link_ids, "auto", expected_rev)
 
+    def confirm_document(self, expected_rev: int) -> EditResult:
+        """Confirm every unconfirmed link of the document: a reviewer's sign-off on the whole
+        alignment, so it needs the "review" permission (checked in the transaction, before the save;
+        single links stay an editor's to confirm)."""
+        counted: list[int] = []
+
+        def compute(links: list[Link]) -> tuple[list[Link], int | None]:
+            ids = [lk.id for lk in links if lk.status != "confirmed"]
+            if not ids:
+                raise InvalidEdit("nothing to confirm: every link of the document is already confirmed")
+            counted.append(len(ids))
+            return set_status(links, ids, "confirmed"), None
+
+        res = self._link_edit(expected_rev, "confirm whole document", compute, permission="review")
+        n = counted[0]
+        return EditResult(res.alignment_rev, f"confirmed the whole document ({n} link{'s' if n != 1 else ''})")
+
     def realign(self, expected_rev: int, *, progress: Callable[[float], None] | None = None,
                 sentences: bool = False) -> EditResult:  # fmt: skip
         """Re-align everything but the confirmed links (which stay exactly as they are)."""
         from workbench.align.aligner import realign_document
 
+        self._authorize()
         doc = self.store.get_document(self.doc_id)
         if doc.alignment_rev != expected_rev:
             raise self._conflict(doc.alignment_rev, expected_rev)
@@ -628,6 +715,7 @@ class AlignmentEditor:
         if not text.strip():
             raise InvalidEdit("a paragraph cannot be emptied here; detach it or merge it into its neighbour instead")
         with self.store.transaction():
+            self._authorize()
             before = self.store.get_paragraph(para_id)
             if before.rev == expected_para_rev and before.text == text:
                 raise InvalidEdit("the text is unchanged")
@@ -643,6 +731,7 @@ class AlignmentEditor:
         """Split a paragraph at ``offset`` into two; the new one stays in the same link (1-1 becomes
         2-1) or, with ``separate``, the link is cut after the first part (the other side stays with it)."""
         with self.store.transaction():
+            self._authorize()
             self._check_rev(expected_rev)
             before_links = self.store.get_links(self.doc_id)
             para = self.store.get_paragraph(para_id)
@@ -698,6 +787,7 @@ class AlignmentEditor:
 
     def undo(self) -> EditResult:
         """Take back this editor's last operation on the document, if nobody changed what it touched."""
+        self._authorize()
         entry = self.undo_stack.peek(self.doc_id) if self.undo_stack is not None else None
         if entry is None:
             raise InvalidEdit("there is nothing to undo")
@@ -709,15 +799,56 @@ class AlignmentEditor:
                 now = self._apply_undo(entry)
                 self.undo_stack.remove(entry)
                 self.undo_stack.rebase(entry, now)
+            else:
+                built_on = self.changes_since(entry, stale)
         if stale:
             self.undo_stack.remove(entry)  # outside the transaction: kept off the list for good
             what = "the alignment" if "alignment" in stale else "the paragraph"
             raise ConflictError(
-                f"cannot undo “{entry.label}”: {what} of document {self.doc_id} changed since"
-                f" ({self.recent_changes() or 'by another session'}); it was taken off the undo list"
-                " — nothing was undone"
+                f"cannot undo “{entry.label}”: {built_on or what + ' changed since'} — it was taken off your"
+                " undo list; nothing was undone"
             )
         return EditResult(now.get("alignment", self.store.alignment_rev(self.doc_id)), f"undone: {entry.label}")
+
+    def changes_since(self, entry: UndoEntry, stale: Sequence[str], shown: int = 3) -> str:
+        """Who changed what the operation ``entry`` touched since it was made, as one line:
+        "bob changed link 4 (update) at 10:32:05 UTC since". Read from the history rows written after
+        the operation (not merely the document's latest rows); other editors' changes are named
+        before the editor's own, and each link or paragraph once (its latest change)."""
+        if entry.since is None:  # an entry written before undo entries remembered their history row
+            recent = self.recent_changes()
+            return f"it changed since ({recent})" if recent else ""
+        paras = {k.split(":", 1)[1] for k in stale if k.startswith("para:")}
+        rows = self.store.changes_since(self.doc_id, entry.since, limit=5000)
+        if "alignment" in stale:
+            rows = [r for r in rows if r["entity"] in ("link", "paragraph")]
+        else:
+            rows = [r for r in rows if r["entity"] == "paragraph" and r["entity_id"] in paras]
+        if not rows:
+            return ""
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in rows:  # oldest first: the last one written per (user, thing) wins
+            latest.pop((r["user"], r["entity_id"]), None)
+            latest[(r["user"], r["entity_id"])] = r
+        ordered = sorted(latest.values(), key=lambda r: (r["user"] == self.user, -int(r["id"])))
+        links = {lk.id: n + 1 for n, lk in enumerate(self.store.get_links(self.doc_id))}
+        para_pos: dict[str, str] = {}
+        if any(r["entity"] == "paragraph" for r in ordered[:shown]):
+            doc = self.store.get_document(self.doc_id)
+            for side in ("source", "target"):
+                text = doc.side(side)  # type: ignore[arg-type]
+                for n, p in enumerate(text.paragraphs if text else []):
+                    para_pos[p.id] = f"{side} paragraph {n + 1}"
+
+        def name(r: dict[str, Any]) -> str:
+            if r["entity"] == "link":
+                return f"link {links[r['entity_id']]}" if r["entity_id"] in links else "a link that is gone now"
+            return para_pos.get(r["entity_id"], "a paragraph")
+
+        parts = [f"{r['user']} changed {name(r)} ({r['action']}) at {str(r['at'])[11:19]} UTC" for r in ordered[:shown]]
+        more = len(ordered) - shown
+        tail = f" and {more} more thing{'s' if more != 1 else ''}" if more > 0 else ""
+        return ", ".join(parts) + tail + " since"
 
     def _apply_undo(self, entry: UndoEntry) -> dict[str, int]:
         """Restore what ``entry`` saved (inside the caller's transaction); the revisions it leaves."""

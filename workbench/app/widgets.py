@@ -98,12 +98,25 @@ def link_row_html(
     *,
     band: str,
     selected: bool = False,
+    changed: tuple[str, str] | None = None,
 ) -> str:
     """One alignment link as HTML: a colour band for its confidence, a header (number, bead kind, score,
     status) and two columns — translation on the left, source (right-to-left when Hebrew) on the right.
-    All paragraph text goes through :func:`text_block` (escaped)."""
+    All paragraph text goes through :func:`text_block` (escaped). ``changed`` = (user, ISO time) of the
+    link's latest change, shown as "changed by bob 3 min ago" so a team sees whose work a link is."""
     colour = BAND_COLOURS.get(band, "#999")
     status = "✓ confirmed" if link.status == "confirmed" else "auto"
+    who = ""
+    if changed:
+        from datetime import UTC, datetime
+
+        try:
+            secs = (datetime.now(UTC) - datetime.fromisoformat(changed[1])).total_seconds()
+        except (TypeError, ValueError):
+            secs = None
+        ago = ("" if secs is None else "just now" if secs < 60 else f"{int(secs // 60)} min ago" if secs < 3600
+               else f"{int(secs // 3600)} h ago" if secs < 86400 else f"on {str(changed[1])[:10]}")  # fmt: skip
+        who = f' · <span class="wb-changed">changed by {html.escape(changed[0])} {ago}</span>'
 
     def side(ids: list[str], lang: str | None) -> str:
         parts = [_para_html(paragraphs[pid], lang) for pid in ids if pid in paragraphs]
@@ -114,7 +127,7 @@ def link_row_html(
         f'<div class="wb-link" data-link="{number}" data-band="{band}" style="border-left:6px solid {colour};'
         f'padding:4px 10px;margin:6px 0;{outline}">'
         f'<div style="font-size:.8em;color:#555">#{number} · <b>{link.kind}</b> · score {float(link.score):.2f}'
-        f" · {status}</div>"
+        f" · {status}{who}</div>"
         '<div style="display:grid;grid-template-columns:1fr 1fr;gap:18px">'
         f'<div class="wb-target">{side(link.target, target_lang)}</div>'
         f'<div class="wb-source">{side(link.source, source_lang)}</div>'

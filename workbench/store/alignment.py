@@ -229,15 +229,56 @@ class AlignmentMixin:
                 self._bump_alignment(c, doc_id)
                 return
 
-    def history(self, doc_id: int | None = None, limit: int = 200, entity: str | None = None) -> list[dict[str, Any]]:
+    # -- who changed what (the alignment page's "changed by", the editor's undo refusals) ----
+
+    def last_changes(self, doc_id: int, link_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """{link id: (user, at)} of the latest history row of each given link of the document.
+
+        One index seek per link (``history_entity``), so the page can ask for its window of rows
+        on every run without reading the document's whole history."""
+        out: dict[str, tuple[str, str]] = {}
+        with self.db.reading() as c:
+            for lid in dict.fromkeys(link_ids):
+                r = c.execute(
+                    "SELECT user, at FROM history WHERE entity = 'link' AND entity_id = ? AND doc_id = ?"
+                    " ORDER BY id DESC LIMIT 1",
+                    (lid, doc_id),
+                ).fetchone()
+                if r is not None:
+                    out[lid] = (r["user"], r["at"])
+        return out
+
+    def changes_since(self, doc_id: int, after_id: int, limit: int = 200) -> list[dict[str, Any]]:
+        """History rows of the document written after row ``after_id``, oldest first (without the
+        before/after payloads): what an undo refusal names as having been built on the operation."""
+        with self.db.reading() as c:
+            rows = c.execute(
+                "SELECT id, at, user, entity, entity_id, action FROM history WHERE doc_id = ? AND id > ?"
+                " ORDER BY id LIMIT ?",
+                (doc_id, after_id, limit),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def history(
+        self, doc_id: int | None = None, limit: int = 200, entity: str | None = None, *,
+        entity_id: str | int | None = None, user: str | None = None, since: str | None = None,
+        action: str | None = None, change_id: int | None = None, after_change: int | None = None,
+        project: bool = False,
+    ) -> list[dict[str, Any]]:
+        """History rows, newest first. ``since`` is an ISO time in the stored form (UTC, ``+00:00``),
+        compared as text; ``project`` adds the rows of no document (termbase, accounts) to a
+        document's; ``after_change`` keeps rows newer than that history id (what a revert wrote)."""
         sql = "SELECT * FROM history WHERE 1=1"
         args: list[Any] = []
         if doc_id is not None:
-            sql += " AND doc_id = ?"
+            sql += " AND (doc_id = ? OR doc_id IS NULL)" if project else " AND doc_id = ?"
             args.append(doc_id)
-        if entity is not None:
-            sql += " AND entity = ?"
-            args.append(entity)
+        for col, op, val in (("entity", "=", entity), ("entity_id", "=", None if entity_id is None else str(entity_id)),
+                             ("user", "=", user), ("at", ">=", since), ("action", "=", action),
+                             ("id", "=", change_id), ("id", ">", after_change)):  # fmt: skip
+            if val is not None:
+                sql += f" AND {col} {op} ?"
+                args.append(val)
         sql += " ORDER BY id DESC LIMIT ?"
         args.append(limit)
         with self.db.reading() as c:

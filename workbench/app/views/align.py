@@ -4,9 +4,16 @@ Thin page over :mod:`workbench.align.edits`: every operation goes through ``Alig
 the revision the page was showing, so a change made meanwhile by someone else is refused and shown.
 Only one page of links is rendered per run (a window of N rows), and operations act on one selected
 link through a single action bar, which keeps each interaction cheap on long documents.
+
+For a team: the page says who else has the document open and who last changed each link; a text
+save refused as stale keeps the editor's draft beside the current text (word differences marked)
+until they choose to keep theirs, take the current one or edit a merge; and a role without the
+"edit" permission sees every editing control disabled (the core refuses a forged click anyway).
 """
 
 from __future__ import annotations
+
+import html
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +24,7 @@ from workbench.align.edits import (
     StoredUndoStack,
     confidence_band,
     filter_indices,
+    merge_texts,
     needs_review,
     next_to_review,
     page_count,
@@ -26,8 +34,9 @@ from workbench.align.edits import (
     sentence_ends,
 )
 from workbench.app.state import current_user, get_store
-from workbench.app.widgets import link_row_html, pick_document, score_chart_spec
-from workbench.errors import WorkbenchError
+from workbench.app.widgets import diff_html, link_row_html, pick_document, score_chart_spec
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.roles import PermissionDenied
 
 PAGE_SIZES = [10, 25, 50, 100]
 ss = st.session_state
@@ -45,6 +54,22 @@ if ss.get("al_for_doc") != doc_id:
     ss["al_for_doc"] = doc_id
     ss["al_page"] = 0
     ss.pop("al_sel", None)
+# presence: this editor has the document open now; the others seen in the last minute are named
+store.accounts.touch(doc_id, user)
+others = [name for name, _seen in store.accounts.present(doc_id, seconds=60, exclude=user)]
+if others:
+    st.markdown(f'<div class="wb-presence" style="font-size:.9em;color:#555">Also open now: '
+                f"{html.escape(', '.join(others))}</div>", unsafe_allow_html=True)  # fmt: skip
+# what the role may do: controls it may not use are disabled (the core checks every write again)
+can_edit = store.may(user, "edit")
+can_review = store.may(user, "review")
+ro = not can_edit
+if ro:
+    try:
+        role = store.role_of(user)
+    except PermissionDenied:
+        role = None
+    st.info(f"You have the {role} role: read only." if role else "Your account may not edit this project: read only.")
 # the undo list lives in the store (per document and editor): it survives a reload of the page
 editor = AlignmentEditor(store, doc_id, user, StoredUndoStack(store, user))  # gets the links it may reuse once they are read
 
@@ -108,8 +133,87 @@ def split_cb(para_id: str, key: str, rev: int, para_rev: int) -> None:
     act(lambda: editor.split_paragraph(para_id, offset, rev, para_rev, separate=bool(ss.get(f"{key}_sep"))))
 
 
-def save_text_cb(para_id: str, key: str, para_rev: int) -> None:
-    act(editor.edit_text, para_id, ss.get(key, ""), para_rev)
+def typed_cb(para_id: str, key: str, base_rev: int, base_text: str) -> None:
+    """Remember what the editor typed for a paragraph, with the revision and text they started from,
+    outside the box's own state: a rerun (someone else's save, another link selected) must not take
+    it away, and a later save must be checked against the revision the editor actually saw."""
+    t = ss.setdefault("al_typed", {}).get(para_id)
+    base = (t[0], t[1]) if t else (base_rev, base_text)
+    ss["al_typed"][para_id] = (*base, ss.get(key, base_text))
+
+
+def save_text_cb(para_id: str, key: str, para_rev: int, para_text: str) -> None:
+    """Save the typed text against the revision it was typed on; when someone saved the paragraph
+    meanwhile, the text becomes a draft in the conflict panel (with its starting text, for a merge)."""
+    typed = ss.setdefault("al_typed", {})
+    base_rev, base_text, _ = typed.get(para_id) or (para_rev, para_text, "")
+    text = ss.get(key, para_text)
+    try:
+        res = editor.edit_text(para_id, text, base_rev)
+    except ConflictError as exc:
+        if text == base_text:  # nothing typed: nothing to keep
+            typed.pop(para_id, None)
+            ss["al_flash"] = ("error", str(exc))
+            return
+        ss.setdefault("al_drafts", {})[para_id] = {"doc": doc_id, "text": text, "base": base_text, "why": str(exc)}
+        ss[f"al_draft_box_{para_id}"] = text
+        typed.pop(para_id, None)
+        ss["al_flash"] = ("error", f"{exc}. Your text is kept below: keep it, take the current one, or edit the merge.")
+    except WorkbenchError as exc:
+        ss["al_flash"] = ("error", str(exc))
+    else:
+        typed.pop(para_id, None)
+        ss["al_flash"] = ("success", res.message)
+
+
+def drop_draft(para_id: str) -> None:
+    ss.get("al_drafts", {}).pop(para_id, None)
+    ss.pop(f"al_draft_box_{para_id}", None)
+
+
+def draft_typed(para_id: str) -> None:
+    """Keep what is typed in a draft box in the draft itself (the box's own state goes when the box
+    is not drawn, e.g. while another document is open)."""
+    d = ss.get("al_drafts", {}).get(para_id)
+    if d is not None:
+        d["text"] = ss.get(f"al_draft_box_{para_id}", d["text"])
+
+
+def keep_mine_cb(para_id: str, current_rev: int, current_text: str) -> None:
+    """Save the draft over the revision the panel showed; refused again, the draft stays."""
+    d = ss["al_drafts"][para_id]
+    text = d["text"] = ss.get(f"al_draft_box_{para_id}", d["text"])
+    if text == current_text:
+        drop_draft(para_id)
+        ss["al_flash"] = ("info", "Your text is the same as the current one: nothing to save.")
+        return
+    try:
+        editor.edit_text(para_id, text, current_rev)
+    except ConflictError as exc:
+        d["why"] = str(exc)
+        ss["al_flash"] = ("error", f"{exc}. Your text is still kept below.")
+    except WorkbenchError as exc:
+        ss["al_flash"] = ("error", str(exc))
+    else:
+        drop_draft(para_id)
+        ss["al_flash"] = ("success", "Your text was saved over the current one (Undo takes it back).")
+
+
+def take_theirs_cb(para_id: str) -> None:
+    drop_draft(para_id)
+    ss["al_flash"] = ("info", "Your draft was discarded; the paragraph keeps the current text.")
+
+
+def edit_merge_cb(para_id: str, current_text: str) -> None:
+    """Put the draft's changes merged into the current text in the box (nothing is saved yet)."""
+    d = ss["al_drafts"][para_id]
+    mine = ss.get(f"al_draft_box_{para_id}", d["text"])
+    merged, both = merge_texts(d["base"], mine, current_text)
+    d["text"] = ss[f"al_draft_box_{para_id}"] = merged
+    d["base"] = current_text  # the merge already holds the current text
+    note = f" {both} place{'s were' if both != 1 else ' was'} changed by both: your wording is kept there." if both else ""
+    ss["al_flash"] = ("info", f"The box now holds your changes merged into the current text.{note}"
+                              " Check it, then press Keep mine to save it.")  # fmt: skip
 
 
 # ------------------------------------------------------------------------------ top bar
@@ -117,10 +221,11 @@ seen = ss.get("al_seen")
 flash = ss.pop("al_flash", None)
 top1, top2, top3 = st.columns([1, 1, 3])
 realign = top1.button("Re-align unconfirmed" if summary.links else "Align", type="primary", key="al_realign",
-                      help="confirmed links are kept exactly; everything between them is aligned again")  # fmt: skip
+                      help="confirmed links are kept exactly; everything between them is aligned again",
+                      disabled=ro)  # fmt: skip
 undo_label = editor.undo_label()
-top2.button(f"Undo {undo_label}" if undo_label else "Undo", key="al_undo_btn", disabled=undo_label is None,
-            on_click=act, args=(editor.undo,))  # fmt: skip
+top2.button(f"Undo {undo_label}" if undo_label else "Undo", key="al_undo_btn", disabled=undo_label is None or ro,
+            on_click=act, args=(editor.undo,), help="takes back your own last change only")  # fmt: skip
 
 if realign:
     if not summary.source_paragraphs or not summary.target_paragraphs:
@@ -180,6 +285,45 @@ if not links:
 
 confirmed = sum(lk.status == "confirmed" for lk in links)
 top3.caption(f"{len(links)} links · {confirmed} confirmed · alignment revision {rev}")
+
+# ------------------------------------------------------------------------------ a refused text save
+# The editor's draft stays here, beside the current text with the word differences marked, until
+# they choose: keep theirs (saved over the current revision), take the current one, or edit a merge.
+for draft_para, draft in list(ss.get("al_drafts", {}).items()):
+    if draft.get("doc") != doc_id:
+        continue
+    current = paras.get(draft_para)
+    box_key = f"al_draft_box_{draft_para}"
+    with st.container(border=True):
+        why = html.escape(draft.get("why", ""))
+        st.markdown(f'<div class="wb-conflict"><b>Your text was not saved.</b> {why}</div>', unsafe_allow_html=True)
+        if box_key not in ss:
+            ss[box_key] = draft["text"]
+        d1, d2 = st.columns(2)
+        box = d1.text_area("Your text (not saved yet)", key=box_key, on_change=draft_typed, args=(draft_para,),
+                           height=160)  # fmt: skip
+        if current is None:
+            d2.markdown('<div class="wb-conflict-gone">The paragraph is no longer in the document (split or merged'
+                        " meanwhile); copy your text from the box before discarding it.</div>",
+                        unsafe_allow_html=True)  # fmt: skip
+            st.button("Discard my draft", key=f"al_take_theirs_{draft_para}", on_click=take_theirs_cb,
+                      args=(draft_para,))  # fmt: skip
+            continue
+        in_source = doc.source is not None and any(p.id == current.id for p in doc.source.paragraphs)
+        d2.markdown(
+            f'<div class="wb-current" style="font-size:.85em;color:#555">Current text (revision {current.rev}):'
+            " struck = only in yours, underlined = only in the current text</div>"
+            + diff_html(box or "", current.text, doc.source_lang if in_source else doc.target_lang),
+            unsafe_allow_html=True,
+        )
+        k1, k2, k3 = st.columns(3)
+        k1.button("Keep mine", key=f"al_keep_mine_{draft_para}", type="primary", disabled=ro, on_click=keep_mine_cb,
+                  args=(draft_para, current.rev, current.text), help="save your text over the current one")  # fmt: skip
+        k2.button("Take theirs", key=f"al_take_theirs_{draft_para}", on_click=take_theirs_cb, args=(draft_para,),
+                  help="discard your text and keep the current one")  # fmt: skip
+        k3.button("Edit the merge", key=f"al_edit_merge_{draft_para}", disabled=ro, on_click=edit_merge_cb,
+                  args=(draft_para, current.text),
+                  help="put your changes merged into the current text in the box, to check and save")  # fmt: skip
 
 # ------------------------------------------------------------------------------ filters
 f1, f2, f3, f4, f5 = st.columns([2, 1, 1, 1, 1])
@@ -244,6 +388,7 @@ def link_label(lid: str) -> str:
     return f"#{i + 1} · {lk.kind} · {lk.score:.2f} · {lk.status}{flag}"
 
 
+changed = store.last_changes(doc_id, [link_ids[j] for j in window])  # who last changed each link shown
 with st.container(border=True):
     a1, a2 = st.columns([2, 3])
     sel_id = a1.selectbox("Selected link", [link_ids[i] for i in window], format_func=link_label, key="al_sel")
@@ -257,24 +402,26 @@ with st.container(border=True):
         return f"{'Source' if m[0] == 'source' else 'Translation'}: {head}"
 
     side, para_id = a2.selectbox("Paragraph", members, format_func=para_label, key=f"al_para_{sel_id}")
-    preview = link_row_html(i + 1, lk, paras, src_lang, tgt_lang, band=confidence_band(lk.score), selected=True)
+    preview = link_row_html(i + 1, lk, paras, src_lang, tgt_lang, band=confidence_band(lk.score), selected=True,
+                            changed=changed.get(lk.id))  # fmt: skip
     st.markdown(f'<div class="wb-preview">{preview}</div>', unsafe_allow_html=True)
     para = paras[para_id]
     ids_side = lk.source if side == "source" else lk.target
     b = st.columns(6)
     if lk.status == "confirmed":
-        b[0].button("Unconfirm", key="al_unconfirm", on_click=act, args=(editor.unconfirm, [sel_id], rev))
+        b[0].button("Unconfirm", key="al_unconfirm", disabled=ro, on_click=act, args=(editor.unconfirm, [sel_id], rev))
     else:
-        b[0].button("Confirm ✓", key="al_confirm", type="primary", on_click=act, args=(editor.confirm, [sel_id], rev))
-    b[1].button("Merge with next", key="al_merge", disabled=i == len(links) - 1, on_click=act,
+        b[0].button("Confirm ✓", key="al_confirm", type="primary", disabled=ro, on_click=act,
+                    args=(editor.confirm, [sel_id], rev))  # fmt: skip
+    b[1].button("Merge with next", key="al_merge", disabled=ro or i == len(links) - 1, on_click=act,
                 args=(editor.merge_with_next, sel_id, rev))  # fmt: skip
-    b[2].button("Move ↑", key="al_up", disabled=i == 0 or para_id != ids_side[0], on_click=act,
+    b[2].button("Move ↑", key="al_up", disabled=ro or i == 0 or para_id != ids_side[0], on_click=act,
                 args=(editor.move_paragraph, sel_id, side, "up", rev, para_id),
                 help="this paragraph (the first of its side) becomes the last of the previous link")  # fmt: skip
-    b[3].button("Move ↓", key="al_down", disabled=i == len(links) - 1 or para_id != ids_side[-1], on_click=act,
+    b[3].button("Move ↓", key="al_down", disabled=ro or i == len(links) - 1 or para_id != ids_side[-1], on_click=act,
                 args=(editor.move_paragraph, sel_id, side, "down", rev, para_id),
                 help="this paragraph (the last of its side) becomes the first of the next link")  # fmt: skip
-    b[4].button("Detach", key="al_detach", disabled=len(members) == 1, on_click=act,
+    b[4].button("Detach", key="al_detach", disabled=ro or len(members) == 1, on_click=act,
                 args=(editor.detach, sel_id, side, para_id, rev), help="give this paragraph a link of its own")  # fmt: skip
     b[5].caption("Edits confirm the links they produce.")
 
@@ -288,29 +435,46 @@ with st.container(border=True):
         s2.number_input("or at character", 0, max(0, len(para.text) - 1), 0, key=f"{pk}_offset",
                         help="0 = use the sentence end")  # fmt: skip
         s3.checkbox("Separate links", key=f"{pk}_sep", help="put the second part in a link of its own")
-        st.button("Split", key="al_split", on_click=split_cb, args=(para_id, pk, rev, para.rev))
-    tk = f"al_text_{para_id}_{para.rev}"
-    with st.expander("Edit this paragraph's text"):
-        st.text_area("Text", para.text, key=tk, height=120)
-        st.button("Save text", key="al_save_text", on_click=save_text_cb, args=(para_id, tk, para.rev))
+        st.button("Split", key="al_split", disabled=ro, on_click=split_cb, args=(para_id, pk, rev, para.rev))
+    # The box shows what the editor typed for this paragraph (kept across runs, against the revision
+    # they started from) or else the current text: someone else's save never replaces their typing.
+    tk = f"al_text_{para_id}"
+    typed = ss.setdefault("al_typed", {})
+    mine = typed.get(para_id)
+    if mine is not None and mine[2] in (mine[1], para.text):  # nothing of their own left in it
+        typed.pop(para_id)
+        mine = None
+    ss[tk] = mine[2] if mine else para.text
+    with st.expander("Edit this paragraph's text", expanded=mine is not None):
+        if mine is not None and mine[0] != para.rev:
+            st.markdown('<div class="wb-typed-stale" style="font-size:.85em;color:#a50e0e">This paragraph was'
+                        " saved by someone else since you started typing; saving shows you both texts.</div>",
+                        unsafe_allow_html=True)  # fmt: skip
+        st.text_area("Text", key=tk, height=120, disabled=ro, on_change=typed_cb, args=(para_id, tk, para.rev, para.text))
+        st.button("Save text", key="al_save_text", disabled=ro, on_click=save_text_cb,
+                  args=(para_id, tk, para.rev, para.text))  # fmt: skip
 
     unconfirmed_page = [link_ids[j] for j in window if links[j].status != "confirmed"]
     unconfirmed_all = [link_ids[j] for j in visible if links[j].status != "confirmed"]
     c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
-    c1.button(f"Confirm this page ({len(unconfirmed_page)})", key="al_confirm_page", disabled=not unconfirmed_page,
+    c1.button(f"Confirm this page ({len(unconfirmed_page)})", key="al_confirm_page", disabled=ro or not unconfirmed_page,
               on_click=act, args=(editor.confirm, unconfirmed_page, rev))  # fmt: skip
     c2.button(f"Confirm all filtered ({len(unconfirmed_all)})", key="al_confirm_filtered",
-              disabled=not unconfirmed_all, on_click=act, args=(editor.confirm, unconfirmed_all, rev))  # fmt: skip
+              disabled=ro or not unconfirmed_all, on_click=act, args=(editor.confirm, unconfirmed_all, rev))  # fmt: skip
     min_score = c3.number_input("Score at least", 0.0, 1.0, 0.9, 0.05, key="al_bulk_min")
     above = [lk2.id for lk2 in links if lk2.status != "confirmed" and lk2.score >= min_score]
-    c4.button(f"Confirm all ≥ {min_score:.2f} ({len(above)})", key="al_confirm_above", disabled=not above,
+    c4.button(f"Confirm all ≥ {min_score:.2f} ({len(above)})", key="al_confirm_above", disabled=ro or not above,
               on_click=act, args=(editor.confirm, above, rev))  # fmt: skip
+    # a reviewer's sign-off on the whole alignment (the core refuses it to any lower role)
+    st.button(f"Confirm whole document ({len(links) - confirmed} unconfirmed)", key="al_confirm_doc",
+              disabled=not can_review or confirmed == len(links), on_click=act, args=(editor.confirm_document, rev),
+              help="confirms every link of the document" if can_review else "needs the reviewer role")  # fmt: skip
 
 # ------------------------------------------------------------------------------ rows
 st.caption("Translation on the left, source on the right. Band: red below 0.5, amber below 0.8, green above.")
 for j in window:
     st.markdown(
         link_row_html(j + 1, links[j], paras, src_lang, tgt_lang, band=confidence_band(links[j].score),
-                      selected=link_ids[j] == sel_id),  # fmt: skip
+                      selected=link_ids[j] == sel_id, changed=changed.get(link_ids[j])),  # fmt: skip
         unsafe_allow_html=True,
     )
