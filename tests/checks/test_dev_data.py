@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import need_shared
+from tests.conftest import need_data
 from workbench.checks import CheckRunner
 from workbench.model import Document, Link, Paragraph, Text
 
@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def load_intro(store) -> int:  # noqa: ANN001
-    path = need_shared("data", "sefaria", "intro_zohar", "pairs.jsonl")
+    path = need_data("intro_zohar", "pairs.jsonl")
     pairs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     src = [Paragraph(p["he"]) for p in pairs]
     tgt = [Paragraph(p["en"]) for p in pairs]

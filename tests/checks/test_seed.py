@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import need_shared
+from tests.conftest import CORPUS
 from workbench.checks import CheckRunner
 from workbench.io import load_pair
 
@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_seed_article_slips(store) -> None:  # noqa: ANN001
-    seed = need_shared("seed", "shamati-081-concerning-raising-man.en.txt")
+    seed = CORPUS / "shamati" / "shamati-081-concerning-raising-man.en.txt"
     doc, _ = load_pair(target=seed, title="Shamati 81")
     doc_id = store.create_document(doc)
     store.terms.import_file(REPO / "corpus" / "termbase.csv")

@@ -59,6 +59,18 @@ def pick_document(docs: list[DocumentSummary], key: str = "doc") -> DocumentSumm
     return chosen
 
 
+def why_not(store: Any, user: str, permission: str) -> str:
+    """The line shown beside a control the acting account's role lacks: which role it needs (the
+    store refuses the write anyway; this only spares the editor a refused click)."""
+    from workbench.roles import PERMISSIONS, PURPOSE
+
+    try:
+        role = store.role_of(user) or "none"
+    except WorkbenchError:
+        role = "no account"
+    return f"Your role ({role}) may not {PURPOSE[permission]}: that needs the {PERMISSIONS[permission]} role or higher."
+
+
 def run_action(fn: Callable[[], Any], success: str | None = None) -> Any:
     """Call ``fn``; show user errors as ``st.error`` (nothing was saved) instead of a traceback."""
     try:

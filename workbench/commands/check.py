@@ -3,17 +3,20 @@
     workbench [--db PATH] check [DOC | --all] [--format table|csv|json] [--fail-on error|warning|info]
                                 [--show open|accepted|fixed|current|all] [--check ID ...] [--force] [--no-run]
     workbench [--db PATH] check tag FINDING_ID [FINDING_ID ...] --status accepted|fixed|open
-                                [--comment C] [--user U]
+                                [--comment C] [--user U] [--rev N]
     workbench check --list-checks
 
 Without DOC every document is checked. The run is incremental: only links changed since the last
 run are checked again (``--force`` re-checks everything). Exit status: 0, or 1 with ``--fail-on``
-when open findings at or above that severity remain (for an editorial team's CI); 2 on a user error.
+when open findings at or above that severity remain (for an editorial team's CI); 2 on a user error,
+including a refused tag (the role may not tag, or accept exceptions: that needs a reviewer; or
+``--rev`` is stale because somebody tagged the finding since — the message names who and when).
 
 JSON output is a list of findings: ``id``, ``check``, ``severity``, ``document`` (id, null for
 corpus-wide findings, which list their ``documents``), ``link``, ``paragraphs`` (ids), ``term``
 (termbase id or null) and ``term_label`` (its preferred rendering), ``message``, ``excerpt`` (the offending text in [brackets] with a few words
-of context), ``status`` (open, accepted, fixed), ``present``, ``comment``, ``user``, ``data``.
+of context), ``status`` (open, accepted, fixed), ``present``, ``comment``, ``user``, ``data``, ``rev``
+(the revision to pass as ``check tag ID --rev N``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ examples:
   workbench check 3 --format json > findings.json  one document, JSON
   workbench check tag typography-67626a06d3 --status accepted --comment "house style" --user dana
   workbench check tag term-variant-t45 --status fixed   (a unique prefix of an id is enough)
+  workbench check tag term-variant-t45 --status fixed --rev 3   refused if tagged since revision 3
 
 statuses: open (default), accepted (an exception: needs --comment), fixed. A run marks an open
 finding fixed when its cause is gone and reopens a fixed one that comes back; an accepted
@@ -48,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "on one document or all, list the findings, or tag findings.",
         usage="workbench [--db PATH] check [DOC | --all] [--format {table,csv,json}] [--fail-on {error,warning,info}] "
         "[options]\n       workbench [--db PATH] check tag FINDING_ID [FINDING_ID ...] --status {accepted,fixed,open} "
-        "[--comment C] [--user U]\n       workbench check --list-checks",
+        "[--comment C] [--user U] [--rev N]\n       workbench check --list-checks",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -70,7 +74,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     tag = p.add_argument_group("tagging (check tag FINDING_ID ...)")
     tag.add_argument("--status", choices=("accepted", "fixed", "open"), help="new status of the findings")
     tag.add_argument("--comment", metavar="C", help="why (required to accept an exception)")
-    tag.add_argument("--user", metavar="U", help="who (default: $WORKBENCH_USER or $USER)")
+    # dest is not "user": a subcommand default would overwrite the global --user NAME.
+    tag.add_argument("--user", metavar="U", dest="tag_user", help="who (default: the global --user, $WORKBENCH_USER or $USER)")
+    tag.add_argument("--rev", type=int, metavar="N",
+                     help="with one FINDING_ID: the revision you looked at (JSON `rev`); refused if it changed since")  # fmt: skip
     p.set_defaults(func=cmd_check)
 
 
@@ -136,7 +143,7 @@ def _render(fmt: str, shown: list, titles: dict[int, str], store) -> str:  # noq
 
     terms = _term_labels(store)
     if fmt == "json":
-        return json.dumps([f.to_json(titles, terms) for f in shown], ensure_ascii=False, indent=2) + "\n"
+        return json.dumps([{**f.to_json(titles, terms), "rev": f.rev} for f in shown], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return rp.to_csv(rp.rows(shown, titles, terms))
     if not shown:
@@ -164,10 +171,14 @@ def _tag(args: argparse.Namespace, ids: list[str]) -> int:
         raise WorkbenchError("check tag needs --status accepted|fixed|open")
     from workbench.store import open_store
 
+    if args.rev is not None and len(ids) != 1:
+        raise WorkbenchError("--rev goes with exactly one FINDING_ID (the revision of that finding)")
     store = open_store(args.db)
-    done = store.findings.tag(ids, args.status, args.user or cli_user(), args.comment)
+    expected = {store.findings.resolve_id(ids[0]): args.rev} if args.rev is not None else None
+    # PermissionDenied and ConflictError are WorkbenchErrors: main() prints them as one line, exit 2.
+    done = store.findings.tag(ids, args.status, args.tag_user or cli_user(), args.comment, expected_revs=expected)
     for f in done:
-        print(f"{f.id}: {f.status}" + (f" ({f.comment})" if f.comment else ""))
+        print(f"{f.id}: {f.status} (revision {f.rev})" + (f" ({f.comment})" if f.comment else ""))
     return 0
 
 

@@ -1,6 +1,7 @@
 """Core calls behind the Terms page (and usable from scripts): no Streamlit here.
 
-- :func:`terms_table` / :func:`apply_table_edits`: the termbase as editable rows and back;
+- :func:`terms_table` / :func:`apply_table_edits`: the termbase as editable rows and back (one
+  transaction per table save, each row checked against the revision the editor loaded);
 - :func:`occurrences` : every occurrence of a term in a document, source and translation side by
   side (spans to highlight on both sides, through the alignment links);
 - :func:`annotation_proposals`: matcher hits not yet annotated, ready to be accepted one by one or
@@ -41,57 +42,144 @@ def terms_table(terms: Iterable[Term]) -> list[dict[str, Any]]:
     ]
 
 
+def _cell(value: Any) -> str:
+    """A table cell as text: an empty cell of a row added in the table editor comes back as None or
+    NaN, and must not become the word "nan" in the termbase."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
 def _split(cell: Any) -> list[str]:
-    return [p.strip() for p in str(cell or "").split("|") if p.strip()]
+    return [p.strip() for p in _cell(cell).split("|") if p.strip()]
 
 
 def row_to_term(row: dict[str, Any], base: Term | None = None) -> Term:
     sources = _split(row.get("source"))
     t = Term.from_dict(base.to_dict()) if base else Term("", "")
-    t.preferred = str(row.get("rendering") or "").strip()
+    t.preferred = _cell(row.get("rendering"))
     t.source = sources[0] if sources else ""
     t.source_variants = sources[1:]
-    t.kind = str(row.get("kind") or t.kind)
+    t.kind = _cell(row.get("kind")) or t.kind
     t.variants = _split(row.get("variants"))
     t.forbidden = _split(row.get("forbidden"))
-    t.gloss = str(row.get("gloss") or "").strip() or None
-    t.gloss_first = bool(row.get("gloss_first"))
-    t.status = str(row.get("status") or t.status)
-    t.note = str(row.get("note") or "").strip() or None
+    t.gloss = _cell(row.get("gloss")) or None
+    t.gloss_first = bool(row.get("gloss_first")) and _cell(row.get("gloss_first")) != ""
+    t.status = _cell(row.get("status")) or t.status
+    t.note = _cell(row.get("note")) or None
     t.__post_init__()
     return t
 
 
-def apply_table_edits(repo: Any, before: Sequence[Term], rows: Sequence[dict[str, Any]], user: str) -> tuple[int, list[str]]:
-    """Save the rows that differ from ``before`` (by id); returns (saved, problems). New rows without
-    an id are added. Each entry is saved on its own so one stale entry does not block the others."""
+@dataclass
+class TableSave:
+    """What one whole-table save wrote (all of it in one transaction)."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.deleted
+
+    def __str__(self) -> str:
+        parts = [f"{n} {what}" for n, what in ((self.added, "added"), (self.updated, "updated"),
+                                                 (self.deleted, "deleted")) if n]  # fmt: skip
+        return ", ".join(parts) or "no changes"
+
+
+def rows_with_edits(rows: Sequence[dict[str, Any]], state: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The table as the editor sees it: ``rows`` (as loaded) with a table editor's pending edits
+    applied (``{"edited_rows": {position: {column: value}}, "added_rows": [...], "deleted_rows": [...]}``,
+    the shape Streamlit's data editor keeps). A save reads the edits from that state at the moment of
+    the click rather than from the table drawn before it, so an edit sent with the click is not lost.
+    """
+    state = state or {}
+    out = [dict(r) for r in rows]
+    for pos, changes in (state.get("edited_rows") or {}).items():
+        i = int(pos)
+        if 0 <= i < len(out):
+            out[i].update(changes)
+    deleted = {int(i) for i in state.get("deleted_rows") or []}
+    out = [r for i, r in enumerate(out) if i not in deleted]
+    return out + [dict(r) for r in state.get("added_rows") or []]
+
+
+def _row_id(row: dict[str, Any]) -> int | None:
+    rid = row.get("id")
+    if rid is None or str(rid).strip() in ("", "nan", "None", "<NA>"):
+        return None
+    try:
+        return int(rid)
+    except (TypeError, ValueError):
+        return None
+
+
+def apply_table_edits(repo: Any, before: Sequence[Term], rows: Sequence[dict[str, Any]], user: str) -> TableSave:
+    """Save the editor's table: rows that differ from ``before`` (by id) are updated, rows without an
+    id are added, and entries of ``before`` missing from ``rows`` (deleted in the table) are deleted.
+
+    ``before`` must be the entries exactly as the editor loaded them (with their revisions), not a
+    fresh read: each changed or deleted row is saved against the revision the editor saw, so a row
+    somebody else changed meanwhile raises the store's :class:`~workbench.errors.ConflictError`
+    (naming who and when). The whole table is one transaction: the first refused row (stale,
+    invalid, or a role without the ``terms`` permission) rolls back every other row of the save,
+    because a half-saved table would leave the editor unable to tell which of their edits landed.
+    """
     by_id = {t.id: t for t in before}
     old_rows = {r["id"]: r for r in terms_table(before)}
-    saved, problems = 0, []
+    adds: list[Term] = []
+    updates: list[Term] = []
+    kept: set[int] = set()
     for row in rows:
-        rid = row.get("id")
-        try:
-            rid = int(rid) if rid is not None and str(rid) not in ("", "nan", "None") else None
-        except (TypeError, ValueError):
-            rid = None
+        rid = _row_id(row)
         clean = {k: row.get(k) for k in TABLE_COLUMNS}
-        try:
-            if rid is None:
-                if not str(clean.get("rendering") or "").strip():
-                    continue
-                repo.add(row_to_term(clean), user)
-                saved += 1
-            elif rid in by_id and _differs(old_rows[rid], clean):
-                repo.update(row_to_term(clean, by_id[rid]), user)
-                saved += 1
-        except WorkbenchError as exc:
-            problems.append(f"{clean.get('rendering') or rid}: {exc}")
-    return saved, problems
+        if rid is None:
+            if _cell(clean.get("rendering")):
+                adds.append(row_to_term(clean))
+            continue
+        kept.add(rid)
+        if rid in by_id and _differs(old_rows[rid], clean):
+            updates.append(row_to_term(clean, by_id[rid]))
+    gone = [t for t in before if t.id is not None and t.id not in kept]
+    result = TableSave()
+    # A save request from a role without the permission is refused even when it would change
+    # nothing: a forged or stale button press gets the same clear message as a real edit.
+    repo.store.authorize(user, "terms")
+    if not (adds or updates or gone):
+        return result
+    try:
+        with repo.store.transaction() as c:
+            repo.store.authorize(user, "terms", c)
+            for t in updates:
+                repo.update(t, user, expected_rev=t.rev)
+                result.updated += 1
+            for t in gone:
+                repo.delete(t.id, user, expected_rev=t.rev)
+                result.deleted += 1
+            for t in adds:
+                repo.add(t, user)
+                result.added += 1
+    except WorkbenchError as exc:
+        raise _whole_save_refused(exc) from exc
+    return result
+
+
+def _whole_save_refused(exc: WorkbenchError) -> WorkbenchError:
+    """The store's message, with the reminder that no other row of the table was saved either."""
+    msg = str(exc)
+    if "nothing was saved" not in msg:
+        msg += " — nothing in the table was saved"
+    cls = type(exc)
+    try:
+        return cls(msg)
+    except TypeError:  # an error class with another constructor (InputError): keep the message
+        return WorkbenchError(msg)
 
 
 def _differs(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    norm = lambda v: "" if v is None or str(v) == "nan" else str(v).strip()  # noqa: E731
-    return any(norm(a.get(k)) != norm(b.get(k)) for k in TABLE_COLUMNS if k != "id")
+    return any(_cell(a.get(k)) != _cell(b.get(k)) for k in TABLE_COLUMNS if k != "id")
 
 
 @dataclass

@@ -10,16 +10,42 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.state import current_user, get_store
-from workbench.app.widgets import doc_label, run_action, text_block
+from workbench.app.widgets import doc_label, run_action, text_block, why_not
 from workbench.checks import SEVERITIES, CheckRunner, registry
 from workbench.checks import report as rp
+from workbench.errors import WorkbenchError
 
 SEVERITY_COLOURS = ["#d93025", "#f29900", "#1a73e8"]  # error red, warning amber, info blue
 
 store = get_store()
 repo = store.findings
 user = current_user()
+may_tag = store.may(user, "tag")
+may_review = store.may(user, "review")
 st.title("Consistency")
+
+
+def _tag(ids: list[str], status: str, revs: dict[str, int], comment_key: str) -> None:
+    """Button callback: tag ``ids`` as of the revisions the page showed when it drew the button.
+
+    The revisions are bound when the button is drawn, not read again when it is clicked, so a
+    finding somebody else tagged in between is refused by the store (naming who) instead of being
+    overwritten. The acting user and the permission check are the store's, at click time.
+    """
+    comment = st.session_state.get(comment_key) or ""
+    try:
+        repo.tag(ids, status, current_user(), comment, expected_revs=revs)
+    except WorkbenchError as exc:
+        st.session_state["cons_flash"] = ("error", str(exc))
+    else:
+        st.session_state["cons_flash"] = ("toast", f"{len(ids)} finding(s): {status}")
+
+
+flash = st.session_state.pop("cons_flash", None)
+if flash is not None and flash[0] == "error":
+    st.error(flash[1])  # the store's message (who tagged it and when; or what the role lacks)
+elif flash is not None:
+    st.toast(flash[1])
 
 docs = store.list_documents()
 if not docs:
@@ -90,7 +116,7 @@ if counts:
         order=alt.Order("severity_rank:Q"),
         tooltip=["check", "severity", "count"],
     ).transform_calculate(severity_rank=f"indexof({list(SEVERITIES)!r}, datum.severity)")
-    st.altair_chart(chart.properties(height=28 * n_checks + 40), use_container_width=True)
+    st.altair_chart(chart.properties(height=28 * n_checks + 40), width="stretch")
 
 terms = {t.id: t for t in store.terms.list_terms()}
 term_label = {tid: t.preferred for tid, t in terms.items()}
@@ -145,9 +171,10 @@ fid = st.selectbox("Finding", ids, key="cons_pick", format_func=lambda i: f"{i} 
 f = index[fid]
 st.markdown(
     f"**{html.escape(checks[f.check].name if f.check in checks else f.check)}** · {f.severity} · status **{f.status}**"
-    + (f" (by {html.escape(f.user or '')}: {html.escape(f.comment or '')})" if f.comment else "")
     + ("" if f.present else " · *cause no longer present*")
 )
+if f.comment or f.user:
+    st.text(f"{f.status} by {f.user or '?'}" + (f": {f.comment}" if f.comment else ""))  # user text: literal
 st.text(f.message)  # user text: never read as Markdown
 
 
@@ -180,20 +207,27 @@ def _context(f) -> None:  # noqa: ANN001
 
 _context(f)
 
-comment = st.text_input("Comment (needed to accept an exception)", key="cons_comment")
+if not may_tag:
+    st.caption(why_not(store, user, "tag"))  # a viewer gets no tag controls at all
+    st.stop()
+
+st.text_input("Comment (needed to accept an exception)", key="cons_comment")
 b1, b2, b3, _ = st.columns([1, 1, 1, 2])
 for col, label, status in ((b1, "Accept as exception", "accepted"), (b2, "Mark fixed", "fixed"), (b3, "Reopen", "open")):
-    if col.button(label, key=f"cons_tag_{status}", disabled=f.status == status):
-        if run_action(lambda status=status: repo.tag([f.id], status, user, comment), f"{f.id}: {status}") is not None:
-            st.rerun()
+    # Accepting an exception, or taking one back, is a reviewer's decision.
+    needs_review = status == "accepted" or f.status == "accepted"
+    col.button(label, key=f"cons_tag_{status}", disabled=f.status == status or (needs_review and not may_review),
+               help=why_not(store, user, "review") if needs_review and not may_review else None,
+               on_click=_tag, args=([f.id], status, {f.id: f.rev}, "cons_comment"))  # fmt: skip
+if not may_review:
+    st.caption(why_not(store, user, "review"))
 
 # ------------------------------------------------------------------------------------ bulk tags
 with st.expander("Tag several findings"):
     all_shown = st.checkbox(f"All {len(shown)} findings shown", key="cons_bulk_all")
     chosen = ids if all_shown else st.multiselect("Findings", ids, key="cons_bulk_ids")
-    status = st.radio("New status", ["accepted", "fixed", "open"], horizontal=True, key="cons_bulk_status")
-    bulk_comment = st.text_input("Comment", key="cons_bulk_comment")
-    if st.button(f"Apply to {len(chosen)} finding(s)", key="cons_bulk_go", disabled=not chosen):
-        done = run_action(lambda: repo.tag(chosen, status, user, bulk_comment), f"{len(chosen)} finding(s): {status}")
-        if done is not None:
-            st.rerun()
+    choices = ["accepted", "fixed", "open"] if may_review else ["fixed", "open"]
+    status = st.radio("New status", choices, horizontal=True, key="cons_bulk_status")
+    st.text_input("Comment", key="cons_bulk_comment")
+    st.button(f"Apply to {len(chosen)} finding(s)", key="cons_bulk_go", disabled=not chosen,
+              on_click=_tag, args=(list(chosen), status, {i: index[i].rev for i in chosen}, "cons_bulk_comment"))  # fmt: skip

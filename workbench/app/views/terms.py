@@ -3,6 +3,7 @@ and every occurrence of a term in context with source and translation side by si
 
 from __future__ import annotations
 
+import html
 import tempfile
 from pathlib import Path
 
@@ -10,16 +11,18 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.state import current_user, get_store
-from workbench.app.widgets import pick_document, run_action, text_block
+from workbench.app.widgets import pick_document, run_action, text_block, why_not
 from workbench.errors import WorkbenchError
 from workbench.terms.csvio import to_csv_text
 from workbench.terms.discovery import discover_document
 from workbench.terms.model import ANNOTATION_KINDS, TERM_KINDS, TERM_STATUSES
 from workbench.terms.service import (
+    TABLE_COLUMNS,
     annotation_proposals,
     apply_table_edits,
     context_snippet,
     occurrences,
+    rows_with_edits,
     terms_table,
 )
 from workbench.terms.tbx import to_tbx_bytes
@@ -27,7 +30,60 @@ from workbench.terms.tbx import to_tbx_bytes
 store = get_store()
 repo = store.terms
 user = current_user()
+may_terms = store.may(user, "terms")
+may_annotate = store.may(user, "annotate")
 st.title("Terms")
+
+
+def _has_draft(state: object) -> bool:
+    """Whether the termbase table holds unsaved edits (cell edits, added or deleted rows, ticks)."""
+    return isinstance(state, dict) and any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+
+
+def _reload_table() -> None:
+    """Drop the loaded snapshot and the table's draft: the next run shows the current termbase."""
+    st.session_state.pop("tb_loaded", None)
+    st.session_state.pop("tb_editor", None)
+
+
+def _esc(text: str) -> str:
+    """User text for one line of HTML (escaped, newlines flattened so the block stays raw HTML)."""
+    return html.escape(text).replace("\n", " ")
+
+
+def _reject_proposals(chosen: list) -> int:  # noqa: ANN001 - discovery proposals
+    """Reject several proposals in one transaction (a refusal rejects none of them)."""
+    with store.transaction():
+        for p in chosen:
+            repo.reject_proposal(p.rendering, p.source, user)
+    return len(chosen)
+
+
+def _save_table() -> None:
+    """Save button callback: the whole table in one transaction, each row against the revision in
+    the loaded snapshot. A refusal keeps the snapshot and the table's state, so the editor's draft
+    stays in the table beside the message; a save refreshes both. The acting user is read at click
+    time, and the service checks the role (a button drawn for someone else is no way around it)."""
+    loaded = st.session_state.get("tb_loaded")
+    if loaded is None:
+        return
+    rows = rows_with_edits(terms_table(loaded["terms"]), st.session_state.get("tb_editor"))
+    try:
+        done = apply_table_edits(repo, loaded["terms"], rows, current_user())
+    except WorkbenchError as exc:
+        st.session_state["tb_flash"] = ("error", str(exc))
+    else:
+        _reload_table()
+        st.session_state["tb_flash"] = ("toast", f"Termbase saved: {done}")
+
+
+def _delete_terms(doomed: dict[int, int | None]) -> int:
+    """Delete the confirmed entries in one transaction, each against the revision shown."""
+    with store.transaction():
+        for tid, rev in doomed.items():
+            repo.delete(tid, user, expected_rev=rev)
+    return len(doomed)
+
 
 tab_base, tab_discover, tab_occ, tab_io = st.tabs(["Termbase", "Discover", "Occurrences", "Import / export"])
 
@@ -37,29 +93,54 @@ with tab_base:
     query = c1.text_input("Search (any form, Hebrew or English, gloss, note)", key="tb_search")
     statuses = c2.multiselect("Status", TERM_STATUSES, key="tb_status")
     kinds = c3.multiselect("Kind", TERM_KINDS, key="tb_kind")
-    terms = [
-        t
-        for t in repo.list_terms(search=query or None)
-        if (not statuses or t.status in statuses) and (not kinds or t.kind in kinds)
-    ]
+    # The table shows the entries as this editor loaded them (with their revisions), not a fresh
+    # read on every rerun: a fresh read would change the editor widget's data, Streamlit would
+    # then drop the editor's draft, and a save would compare nothing against nothing. The snapshot
+    # is refreshed when the filters change, after a save or action, on Reload, and whenever there
+    # is no draft to lose.
+    filters = (query, tuple(statuses), tuple(kinds))
+    version = repo.version()
+    loaded = st.session_state.get("tb_loaded")
+    draft = _has_draft(st.session_state.get("tb_editor"))
+    if loaded is None or loaded["filters"] != filters or (not draft and loaded["version"] != version):
+        loaded = {
+            "filters": filters,
+            "version": version,
+            "terms": [
+                t
+                for t in repo.list_terms(search=query or None)
+                if (not statuses or t.status in statuses) and (not kinds or t.kind in kinds)
+            ],
+        }
+        st.session_state["tb_loaded"] = loaded
+    terms = loaded["terms"]
     total = repo.count()
-    if not total:
+    flash = st.session_state.pop("tb_flash", None)
+    if flash is not None and flash[0] == "error":
+        st.error(flash[1])  # the store's message: which entry, changed by whom and when; or the role
+    elif flash is not None:
+        st.toast(flash[1])
+    if not total and not terms:
         st.info(
             "**The termbase is empty.** Import a CSV or TBX file under *Import / export* (the demo ships "
             "`corpus/termbase.csv`), or let *Discover* propose entries from a translation."
         )
     else:
         st.caption(f"{len(terms)} of {total} entries. Edit cells, tick *select* for bulk actions, then save.")
-        df = pd.DataFrame(terms_table(terms), columns=["id", "rendering", "source", "kind", "variants", "forbidden",
-                                                       "gloss", "gloss_first", "status", "note"])  # fmt: skip
+        if not may_terms:
+            st.caption(why_not(store, user, "terms"))
+        if loaded["version"] != version:
+            st.info("The termbase changed since you loaded this table. Your save is checked row by row against "
+                    "what you loaded; *Reload* shows the current entries (and discards your edits).")  # fmt: skip
+        df = pd.DataFrame(terms_table(terms), columns=TABLE_COLUMNS)
         df.insert(0, "select", False)
         edited = st.data_editor(
             df,
             key="tb_editor",
             hide_index=True,
             width="stretch",
-            num_rows="dynamic",
-            disabled=["id"],
+            num_rows="dynamic" if may_terms else "fixed",
+            disabled=["id"] if may_terms else True,
             column_config={
                 "select": st.column_config.CheckboxColumn("select", width="small"),
                 "kind": st.column_config.SelectboxColumn("kind", options=list(TERM_KINDS)),
@@ -69,47 +150,48 @@ with tab_base:
                 "forbidden": st.column_config.TextColumn("forbidden", help="separated by |"),
             },
         )
-        rows = edited.drop(columns=["select"]).to_dict("records")
         selected = [int(r["id"]) for r in edited.to_dict("records") if r.get("select") and pd.notna(r.get("id"))]
-        b1, b2, b3, b4 = st.columns(4)
-        if b1.button("Save changes", type="primary", key="tb_save"):
-            saved, problems = apply_table_edits(repo, terms, rows, user)
-            for p in problems:
-                st.error(p)
-            if saved:
-                st.toast(f"{saved} entr{'y' if saved == 1 else 'ies'} saved")
-                st.rerun()
-        if b2.button(f"Approve selected ({len(selected)})", key="tb_approve", disabled=not selected):
+        revs = {t.id: t.rev for t in terms}
+        b1, b2, b3, b4, b5 = st.columns(5)
+        b1.button("Save changes", type="primary", key="tb_save", disabled=not may_terms, on_click=_save_table)
+        if b2.button(f"Approve selected ({len(selected)})", key="tb_approve", disabled=not selected or not may_terms):
             n = run_action(lambda: repo.set_status(selected, "approved", user))
             if n is not None:
+                _reload_table()
                 st.toast(f"{n} approved")
                 st.rerun()
-        if b3.button(f"Delete selected ({len(selected)})", key="tb_delete", disabled=not selected):
-            st.session_state["tb_confirm_delete"] = selected
+        if b3.button(f"Delete selected ({len(selected)})", key="tb_delete", disabled=not selected or not may_terms):
+            st.session_state["tb_confirm_delete"] = {tid: revs.get(tid) for tid in selected}
         if st.session_state.get("tb_confirm_delete"):
-            ids = st.session_state["tb_confirm_delete"]
-            st.warning(f"Delete {len(ids)} entr{'y' if len(ids) == 1 else 'ies'}? Their annotations lose their term.")
-            if st.button("Yes, delete", key="tb_delete_yes"):
-                for tid in ids:
-                    run_action(lambda tid=tid: repo.delete(tid, user))
+            doomed = st.session_state["tb_confirm_delete"]
+            st.warning(f"Delete {len(doomed)} entr{'y' if len(doomed) == 1 else 'ies'}? Their annotations lose their term.")
+            if st.button("Yes, delete", key="tb_delete_yes", disabled=not may_terms):
+                gone = run_action(lambda: _delete_terms(doomed))
                 st.session_state.pop("tb_confirm_delete")
-                st.rerun()
+                if gone is not None:
+                    _reload_table()
+                    st.rerun()
         if b4.button("Export shown as CSV", key="tb_export_shown"):
             st.session_state["tb_shown_csv"] = to_csv_text(terms)
+        if b5.button("Reload", key="tb_reload", help="show the current entries; discards your unsaved edits"):
+            _reload_table()
+            st.rerun()
         if st.session_state.get("tb_shown_csv"):
             st.download_button("Download shown entries", st.session_state["tb_shown_csv"], "terms-selection.csv",
                                "text/csv", key="tb_dl_shown")  # fmt: skip
 
-        with st.expander("Merge two entries"):
-            all_terms = repo.list_terms()
-            labels = {t.id: f"#{t.id} {t.preferred} — {t.source or '–'}" for t in all_terms}
-            m1, m2 = st.columns(2)
-            keep = m1.selectbox("Keep", list(labels), format_func=labels.get, key="merge_keep")
-            drop = m2.selectbox("Merge into it (removed)", list(labels), format_func=labels.get, key="merge_drop")
-            if st.button("Merge", key="merge_go", disabled=keep is None or keep == drop):
-                merged = run_action(lambda: repo.merge(keep, drop, user), success="Merged")
-                if merged is not None:
-                    st.rerun()
+        if may_terms:
+            with st.expander("Merge two entries"):
+                all_terms = repo.list_terms()
+                labels = {t.id: f"#{t.id} {t.preferred} — {t.source or '–'}" for t in all_terms}
+                m1, m2 = st.columns(2)
+                keep = m1.selectbox("Keep", list(labels), format_func=labels.get, key="merge_keep")
+                drop = m2.selectbox("Merge into it (removed)", list(labels), format_func=labels.get, key="merge_drop")
+                if st.button("Merge", key="merge_go", disabled=keep is None or keep == drop):
+                    merged = run_action(lambda: repo.merge(keep, drop, user), success="Merged")
+                    if merged is not None:
+                        _reload_table()
+                        st.rerun()
 
 # ------------------------------------------------------------------------------------------ discover
 with tab_discover:
@@ -170,19 +252,22 @@ with tab_discover:
                     p.variants = [v.strip() for v in str(r["variants"]).split("|") if v.strip()]
                     return p
 
+                if not may_terms:
+                    st.caption(why_not(store, user, "terms"))
                 a1, a2, a3 = st.columns(3)
-                if a1.button(f"Accept selected ({len(chosen)})", type="primary", key="disc_accept", disabled=not chosen):
+                if a1.button(f"Accept selected ({len(chosen)})", type="primary", key="disc_accept",
+                             disabled=not chosen or not may_terms):  # fmt: skip
                     added = run_action(lambda: repo.accept_proposals([_edited(i) for i in chosen], user))
                     if added is not None:
                         st.session_state["disc_props"]["items"] = [p for i, p in enumerate(props) if i not in chosen]
                         st.toast(f"{len(added)} entr{'y' if len(added) == 1 else 'ies'} added")
                         st.rerun()
-                if a2.button(f"Reject selected ({len(chosen)})", key="disc_reject", disabled=not chosen):
-                    for i in chosen:
-                        run_action(lambda i=i: repo.reject_proposal(props[i].rendering, props[i].source, user))
-                    st.session_state["disc_props"]["items"] = [p for i, p in enumerate(props) if i not in chosen]
-                    st.rerun()
-                if a3.button(f"Accept all {len(props)}", key="disc_accept_all"):
+                if a2.button(f"Reject selected ({len(chosen)})", key="disc_reject", disabled=not chosen or not may_terms):
+                    # All or none: a refused rejection must not drop the proposals from the list.
+                    if run_action(lambda: _reject_proposals([props[i] for i in chosen])) is not None:
+                        st.session_state["disc_props"]["items"] = [p for i, p in enumerate(props) if i not in chosen]
+                        st.rerun()
+                if a3.button(f"Accept all {len(props)}", key="disc_accept_all", disabled=not may_terms):
                     added = run_action(lambda: repo.accept_proposals([_edited(i) for i in range(len(props))], user))
                     if added is not None:
                         st.session_state["disc_props"]["items"] = []
@@ -206,10 +291,13 @@ with tab_occ:
             doc = store.get_document(doc_summary.id)
             anns = repo.annotations(doc_id=doc.id, user=user)
             views = occurrences(doc, store.get_links(doc.id), term, anns)
-            gloss = f" — *{term.gloss}*" if term.gloss else ""
-            st.markdown(f"**{len(views)}** aligned unit(s) with **{term.preferred}**{gloss}")
+            gloss = f" — <i>{_esc(term.gloss)}</i>" if term.gloss else ""
+            st.markdown(f"<div><b>{len(views)}</b> aligned unit(s) with <b>{_esc(term.preferred)}</b>{gloss}</div>",
+                        unsafe_allow_html=True)  # fmt: skip
+            if not may_annotate:
+                st.caption(why_not(store, user, "annotate"))
             props = annotation_proposals(doc, repo.matcher(), anns, term_ids={term.id})
-            if props:
+            if props and may_annotate:
                 if st.button(f"Annotate all {len(props)} unannotated occurrence(s)", key="occ_annotate_all"):
                     got = run_action(lambda: repo.add_annotations(props, user))
                     if got is not None:
@@ -231,7 +319,7 @@ with tab_occ:
                     else:
                         st.caption("(the translation does not use the term here)")
                     mine = [p for p in props if p.para_id == v.target_para]
-                    if mine and st.button(f"Annotate {len(mine)} here", key=f"occ_ann_{i}"):
+                    if mine and may_annotate and st.button(f"Annotate {len(mine)} here", key=f"occ_ann_{i}"):
                         run_action(lambda mine=mine: repo.add_annotations(mine, user), success="Annotated")
                         st.rerun()
                 st.divider()
@@ -256,12 +344,14 @@ with tab_occ:
                     recs = aed.to_dict("records")
                     gone = [int(r["id"]) for r in recs if r["remove"]]
                     r1, r2 = st.columns(2)
-                    if r1.button(f"Remove selected ({len(gone)})", key="occ_ann_remove", disabled=not gone):
+                    if r1.button(f"Remove selected ({len(gone)})", key="occ_ann_remove",
+                                 disabled=not gone or not may_annotate):  # fmt: skip
                         run_action(lambda: repo.delete_annotations(gone, user), success="Removed")
                         st.rerun()
                     by_id = {a.id: a for a in mine}
                     changed = [r for r in recs if r["kind"] != by_id[int(r["id"])].kind]
-                    if r2.button(f"Save kinds ({len(changed)})", key="occ_ann_save", disabled=not changed):
+                    if r2.button(f"Save kinds ({len(changed)})", key="occ_ann_save",
+                                 disabled=not changed or not may_annotate):  # fmt: skip
                         for r in changed:
                             a = by_id[int(r["id"])]
                             a.kind = r["kind"]
@@ -274,7 +364,9 @@ with tab_io:
     st.caption("CSV with the header `source,preferred,variants,forbidden,gloss,note` (`|` between variants), or TBX. "
                "A file with a bad row is not imported at all; the message names the line.")  # fmt: skip
     up = st.file_uploader("Termbase file", type=["csv", "tbx", "xml"], key="io_upload")
-    if st.button("Import", type="primary", key="io_import", disabled=up is None):
+    if not may_terms:
+        st.caption(why_not(store, user, "terms"))
+    if st.button("Import", type="primary", key="io_import", disabled=up is None or not may_terms):
         progress = st.progress(0.0, text="Reading…")
         try:
             with tempfile.TemporaryDirectory() as tmp:
@@ -289,7 +381,7 @@ with tab_io:
             progress.progress(1.0, text="Done")
             for w in report.warnings:
                 st.warning(w)
-            st.success(f"{up.name}: {report}")
+            st.success(f"Termbase imported: {report}")  # the file name is user text: not in Markdown
     st.subheader("Export")
     every = repo.list_terms(order="id")
     c1, c2 = st.columns(2)
