@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8501
+SERVE_ARGS ?=  # e.g. SERVE_ARGS="--auth password" for a team
 
 .PHONY: run test bench lint setup clean
 
@@ -26,7 +27,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/workbench load-demo --if-empty
-	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
+	$(BIN)/workbench serve --host $(HOST) --port $(PORT) $(SERVE_ARGS)
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .

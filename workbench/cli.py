@@ -13,12 +13,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbench.commands.common import cli_user, print_json
+from workbench.commands.common import ACTING_USER, cli_user, print_json
 from workbench.errors import WorkbenchError
+from workbench.roles import ROLES
 from workbench.store import default_db_path, open_store
 
 # Each area adds its subcommands through register(subparsers).
-COMMAND_MODULES = ["align", "terms", "check", "export"]
+COMMAND_MODULES = ["align", "terms", "check", "export", "users", "history"]
 
 
 
@@ -28,6 +29,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if not args.source and not args.target and not args.interleaved:
         raise WorkbenchError("import needs --source FILE, --target FILE, both, or --interleaved FILE")
+    store = open_store(args.db)
+    store.authorize(cli_user(), "import")  # before the files are read; the write checks again
     doc, warnings = load_pair(
         source=args.source,
         target=args.target,
@@ -37,10 +40,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         interleaved=args.interleaved,
         max_bytes=int(args.max_mb * 1024 * 1024) if args.max_mb else None,
         encoding=args.encoding,
+        source_encoding=args.source_encoding,
+        target_encoding=args.target_encoding,
     )
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    doc_id = open_store(args.db).create_document(doc, cli_user(), links=interleaved_links(doc))
+    doc_id = store.create_document(doc, cli_user(), links=interleaved_links(doc))
     if args.json:
         print_json(
             {
@@ -138,18 +143,88 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    """Whether only this machine can reach ``host`` (``--auth none`` trusts everyone who can connect)."""
+    import ipaddress
+
+    if host.strip("[]").lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _secrets_files(explicit: str | None) -> list[Path]:
+    """The secrets files Streamlit will read, in its order: ``--secrets``, else
+    ``STREAMLIT_SECRETS_FILES``, else ``~/.streamlit`` then the working directory's ``.streamlit``."""
+    if explicit:
+        return [Path(explicit).expanduser()]
+    env = os.environ.get("STREAMLIT_SECRETS_FILES")
+    if env:
+        return [Path(f.strip()).expanduser() for f in env.split(",") if f.strip()]
+    return [Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml"]
+
+
+def _check_oidc_secrets(explicit: str | None) -> None:
+    """Refuse ``--auth oidc`` before the server starts when no secrets file has a usable ``[auth]``
+    section: otherwise every editor would meet Streamlit's error page instead of a sign-in button."""
+    import tomllib
+
+    files = _secrets_files(explicit)
+    if explicit and not files[0].is_file():
+        raise WorkbenchError(f"--secrets {explicit}: no such file")
+    auth: dict = {}
+    for f in files:
+        if f.is_file():
+            try:
+                auth.update(tomllib.loads(f.read_text(encoding="utf-8")).get("auth") or {})
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise WorkbenchError(f"{f}: cannot read it as TOML ({exc})") from None
+    missing = [k for k in ("redirect_uri", "cookie_secret") if not auth.get(k)]
+    if missing:
+        where = " or ".join(str(f) for f in files)
+        raise WorkbenchError(
+            f"--auth oidc needs an [auth] section with {', '.join(missing)} and the provider's client_id, "
+            f"client_secret and server_metadata_url in {where} (see Streamlit's st.login documentation)"
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.auth == "none" and not _is_loopback(args.host) and not args.insecure_no_auth:
+        raise WorkbenchError(
+            f"refusing to serve on {args.host} without sign-in (anyone who can reach it could change the "
+            "project): use --auth password or --auth oidc, or --insecure-no-auth if you mean it"
+        )
+    if args.oidc_default_role is not None and args.auth != "oidc":
+        raise WorkbenchError("--oidc-default-role only applies with --auth oidc")
+    if args.secrets and args.auth != "oidc":
+        raise WorkbenchError("--secrets only applies with --auth oidc")
     db = Path(args.db).expanduser().resolve() if args.db else default_db_path()
-    open_store(db)  # create and migrate before the first page load
+    store = open_store(db)  # create and migrate before the first page load
+    if args.auth == "password" and not store.accounts.any():
+        raise WorkbenchError(
+            "--auth password needs an account to sign in with: run `workbench users add NAME --role admin` first"
+        )
+    if args.auth == "oidc":
+        _check_oidc_secrets(args.secrets)
     app = Path(__file__).parent / "app" / "main.py"
-    env = {**os.environ, "WORKBENCH_DB": str(db)}
-    print(f"Workbench on http://{args.host}:{args.port}  (database: {db})", flush=True)
+    # The app reads its sign-in mode from the environment: Streamlit passes no arguments to a page.
+    env = {**os.environ, "WORKBENCH_DB": str(db), "WORKBENCH_AUTH": args.auth}
+    env.pop("WORKBENCH_OIDC_ROLE", None)
+    if args.oidc_default_role:
+        env["WORKBENCH_OIDC_ROLE"] = args.oidc_default_role
+    if getattr(args, "user", None):
+        env["WORKBENCH_USER"] = args.user  # the local user of --auth none
+    print(f"Workbench on http://{args.host}:{args.port}  (database: {db}, sign-in: {args.auth})", flush=True)
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", args.host, "--server.port", str(args.port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
     ]
+    if args.secrets:
+        cmd += ["--secrets.files", str(Path(args.secrets).expanduser().resolve())]
     if os.name == "posix":
         # Become the server rather than its parent: a stop signal sent to `workbench serve` (a
         # service manager, a test fixture, Ctrl-C) then reaches streamlit itself instead of
@@ -169,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"SQLite database (default: $WORKBENCH_DB or {default_db_path()})",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=None,
+        help="act as this account (default: $WORKBENCH_USER or the OS account); its role decides what it may change",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("import", help="import a source and/or target file as a new document")
@@ -180,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interleaved", metavar="FILE",
                    help="one file whose paragraphs alternate between the two languages (instead of --source/--target)")
     p.add_argument("--encoding", metavar="CODEC",
-                   help="decode the files with this codec (e.g. cp1255 for a legacy Hebrew file) instead of detecting")
+                   help="decode every file with this codec instead of detecting (legacy Hebrew is detected when clear)")
+    p.add_argument("--source-encoding", metavar="CODEC", help="codec of the source file only (e.g. cp1255)")
+    p.add_argument("--target-encoding", metavar="CODEC", help="codec of the target file only (e.g. utf-16)")
     p.add_argument("--max-mb", type=float, metavar="MB", help="refuse files larger than this (default 50)")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of the id")
     p.set_defaults(func=cmd_import)
@@ -207,6 +290,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the Streamlit app on this database")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--auth", choices=("none", "password", "oidc"), default="none",
+                   help="none: one local user ($WORKBENCH_USER or the OS account; loopback only); "
+                        "password: the project's accounts; oidc: an OpenID Connect provider via st.login")
+    p.add_argument("--insecure-no-auth", action="store_true",
+                   help="allow --auth none on a non-loopback --host (anyone who can connect may change the project)")
+    p.add_argument("--oidc-default-role", metavar="ROLE", choices=ROLES,
+                   help="with --auth oidc: create an account with this role on an unknown identity's first "
+                        "sign-in (default: refuse identities an admin has not added)")
+    p.add_argument("--secrets", metavar="FILE",
+                   help="with --auth oidc: the secrets.toml holding [auth] (default: where Streamlit looks)")
     p.set_defaults(func=cmd_serve)
 
     for name in COMMAND_MODULES:
@@ -217,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    ACTING_USER[0] = args.user
     try:
         return int(args.func(args) or 0)
     except WorkbenchError as exc:

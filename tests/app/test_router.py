@@ -16,6 +16,7 @@ APP = Path(__file__).resolve().parents[2] / "workbench" / "app"
 
 @pytest.mark.parametrize(("page", "title"), [
     ("library", "Library"), ("align", "Align"), ("terms", "Terms"), ("consistency", "Consistency"), ("export", "Export"),
+    ("activity", "Activity"),
 ])  # fmt: skip
 def test_each_page_runs_through_the_router(db_path: Path, page: str, title: str) -> None:
     st.cache_resource.clear()

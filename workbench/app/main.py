@@ -6,6 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.app.auth import gate
+from workbench.app.state import get_store
+
 st.set_page_config(page_title="Workbench", page_icon="📖", layout="wide")
 
 PAGES = Path(__file__).parent / "views"  # not "pages/": Streamlit would also auto-register that folder
@@ -19,7 +22,10 @@ for name, title, icon in (
     ("terms", "Terms", ":material/translate:"),
     ("consistency", "Consistency", ":material/rule:"),
     ("export", "Export", ":material/download:"),
+    ("activity", "Activity", ":material/history:"),
 ):
     pages.append(st.Page(PAGES / f"{name}.py", title=title, icon=icon, url_path=name))
 
+# Sign-in first: without an acting user the run stops here, before any page (or the menu) is shown.
+gate(get_store(), pages)
 st.navigation(pages).run()

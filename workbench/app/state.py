@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
+from workbench.commands.common import local_user
 from workbench.store import Store, default_db_path, open_store
 
 
@@ -20,4 +19,7 @@ def get_store() -> Store:
 
 
 def current_user() -> str:
-    return st.session_state.get("user") or os.environ.get("WORKBENCH_USER") or "editor"
+    """The acting account: what the sign-in gate (:mod:`workbench.app.auth`) put in
+    ``st.session_state["user"]``; without a gate (a page run on its own) the local user, as on the
+    command line."""
+    return st.session_state.get("user") or local_user()
