@@ -1,4 +1,6 @@
-"""Shared fixtures. ``need_program`` skips locally but fails in CI (CI=true) when a tool is missing."""
+"""Shared fixtures. ``need_program`` skips locally but fails in CI (CI=true) when a tool is missing;
+``need_data`` names a file of the repository's test data (``tests/data/``, see its ATTRIBUTION.md),
+which is always there: a clone anywhere runs every test."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"
+CORPUS = REPO / "corpus"
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 
@@ -25,12 +28,11 @@ def need_program(*names: str) -> str:
     pytest.skip(msg)
 
 
-def need_shared(*parts: str) -> Path:
-    path = SHARED.joinpath(*parts)
+def need_data(*parts: str) -> Path:
+    """A file or folder under ``tests/data/``; missing, it fails the test (the data is in the repository)."""
+    path = DATA.joinpath(*parts)
     if not path.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{path} is missing in CI")
-        pytest.skip(f"{path} not available")
+        pytest.fail(f"{path.relative_to(REPO)} is missing: the test data belongs in the repository")
     return path
 
 

@@ -1,7 +1,7 @@
 """The bundled demo corpus: what ``make run`` loads into an empty database.
 
 The corpus folder ships with the repository (``corpus/``); ``WORKBENCH_CORPUS`` points elsewhere.
-Nothing here reads ``../shared/``: a user's machine does not have it.
+Nothing here reads ``tests/``: an installed package does not have it.
 """
 
 from __future__ import annotations

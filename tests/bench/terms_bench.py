@@ -9,7 +9,7 @@
    slice and extrapolated. The Hebrew side is timed the same way.
 2. Discovery: precision/recall of the proposals on the hand-checked gold lists in tests/terms/
    (the seed article without source; Baal HaSulam's Introduction to the Zohar, English by Baruch
-   Cohen, with its Hebrew, from ../shared when it is there).
+   Cohen, with its Hebrew: Sefaria's gold segment pairs in tests/data/intro_zohar/pairs.jsonl).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from workbench.terms.csvio import read_csv  # noqa: E402
 from workbench.terms.discovery import discover, plain_paragraphs  # noqa: E402
 
 CORPUS = REPO / "corpus"
-SHARED = REPO.parent / "shared"
+PAIRS = REPO / "tests" / "data" / "intro_zohar" / "pairs.jsonl"
 TAG = re.compile(r"<[^>]+>")
 
 LATIN = ["b", "ch", "d", "g", "h", "k", "l", "m", "n", "p", "r", "s", "sh", "t", "tz", "v", "y", "z"]
@@ -167,11 +167,7 @@ def bench_discovery() -> None:
     dt = time.perf_counter() - t0
     gold = load_gold("gold_seed.csv")
     _report("seed article (no source)", props, gold, dt)
-    pairs_path = SHARED / "data" / "sefaria" / "intro_zohar" / "pairs.jsonl"
-    if not pairs_path.exists():
-        print(f"dev data: {pairs_path} not found, skipped")
-        return
-    pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines()]
+    pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines()]
     t0 = time.perf_counter()
     props = discover([Paragraph(p["en"]) for p in pairs], [[p["he"]] for p in pairs])
     dt = time.perf_counter() - t0

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, need_program
-from tests.e2e.test_browser import CHROMIUM_FLAGS, _free_port
+from tests.e2e.test_browser import _free_port
 
 pytestmark = pytest.mark.browser
 
@@ -77,17 +77,6 @@ def password_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     store.close()
     for url in _serve(db, tmp_path, "--auth", "password"):
         yield url, db
-
-
-@pytest.fixture
-def browser():  # noqa: ANN201 - a Playwright Browser
-    chromium = need_program("chromium", "chromium-browser")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
 
 
 def _sign_in(page, name: str, password: str) -> None:  # noqa: ANN001

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import need_program
-from tests.e2e.test_auth_browser import T, _serve, _sign_in, browser  # noqa: F401 - fixture
+from tests.e2e.test_auth_browser import T, _serve, _sign_in
 from workbench.model import Document, Link, Paragraph, Text
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def _edit_text(page, text: str) -> None:  # noqa: ANN001
     box.press("Tab")  # Streamlit sends a text area's value when it loses focus
 
 
-def test_two_editors_and_a_viewer_at_once(team_server: tuple[str, Path, int], browser, artifacts: Path) -> None:  # noqa: F811
+def test_two_editors_and_a_viewer_at_once(team_server: tuple[str, Path, int], browser, artifacts: Path) -> None:  # noqa: ANN001
     from playwright.sync_api import expect
 
     from workbench.store import open_store

@@ -43,7 +43,8 @@ def make_doc(n: int = 4, *, statuses: list[str] | None = None, title: str = "Int
     return doc, links
 
 
-def shared_pairs(path: Path, n: int) -> list[dict]:
+def first_pairs(path: Path, n: int) -> list[dict]:
+    """The first ``n`` gold pairs of a ``pairs.jsonl`` (tests/data/intro_zohar/)."""
     out = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import need_program, need_shared
-from tests.export.helpers import doc_from_pairs, make_doc, shared_pairs
+from tests.conftest import need_data, need_program
+from tests.export.helpers import doc_from_pairs, first_pairs, make_doc
 from workbench.export import ExportOptions, write_docx
 from workbench.export.render import docx_to_pdf, page_png, pdf_pages, pdf_text
 from workbench.model import Mark
@@ -35,7 +35,7 @@ def _plain(text: str) -> str:
 
 def test_parallel_edition_renders_with_hebrew_and_english(tmp_path: Path, artifacts: Path) -> None:
     _need_tools()
-    pairs = shared_pairs(need_shared("data", "sefaria", "intro_zohar", "pairs.jsonl"), 40)
+    pairs = first_pairs(need_data("intro_zohar", "pairs.jsonl"), 40)
     doc, links = doc_from_pairs(pairs)
     end = len(doc.target.paragraphs[0].text)
     doc.target.paragraphs[0].marks = [Mark(end, end, "footnote", "Baal HaSulam wrote it in 1933.")]

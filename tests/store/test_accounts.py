@@ -11,7 +11,7 @@ import pytest
 
 from tests.store.test_store import make_doc, one_to_one
 from workbench.errors import ConflictError, WorkbenchError
-from workbench.model import Document, Link, Paragraph, Text
+from workbench.model import Link
 from workbench.roles import PERMISSIONS, ROLES, PermissionDenied, allows
 from workbench.store import open_store
 from workbench.store.accounts import AccountsRepo, SignInError

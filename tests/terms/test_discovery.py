@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, need_shared
+from tests.conftest import REPO, need_data
 from tests.terms.gold import TRANSLIT_KINDS, evaluate, load_gold
 from workbench.model import Document, Link, Mark, Paragraph, Text
 from workbench.terms import Term
@@ -118,7 +118,7 @@ def test_anchor_functions() -> None:
 
 @pytest.fixture(scope="module")
 def dev_pairs() -> list[dict]:
-    path = need_shared("data", "sefaria", "intro_zohar", "pairs.jsonl")
+    path = need_data("intro_zohar", "pairs.jsonl")
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
 
 

@@ -103,3 +103,35 @@ def test_merge_and_export(app: AppTest, db_path: Path) -> None:
     assert "Masakh-2" in s.terms.get(keep).variants
     assert len(app.get("download_button")) >= 2
     s.close()
+
+
+def test_annotation_kinds_save_at_the_revision_shown(app: AppTest, db_path: Path) -> None:
+    """Someone changed an annotation after the table was drawn: the save is refused naming them, the
+    editor's pick stays in the table, and nothing is written; after a reload the save goes through."""
+    seed_store(db_path)
+    app.run()
+    app.button(key="occ_annotate_all").click().run()
+    s = open_store(db_path)
+    first = s.terms.get_annotation(int(list(editor(app, "occ_ann_editor")["id"])[0]))  # the table's first row
+    theirs = s.terms.get_annotation(first.id)
+    theirs.note = "checked"
+    s.terms.update_annotation(theirs, "bob")
+    app.session_state["occ_ann_editor"] = {"edited_rows": {0: {"kind": "gloss"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.button(key="occ_ann_save").click().run()
+    assert not app.exception
+    assert any("changed by bob" in e.value for e in app.error), [e.value for e in app.error]
+    assert s.terms.get_annotation(first.id).kind == "transliteration"
+    # the editor's pick is still pending in the table, which still shows the revision they loaded
+    assert app.session_state["occ_ann_editor"]["edited_rows"] == {0: {"kind": "gloss"}}
+    assert list(editor(app, "occ_ann_editor")["rev"])[0] == 1
+    # the editor looks again (their pending edit dropped) and saves on the fresh revision
+    app.session_state["occ_ann_editor"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.session_state["occ_ann_editor"] = {"edited_rows": {0: {"kind": "gloss"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.button(key="occ_ann_save").click().run()
+    assert not app.error
+    got = s.terms.get_annotation(first.id)
+    assert (got.kind, got.note) == ("gloss", "checked")
+    s.close()

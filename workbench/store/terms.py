@@ -470,7 +470,10 @@ class TermsRepo:
             self.store.db.log(c, user, "annotation", annotation.id, after.doc_id, "update", before.to_dict(), after.to_dict())
         return after
 
-    def delete_annotations(self, ann_ids: Iterable[int], user: str = "system") -> int:
+    def delete_annotations(self, ann_ids: Iterable[int], user: str = "system",
+                           expected_revs: dict[int, int] | None = None) -> int:  # fmt: skip
+        """Delete annotations (one transaction); with ``expected_revs`` (id -> the revision the editor
+        saw) an annotation changed meanwhile refuses the whole deletion, naming who changed it."""
         n = 0
         with self.store.transaction() as c:
             self.store.authorize(user, "annotate", c)
@@ -479,6 +482,12 @@ class TermsRepo:
                 if r is None:
                     continue
                 a = _row_to_ann(r)
+                want = (expected_revs or {}).get(ann_id)
+                if want is not None and a.rev != want:
+                    raise ConflictError(
+                        f"annotation {ann_id} ('{a.surface}') was changed{self.store.db.changed_by(c, 'annotation', ann_id)}"
+                        f" (now revision {a.rev}, yours {want}); nothing was removed — reload and decide again"
+                    )
                 c.execute("DELETE FROM annotations WHERE id = ?", (ann_id,))
                 self.store.db.log(c, user, "annotation", ann_id, a.doc_id, "delete", a.to_dict(), None)
                 n += 1

@@ -329,34 +329,52 @@ with tab_occ:
             if mine:
                 with st.expander(f"Annotations of this term ({len(mine)})"):
                     texts = doc.paragraph_index()
-                    adf = pd.DataFrame(
-                        [
-                            {"remove": False, "id": a.id, "kind": a.kind, "state": a.state,
-                             "context": context_snippet(texts[a.para_id].text, a.start, a.end) if a.para_id in texts else a.surface}
+                    # The table shows what the editor loaded until they save or have nothing pending,
+                    # like the termbase table: a rerun after someone else's change must neither wipe
+                    # the editor's pending edits nor let them save over that change unseen.
+                    snap_key = f"occ_ann_rows_{doc.id}_{term.id}"
+                    pending = _has_draft(st.session_state.get("occ_ann_editor"))
+                    if snap_key not in st.session_state or not pending:
+                        st.session_state[snap_key] = [
+                            {"remove": False, "id": a.id, "kind": a.kind, "state": a.state, "rev": a.rev,
+                             "context": context_snippet(texts[a.para_id].text, a.start, a.end)
+                             if a.para_id in texts else a.surface}
                             for a in mine
-                        ]
-                    )  # fmt: skip
+                        ]  # fmt: skip
+                    loaded_rows = st.session_state[snap_key]
                     aed = st.data_editor(
-                        adf, key="occ_ann_editor", hide_index=True, width="stretch",
-                        disabled=["id", "state", "context"],
-                        column_config={"kind": st.column_config.SelectboxColumn("kind", options=list(ANNOTATION_KINDS))},
+                        pd.DataFrame(loaded_rows), key="occ_ann_editor", hide_index=True, width="stretch",
+                        disabled=["id", "state", "context", "rev"],
+                        column_config={"kind": st.column_config.SelectboxColumn("kind", options=list(ANNOTATION_KINDS)),
+                                       "rev": None},
                     )  # fmt: skip
                     recs = aed.to_dict("records")
-                    gone = [int(r["id"]) for r in recs if r["remove"]]
+                    shown = {int(r["id"]): r for r in loaded_rows}
+                    gone = {int(r["id"]): int(shown[int(r["id"])]["rev"]) for r in recs if r["remove"]}
                     r1, r2 = st.columns(2)
                     if r1.button(f"Remove selected ({len(gone)})", key="occ_ann_remove",
                                  disabled=not gone or not may_annotate):  # fmt: skip
-                        run_action(lambda: repo.delete_annotations(gone, user), success="Removed")
-                        st.rerun()
-                    by_id = {a.id: a for a in mine}
-                    changed = [r for r in recs if r["kind"] != by_id[int(r["id"])].kind]
+                        if run_action(lambda: repo.delete_annotations(list(gone), user, expected_revs=gone),
+                                      success="Removed") is not None:  # fmt: skip
+                            st.session_state.pop(snap_key, None)
+                            st.session_state.pop("occ_ann_editor", None)
+                            st.rerun()
+                    changed = [r for r in recs if r["kind"] != shown[int(r["id"])]["kind"]]
                     if r2.button(f"Save kinds ({len(changed)})", key="occ_ann_save",
                                  disabled=not changed or not may_annotate):  # fmt: skip
-                        for r in changed:
-                            a = by_id[int(r["id"])]
-                            a.kind = r["kind"]
-                            run_action(lambda a=a: repo.update_annotation(a, user))
-                        st.rerun()
+
+                        def save_kinds() -> int:
+                            with store.transaction():  # all or nothing, each row at the revision shown
+                                for r in changed:
+                                    a = repo.get_annotation(int(r["id"]))
+                                    a.kind, a.rev = r["kind"], int(shown[int(r["id"])]["rev"])
+                                    repo.update_annotation(a, user)
+                            return len(changed)
+
+                        if run_action(save_kinds, success="Saved") is not None:
+                            st.session_state.pop(snap_key, None)
+                            st.session_state.pop("occ_ann_editor", None)
+                            st.rerun()
 
 # ------------------------------------------------------------------------------------------ import / export
 with tab_io:
