@@ -68,15 +68,9 @@ def cmd_set_role(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_disable(args: argparse.Namespace) -> int:
-    open_store(args.db).accounts.set_active(args.name, False, user=cli_user())
-    print(f"disabled {args.name} (signed out everywhere)")
-    return 0
-
-
-def cmd_enable(args: argparse.Namespace) -> int:
-    open_store(args.db).accounts.set_active(args.name, True, user=cli_user())
-    print(f"enabled {args.name}")
+def cmd_set_active(args: argparse.Namespace) -> int:
+    open_store(args.db).accounts.set_active(args.name, args.active, user=cli_user())
+    print(f"enabled {args.name}" if args.active else f"disabled {args.name} (signed out everywhere)")
     return 0
 
 
@@ -109,13 +103,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("role", metavar="ROLE", choices=ROLES)
     a.set_defaults(func=cmd_set_role)
 
-    a = us.add_parser("disable", help="disable an account (its sessions end; its history stays)")
-    a.add_argument("name", metavar="NAME")
-    a.set_defaults(func=cmd_disable)
-
-    a = us.add_parser("enable", help="enable a disabled account")
-    a.add_argument("name", metavar="NAME")
-    a.set_defaults(func=cmd_enable)
+    for action, active, text in (("disable", False, "disable an account (its sessions end; its history stays)"),
+                                 ("enable", True, "enable a disabled account")):  # fmt: skip
+        a = us.add_parser(action, help=text)
+        a.add_argument("name", metavar="NAME")
+        a.set_defaults(func=cmd_set_active, active=active)
 
     a = us.add_parser("password", help="set an account's password")
     a.add_argument("name", metavar="NAME")
