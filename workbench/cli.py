@@ -15,6 +15,7 @@ from pathlib import Path
 
 from workbench.commands.common import ACTING_USER, cli_user, print_json
 from workbench.errors import WorkbenchError
+from workbench.io.encoding import upload_limit_mb
 from workbench.roles import ROLES
 from workbench.store import default_db_path, open_store
 
@@ -42,6 +43,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         source_encoding=args.source_encoding,
         target_encoding=args.target_encoding,
+        max_unpacked=int(args.max_docx_mb * 1024 * 1024) if args.max_docx_mb else None,
+        max_paragraphs=args.max_paragraphs,
     )
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -190,6 +193,24 @@ def _check_oidc_secrets(explicit: str | None) -> None:
         )
 
 
+def streamlit_command(args: argparse.Namespace, app: Path) -> list[str]:
+    """The ``streamlit run`` command line of ``workbench serve``.
+
+    ``server.maxUploadSize`` is the importer's own limit (``$WORKBENCH_MAX_BYTES``, default 50 MB,
+    in whole MB): the uploader then says, and the browser enforces, what the import accepts, instead
+    of Streamlit's 200 MB default beside an importer that refuses anything over 50."""
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", args.host, "--server.port", str(args.port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",
+        "--server.maxUploadSize", str(upload_limit_mb()),
+    ]  # fmt: skip
+    if args.secrets:
+        cmd += ["--secrets.files", str(Path(args.secrets).expanduser().resolve())]
+    return cmd
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.auth == "none" and not _is_loopback(args.host) and not args.insecure_no_auth:
         raise WorkbenchError(
@@ -217,14 +238,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if getattr(args, "user", None):
         env["WORKBENCH_USER"] = args.user  # the local user of --auth none
     print(f"Workbench on http://{args.host}:{args.port}  (database: {db}, sign-in: {args.auth})", flush=True)
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", args.host, "--server.port", str(args.port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",
-    ]
-    if args.secrets:
-        cmd += ["--secrets.files", str(Path(args.secrets).expanduser().resolve())]
+    cmd = streamlit_command(args, app)
     if os.name == "posix":
         # Become the server rather than its parent: a stop signal sent to `workbench serve` (a
         # service manager, a test fixture, Ctrl-C) then reaches streamlit itself instead of
@@ -265,6 +279,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source-encoding", metavar="CODEC", help="codec of the source file only (e.g. cp1255)")
     p.add_argument("--target-encoding", metavar="CODEC", help="codec of the target file only (e.g. utf-16)")
     p.add_argument("--max-mb", type=float, metavar="MB", help="refuse files larger than this (default 50)")
+    p.add_argument("--max-docx-mb", type=float, metavar="MB",
+                   help="refuse a DOCX that unpacks to more than this (default 100)")
+    p.add_argument("--max-paragraphs", type=int, metavar="N",
+                   help="refuse a file with more paragraphs than this (default 200000)")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of the id")
     p.set_defaults(func=cmd_import)
 

@@ -668,3 +668,30 @@ def test_undo_refusal_names_the_others_before_the_editor_herself(seeded: tuple[S
     msg = str(exc.value)
     assert re.match(r"cannot undo “merge links”: bob changed link 3 \(update\) at \S+ UTC, alice changed link 4 \(update\)",
                     msg), msg  # fmt: skip
+
+
+def test_split_paragraph_confirms_the_links_it_produces_and_undo_restores_them(seeded: tuple[Store, int]) -> None:
+    """The page says "Edits confirm the links they produce": a split is an edit like the others, in
+    its link (the 2-1 link holding both parts) and into separate links (both parts); undo gives back
+    the unconfirmed links exactly."""
+    store, doc_id = seeded
+    ed = AlignmentEditor(store, doc_id, "ed", UndoStack())
+    start = [(lk.id, lk.source, lk.target, lk.status, lk.score) for lk in store.get_links(doc_id)]
+    assert all(s[3] == "auto" for s in start)
+    doc = store.get_document(doc_id)
+    p = doc.target.paragraphs[0]  # type: ignore[union-attr]
+    (end,) = sentence_ends(p.text, "en")
+    r = ed.split_paragraph(p.id, end, doc.alignment_rev, p.rev)
+    links = store.get_links(doc_id)
+    assert (len(links[0].source), len(links[0].target)) == (1, 2) and links[0].status == "confirmed"
+    assert [lk.status for lk in links[1:]] == ["auto"] * (len(links) - 1)  # only the link it produced
+
+    s = doc.source.paragraphs[1]  # type: ignore[union-attr]
+    ed.split_paragraph(s.id, 20, r.alignment_rev, s.rev, separate=True)
+    links = store.get_links(doc_id)
+    assert [lk.status for lk in links[1:3]] == ["confirmed", "confirmed"]
+    assert links[3].status == "auto"
+
+    ed.undo()
+    ed.undo()
+    assert [(lk.id, lk.source, lk.target, lk.status, lk.score) for lk in store.get_links(doc_id)] == start

@@ -10,6 +10,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.shown import plain
 from workbench.model import Document, Link, Paragraph, Text
 from workbench.store import open_store
 
@@ -105,7 +106,7 @@ def test_revert_then_second_revert_refused_with_the_reason(app: AppTest, db_path
     app.selectbox(key="act_sel").set_value(changes["alice"]).run()
     app.button(key="act_revert").click().run()
     ok(app)
-    assert app.success and f"Change #{changes['alice']} reverted" in app.success[0].value
+    assert app.success and f"Change #{changes['alice']} reverted" in plain(app.success[0].value)
     s = open_store(db_path)
     assert s.get_paragraph(ids[0]).text == TGT[0]
     newest = s.history(limit=1)[0]
@@ -116,7 +117,7 @@ def test_revert_then_second_revert_refused_with_the_reason(app: AppTest, db_path
     app.button(key="act_revert").click().run()
     assert not app.exception
     (err,) = app.error
-    assert f"cannot revert change {changes['alice']}" in err.value and "changed since by carol" in err.value
+    assert f"cannot revert change {changes['alice']}" in plain(err.value) and "changed since by carol" in plain(err.value)
     assert s.history(limit=1)[0]["id"] == newest["id"]  # nothing more was saved
     s.close()
 
@@ -165,7 +166,7 @@ def test_viewer_sees_the_button_disabled_and_a_forged_click_saves_nothing(app: A
     app.button(key="act_revert").click().run()
     assert not app.exception
     (err,) = app.error
-    assert "vic (viewer) may not" in err.value and "nothing was saved" in err.value
+    assert "vic (viewer) may not" in plain(err.value) and "nothing was saved" in plain(err.value)
     assert s.history(limit=1)[0]["id"] == n
     assert s.get_paragraph(ids[0]).text == ALICE_TEXT
 
@@ -175,7 +176,7 @@ def test_viewer_sees_the_button_disabled_and_a_forged_click_saves_nothing(app: A
     s.accounts.set_role("bob", "viewer", user="root")
     app.button(key="act_revert").click().run()
     (err,) = app.error
-    assert "bob (viewer) may not" in err.value
+    assert "bob (viewer) may not" in plain(err.value)
     assert s.history(limit=1)[0]["id"] == n + 1  # only the role change was recorded
     assert s.get_paragraph(ids[0]).text == ALICE_TEXT
     s.accounts.set_role("bob", "editor", user="root")
@@ -187,3 +188,15 @@ def test_viewer_sees_the_button_disabled_and_a_forged_click_saves_nothing(app: A
     ok(app)
     assert s.get_paragraph(ids[0]).text == TGT[0] and s.history(limit=1)[0]["user"] == "bob"
     s.close()
+
+
+def test_revert_confirmation_stays_until_the_next_action(app: AppTest, db_path: Path) -> None:
+    _, _, changes = seed(db_path)
+    app.session_state["user"] = "carol"
+    app.run()
+    app.selectbox(key="act_sel").set_value(changes["alice"]).run()
+    app.button(key="act_revert").click().run()
+    message = f"Change #{changes['alice']} reverted"
+    assert message in plain(app.success[0].value)
+    app.selectbox(key="act_user").select("alice").run()  # looking around is not an action
+    assert app.success and message in plain(app.success[0].value)

@@ -4,6 +4,7 @@ and a conflicting change from a second connection shown as an error."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -56,17 +57,25 @@ def app(db_path: Path) -> AppTest:
 
 
 def rows(app: AppTest) -> list[str]:
-    """The link rows of the window (not the preview of the selected link in the action bar)."""
-    return [m.value for m in app.markdown if 'class="wb-link"' in m.value and "wb-preview" not in m.value]
+    """The link rows of the window, in order (the selected one among them)."""
+    return [m.value for m in app.markdown if 'class="wb-link"' in m.value]
 
 
 def preview(app: AppTest) -> str:
+    """The row of the selected link, the one the action bar under it acts on."""
     (p,) = [m.value for m in app.markdown if "wb-preview" in m.value]
     return p
 
 
 def numbers(app: AppTest) -> list[int]:
     return [int(r.split('data-link="')[1].split('"')[0]) for r in rows(app)]
+
+
+def plain(element: object) -> str:
+    """What a notice shows: its Markdown source without the backslashes that keep user text literal."""
+    from tests.app.shown import plain as unescaped
+
+    return unescaped(element.value)  # type: ignore[attr-defined]
 
 
 def ok(app: AppTest) -> None:
@@ -110,7 +119,7 @@ def test_align_button_aligns_with_progress(app: AppTest, db_path: Path, monkeypa
     ok(app)
     assert any(t and t.startswith("Aligning… ") and t.endswith("%") for t in shown), "the aligner's progress is shown"
     assert shown[-1] == "Done"
-    assert app.success and app.success[0].value.startswith("align:")
+    assert app.success and plain(app.success[0]).startswith("align:")
     links = stored(db_path, doc_id)
     assert len(links) >= 10 and len(rows(app)) == len(links)
     assert app.button(key="al_realign").label == "Re-align unconfirmed"  # the page was redrawn after aligning
@@ -206,7 +215,7 @@ def test_clicking_a_chart_point_opens_that_link(app: AppTest, db_path: Path) -> 
     click_chart_point(app, 3)
     assert not app.checkbox(key="al_multi").value
     assert app.selectbox(key="al_sel").value == ids[2] and 3 in numbers(app)
-    assert any("hidden by the filters" in i.value for i in app.info)
+    assert any("hidden by the filters" in plain(i) for i in app.info)
 
 
 def test_confirm_and_bulk_confirm_change_the_store(app: AppTest, db_path: Path) -> None:
@@ -296,7 +305,7 @@ def test_move_split_and_edit_text_via_the_ui(app: AppTest, db_path: Path) -> Non
     app.button(key="al_split").click().run()
     ok(app)
     links = stored(db_path, doc_id)
-    assert links[0].kind == "1-2"
+    assert links[0].kind == "1-2" and links[0].status == "confirmed"  # edits confirm the links they produce
     s = open_store(db_path)
     head = s.get_paragraph(tgt0)
     s.close()
@@ -322,10 +331,142 @@ def test_conflicting_change_from_second_connection_shows_error(app: AppTest, db_
     app.button(key="al_merge").click().run()
     assert not app.exception
     (err,) = app.error
-    assert "changed since you loaded it" in err.value and "bob" in err.value and "link 5" in err.value
+    assert "changed since you loaded it" in plain(err) and "bob" in plain(err) and "link 5" in plain(err)
     links = stored(db_path, doc_id)
     assert len(links) == 11 and links[0].kind == "1-1"  # nothing of alice's merge was saved
     assert links[4].status == "confirmed"
     app.button(key="al_merge").click().run()  # the page now shows the current revision: retry works
     ok(app)
     assert stored(db_path, doc_id)[0].kind == "2-2"
+
+
+# ------------------------------------------------------------------------------ a new editor's first hour
+
+
+def shown_label(app: AppTest, before: str) -> str:
+    """What the browser shows in the "Selected link" box after a run, given what it showed before.
+
+    The browser keeps the label it shows while the box's value stays the same link (AppTest, which
+    re-reads the options, would not see a stale label); it shows a new label only when the run sends
+    one (``set_value`` with the serialized value, as when the page or the editor changes the value)."""
+    box = app.selectbox(key="al_sel")
+    return box.proto.raw_value if box.proto.set_value else before
+
+
+def test_selected_link_box_shows_the_link_as_it_is_after_undo_and_after_a_refused_action(
+    app: AppTest, db_path: Path
+) -> None:
+    doc_id = seed(db_path)
+    app.run()
+    select_link(app, db_path, doc_id, 2)
+    label = app.selectbox(key="al_sel").options[app.selectbox(key="al_sel").index]
+    assert label == "#3 · 1-1 · 0.90 · auto"
+    app.button(key="al_merge").click().run()
+    ok(app)
+    label = shown_label(app, label)
+    assert label == "#3 · 2-2 · 0.85 · confirmed"
+    app.button(key="al_undo_btn").click().run()
+    ok(app)
+    label = shown_label(app, label)
+    assert label == "#3 · 1-1 · 0.90 · auto", "the box describes the link as it is after the undo"
+    assert "<b>1-1</b>" in preview(app) and "score 0.90 · auto" in preview(app)
+
+    # refused: someone else confirmed link 3 meanwhile; the page shows the current state, the box too
+    other = open_store(db_path)
+    theirs = other.get_links(doc_id)
+    other.save_links(doc_id, set_status(theirs, [theirs[2].id], "confirmed"), other.alignment_rev(doc_id), "bob")
+    other.close()
+    app.button(key="al_merge").click().run()
+    assert len(app.error) == 1 and "changed since you loaded it" in plain(app.error[0])
+    assert shown_label(app, label) == "#3 · 1-1 · 0.90 · confirmed"
+    assert "✓ confirmed" in preview(app)
+
+
+def test_the_last_result_stays_until_the_next_action(app: AppTest, db_path: Path) -> None:
+    doc_id = seed(db_path)
+    app.run()
+    select_link(app, db_path, doc_id, 1)
+    app.button(key="al_confirm").click().run()
+    ok(app)
+    assert [plain(s) for s in app.success] == ["confirm 1 link"]
+    # reruns that change no data keep it: a filter, the page size, another link selected, a bare rerun
+    app.checkbox(key="al_unconf").check().run()
+    assert [plain(s) for s in app.success] == ["confirm 1 link"]
+    app.checkbox(key="al_unconf").uncheck().run()
+    app.selectbox(key="al_size").set_value(10).run()
+    select_link(app, db_path, doc_id, 3)
+    app.run()
+    assert [plain(s) for s in app.success] == ["confirm 1 link"]
+    # the next action replaces it
+    app.button(key="al_merge").click().run()
+    ok(app)
+    assert [plain(s) for s in app.success] == ["merge links"]
+    app.button(key="al_undo_btn").click().run()
+    assert [plain(s) for s in app.success] == ["undone: merge links"]
+
+
+def test_item_labels_show_once_in_english_and_hebrew() -> None:
+    """The label is part of the stored text: the row draws those characters as its badge, in place,
+    and does not repeat them ("4." badge and "4. Why…")."""
+    import html as html_mod
+
+    from workbench.app.widgets import link_row_html
+
+    he = Paragraph("יא) ולמה נברא העולם", label="יא)", label_value=11)
+    en = Paragraph("4. Why was the world created?", label="4.", label_value=4)
+    heading = Paragraph("שאלות וחקירות א. רצוני לברר", label="א.", label_value=1)  # a heading before the label
+    paras = {p.id: p for p in (he, en, heading)}
+    row = link_row_html(1, Link([he.id, heading.id], [en.id], 0.9), paras, "he", "en", band="high")
+    visible = html_mod.unescape(re.sub(r"<[^>]+>", "", row))
+    for label in ("יא)", "4.", "א."):
+        assert visible.count(label) == 1, (label, visible)
+        assert 'class="wb-label"' in row and re.search(r'class="wb-label"[^>]*>' + re.escape(label) + "</span>", row)
+    assert "ולמה נברא העולם" in visible and "Why was the world created?" in visible
+    assert "שאלות וחקירות" in visible and "רצוני לברר" in visible
+    assert he.text == "יא) ולמה נברא העולם"  # only the display changes
+
+
+def test_score_chart_points_are_big_and_the_link_axis_counts_whole_links() -> None:
+    from workbench.app.widgets import score_chart_spec
+
+    spec = score_chart_spec(3, 0.5, (1, 3))
+    points = spec["layer"][1]
+    assert points["mark"]["size"] >= 80
+    x = points["encoding"]["x"]
+    assert x["axis"]["format"] == "d" and x["axis"]["tickMinStep"] == 1
+    lo, hi = x["scale"]["domain"]
+    assert 0 < lo <= 1 and 3 <= hi < 4 and x["scale"]["zero"] is False  # 1, 2, 3 — not 0.0 to 3.0
+    shade = spec["layer"][0]
+    assert shade["encoding"]["x"]["scale"]["domain"] == [lo, hi]  # the page band shares the axis
+    long = score_chart_spec(169, 0.5, (51, 75))["layer"][1]["mark"]["size"]
+    assert 20 <= long < 80  # many links: smaller, so neighbours do not cover each other
+
+
+def test_rows_follow_the_editors_source_side(db_path: Path) -> None:
+    from workbench.app.widgets import link_row_html
+
+    src, tgt = Paragraph("בראשית", label=None), Paragraph("In the beginning")
+    paras = {src.id: src, tgt.id: tgt}
+    lk = Link([src.id], [tgt.id], 0.9)
+    right = link_row_html(1, lk, paras, "he", "en", band="high")
+    left = link_row_html(1, lk, paras, "he", "en", band="high", source_on="left")
+    assert right.index('class="wb-target"') < right.index('class="wb-source"')
+    assert left.index('class="wb-source"') < left.index('class="wb-target"')
+
+    seed(db_path)
+    s = open_store(db_path)
+    s.accounts.add("admin", "admin")
+    s.accounts.add("lea", "editor", user="admin")
+    s.set_setting("lea", "source_side", "left")
+    s.close()
+    st.cache_resource.clear()
+    for user, first, caption in (("lea", 'class="wb-source"', "Source on the left, translation on the right"),
+                                 ("admin", 'class="wb-target"', "Translation on the left, source on the right")):
+        at = AppTest.from_file(PAGE, default_timeout=60)
+        at.session_state["user"] = user
+        at.run()
+        ok(at)
+        row = rows(at)[0]
+        body = row.split('style="display:grid')[1]
+        assert body.index(first) < body.index('class="wb-' + ("target" if "source" in first else "source") + '"')
+        assert any(c.value.startswith(caption) for c in at.caption), [c.value for c in at.caption]

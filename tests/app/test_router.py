@@ -36,3 +36,17 @@ def test_no_auto_registered_pages_folder() -> None:
     # Streamlit registers a `pages/` folder beside the main script as extra pages that bypass
     # st.navigation (and its page config); the views must not live there.
     assert not (APP / "pages").exists()
+
+
+def test_sidebar_sets_the_users_own_source_side(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    st.cache_resource.clear()
+    monkeypatch.setenv("WORKBENCH_USER", "alice")
+    app = AppTest.from_file(str(APP / "main.py"), default_timeout=60)
+    app.run()
+    (radio,) = [r for r in app.sidebar.radio if r.label.startswith("Source (Hebrew) text on the")]
+    assert radio.value == "right"
+    radio.set_value("left").run()
+    assert not app.exception
+    s = open_store(db_path)
+    assert s.get_setting("alice", "source_side") == "left" and s.get_setting("bob", "source_side") is None
+    s.close()

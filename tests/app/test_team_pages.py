@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
+from tests.app.shown import plain
 from workbench.checks import CheckRunner
 from workbench.cli import main as cli
 from workbench.io import load_pair
@@ -43,7 +44,8 @@ def page(name: str, user: str) -> AppTest:
 
 
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    """The error lines as the editor reads them (the pages escape user text with literal())."""
+    return [plain(e.value) for e in at.error]
 
 
 def table(at: AppTest):  # noqa: ANN201 - the termbase table as loaded (without the draft's edits)

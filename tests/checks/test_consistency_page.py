@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.shown import plain
 from tests.checks.helpers import load_cases, pair_doc, termbase
 from workbench.io import load_pair
 from workbench.store import open_store
@@ -63,7 +64,7 @@ def test_run_table_context_and_tag(app: AppTest, db_path: Path) -> None:
     # Accepting needs a comment: an error, nothing saved.
     app.button(key="cons_tag_accepted").click()
     app.run()
-    assert app.error and "comment" in app.error[0].value
+    assert app.error and "comment" in plain(app.error[0].value)
     assert open_store(db_path).findings.get(fid).status == "open"
     app.text_input(key="cons_comment").input("house style")
     app.button(key="cons_tag_accepted").click()
@@ -112,3 +113,20 @@ def test_distribution_chart_and_escaping(app: AppTest, db_path: Path) -> None:
     app.run()
     page = "\n".join(m.value for m in app.markdown)
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_tag_confirmation_stays_until_the_next_action(app: AppTest, db_path: Path) -> None:
+    _seed(db_path)
+    app.run()
+    _run(app)
+    fid = app.selectbox(key="cons_pick").value
+    app.text_input(key="cons_comment").input("see **note** 3")
+    app.button(key="cons_tag_fixed").click().run()
+    assert not app.toast
+    (ok,) = app.success
+    assert plain(ok.value) == "1 finding(s) tagged fixed: see **note** 3"
+    assert open_store(db_path).findings.get(fid).status == "fixed"
+    app.text_input(key="cons_q").input("zzz-nothing").run()  # filtering is not an action: it stays
+    assert [plain(m.value) for m in app.success] == ["1 finding(s) tagged fixed: see **note** 3"]
+    app.button(key="cons_run").click().run()  # the next action
+    assert not app.success

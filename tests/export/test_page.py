@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.shown import plain
 from tests.conftest import need_program
 from tests.export.helpers import make_doc
 from workbench.model import Document, Text
@@ -59,7 +60,7 @@ def test_docx_export_with_html_preview(app: AppTest, db_path: Path, exports: Pat
         app.checkbox(key="ex_render").uncheck()
     _click_export(app)
     assert not app.exception and not app.error, [e.value for e in app.error]
-    assert "wrote" in app.success[0].value and "5 rows" in app.success[0].value
+    assert "wrote" in plain(app.success[0].value) and "5 rows" in plain(app.success[0].value)
     files = list(exports.iterdir())
     assert len(files) == 1 and files[0].suffix == ".docx" and "alternating" in files[0].name
     assert "/" not in files[0].name and "<" not in files[0].name
@@ -93,7 +94,7 @@ def test_csv_and_xlsx_and_confirmed_only(app: AppTest, db_path: Path, exports: P
     _click_export(app)
     assert not app.error, [e.value for e in app.error]
     assert [p.name for p in exports.iterdir()] == ["my_table.csv"]
-    assert "5 rows" in app.success[0].value
+    assert "5 rows" in plain(app.success[0].value)
     app.selectbox(key="ex_format").set_value("xlsx")
     app.run()
     _click_export(app)
@@ -106,7 +107,7 @@ def test_empty_document_shows_error(app: AppTest, db_path: Path, exports: Path) 
     s.close()
     app.run()
     _click_export(app)
-    assert app.error and "empty" in app.error[0].value
+    assert app.error and "empty" in plain(app.error[0].value)
     assert not exports.exists() or not list(exports.iterdir())
 
 
@@ -119,6 +120,16 @@ def test_bundle_of_whole_project(app: AppTest, db_path: Path, exports: Path) -> 
     assert app.multiselect(key="ex_docs_project").value == []
     _click_export(app)
     assert not app.error, [e.value for e in app.error]
-    assert "2 document(s)" in app.success[0].value
+    assert "2 document(s)" in plain(app.success[0].value)
     (bundle,) = exports.iterdir()
     assert bundle.name == "workbench-project-bundle.json"
+
+
+def test_export_confirmation_stays_until_the_next_export(app: AppTest, db_path: Path, exports: Path) -> None:
+    _seed(db_path)
+    app.run()
+    app.selectbox(key="ex_format").select("csv").run()
+    _click_export(app)
+    assert app.success and "5 rows" in plain(app.success[0].value)
+    app.text_input(key="ex_name").input("other").run()  # changing an option is not an action
+    assert app.success and "5 rows" in plain(app.success[0].value)

@@ -88,7 +88,7 @@ def test_accept_reject_annotate_merge_from_the_command_line(db_path: Path, tmp_p
     assert "Zivug" in renderings and len(renderings) >= 3
     assert run(db_path, "accept", str(doc_id), "--rendering", "Zivug", "--json") == 0
     (added,) = json.loads(capsys.readouterr().out)
-    assert added["rendering"] == "Zivug" and added["status"] == "approved"
+    assert added["rendering"] == "Zivug" and added["status"] == "proposed"  # a candidate to approve
     assert main(["--db", str(db_path), "terms", "accept", str(doc_id), "--rendering", "Nonesuch"]) == 2
     capsys.readouterr()
     other = next(r for r in renderings if r != "Zivug")

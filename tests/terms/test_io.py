@@ -153,3 +153,52 @@ def test_bundled_starter_termbase_is_valid_canonical_and_fits_the_seed() -> None
     seed = (REPO / "corpus" / "shamati" / "shamati-081-concerning-raising-man.en.txt").read_text(encoding="utf-8")
     found = {terms[h.term_id].preferred for h in TermMatcher(terms).find_target(seed) if h.form_kind != "forbidden"}
     assert {"Masach", "Zivug", "Hitkalelut", "Hizdakchut", "Aviut", "Bitush", "Peh de Rosh", "BYA", "Reshimot"} <= found
+
+
+# ------------------------------------------------------------------------------ hardening
+
+
+def _cli(*argv: str) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from workbench.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(list(argv))
+    return code, err.getvalue()
+
+
+def test_an_unbalanced_quote_is_refused_not_swallowed(tmp_path: Path) -> None:
+    path = tmp_path / "tb.csv"
+    path.write_text('source,preferred,gloss\nמסך,"Masach,screen\nזיווג,Zivug,coupling\nפרצוף,Partzuf,face\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="line 2: a quote opened in this row is never closed"):
+        read_csv(path)
+    code, err = _cli("--db", str(tmp_path / "x.db"), "terms", "import", str(path))
+    assert code == 2 and err.count("\n") == 1 and "unbalanced quote" in err
+    # two unbalanced quotes close each other and swallow the lines between them: refused as well
+    path.write_text('source,preferred\nמסך,"Masach\nזיווג,Zivug\nפרצוף,Partzuf"\nאור,Or\n', encoding="utf-8")
+    with pytest.raises(InputError, match="line 2: the preferred cell runs on to line 4"):
+        read_csv(path)
+
+
+def test_a_termbase_over_the_limit_is_refused_naming_the_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("workbench.terms.csvio._LIMIT", [None])  # the flag sets it for the process
+    path = tmp_path / "tb.csv"
+    path.write_text("source,preferred\n" + "".join(f"מסך{i},Masach{i}\n" for i in range(200)), encoding="utf-8")
+    code, err = _cli("--db", str(tmp_path / "x.db"), "terms", "import", str(path), "--max-mb", "0.001")
+    assert code == 2 and "over the limit of 1 KB (terms import --max-mb raises it)" in err
+    code, err = _cli("--db", str(tmp_path / "x.db"), "terms", "import", str(path), "--max-mb", "1")
+    assert code == 0, err
+
+
+def test_a_termbase_from_a_device_stops_at_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_MAX_TERMBASE_BYTES", "4096")
+    with pytest.raises(InputError, match="over the limit of 4 KB"):
+        read_csv("/dev/zero")
+    from workbench.terms.tbx import read_tbx
+
+    with pytest.raises(InputError, match="over the limit of 4 KB"):
+        read_tbx("/dev/zero")

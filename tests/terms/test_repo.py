@@ -177,7 +177,7 @@ def test_proposals_accept_reject_and_matcher_cache(store) -> None:
     repo = store.terms
     p = Proposal("Zivug", "זיווג", "spiritual coupling", occurrences=2)
     (t,) = repo.accept_proposals([p], user="ed")
-    assert (t.preferred, t.source, t.gloss, t.status) == ("Zivug", "זיווג", "spiritual coupling", "approved")
+    assert (t.preferred, t.source, t.gloss, t.status) == ("Zivug", "זיווג", "spiritual coupling", "proposed")
     assert repo.accept_proposals([p]) == []  # already there
     repo.reject_proposal("Masach", None, user="ed")
     from workbench.terms.discovery import proposal_key
@@ -188,5 +188,6 @@ def test_proposals_accept_reject_and_matcher_cache(store) -> None:
     repo.add(Term("מסך", "Masach"))
     m2 = repo.matcher()
     assert m2 is not m1 and [h.surface for h in m2.find_target("Masach and Zivug")] == ["Masach", "Zivug"]
-    assert repo.set_status([t.id], "proposed") == 1
-    assert [x.preferred for x in repo.list_terms(status="proposed")] == ["Zivug"]
+    assert [x.preferred for x in repo.list_terms(status="proposed")] == ["Zivug"]  # a candidate
+    assert repo.set_status([t.id], "approved") == 1  # the terminologist's step
+    assert repo.list_terms(status="proposed") == []

@@ -135,3 +135,52 @@ def test_annotation_kinds_save_at_the_revision_shown(app: AppTest, db_path: Path
     got = s.terms.get_annotation(first.id)
     assert (got.kind, got.note) == ("gloss", "checked")
     s.close()
+
+
+def _occurrence_sides(app: AppTest) -> list[str]:
+    """For each occurrence row, which column (left/right) holds the Hebrew (right-to-left) text."""
+    cols = [c for c in app.columns if any("wb-" not in m.value and 'dir="' in m.value for m in c.markdown)]
+    sides = []
+    for i in range(0, len(cols) - 1, 2):
+        left, right = cols[i], cols[i + 1]
+        has_rtl = [any('dir="rtl"' in m.value for m in c.markdown) for c in (left, right)]
+        sides.append("left" if has_rtl[0] else "right" if has_rtl[1] else "?")
+    return sides
+
+
+def test_occurrences_put_the_source_on_the_right_unless_the_user_chose_left(db_path: Path) -> None:
+    seed_store(db_path)
+    s = open_store(db_path)
+    s.accounts.add("root", "admin")
+    s.accounts.add("alice", "editor", user="root")
+    s.accounts.add("bob", "editor", user="root")
+
+    def run(user: str) -> list[str]:
+        st.cache_resource.clear()
+        at = AppTest.from_file(PAGE, default_timeout=60)
+        at.session_state["user"] = user
+        at.run()
+        assert not at.exception
+        return _occurrence_sides(at)
+
+    assert run("alice") == ["right", "right"]  # the default: Hebrew on the right, as on Alignment
+    s.set_setting("alice", "source_side", "left")
+    assert run("alice") == ["left", "left"]
+    assert run("bob") == ["right", "right"]  # alice's choice is hers only
+    s.close()
+
+
+def test_accepted_discovery_proposal_is_a_candidate_to_approve(app: AppTest, db_path: Path) -> None:
+    seed_store(db_path)
+    app.run()
+    app.button(key="disc_go").click().run()
+    app.button(key="disc_accept_all").click().run()
+    assert not app.exception
+    s = open_store(db_path)
+    (rosh,) = s.terms.list_terms(search="Rosh")
+    assert rosh.status == "proposed"  # a candidate: accepting is not approving
+    assert any("candidates" in m.value for m in app.success) and not app.toast
+    app.multiselect(key="tb_status").select("proposed").run()  # the next run still shows it
+    assert any("candidates" in m.value for m in app.success)
+    assert "Rosh" in list(editor(app, "tb_editor")["rendering"])  # waiting for the terminologist
+    s.close()

@@ -303,7 +303,7 @@ def merge_texts(base: str, mine: str, theirs: str) -> tuple[str, int]:
 
 def sentence_ends(text: str, lang: str | None) -> list[int]:
     """Offsets where the paragraph can be split between two sentences (ends of all but the last)."""
-    from workbench.align.sentences import split_sentences
+    from workbench.segment import split_sentences
 
     out = []
     for _a, b in split_sentences(text, lang)[:-1]:
@@ -729,7 +729,9 @@ class AlignmentEditor:
     def split_paragraph(self, para_id: str, offset: int, expected_rev: int, expected_para_rev: int, *,
                         separate: bool = False) -> EditResult:  # fmt: skip
         """Split a paragraph at ``offset`` into two; the new one stays in the same link (1-1 becomes
-        2-1) or, with ``separate``, the link is cut after the first part (the other side stays with it)."""
+        2-1) or, with ``separate``, the link is cut after the first part (the other side stays with it).
+        Like every other edit, the links it produces are confirmed (unless ``confirm_edits`` is off):
+        the editor has looked at them, and a re-align must not undo the split's placement."""
         with self.store.transaction():
             self._authorize()
             self._check_rev(expected_rev)
@@ -745,11 +747,16 @@ class AlignmentEditor:
                 links = self.store.get_links(self.doc_id)
                 i, side = link_of_paragraph(links, head.id)
                 focus = i
+                new: list[Link] | None = None
                 if separate:
                     lk = links[i]
                     cut = _ids(lk, side).index(head.id) + 1
                     cuts = (cut, len(lk.target)) if side == "source" else (len(lk.source), cut)
                     new = split_link(links, i, *cuts, confirm=self.confirm_edits)
+                elif self.confirm_edits and links[i].status != "confirmed":
+                    # the link that now holds both parts is the editor's decision like any other edit's
+                    new = set_status(links, [links[i].id], "confirmed")
+                if new is not None:
                     self.store.save_links(self.doc_id, new, self.store.alignment_rev(self.doc_id), self.user)
             rev = self.store.alignment_rev(self.doc_id)
             self._push(

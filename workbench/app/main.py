@@ -8,6 +8,7 @@ import streamlit as st
 
 from workbench.app.auth import gate
 from workbench.app.state import get_store
+from workbench.app.widgets import source_side_control
 
 st.set_page_config(page_title="Workbench", page_icon="📖", layout="wide")
 
@@ -27,5 +28,6 @@ for name, title, icon in (
     pages.append(st.Page(PAGES / f"{name}.py", title=title, icon=icon, url_path=name))
 
 # Sign-in first: without an acting user the run stops here, before any page (or the menu) is shown.
-gate(get_store(), pages)
+user = gate(get_store(), pages)
+source_side_control(get_store(), user)  # the signed-in user's own preference, in the sidebar
 st.navigation(pages).run()

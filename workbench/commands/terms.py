@@ -192,6 +192,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = sub.add_parser("import", help="import a termbase (.csv or .tbx); bad rows abort the whole import")
     q.add_argument("file", metavar="FILE")
+    from workbench.terms.csvio import set_termbase_limit_mb
+
+    q.add_argument("--max-mb", metavar="MB", type=set_termbase_limit_mb,
+                   help="refuse termbase files larger than this (default 20)")
     q.set_defaults(func=cmd_import)
 
     q = sub.add_parser("export", help="export the termbase (.csv or .tbx by extension)")
@@ -217,7 +221,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("doc", metavar="DOC", help="document id or a translation file")
     q.add_argument("--rendering", action="append", metavar="R", help="accept only this rendering (repeatable)")
     q.add_argument("--min-score", type=float, default=0.0, help="only proposals scoring at least this")
-    q.add_argument("--status", choices=["proposed", "approved"], default="approved")
+    q.add_argument("--status", choices=["proposed", "approved"], default="proposed",
+                   help="status of the new entries (default: proposed, a candidate for the terminologist to approve)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_accept)
 

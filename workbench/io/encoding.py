@@ -43,6 +43,7 @@ _CP1255_ONLY = frozenset(range(0x80, 0xA0)) | frozenset(range(0xC0, 0xD9))
 MIN_LEGACY_LETTERS = 30
 LEGACY_NAMES = {"cp1255": "Windows-1255", "iso-8859-8": "ISO-8859-8"}
 _SNIFF = 64 * 1024
+_MIN_UTF16_NUL_SHARE = 20  # BOM-less UTF-16 needs a NUL in at least one code unit of 20
 
 
 def iconv_hint(name: str | Path | None) -> str:
@@ -67,6 +68,13 @@ def max_bytes(override: int | None = None) -> int:
     return value
 
 
+def upload_limit_mb(limit: int | None = None) -> int:
+    """:func:`max_bytes` in whole megabytes (rounded up, at least 1): what ``workbench serve`` gives
+    Streamlit as ``server.maxUploadSize`` and the Library's uploaders show, so the browser offers
+    exactly the files the importer accepts (one limit, one setting)."""
+    return max(1, -(-max_bytes(limit) // (1024 * 1024)))
+
+
 def human_size(n: int) -> str:
     """50 MB, 1.5 MB, 12 KB, 300 bytes: precise enough to compare a file with its limit."""
     mb = 1024 * 1024
@@ -77,28 +85,60 @@ def human_size(n: int) -> str:
     return f"{n} bytes"
 
 
-def check_size(size: int, name: str | Path | None, limit: int | None = None) -> None:
+#: what raises the input limit, named in every refusal so the editor knows how to go on
+LIMIT_HINT = "--max-mb or WORKBENCH_MAX_BYTES raises it"
+_CHUNK = 1024 * 1024
+
+
+def check_size(size: int, name: str | Path | None, limit: int | None = None, *, hint: str = LIMIT_HINT) -> None:
     limit = max_bytes(limit)
     if size > limit:
-        raise InputError(name, f"file is {human_size(size)}, over the limit of {human_size(limit)}")
+        raise InputError(name, f"file is {human_size(size)}, over the limit of {human_size(limit)} ({hint})")
 
 
-def read_limited(path: str | Path, limit: int | None = None) -> bytes:
-    """Read a file after checking its size, so a huge file is refused before it fills memory."""
+def read_limited(path: str | Path, limit: int | None = None, *, hint: str = LIMIT_HINT) -> bytes:
+    """Read a file, counting the bytes actually read against the limit.
+
+    The size a file claims is only a first check: a device (``/dev/zero``) or a pipe claims 0 bytes
+    and then never ends, so reading stops at the first byte over the limit. A FIFO is opened without
+    waiting for a writer (with none, it is an empty file rather than a hang).
+    """
+    import fcntl
+    import stat
+
     p = Path(path)
+    limit = max_bytes(limit)
     try:
-        size = p.stat().st_size
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError(p, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(p, "is a folder, not a file") from None
     except OSError as exc:
         raise InputError(p, f"cannot read: {exc.strerror or exc}") from None
-    if p.is_dir():
+    st = os.fstat(fd)
+    if stat.S_ISDIR(st.st_mode):
+        os.close(fd)
         raise InputError(p, "is a folder, not a file")
-    check_size(size, p, limit)
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise InputError(p, f"cannot read: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        if stat.S_ISREG(st.st_mode):
+            check_size(st.st_size, p, limit, hint=hint)
+        else:  # a pipe or a device: wait for its data like an ordinary read
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            while True:
+                chunk = fh.read(min(_CHUNK, limit + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > limit:
+                    raise InputError(p, f"file is over the limit of {human_size(limit)} ({hint})")
+        except OSError as exc:
+            raise InputError(p, f"cannot read: {exc.strerror or exc}") from None
+    return b"".join(chunks)
 
 
 def looks_binary(data: bytes) -> bool:
@@ -122,6 +162,10 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     if (even and odd) or not (even or odd):
+        return None
+    # Spaces alone are a NUL in one code unit of six or so, even in Hebrew; a stray NUL or two in a
+    # UTF-8 file is not UTF-16 (decoded as such it would be stored as Chinese-looking garbage).
+    if max(even, odd) < max(2, len(sample) // 2 // _MIN_UTF16_NUL_SHARE):
         return None
     enc = "utf-16-le" if odd else "utf-16-be"
     try:
@@ -176,8 +220,19 @@ def decode(data: bytes, name: str | Path | None = None, *, encoding: str | None 
     """Return (text, encoding used); raise InputError naming ``name`` when the bytes are not text.
 
     ``encoding`` forces a codec (e.g. ``"cp1255"`` after the editor confirmed the file is legacy
-    Hebrew); a BOM for the same family is still removed.
+    Hebrew); a BOM for the same family is still removed. A NUL character anywhere in the decoded
+    text refuses the file: no text file has one, and a damaged or binary one must not be stored.
     """
+    text, used = _decode(data, name, encoding=encoding)
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise InputError(name, f"a NUL character at line {line} (character {nul + 1}): a binary or damaged "
+                               "file, not text; nothing was imported")
+    return text, used
+
+
+def _decode(data: bytes, name: str | Path | None = None, *, encoding: str | None = None) -> tuple[str, str]:
     if not data:
         raise InputError(name, "file is empty")
     if encoding:

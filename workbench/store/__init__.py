@@ -92,6 +92,20 @@ class Store(DocumentsMixin, AlignmentMixin):
 
         return UndoRepo(self)
 
+    @cached_property
+    def settings(self):  # noqa: ANN201 - type lives beside the store's other repositories
+        from workbench.store.settings import SettingsRepo
+
+        return SettingsRepo(self)
+
+    def get_setting(self, user: str, key: str, default: str | None = None) -> str | None:
+        """``user``'s own preference ``key`` (``default`` when never set)."""
+        return self.settings.get(user, key, default)
+
+    def set_setting(self, user: str, key: str, value: str) -> None:
+        """Save ``user``'s preference: only the account itself is asked for (known, not disabled)."""
+        self.settings.set(user, key, value)
+
     def close(self) -> None:
         self.db.close()
 

@@ -367,8 +367,12 @@ class TermsRepo:
         with self.store.reading() as c:
             return {r[0] for r in c.execute("SELECT key FROM term_rejections")}
 
-    def accept_proposals(self, proposals: Iterable[Any], user: str = "system", status: str = "approved") -> list[Term]:
-        """Turn discovery proposals into entries (one transaction); existing identities are skipped."""
+    def accept_proposals(self, proposals: Iterable[Any], user: str = "system", status: str = "proposed") -> list[Term]:
+        """Turn discovery proposals into entries (one transaction); existing identities are skipped.
+
+        An accepted proposal enters the termbase as a candidate (``proposed``): accepting says "this
+        is a term", approving its rendering stays the terminologist's step (Approve on the Terms
+        page, or ``--status approved`` on the command line for someone who means both at once)."""
         out = []
         with self.store.transaction() as c:
             self.store.authorize(user, "terms", c)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from workbench import activity
 from workbench.app.state import current_user, get_store
-from workbench.app.widgets import diff_html, pick_document
+from workbench.app.widgets import diff_html, pick_document, set_notice, show_notice
 from workbench.errors import WorkbenchError
 from workbench.roles import PURPOSE
 
@@ -27,6 +27,7 @@ HEBREW_TERM_FIELDS = {"source", "source_pointed", "source_variants"}
 store = get_store()
 user = current_user()
 st.title("Activity")
+PAGE = "activity"
 
 
 def needed_permission(change: dict[str, Any]) -> str:
@@ -50,10 +51,10 @@ def do_revert(change_id: int) -> None:
     try:
         result = activity.revert(store, change_id, current_user())
     except WorkbenchError as exc:
-        st.session_state["act_flash"] = ("error", str(exc))
+        set_notice(PAGE, "error", str(exc))
         return
     made = ", ".join(f"#{c['change']}" for c in result["changes"]) or "none (nothing differed)"
-    st.session_state["act_flash"] = ("success", f"Change #{change_id} reverted; new change(s): {made}.")
+    set_notice(PAGE, "success", f"Change #{change_id} reverted; new change(s): {made}.")
 
 
 def show_json(label: str, value: Any) -> None:
@@ -114,9 +115,7 @@ def show_detail(change: dict[str, Any], langs: dict[str, str | None]) -> None:
         show_json("After", change["after"])
 
 
-flash = st.session_state.pop("act_flash", None)
-if flash:
-    (st.success if flash[0] == "success" else st.error)(flash[1])  # our own messages, shown as they are
+show_notice(PAGE)  # the last revert's confirmation (or refusal, which may quote user text), until the next
 
 doc = pick_document(store.list_documents(), key="act_doc")
 if doc is None:

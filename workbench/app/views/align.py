@@ -34,7 +34,14 @@ from workbench.align.edits import (
     sentence_ends,
 )
 from workbench.app.state import current_user, get_store
-from workbench.app.widgets import diff_html, link_row_html, pick_document, score_chart_spec
+from workbench.app.widgets import (
+    diff_html,
+    link_row_html,
+    literal,
+    pick_document,
+    score_chart_spec,
+    source_side,
+)
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.roles import PermissionDenied
 
@@ -44,16 +51,27 @@ store = get_store()
 user = current_user()
 st.title("Align")
 
+# The outcome of the last action stays on the page until the next action (a filter, another page of
+# links or a rerun keep it): a toast or a one-run notice was gone before a new editor had read it.
+# Another page of the app in between drops it: the document box ("al_doc") is then no longer in the
+# session, as Streamlit forgets the state of widgets a run did not draw.
+if "al_doc" not in ss:
+    ss.pop("al_flash", None)
 docs = store.list_documents()
-chosen = pick_document(docs, key="al_doc")
+top0, top1, top2 = st.columns([3, 1.6, 1.4], vertical_alignment="bottom")
+with top0:
+    chosen = pick_document(docs, key="al_doc")
 if chosen is None:
     st.stop()
 doc_id = chosen.id
 summary = next(d for d in docs if d.id == doc_id)  # fresh counts (the widget may hand back an old object)
 if ss.get("al_for_doc") != doc_id:
+    if "al_for_doc" in ss:
+        ss.pop("al_flash", None)  # it was about the other document
     ss["al_for_doc"] = doc_id
     ss["al_page"] = 0
     ss.pop("al_sel", None)
+side_of_source = source_side(store, user)  # the editor's own choice: Hebrew on the right unless they chose left
 # presence: this editor has the document open now; the others seen in the last minute are named
 store.accounts.touch(doc_id, user)
 others = [name for name, _seen in store.accounts.present(doc_id, seconds=60, exclude=user)]
@@ -218,8 +236,7 @@ def edit_merge_cb(para_id: str, current_text: str) -> None:
 
 # ------------------------------------------------------------------------------ top bar
 seen = ss.get("al_seen")
-flash = ss.pop("al_flash", None)
-top1, top2, top3 = st.columns([1, 1, 3])
+flash = ss.get("al_flash")
 realign = top1.button("Re-align unconfirmed" if summary.links else "Align", type="primary", key="al_realign",
                       help="confirmed links are kept exactly; everything between them is aligned again",
                       disabled=ro)  # fmt: skip
@@ -245,7 +262,7 @@ if realign:
             res = editor.realign(expected, progress=report)
         except WorkbenchError as exc:
             bar.empty()
-            flash = ("error", str(exc))
+            flash = ss["al_flash"] = ("error", str(exc))
         else:
             bar.progress(1.0, text="Done")
             ss["al_flash"] = ("success", res.message)
@@ -253,7 +270,7 @@ if realign:
 
 if flash:
     kind, msg = flash
-    {"error": st.error, "success": st.success, "info": st.info}[kind](msg)
+    {"error": st.error, "success": st.success, "info": st.info}[kind](literal(msg))  # names are user text
 
 # The document's paragraphs and its links are kept in the session between runs and reloaded only
 # when the store says they changed: paragraphs when the document or one of its paragraphs has a
@@ -284,7 +301,6 @@ if not links:
     st.stop()
 
 confirmed = sum(lk.status == "confirmed" for lk in links)
-top3.caption(f"{len(links)} links · {confirmed} confirmed · alignment revision {rev}")
 
 # ------------------------------------------------------------------------------ a refused text save
 # The editor's draft stays here, beside the current text with the word differences marked, until
@@ -350,21 +366,24 @@ pos = {lid: i for i, lid in enumerate(link_ids)}
 
 # ------------------------------------------------------------------------------ score chart
 # one point per link, coloured by status; the red line is the threshold, the blue band this page
-# (an Altair spec built once, fed a data frame that is rebuilt only when the links change)
+# (an Altair spec built once, fed a data frame that is rebuilt only when the links change). It is
+# kept short, and the controls above and below it are kept to one line each, so that on a laptop
+# screen (1280 x 800) the first link row is in sight when the page opens.
 if (ss.get("al_points") or (None,))[0] != links_key:
     ss["al_points"] = (links_key, pd.DataFrame(score_rows(links)))
 span = (window[0] + 1, window[-1] + 1) if window else None
 st.vega_lite_chart(ss["al_points"][1], score_chart_spec(len(links), threshold, span), width="stretch",
                    key="al_chart", on_select=chart_pick_cb, selection_mode="pick")
-st.caption("Click a point to open that link.")
 
 # ------------------------------------------------------------------------------ navigation
-n1, n2, n3, n4 = st.columns([1, 3, 1, 1.4])
+n1, n2, n3, n4 = st.columns([1, 3, 1, 1.4], vertical_alignment="center")
 n1.button("◀ Previous", key="al_prev", disabled=page == 0, on_click=go_page, args=(page - 1,))
+totals = f"{len(links)} links · {confirmed} confirmed · alignment revision {rev}"
 if window:
-    n2.caption(f"Links {window[0] + 1}–{window[-1] + 1} · {len(visible)} shown by the filters · page {page + 1} of {pages}")
+    n2.caption(f"Links {window[0] + 1}–{window[-1] + 1} · {len(visible)} shown by the filters · page {page + 1} of"
+               f" {pages}  \n{totals} · click a point of the chart to open that link")  # fmt: skip
 else:
-    n2.caption("No link matches the filters.")
+    n2.caption(f"No link matches the filters.  \n{totals}")
 n3.button("Next ▶", key="al_next", disabled=page >= pages - 1, on_click=go_page, args=(page + 1,))
 sel_id = ss.get("al_sel")
 here = pos[sel_id] if sel_id in pos else (window[0] - 1 if window else -1)
@@ -375,9 +394,16 @@ n4.button("Next to review ⏭", key="al_review", on_click=jump_to_review, args=(
 if not window:
     st.stop()
 
-# ------------------------------------------------------------------------------ action bar
+# ------------------------------------------------------------------------------ selection
+# The selected link's box is told its value on every run, not only when the page changes it: its
+# label ("#3 · 2-2 · 0.85 · confirmed") describes the link, and the browser keeps the label it last
+# showed while the value stays the same link id — after an Undo or a refused action the box went on
+# describing the link as it was before. Setting the value makes Streamlit send the current label.
 if ss.get("al_sel") not in {link_ids[i] for i in window}:
     ss["al_sel"] = link_ids[window[0]]
+else:
+    ss["al_sel"] = ss["al_sel"]
+sel_id = ss["al_sel"]
 src_lang, tgt_lang = doc.source_lang, doc.target_lang
 
 
@@ -389,11 +415,13 @@ def link_label(lid: str) -> str:
 
 
 changed = store.last_changes(doc_id, [link_ids[j] for j in window])  # who last changed each link shown
-with st.container(border=True):
-    a1, a2 = st.columns([2, 3])
-    sel_id = a1.selectbox("Selected link", [link_ids[i] for i in window], format_func=link_label, key="al_sel")
-    i = pos[sel_id]
+
+
+def action_bar(i: int) -> None:
+    """The controls acting on the selected link, drawn right under its row: the editor reads the
+    link and acts on it in one place, and the rows start near the top of the page."""
     lk = links[i]
+    sel = lk.id
     members = [("source", pid) for pid in lk.source] + [("target", pid) for pid in lk.target]
 
     def para_label(m: tuple[str, str]) -> str:
@@ -401,62 +429,86 @@ with st.container(border=True):
         head = p.text[:50] + ("…" if len(p.text) > 50 else "")
         return f"{'Source' if m[0] == 'source' else 'Translation'}: {head}"
 
-    side, para_id = a2.selectbox("Paragraph", members, format_func=para_label, key=f"al_para_{sel_id}")
-    preview = link_row_html(i + 1, lk, paras, src_lang, tgt_lang, band=confidence_band(lk.score), selected=True,
-                            changed=changed.get(lk.id))  # fmt: skip
-    st.markdown(f'<div class="wb-preview">{preview}</div>', unsafe_allow_html=True)
-    para = paras[para_id]
-    ids_side = lk.source if side == "source" else lk.target
-    b = st.columns(6)
-    if lk.status == "confirmed":
-        b[0].button("Unconfirm", key="al_unconfirm", disabled=ro, on_click=act, args=(editor.unconfirm, [sel_id], rev))
+    pkey = f"al_para_{sel}"
+    if pkey in ss:  # the same reason as the link box: its label shows the paragraph's current text
+        if ss[pkey] in members:
+            ss[pkey] = ss[pkey]
+        else:
+            del ss[pkey]
+    with st.container(border=True):
+        a1, a2 = st.columns([2, 3])
+        a1.selectbox("Selected link", [link_ids[j] for j in window], format_func=link_label, key="al_sel")
+        side, para_id = a2.selectbox("Paragraph", members, format_func=para_label, key=pkey)
+        para = paras[para_id]
+        ids_side = lk.source if side == "source" else lk.target
+        b = st.columns(6)
+        if lk.status == "confirmed":
+            b[0].button("Unconfirm", key="al_unconfirm", disabled=ro, on_click=act, args=(editor.unconfirm, [sel], rev))
+        else:
+            b[0].button("Confirm ✓", key="al_confirm", type="primary", disabled=ro, on_click=act,
+                        args=(editor.confirm, [sel], rev))  # fmt: skip
+        b[1].button("Merge with next", key="al_merge", disabled=ro or i == len(links) - 1, on_click=act,
+                    args=(editor.merge_with_next, sel, rev))  # fmt: skip
+        b[2].button("Move ↑", key="al_up", disabled=ro or i == 0 or para_id != ids_side[0], on_click=act,
+                    args=(editor.move_paragraph, sel, side, "up", rev, para_id),
+                    help="this paragraph (the first of its side) becomes the last of the previous link")  # fmt: skip
+        b[3].button("Move ↓", key="al_down", disabled=ro or i == len(links) - 1 or para_id != ids_side[-1],
+                    on_click=act, args=(editor.move_paragraph, sel, side, "down", rev, para_id),
+                    help="this paragraph (the last of its side) becomes the first of the next link")  # fmt: skip
+        b[4].button("Detach", key="al_detach", disabled=ro or len(members) == 1, on_click=act,
+                    args=(editor.detach, sel, side, para_id, rev), help="give this paragraph a link of its own")  # fmt: skip
+        b[5].caption("Edits confirm the links they produce.")
+
+        e1, e2 = st.columns(2)
+        pk = f"al_split_{para_id}_{para.rev}"
+        with e1.expander("Split this paragraph"):
+            lang = src_lang if side == "source" else tgt_lang
+            ends = sentence_ends(para.text, lang)
+            st.selectbox("At the end of sentence", ends, key=f"{pk}_sent",
+                         format_func=lambda e: "…" + para.text[max(0, e - 60) : e], placeholder="no sentence boundary")  # fmt: skip
+            s2, s3 = st.columns(2)
+            s2.number_input("or at character", 0, max(0, len(para.text) - 1), 0, key=f"{pk}_offset",
+                            help="0 = use the sentence end")  # fmt: skip
+            s3.checkbox("Separate links", key=f"{pk}_sep", help="put the second part in a link of its own")
+            st.button("Split", key="al_split", disabled=ro, on_click=split_cb, args=(para_id, pk, rev, para.rev))
+        # The box shows what the editor typed for this paragraph (kept across runs, against the revision
+        # they started from) or else the current text: someone else's save never replaces their typing.
+        tk = f"al_text_{para_id}"
+        typed = ss.setdefault("al_typed", {})
+        mine = typed.get(para_id)
+        if mine is not None and mine[2] in (mine[1], para.text):  # nothing of their own left in it
+            typed.pop(para_id)
+            mine = None
+        ss[tk] = mine[2] if mine else para.text
+        with e2.expander("Edit this paragraph's text", expanded=mine is not None):
+            if mine is not None and mine[0] != para.rev:
+                st.markdown('<div class="wb-typed-stale" style="font-size:.85em;color:#a50e0e">This paragraph was'
+                            " saved by someone else since you started typing; saving shows you both texts.</div>",
+                            unsafe_allow_html=True)  # fmt: skip
+            st.text_area("Text", key=tk, height=120, disabled=ro, on_change=typed_cb,
+                         args=(para_id, tk, para.rev, para.text))  # fmt: skip
+            st.button("Save text", key="al_save_text", disabled=ro, on_click=save_text_cb,
+                      args=(para_id, tk, para.rev, para.text))  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ rows
+where = "Source on the left, translation on the right" if side_of_source == "left" else (
+    "Translation on the left, source on the right")  # fmt: skip
+st.caption(f"{where}. Band: red below 0.5, amber below 0.8, green above.")
+for j in window:
+    row = link_row_html(j + 1, links[j], paras, src_lang, tgt_lang, band=confidence_band(links[j].score),
+                        selected=link_ids[j] == sel_id, changed=changed.get(link_ids[j]), source_on=side_of_source)  # fmt: skip
+    if link_ids[j] == sel_id:
+        st.markdown(f'<div class="wb-preview">{row}</div>', unsafe_allow_html=True)
+        action_bar(j)
     else:
-        b[0].button("Confirm ✓", key="al_confirm", type="primary", disabled=ro, on_click=act,
-                    args=(editor.confirm, [sel_id], rev))  # fmt: skip
-    b[1].button("Merge with next", key="al_merge", disabled=ro or i == len(links) - 1, on_click=act,
-                args=(editor.merge_with_next, sel_id, rev))  # fmt: skip
-    b[2].button("Move ↑", key="al_up", disabled=ro or i == 0 or para_id != ids_side[0], on_click=act,
-                args=(editor.move_paragraph, sel_id, side, "up", rev, para_id),
-                help="this paragraph (the first of its side) becomes the last of the previous link")  # fmt: skip
-    b[3].button("Move ↓", key="al_down", disabled=ro or i == len(links) - 1 or para_id != ids_side[-1], on_click=act,
-                args=(editor.move_paragraph, sel_id, side, "down", rev, para_id),
-                help="this paragraph (the last of its side) becomes the first of the next link")  # fmt: skip
-    b[4].button("Detach", key="al_detach", disabled=ro or len(members) == 1, on_click=act,
-                args=(editor.detach, sel_id, side, para_id, rev), help="give this paragraph a link of its own")  # fmt: skip
-    b[5].caption("Edits confirm the links they produce.")
+        st.markdown(row, unsafe_allow_html=True)
 
-    pk = f"al_split_{para_id}_{para.rev}"
-    with st.expander("Split this paragraph"):
-        lang = src_lang if side == "source" else tgt_lang
-        ends = sentence_ends(para.text, lang)
-        s1, s2, s3 = st.columns([3, 1, 1])
-        s1.selectbox("At the end of sentence", ends, key=f"{pk}_sent",
-                     format_func=lambda e: "…" + para.text[max(0, e - 60) : e], placeholder="no sentence boundary")  # fmt: skip
-        s2.number_input("or at character", 0, max(0, len(para.text) - 1), 0, key=f"{pk}_offset",
-                        help="0 = use the sentence end")  # fmt: skip
-        s3.checkbox("Separate links", key=f"{pk}_sep", help="put the second part in a link of its own")
-        st.button("Split", key="al_split", disabled=ro, on_click=split_cb, args=(para_id, pk, rev, para.rev))
-    # The box shows what the editor typed for this paragraph (kept across runs, against the revision
-    # they started from) or else the current text: someone else's save never replaces their typing.
-    tk = f"al_text_{para_id}"
-    typed = ss.setdefault("al_typed", {})
-    mine = typed.get(para_id)
-    if mine is not None and mine[2] in (mine[1], para.text):  # nothing of their own left in it
-        typed.pop(para_id)
-        mine = None
-    ss[tk] = mine[2] if mine else para.text
-    with st.expander("Edit this paragraph's text", expanded=mine is not None):
-        if mine is not None and mine[0] != para.rev:
-            st.markdown('<div class="wb-typed-stale" style="font-size:.85em;color:#a50e0e">This paragraph was'
-                        " saved by someone else since you started typing; saving shows you both texts.</div>",
-                        unsafe_allow_html=True)  # fmt: skip
-        st.text_area("Text", key=tk, height=120, disabled=ro, on_change=typed_cb, args=(para_id, tk, para.rev, para.text))
-        st.button("Save text", key="al_save_text", disabled=ro, on_click=save_text_cb,
-                  args=(para_id, tk, para.rev, para.text))  # fmt: skip
-
-    unconfirmed_page = [link_ids[j] for j in window if links[j].status != "confirmed"]
-    unconfirmed_all = [link_ids[j] for j in visible if links[j].status != "confirmed"]
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 1])
+# ------------------------------------------------------------------------------ bulk confirmation
+unconfirmed_page = [link_ids[j] for j in window if links[j].status != "confirmed"]
+unconfirmed_all = [link_ids[j] for j in visible if links[j].status != "confirmed"]
+with st.container(border=True):
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1], vertical_alignment="bottom")
     c1.button(f"Confirm this page ({len(unconfirmed_page)})", key="al_confirm_page", disabled=ro or not unconfirmed_page,
               on_click=act, args=(editor.confirm, unconfirmed_page, rev))  # fmt: skip
     c2.button(f"Confirm all filtered ({len(unconfirmed_all)})", key="al_confirm_filtered",
@@ -469,12 +521,3 @@ with st.container(border=True):
     st.button(f"Confirm whole document ({len(links) - confirmed} unconfirmed)", key="al_confirm_doc",
               disabled=not can_review or confirmed == len(links), on_click=act, args=(editor.confirm_document, rev),
               help="confirms every link of the document" if can_review else "needs the reviewer role")  # fmt: skip
-
-# ------------------------------------------------------------------------------ rows
-st.caption("Translation on the left, source on the right. Band: red below 0.5, amber below 0.8, green above.")
-for j in window:
-    st.markdown(
-        link_row_html(j + 1, links[j], paras, src_lang, tgt_lang, band=confidence_band(links[j].score),
-                      selected=link_ids[j] == sel_id, changed=changed.get(link_ids[j])),  # fmt: skip
-        unsafe_allow_html=True,
-    )

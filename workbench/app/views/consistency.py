@@ -1,5 +1,7 @@
 """Consistency: run the checks, see counts and rendering distributions, filter findings, open one in
-context with the problem highlighted, tag findings one by one or in bulk, export the report."""
+context with the problem highlighted, tag findings one by one or in bulk, export the report.
+User text (comments, titles, paragraphs) is shown literally; a tag's confirmation stays until the
+next action; the source text is on the side the editor chose (right by default)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,17 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.state import current_user, get_store
-from workbench.app.widgets import doc_label, run_action, text_block, why_not
+from workbench.app.widgets import (
+    clear_notice,
+    doc_label,
+    literal,
+    run_action,
+    set_notice,
+    show_notice,
+    source_side,
+    text_block,
+    why_not,
+)
 from workbench.checks import SEVERITIES, CheckRunner, registry
 from workbench.checks import report as rp
 from workbench.errors import WorkbenchError
@@ -23,6 +35,7 @@ user = current_user()
 may_tag = store.may(user, "tag")
 may_review = store.may(user, "review")
 st.title("Consistency")
+PAGE = "consistency"
 
 
 def _tag(ids: list[str], status: str, revs: dict[str, int], comment_key: str) -> None:
@@ -36,16 +49,12 @@ def _tag(ids: list[str], status: str, revs: dict[str, int], comment_key: str) ->
     try:
         repo.tag(ids, status, current_user(), comment, expected_revs=revs)
     except WorkbenchError as exc:
-        st.session_state["cons_flash"] = ("error", str(exc))
+        set_notice(PAGE, "error", str(exc))  # the store's message (who tagged it and when; or the role)
     else:
-        st.session_state["cons_flash"] = ("toast", f"{len(ids)} finding(s): {status}")
+        set_notice(PAGE, "success", f"{len(ids)} finding(s) tagged {status}" + (f": {comment}" if comment else ""))
 
 
-flash = st.session_state.pop("cons_flash", None)
-if flash is not None and flash[0] == "error":
-    st.error(flash[1])  # the store's message (who tagged it and when; or what the role lacks)
-elif flash is not None:
-    st.toast(flash[1])
+show_notice(PAGE)  # until the next action
 
 docs = store.list_documents()
 if not docs:
@@ -67,15 +76,17 @@ scope = st.selectbox(
 doc_id = scope or None
 
 c1, c2, c3 = st.columns([1, 1, 3])
-run_now = c1.button("Run checks", type="primary", key="cons_run", help="checks only the links changed since the last run")
-force = c2.button("Re-check everything", key="cons_force")
+# the callbacks run before the page is drawn: the previous confirmation goes with this action
+run_now = c1.button("Run checks", type="primary", key="cons_run", help="checks only the links changed since the last run",
+                    on_click=clear_notice, args=(PAGE,))  # fmt: skip
+force = c2.button("Re-check everything", key="cons_force", on_click=clear_notice, args=(PAGE,))
 if run_now or force:
     with st.spinner("Checking…"):
         rep = run_action(lambda: CheckRunner(store).run(None if doc_id is None else [doc_id], force=force, user=user))
     if rep is not None:
         st.session_state["cons_report"] = str(rep)
 if st.session_state.get("cons_report"):
-    c3.caption("Last run: " + st.session_state["cons_report"])
+    c3.caption(literal("Last run: " + st.session_state["cons_report"]))
 
 everything = repo.list(doc_id)
 if not everything:
@@ -181,7 +192,7 @@ st.text(f.message)  # user text: never read as Markdown
 def _context(f) -> None:  # noqa: ANN001
     if f.doc_id is None:
         docs_line = ", ".join(titles.get(d, str(d)) for d in f.docs)
-        st.caption(f"Corpus-wide finding; documents with other renderings: {docs_line or '–'}")
+        st.caption(literal(f"Corpus-wide finding; documents with other renderings: {docs_line or '–'}"))
         return
     doc = store.get_document(f.doc_id)
     index_p = doc.paragraph_index()
@@ -194,9 +205,11 @@ def _context(f) -> None:  # noqa: ANN001
     if not src_ids and not tgt_ids:
         src_ids = [p for p in f.para_ids if doc.source and any(q.id == p for q in doc.source.paragraphs)]
         tgt_ids = [p for p in f.para_ids if p not in src_ids]
-    left, right = st.columns(2)
-    for col, side, pids, lang in ((left, "source", src_ids, doc.source_lang), (right, "target", tgt_ids, doc.target_lang)):
-        col.caption(f"{side} ({lang or '–'})")
+    first, second = st.columns(2)
+    src_col, tgt_col = (second, first) if source_side(store, user) == "right" else (first, second)
+    for col, side, pids, lang in ((src_col, "source", src_ids, doc.source_lang),
+                                  (tgt_col, "target", tgt_ids, doc.target_lang)):  # fmt: skip
+        col.caption(literal(f"{side} ({lang or '–'})"))
         for pid in pids:
             p = index_p.get(pid)
             if p is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.app.state import get_store
-from workbench.app.widgets import doc_label
+from workbench.app.widgets import doc_label, literal
 from workbench.errors import WorkbenchError
 from workbench.export.files import exports_dir
 from workbench.export.options import FORMATS, LAYOUTS, PAGE_SIZES, ExportOptions
@@ -95,7 +95,7 @@ render = fmt == "docx" and st.checkbox(
 )
 name = st.text_input("File name (blank: from the title)", key="ex_name")
 folder = exports_dir()
-st.caption(f"Files are written to {folder} and offered for download below.")
+st.caption(literal(f"Files are written to {folder} and offered for download below."))
 
 if st.button("Export", type="primary", key="ex_go"):
     progress = st.progress(0.0, text="Exporting…")
@@ -110,7 +110,7 @@ if st.button("Export", type="primary", key="ex_go"):
         )
     except WorkbenchError as exc:
         progress.empty()
-        st.error(str(exc))
+        st.error(literal(str(exc)))
         st.session_state.pop("ex_results", None)
     else:
         progress.progress(1.0, text="Done")
@@ -135,16 +135,17 @@ if st.button("Export", type="primary", key="ex_go"):
                 first["html"] = html_preview(store.get_document(doc_id), store.get_links(doc_id), options)
         st.session_state["ex_results"] = saved
 
+# The results (and their confirmation) stay until the next export: a file name is user text, shown literally.
 for item in st.session_state.get("ex_results", []):
-    st.success(item["summary"])
+    st.success(literal(item["summary"]))
     for w in item["warnings"]:
-        st.warning(w)
+        st.warning(literal(w))
     path = Path(item["path"])
     if path.exists():
-        st.download_button(f"Download {item['name']}", path.read_bytes(), file_name=item["name"],
+        st.download_button(literal(f"Download {item['name']}"), path.read_bytes(), file_name=item["name"],
                            mime=MIME.get(item["format"], "application/octet-stream"), key=f"dl_{item['name']}")
     if item.get("preview_error"):
-        st.warning(f"Preview not rendered: {item['preview_error']}")
+        st.warning(literal(f"Preview not rendered: {item['preview_error']}"))
     if item.get("png"):
         st.image(item["png"], caption=f"Page {item.get('page', 1)} of {item.get('pages', '?')} as LibreOffice renders it",
                  width=520)

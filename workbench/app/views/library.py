@@ -1,6 +1,10 @@
 """Library: the documents in the project, importing a pair by upload, renaming, deleting with
 confirmation. Import and delete are for admins, renaming for editors; the store checks the role of
-every write again, so the hidden controls are a courtesy, not the protection."""
+every write again, so the hidden controls are a courtesy, not the protection.
+
+Every user string (titles, file names, messages quoting them) is shown literally; a confirmation
+stays on the page until the next action; an import whose texts are already in the project asks
+before creating a duplicate."""
 
 from __future__ import annotations
 
@@ -11,11 +15,24 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.state import current_user, get_store
-from workbench.app.widgets import doc_label, why_not
+from workbench.app.widgets import (
+    add_notice,
+    clear_notice,
+    doc_label,
+    literal,
+    set_notice,
+    show_notice,
+    why_not,
+)
 from workbench.errors import WorkbenchError
 from workbench.io import interleaved_links, load_pair
+from workbench.io.encoding import human_size, max_bytes, upload_limit_mb
+from workbench.io.fingerprint import identical_documents
+from workbench.model import Document
 
-ENCODINGS = ["detect", "utf-8", "utf-16", "cp1255", "iso-8859-8"]
+ENCODINGS = ["Auto-detect", "utf-8", "utf-16", "cp1255", "iso-8859-8"]
+ENCODING_HELP = "Auto-detect handles UTF-8 and UTF-16; choose cp1255 only for a legacy Windows Hebrew file."
+PAGE = "library"
 
 store = get_store()
 user = current_user()
@@ -26,7 +43,44 @@ st.title("Library")
 
 
 def _flash(kind: str, message: str) -> None:
-    st.session_state.setdefault("library_flash", []).append((kind, message))
+    set_notice(PAGE, kind, message)
+
+
+def _codec(choice: str | None) -> str | None:
+    return None if not choice or choice == ENCODINGS[0] else choice
+
+
+def _save_import(doc: Document, warnings: list[str]) -> None:
+    """Store the read document; then empty the form (new widget keys) and keep the confirmation."""
+    doc_id = store.create_document(doc, current_user(), links=interleaved_links(doc))
+    st.session_state["current_doc"] = doc_id
+    st.session_state["up_round"] = st.session_state.get("up_round", 0) + 1
+    st.session_state.pop("up_pending", None)
+    set_notice(PAGE, "success", f"Imported #{doc_id} “{doc.title}”: "
+               f"{len(doc.source.paragraphs) if doc.source else 0} source and "
+               f"{len(doc.target.paragraphs) if doc.target else 0} target paragraphs.")  # fmt: skip
+    for w in warnings:
+        add_notice(PAGE, "warning", w)
+
+
+def _import_anyway() -> None:
+    pending = st.session_state.get("up_pending")
+    if pending is None:
+        return
+    try:
+        _save_import(pending["doc"], pending["warnings"])
+    except WorkbenchError as exc:
+        set_notice(PAGE, "error", str(exc))
+
+
+def _start_import() -> None:
+    clear_notice(PAGE)
+    st.session_state.pop("up_pending", None)
+
+
+def _cancel_import() -> None:
+    st.session_state.pop("up_pending", None)
+    set_notice(PAGE, "info", "Import cancelled: nothing was saved.")
 
 
 def _rename(doc_id: int) -> None:
@@ -74,8 +128,7 @@ def _load_title() -> None:
 
 docs = store.list_documents()
 
-for kind, message in st.session_state.pop("library_flash", []):
-    getattr(st, kind)(message)
+show_notice(PAGE)  # until the next action replaces it
 
 if not docs:
     st.info(
@@ -94,7 +147,7 @@ if not docs:
                     st.write(line)
             except WorkbenchError as exc:
                 status.update(label="Demo not loaded", state="error")
-                st.error(str(exc))
+                st.error(literal(str(exc)))
             else:
                 status.update(label="Demo loaded", state="complete")
                 st.rerun()
@@ -115,7 +168,7 @@ else:
         ]
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption(f"{len(docs)} document(s) in {store.path}")
+    st.caption(literal(f"{len(docs)} document(s) in {store.path}"))  # a path: user text too
 
 if docs and may_edit:
     st.subheader("Rename a document")
@@ -128,36 +181,45 @@ if docs and may_edit:
             st.session_state["ren_title"] = named.title
             st.session_state["ren_rev"] = (named.id, named.meta_rev)
         if st.session_state.get("ren_current") is not None:
-            st.text("Current title: " + st.session_state["ren_current"])  # user text: literal
+            st.text("Current title: " + st.session_state["ren_current"])  # user text: literal (st.text)
         st.text_input("Title", key="ren_title")
         st.button("Save title", key="ren_go", on_click=_rename, args=(named.id,))
 
 st.subheader("Import a document")
 submitted = False
+limit_mb = upload_limit_mb()
 if not may_import:
     st.caption(why_not(store, user, "import"))
 else:
+    # The widgets' keys carry a counter: after an import it moves on, and the form comes back empty
+    # (a file uploader cannot be emptied by assigning to its state).
+    n = st.session_state.setdefault("up_round", 0)
+    st.caption(f"Files up to {human_size(max_bytes())} each (the server's limit for uploads and for the importer).")
     with st.form("import", clear_on_submit=False):
         c1, c2 = st.columns(2)
-        src = c1.file_uploader("Source (original, e.g. Hebrew)", type=["txt", "md", "docx", "json"], key="up_source")
-        tgt = c2.file_uploader("Target (translation, e.g. English)", type=["txt", "md", "docx", "json"], key="up_target")
-        inter = st.file_uploader(
+        src = c1.file_uploader("Source (original, e.g. Hebrew)", type=["txt", "md", "docx", "json"],
+                               key=f"up_source#{n}", max_upload_size=limit_mb)  # fmt: skip
+        src_enc = c1.selectbox("Source encoding", ENCODINGS, key=f"up_src_enc#{n}", help=ENCODING_HELP)
+        tgt = c2.file_uploader("Target (translation, e.g. English)", type=["txt", "md", "docx", "json"],
+                               key=f"up_target#{n}", max_upload_size=limit_mb)  # fmt: skip
+        tgt_enc = c2.selectbox("Target encoding", ENCODINGS, key=f"up_tgt_enc#{n}", help=ENCODING_HELP)
+        i1, i2 = st.columns([3, 1])
+        inter = i1.file_uploader(
             "…or one interleaved file (paragraphs alternating between the two languages)",
-            type=["txt", "md", "docx"], key="up_interleaved",
+            type=["txt", "md", "docx"], key=f"up_interleaved#{n}", max_upload_size=limit_mb,
         )
-        title = st.text_input("Title (default: from the file name)", key="up_title")
-        c3, c4, c5 = st.columns(3)
-        src_lang = c3.text_input("Source language (blank: detect)", key="up_src_lang")
-        tgt_lang = c4.text_input("Target language (blank: detect)", key="up_tgt_lang")
-        encoding = c5.selectbox(
-            "Encoding", ENCODINGS, key="up_encoding",
-            help="Detect handles UTF-8 and UTF-16; choose cp1255 only for a legacy Windows Hebrew file.",
-        )
-        submitted = st.form_submit_button("Import", type="primary")
+        inter_enc = i2.selectbox("Interleaved file encoding", ENCODINGS, key=f"up_int_enc#{n}", help=ENCODING_HELP)
+        title = st.text_input("Title (default: from the file name)", key=f"up_title#{n}")
+        c3, c4 = st.columns(2)
+        src_lang = c3.text_input("Source language (blank: detect)", key=f"up_src_lang#{n}")
+        tgt_lang = c4.text_input("Target language (blank: detect)", key=f"up_tgt_lang#{n}")
+        # the callback runs before the page is drawn: the previous confirmation goes with this action
+        submitted = st.form_submit_button("Import", type="primary", on_click=_start_import)
 
 if submitted:
     if src is None and tgt is None and inter is None:
-        st.error("Choose a source file, a target file, both, or one interleaved file.")
+        set_notice(PAGE, "error", "Choose a source file, a target file, both, or one interleaved file.")
+        show_notice(PAGE)
     else:
         progress = st.progress(0.0, text="Reading files…")
         try:
@@ -176,23 +238,38 @@ if submitted:
                     source_lang=src_lang.strip() or None,
                     target_lang=tgt_lang.strip() or None,
                     interleaved=paths.get("interleaved"),
-                    encoding=None if encoding == ENCODINGS[0] else encoding,
+                    encoding=_codec(inter_enc) if inter is not None else None,
+                    source_encoding=_codec(src_enc),
+                    target_encoding=_codec(tgt_enc),
                 )
-            progress.progress(0.6, text="Saving…")
-            doc_id = store.create_document(doc, user, links=interleaved_links(doc))
+            progress.progress(0.4, text="Comparing with the documents already here…")
+            counts = (len(doc.source.paragraphs) if doc.source else 0, len(doc.target.paragraphs) if doc.target else 0)
+            same = identical_documents(
+                doc, (store.get_document(d.id) for d in docs if (d.source_paragraphs, d.target_paragraphs) == counts)
+            )
+            if same:
+                progress.empty()
+                st.session_state["up_pending"] = {"doc": doc, "warnings": warnings,
+                                                  "same": [(d.id, d.title) for d in same]}  # fmt: skip
+            else:
+                progress.progress(0.6, text="Saving…")
+                _save_import(doc, warnings)
         except WorkbenchError as exc:
             progress.empty()
-            st.error(str(exc))
+            set_notice(PAGE, "error", str(exc))
+            show_notice(PAGE)
         else:
-            progress.progress(1.0, text="Done")
-            st.session_state["current_doc"] = doc_id
-            st.session_state["library_flash"] = [("warning", w) for w in warnings] + [(
-                "success",  # no title here: user text is never read as Markdown (it is in the table)
-                f"Imported #{doc_id}: "
-                f"{len(doc.source.paragraphs) if doc.source else 0} source and "
-                f"{len(doc.target.paragraphs) if doc.target else 0} target paragraphs.",
-            )]
-            st.rerun()
+            if not same:
+                progress.progress(1.0, text="Done")
+                st.rerun()
+
+pending = st.session_state.get("up_pending")
+if pending is not None and may_import:
+    names = "; ".join(f"#{i} “{t}”" for i, t in pending["same"])
+    st.warning(literal(f"The same texts are already in the project: {names}. Importing again creates a duplicate."))
+    w1, w2, _ = st.columns([1, 1, 3])
+    w1.button("Import anyway", key="up_anyway", type="primary", on_click=_import_anyway)
+    w2.button("Cancel", key="up_cancel", on_click=_cancel_import)
 
 if docs and not may_delete:
     st.caption(why_not(store, user, "delete"))

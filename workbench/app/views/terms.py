@@ -1,9 +1,10 @@
 """Terms: the termbase (search, filters, edit, approve, merge, import/export), discovery proposals,
-and every occurrence of a term in context with source and translation side by side."""
+and every occurrence of a term in context with source and translation side by side (the source on
+the side the editor chose: right by default). User text is shown literally; a confirmation stays
+until the next action."""
 
 from __future__ import annotations
 
-import html
 import tempfile
 from pathlib import Path
 
@@ -11,7 +12,19 @@ import pandas as pd
 import streamlit as st
 
 from workbench.app.state import current_user, get_store
-from workbench.app.widgets import pick_document, run_action, text_block, why_not
+from workbench.app.widgets import (
+    add_notice,
+    clear_notice,
+    html_literal,
+    literal,
+    pick_document,
+    run_action,
+    set_notice,
+    show_notice,
+    source_side,
+    text_block,
+    why_not,
+)
 from workbench.errors import WorkbenchError
 from workbench.terms.csvio import to_csv_text
 from workbench.terms.discovery import discover_document
@@ -33,6 +46,7 @@ user = current_user()
 may_terms = store.may(user, "terms")
 may_annotate = store.may(user, "annotate")
 st.title("Terms")
+PAGE = "terms"
 
 
 def _has_draft(state: object) -> bool:
@@ -46,9 +60,9 @@ def _reload_table() -> None:
     st.session_state.pop("tb_editor", None)
 
 
-def _esc(text: str) -> str:
-    """User text for one line of HTML (escaped, newlines flattened so the block stays raw HTML)."""
-    return html.escape(text).replace("\n", " ")
+def _done(message: str) -> None:
+    """A confirmation that stays on the page until the next action (a toast vanishes unread)."""
+    set_notice(PAGE, "success", message)
 
 
 def _reject_proposals(chosen: list) -> int:  # noqa: ANN001 - discovery proposals
@@ -65,16 +79,23 @@ def _save_table() -> None:
     stays in the table beside the message; a save refreshes both. The acting user is read at click
     time, and the service checks the role (a button drawn for someone else is no way around it)."""
     loaded = st.session_state.get("tb_loaded")
+    clear_notice(PAGE)
     if loaded is None:
         return
     rows = rows_with_edits(terms_table(loaded["terms"]), st.session_state.get("tb_editor"))
     try:
         done = apply_table_edits(repo, loaded["terms"], rows, current_user())
     except WorkbenchError as exc:
-        st.session_state["tb_flash"] = ("error", str(exc))
+        set_notice(PAGE, "error", str(exc))
     else:
         _reload_table()
-        st.session_state["tb_flash"] = ("toast", f"Termbase saved: {done}")
+        _done(f"Termbase saved: {done}")
+
+
+def _accepted(added: list) -> str:  # noqa: ANN001 - termbase entries
+    n = len(added)
+    return (f"{n} entr{'y' if n == 1 else 'ies'} added to the termbase as candidates (status proposed): "
+            "a terminologist approves them on the Termbase tab")  # fmt: skip
 
 
 def _delete_terms(doomed: dict[int, int | None]) -> int:
@@ -84,6 +105,8 @@ def _delete_terms(doomed: dict[int, int | None]) -> int:
             repo.delete(tid, user, expected_rev=rev)
     return len(doomed)
 
+
+show_notice(PAGE)  # the last action's confirmation or error, until the next action
 
 tab_base, tab_discover, tab_occ, tab_io = st.tabs(["Termbase", "Discover", "Occurrences", "Import / export"])
 
@@ -115,11 +138,6 @@ with tab_base:
         st.session_state["tb_loaded"] = loaded
     terms = loaded["terms"]
     total = repo.count()
-    flash = st.session_state.pop("tb_flash", None)
-    if flash is not None and flash[0] == "error":
-        st.error(flash[1])  # the store's message: which entry, changed by whom and when; or the role
-    elif flash is not None:
-        st.toast(flash[1])
     if not total and not terms:
         st.info(
             "**The termbase is empty.** Import a CSV or TBX file under *Import / export* (the demo ships "
@@ -158,7 +176,7 @@ with tab_base:
             n = run_action(lambda: repo.set_status(selected, "approved", user))
             if n is not None:
                 _reload_table()
-                st.toast(f"{n} approved")
+                _done(f"{n} entr{'y' if n == 1 else 'ies'} approved")
                 st.rerun()
         if b3.button(f"Delete selected ({len(selected)})", key="tb_delete", disabled=not selected or not may_terms):
             st.session_state["tb_confirm_delete"] = {tid: revs.get(tid) for tid in selected}
@@ -170,6 +188,7 @@ with tab_base:
                 st.session_state.pop("tb_confirm_delete")
                 if gone is not None:
                     _reload_table()
+                    _done(f"{gone} entr{'y' if gone == 1 else 'ies'} deleted")
                     st.rerun()
         if b4.button("Export shown as CSV", key="tb_export_shown"):
             st.session_state["tb_shown_csv"] = to_csv_text(terms)
@@ -188,9 +207,10 @@ with tab_base:
                 keep = m1.selectbox("Keep", list(labels), format_func=labels.get, key="merge_keep")
                 drop = m2.selectbox("Merge into it (removed)", list(labels), format_func=labels.get, key="merge_drop")
                 if st.button("Merge", key="merge_go", disabled=keep is None or keep == drop):
-                    merged = run_action(lambda: repo.merge(keep, drop, user), success="Merged")
+                    merged = run_action(lambda: repo.merge(keep, drop, user))
                     if merged is not None:
                         _reload_table()
+                        _done(f"Merged: {labels[drop]} into {labels[keep]}")
                         st.rerun()
 
 # ------------------------------------------------------------------------------------------ discover
@@ -207,7 +227,7 @@ with tab_discover:
                     )
                 except WorkbenchError as exc:
                     status.update(label="Discovery failed", state="error")
-                    st.error(str(exc))
+                    st.error(literal(str(exc)))
                     props = None
                 else:
                     status.update(label=f"{len(props)} proposal(s)", state="complete")
@@ -260,18 +280,19 @@ with tab_discover:
                     added = run_action(lambda: repo.accept_proposals([_edited(i) for i in chosen], user))
                     if added is not None:
                         st.session_state["disc_props"]["items"] = [p for i, p in enumerate(props) if i not in chosen]
-                        st.toast(f"{len(added)} entr{'y' if len(added) == 1 else 'ies'} added")
+                        _done(_accepted(added))
                         st.rerun()
                 if a2.button(f"Reject selected ({len(chosen)})", key="disc_reject", disabled=not chosen or not may_terms):
                     # All or none: a refused rejection must not drop the proposals from the list.
-                    if run_action(lambda: _reject_proposals([props[i] for i in chosen])) is not None:
+                    if (n_rej := run_action(lambda: _reject_proposals([props[i] for i in chosen]))) is not None:
                         st.session_state["disc_props"]["items"] = [p for i, p in enumerate(props) if i not in chosen]
+                        _done(f"{n_rej} proposal(s) rejected: discovery will not propose them again")
                         st.rerun()
                 if a3.button(f"Accept all {len(props)}", key="disc_accept_all", disabled=not may_terms):
                     added = run_action(lambda: repo.accept_proposals([_edited(i) for i in range(len(props))], user))
                     if added is not None:
                         st.session_state["disc_props"]["items"] = []
-                        st.toast(f"{len(added)} entries added")
+                        _done(_accepted(added))
                         st.rerun()
 
 # ------------------------------------------------------------------------------------------ occurrences
@@ -291,9 +312,9 @@ with tab_occ:
             doc = store.get_document(doc_summary.id)
             anns = repo.annotations(doc_id=doc.id, user=user)
             views = occurrences(doc, store.get_links(doc.id), term, anns)
-            gloss = f" — <i>{_esc(term.gloss)}</i>" if term.gloss else ""
-            st.markdown(f"<div><b>{len(views)}</b> aligned unit(s) with <b>{_esc(term.preferred)}</b>{gloss}</div>",
-                        unsafe_allow_html=True)  # fmt: skip
+            gloss = f" — <i>{html_literal(term.gloss)}</i>" if term.gloss else ""
+            st.markdown(f'<div class="wb-occ-head"><b>{len(views)}</b> aligned unit(s) with '
+                        f"<b>{html_literal(term.preferred)}</b>{gloss}</div>", unsafe_allow_html=True)  # fmt: skip
             if not may_annotate:
                 st.caption(why_not(store, user, "annotate"))
             props = annotation_proposals(doc, repo.matcher(), anns, term_ids={term.id})
@@ -301,16 +322,20 @@ with tab_occ:
                 if st.button(f"Annotate all {len(props)} unannotated occurrence(s)", key="occ_annotate_all"):
                     got = run_action(lambda: repo.add_annotations(props, user))
                     if got is not None:
-                        st.toast(f"{len(got)} annotation(s) added")
+                        _done(f"{len(got)} annotation(s) added")
                         st.rerun()
+            side = source_side(store, user)
+            st.caption(f"Source on the {side}, translation on the {'left' if side == 'right' else 'right'} "
+                       "(your setting in the sidebar).")  # fmt: skip
             for i, v in enumerate(views[:200]):
-                left, right = st.columns(2)
-                with left:
+                first, second = st.columns(2)
+                src_col, tgt_col = (second, first) if side == "right" else (first, second)
+                with src_col:
                     for text, spans in zip(v.source_texts, v.source_spans, strict=True):
                         st.markdown(text_block(text, doc.source_lang or "he", highlight=spans), unsafe_allow_html=True)
                     if not v.source_texts:
                         st.caption("(no aligned source)")
-                with right:
+                with tgt_col:
                     if v.target_text:
                         st.markdown(text_block(v.target_text, doc.target_lang or "en", highlight=v.target_spans),
                                     unsafe_allow_html=True)  # fmt: skip
@@ -320,7 +345,8 @@ with tab_occ:
                         st.caption("(the translation does not use the term here)")
                     mine = [p for p in props if p.para_id == v.target_para]
                     if mine and may_annotate and st.button(f"Annotate {len(mine)} here", key=f"occ_ann_{i}"):
-                        run_action(lambda mine=mine: repo.add_annotations(mine, user), success="Annotated")
+                        if run_action(lambda mine=mine: repo.add_annotations(mine, user)) is not None:
+                            _done(f"{len(mine)} annotation(s) added")
                         st.rerun()
                 st.divider()
             if len(views) > 200:
@@ -354,8 +380,8 @@ with tab_occ:
                     r1, r2 = st.columns(2)
                     if r1.button(f"Remove selected ({len(gone)})", key="occ_ann_remove",
                                  disabled=not gone or not may_annotate):  # fmt: skip
-                        if run_action(lambda: repo.delete_annotations(list(gone), user, expected_revs=gone),
-                                      success="Removed") is not None:  # fmt: skip
+                        if run_action(lambda: repo.delete_annotations(list(gone), user, expected_revs=gone)) is not None:
+                            _done(f"{len(gone)} annotation(s) removed")
                             st.session_state.pop(snap_key, None)
                             st.session_state.pop("occ_ann_editor", None)
                             st.rerun()
@@ -371,7 +397,8 @@ with tab_occ:
                                     repo.update_annotation(a, user)
                             return len(changed)
 
-                        if run_action(save_kinds, success="Saved") is not None:
+                        if run_action(save_kinds) is not None:
+                            _done(f"{len(changed)} annotation kind(s) saved")
                             st.session_state.pop(snap_key, None)
                             st.session_state.pop("occ_ann_editor", None)
                             st.rerun()
@@ -394,12 +421,14 @@ with tab_io:
                 report = repo.import_file(path, user=user)
         except WorkbenchError as exc:
             progress.empty()
-            st.error(str(exc))
+            set_notice(PAGE, "error", str(exc))
         else:
             progress.progress(1.0, text="Done")
+            _done(f"Termbase imported: {report}")
             for w in report.warnings:
-                st.warning(w)
-            st.success(f"Termbase imported: {report}")  # the file name is user text: not in Markdown
+                add_notice(PAGE, "warning", w)
+            _reload_table()
+        st.rerun()
     st.subheader("Export")
     every = repo.list_terms(order="id")
     c1, c2 = st.columns(2)
