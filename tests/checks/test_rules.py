@@ -6,9 +6,9 @@ import pytest
 
 from tests.checks.helpers import load_cases, termbase
 from workbench.checks import TermIndex
+from workbench.checks.analysis import is_heading
 from workbench.checks.context import derived_forms
 from workbench.checks.homographs import ordinary_use
-from workbench.checks.terms import is_heading
 
 INDEX = TermIndex(termbase(load_cases()))
 

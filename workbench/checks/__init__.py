@@ -14,7 +14,17 @@ Public API::
 A check is a class with ``id``, ``name``, ``severity`` (error/warning/info), ``description`` and a
 ``scope`` (``link``: runs on one link, its source and target paragraphs; ``document`` / ``corpus``:
 aggregates cached per-link statistics). See :mod:`workbench.checks.base`.
+
+Modules: ``base`` (the shape of a check, the registry), ``context`` (units and their order, the
+termbase index), ``analysis`` (the term analysis the term checks share), one module per family
+(``terms``, ``consistency``, ``glosses``, ``labels``, ``typography``, ``untranslated``),
+``reconcile`` (the status rules of findings across runs, pure), ``runner`` (runs the checks over
+the store), ``report`` (tables). The plain types of findings are in :mod:`workbench.findings_types`.
 """
+
+# The families register their checks as they are imported; this order is the registry's order
+# (``workbench check --list-checks``). The base never imports them.
+from workbench.checks import terms, consistency, glosses, labels, typography, untranslated  # noqa: F401, I001
 
 from workbench.checks.base import (
     CHECKS_VERSION,

@@ -13,17 +13,27 @@ A check is one small class with declarative attributes (``id``, ``name``, ``seve
   aggregates are recomputed from cached rows.
 
 Checks never see the store: the runner feeds them model objects and persists what they report as
-:class:`Finding` rows with a stable id (see :func:`finding_id`).
+:class:`~workbench.findings_types.Finding` rows with a stable id (see
+:func:`~workbench.findings_types.finding_id`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+# The plain types of findings live below the checks and the store (both handle them); they are
+# re-exported here, where the checks have always found them.
+from workbench.findings_types import (  # noqa: F401
+    STATUSES,
+    Finding,
+    Status,
+    data_key,
+    finding_digest,
+    finding_id,
+    normalise_key,
+)
 
 if TYPE_CHECKING:
     from workbench.checks.context import CheckContext, LinkUnit
@@ -32,8 +42,6 @@ Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 Scope = Literal["link", "document", "corpus"]
-Status = Literal["open", "accepted", "fixed"]
-STATUSES: tuple[str, ...] = ("open", "accepted", "fixed")
 
 # Bump when a check changes what it reports: cached per-link results are then recomputed.
 CHECKS_VERSION = "2"
@@ -63,89 +71,7 @@ class Issue:
     doc_id: int | None = None
 
 
-@dataclass(slots=True)
-class Finding:
-    """A persisted issue with its status.
-
-    ``status`` is ``open``, ``accepted`` (an exception, with ``comment`` and ``user``) or ``fixed``;
-    ``present`` is False when the last run no longer saw the cause (an open finding is then marked
-    fixed automatically; an accepted one stays accepted).
-    """
-
-    id: str
-    check: str
-    severity: str
-    message: str
-    doc_id: int | None = None
-    term_id: int | None = None
-    link_id: str | None = None
-    para_ids: list[str] = field(default_factory=list)
-    para_id: str | None = None
-    side: str = "target"
-    start: int | None = None
-    end: int | None = None
-    excerpt: str = ""
-    anchor: str = ""
-    key: str = ""
-    occ: int = 0
-    unit: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    docs: list[int] = field(default_factory=list)
-    digest: str = ""
-    status: str = "open"
-    present: bool = True
-    comment: str | None = None
-    user: str | None = None
-    status_at: str | None = None
-    first_seen: str | None = None
-    last_seen: str | None = None
-    tags: list[dict[str, Any]] = field(default_factory=list)
-    rev: int = 1  # bumped by every status change (a stale tag is refused)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Everything, JSON-able (the bundle exporter restores findings from this)."""
-        return asdict(self)
-
-    def to_json(self, titles: dict[int, str] | None = None, terms: dict[Any, str] | None = None) -> dict[str, Any]:
-        """The public JSON shape of ``workbench check --format json`` (``terms``: term id -> label)."""
-        return {
-            "id": self.id,
-            "check": self.check,
-            "severity": self.severity,
-            "document": self.doc_id,
-            "document_title": (titles or {}).get(self.doc_id) if self.doc_id is not None else None,
-            "documents": self.docs or ([self.doc_id] if self.doc_id is not None else []),
-            "link": self.link_id,
-            "paragraphs": self.para_ids,
-            "side": self.side,
-            "term": self.term_id,
-            "term_label": (terms or {}).get(self.term_id) if self.term_id is not None else None,
-            "message": self.message,
-            "excerpt": self.excerpt,
-            "status": self.status,
-            "present": self.present,
-            "comment": self.comment,
-            "user": self.user,
-            "data": self.data,
-        }
-
-
 # ------------------------------------------------------------------------------------ identity
-
-def normalise_key(text: str) -> str:
-    """Offending text as identity: NFC, case-folded, whitespace collapsed."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    return " ".join(text.split()).casefold()
-
-
-def finding_id(check: str, term_id: Any, anchor: str, key: str, occ: int, *, normalised: bool = False) -> str:
-    """``<check>-[t<term>-]<10 hex>``: stable across unrelated edits (no character offsets)."""
-    nkey = key if normalised else normalise_key(key)
-    raw = "\x1f".join((check, "" if term_id is None else str(term_id), anchor, nkey, str(occ)))
-    digest = hashlib.blake2b(raw.encode("utf-8"), digest_size=8).hexdigest()[:10]
-    return f"{check}-t{term_id}-{digest}" if term_id is not None else f"{check}-{digest}"
-
 
 # ------------------------------------------------------------------------------------ checks
 
@@ -219,14 +145,12 @@ def register(cls: type[Check]) -> type[Check]:
     return cls
 
 
-def _load_all() -> None:
-    # Importing the family modules registers their checks.
-    from workbench.checks import glosses, labels, terms, typography, untranslated  # noqa: F401
-
-
 def registry() -> dict[str, type[Check]]:
-    """Check classes keyed by id, in registration order."""
-    _load_all()
+    """Check classes keyed by id, in registration order.
+
+    The registry is filled by the family modules as they are imported (``@register``); the
+    package (:mod:`workbench.checks`) imports every family, so any import of the checks fills it.
+    This module never imports its children: a family imports its base, not the other way round."""
     return dict(_REGISTRY)
 
 
@@ -249,27 +173,6 @@ def all_checks(ids: Iterable[str] | None = None) -> list[Check]:
 
 def severity_at_least(severity: str, threshold: str) -> bool:
     return SEVERITY_RANK.get(severity, 0) >= SEVERITY_RANK[threshold]
-
-
-def finding_digest(f: Finding) -> str:
-    """Fingerprint of everything a run may change in a stored finding (lets the store skip
-    unchanged rows without comparing them column by column). Independent of the key order of
-    ``data``, so that a finding restored from JSON (a bundle) has the digest a run computes."""
-    raw = "\x1f".join((f.unit, f.severity, f.link_id or "", " ".join(f.para_ids), f.para_id or "", f.side,
-                       str(f.start), str(f.end), f.message, f.excerpt,
-                       _data_key(f.data), repr(f.docs)))  # fmt: skip
-    return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-
-
-def _data_key(data: dict[str, Any]) -> str:
-    """``data`` as text, whatever its key order (flat dicts, the usual case, without JSON)."""
-    for v in data.values():
-        if not isinstance(v, _FLAT):
-            return json.dumps(data, sort_keys=True, ensure_ascii=False)
-    return repr(sorted(data.items()))
-
-
-_FLAT = (str, int, float, bool, type(None))
 
 
 def iter_occurrences(issues: Iterable[Issue]) -> Iterator[tuple[Issue, int, str]]:

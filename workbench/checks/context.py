@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from workbench.findings_types import DocLayout, LinkIds, UnitSpec
 from workbench.hebrew import parse_label
 from workbench.model import Document, Link, Paragraph
 
@@ -78,38 +79,60 @@ def label_value(p: Paragraph) -> int | None:
     return parse_label(p.text)[1]
 
 
-def units_of(doc: Document, links: Sequence[Link]) -> list[LinkUnit]:
-    """The units of a document in document order (links, or paragraphs when there is no alignment)."""
-    two = doc.source is not None and doc.target is not None
-    src = doc.source.paragraphs if doc.source else []
-    tgt = doc.target.paragraphs if doc.target else []
-    sl, tl = doc.source_lang, doc.target_lang
-    units: list[LinkUnit] = []
-    if two and links:
-        index = {p.id: p for p in src + tgt}
+def plan_units(layout: DocLayout) -> list[UnitSpec]:
+    """The units of a document and their order: the one definition, used by the full run
+    (:func:`units_of`) and by the editor's fast path (which has only the document's layout).
+
+    A two-sided aligned document: its links in order, then any paragraph outside every link (should
+    not happen; a paragraph inserted without a link of its own) as a unit of its own, source side
+    first. Otherwise (one side, or not aligned yet): every paragraph, the translation first.
+    """
+    two = layout.two_sided
+    specs: list[UnitSpec] = []
+    if two and layout.links:
         seen: set[str] = set()
-        for i, lk in enumerate(links):
-            s = [index[x] for x in lk.source if x in index]
-            t = [index[x] for x in lk.target if x in index]
+        for i, lk in enumerate(layout.links):
             seen.update(lk.source)
             seen.update(lk.target)
-            units.append(LinkUnit(f"l:{lk.id}", doc.id, s, t, lk.id, i, True, True, sl, tl))
-        # A paragraph outside every link (should not happen) is still checked on its own.
-        for p in src:
-            if p.id not in seen:
-                units.append(LinkUnit(f"p:{p.id}", doc.id, [p], [], None, len(units), False, True, sl, tl))
-        for p in tgt:
-            if p.id not in seen:
-                units.append(LinkUnit(f"p:{p.id}", doc.id, [], [p], None, len(units), False, True, sl, tl))
-        return units
-    n = 0
-    for p in tgt:
-        units.append(LinkUnit(f"p:{p.id}", doc.id, [], [p], None, n, False, two, sl, tl))
-        n += 1
-    for p in src:
-        units.append(LinkUnit(f"p:{p.id}", doc.id, [p], [], None, n, False, two, sl, tl))
-        n += 1
-    return units
+            specs.append(UnitSpec(f"l:{lk.id}", lk.id, i, lk.source, lk.target, True, True))
+        for pid in layout.source:
+            if pid not in seen:
+                specs.append(UnitSpec(f"p:{pid}", None, len(specs), [pid], [], False, True))
+        for pid in layout.target:
+            if pid not in seen:
+                specs.append(UnitSpec(f"p:{pid}", None, len(specs), [], [pid], False, True))
+        return specs
+    for pid in layout.target:
+        specs.append(UnitSpec(f"p:{pid}", None, len(specs), [], [pid], False, two))
+    for pid in layout.source:
+        specs.append(UnitSpec(f"p:{pid}", None, len(specs), [pid], [], False, two))
+    return specs
+
+
+def layout_of(doc: Document, links: Sequence[Link]) -> DocLayout:
+    """The layout (:class:`DocLayout`) of a document held in memory."""
+    return DocLayout(
+        doc.id, doc.source is not None and doc.target is not None, [LinkIds(lk.id, lk.source, lk.target) for lk in links],
+        [p.id for p in doc.source.paragraphs] if doc.source else [],
+        [p.id for p in doc.target.paragraphs] if doc.target else [], doc.source_lang, doc.target_lang,
+    )  # fmt: skip
+
+
+def build_units(layout: DocLayout, specs: Iterable[UnitSpec], paragraphs: Mapping[str, Paragraph]) -> list[LinkUnit]:
+    """:class:`LinkUnit` objects for ``specs`` with their paragraphs (ids not in ``paragraphs`` are left out)."""
+    sl, tl = layout.source_lang, layout.target_lang
+    return [
+        LinkUnit(s.key, layout.doc_id, [paragraphs[x] for x in s.source if x in paragraphs],
+                 [paragraphs[x] for x in s.target if x in paragraphs], s.link_id, s.pos, s.paired, s.two_sided, sl, tl)
+        for s in specs
+    ]  # fmt: skip
+
+
+def units_of(doc: Document, links: Sequence[Link]) -> list[LinkUnit]:
+    """The units of a document in document order (links, or paragraphs when there is no alignment):
+    see :func:`plan_units`."""
+    layout = layout_of(doc, links)
+    return build_units(layout, plan_units(layout), doc.paragraph_index())
 
 
 # ------------------------------------------------------------------------------------ text helpers

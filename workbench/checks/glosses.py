@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from workbench.checks.base import AggregateCheck, Issue, LinkCheck, register
-from workbench.checks.context import CheckContext, LinkUnit
-from workbench.checks.terms import GLOSSED, GlossRow, analyse
-
-
-def _q(s: str) -> str:
-    return f"‘{s}’"
+from workbench.checks.analysis import TermCheck, UnitTerms
+from workbench.checks.analysis import quote as _q
+from workbench.checks.base import AggregateCheck, Issue, register
+from workbench.checks.context import CheckContext, LinkUnit, TermIndex
+from workbench.findings_types import GLOSSED, GlossRow
 
 
 def _ordered(rows: Iterable[GlossRow]) -> dict[int, list[GlossRow]]:
@@ -86,19 +84,13 @@ class GlossRepeat(AggregateCheck):
 
 
 @register
-class GlossMismatch(LinkCheck):
+class GlossMismatch(TermCheck):
     id = "gloss-mismatch"
     name = "Gloss differs from termbase"
     severity = "warning"
-    needs_terms = True
     description = "The gloss in parentheses after a term differs from the termbase gloss (Masach (curtain) vs screen)."
 
-    def check_link(self, unit: LinkUnit, ctx: CheckContext) -> Iterator[Issue]:
-        a = analyse(unit, ctx)
-        if a is None:
-            return
-        index = ctx.terms
-        assert index is not None
+    def check_terms(self, unit: LinkUnit, a: UnitTerms, index: TermIndex, ctx: CheckContext) -> Iterator[Issue]:
         for o in a.tgt:
             g = o.gloss
             if g is None or not g.glosslike or g.matches:

@@ -6,7 +6,10 @@ A run recomputes only units whose signature changed; for each it stores the link
 small statistics rows (term renderings, glossed-term occurrences). Document-wide checks (gloss
 first/repeat) are then recomputed from the cached rows of the document, corpus-wide checks
 (term-inconsistent) from the cached rows of the terms and renderings the changed units touched.
-Findings keep their status across runs (see :mod:`workbench.store.findings`).
+Findings keep their status across runs: the runner reads the stored findings of a scope, computes
+the changes with the pure rules of :mod:`workbench.checks.reconcile` and asks the store to execute
+them (``store.findings.apply``). Units and their order come from
+:func:`workbench.checks.context.plan_units`, on both the full and the editor's fast path.
 """
 
 from __future__ import annotations
@@ -19,19 +22,27 @@ from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
 
+from workbench.checks.analysis import collect_stats
 from workbench.checks.base import (
     CHECKS_VERSION,
     AggregateCheck,
     Check,
-    Finding,
     Issue,
     LinkCheck,
-    _data_key,
     all_checks,
     iter_occurrences,
 )
-from workbench.checks.context import CheckContext, LinkUnit, TermIndex, excerpt, units_of
-from workbench.checks.terms import GlossRow, UsageRow, collect_stats
+from workbench.checks.context import (
+    CheckContext,
+    LinkUnit,
+    TermIndex,
+    build_units,
+    excerpt,
+    plan_units,
+    units_of,
+)
+from workbench.checks.reconcile import corpus_scope, reconcile, reopen_still_present
+from workbench.findings_types import Finding, GlossRow, UnitStats, UsageRow, data_key, finding_id
 from workbench.model import Document, Link
 from workbench.perf import gc_paused
 
@@ -124,7 +135,7 @@ def link_findings(
         )  # fmt: skip
         if digests:
             raw = (f"{head}{severity}{mid}{it.para_id or ''}\x1f{it.side}\x1f{start}\x1f{end}\x1f{it.message}\x1f{ex}"
-                   f"\x1f{_data_key(data)}\x1f[]")  # fmt: skip
+                   f"\x1f{data_key(data)}\x1f[]")  # fmt: skip
             f.digest = blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
         out.append(f)
     return out
@@ -138,8 +149,6 @@ def aggregate_findings(
     unit_of_para: dict[str, str] | None = None,
 ) -> list[Finding]:
     """Findings of document- or corpus-wide issues (``texts``: paragraph id -> text, for excerpts)."""
-    from workbench.checks.base import finding_id
-
     out = []
     for it, occ, _nkey in iter_occurrences(issues):
         anchor = it.anchor or it.para_id or unit_key
@@ -377,9 +386,9 @@ class CheckRunner:
             elif plans or self.repo.corpus_stale(ctx.terms.version):
                 report.add(self._corpus(ctx, None, None, user, rows=all_usage))
         elif full:
-            report.add(self.repo.sync([], corpus_check_ids=[c.id for c in self.corpus_checks], user=user))
+            report.add(self._sync_corpus([], [c.id for c in self.corpus_checks], user))
         timings["corpus"] += time.perf_counter() - t
-        report.reopened += self.repo.reopen_still_present(wanted, corpus=full, user=user)
+        report.reopened += self._reopen_still_present(wanted, full, user)
         report.findings = self.repo.count(present=True)
         report.seconds = time.perf_counter() - t0
         report.timings = dict(timings)
@@ -466,7 +475,7 @@ class CheckRunner:
         salt = self._salt(ctx)
         affected_terms: set[Any] = set()
         affected_keys: set[str] = set()
-        for doc_id, units, positions in self.repo.units_for_paragraphs(list(para_ids)):
+        for doc_id, units, positions in self.units_for_paragraphs(list(para_ids)):
             report.documents += 1
             report.units += len(units)
             report.recomputed += len(units)
@@ -484,7 +493,58 @@ class CheckRunner:
         report.seconds = time.perf_counter() - t0
         return report
 
+    def units_for_paragraphs(self, para_ids: Sequence[str]) -> list[tuple[int, list[LinkUnit], dict[str, int]]]:
+        """For each document holding ``para_ids``: the units holding them (with their paragraphs)
+        and the position of every unit of the document, by key. Reads only the document's layout
+        and those paragraphs; units and positions are :func:`plan_units`'s, as in a full run."""
+        wanted = set(para_ids)
+        out = []
+        for layout in self.repo.layouts_for_paragraphs(para_ids):
+            specs = plan_units(layout)
+            mine = [s for s in specs if not wanted.isdisjoint(s.source) or not wanted.isdisjoint(s.target)]
+            paras = self.repo.paragraphs({p for s in mine for p in (*s.source, *s.target)})
+            out.append((layout.doc_id, build_units(layout, mine, paras), {s.key: s.pos for s in specs}))
+        return out
+
     # ------------------------------------------------------------------------------ persistence
+
+    def _sync_units(
+        self, findings: Sequence[Finding], doc_id: int, units: Sequence[str], user: str, *, whole: bool = False
+    ) -> dict[str, int]:
+        """Reconcile the findings of a run over ``units`` of a document with the stored ones
+        (``whole``: every unit of the document was recomputed: one read of its findings)."""
+        repo = self.repo
+        with self.store.transaction():
+            if whole:
+                stored = repo.stored_of_document(doc_id)
+                existing = {r.id: r for r in stored}
+                unit_set = set(units)
+                scope = [r for r in stored if r.present and r.unit in unit_set]
+            else:
+                existing = repo.stored(f.id for f in findings)
+                scope = repo.stored_in_units(doc_id, units)
+            changes = reconcile(existing, findings, scope, user=user, at=now())
+            repo.apply(changes)
+        return changes.counts
+
+    def _sync_corpus(
+        self, findings: Sequence[Finding], check_ids: Sequence[str], user: str, *, terms: Iterable[Any] | None = None,
+        keys: Iterable[str] | None = None, reverse: bool | None = None,
+    ) -> dict[str, int]:
+        """Reconcile corpus-wide findings of ``check_ids``, narrowed to ``terms`` (per-term
+        findings) and/or ``keys`` (per-rendering findings, ``reverse:<rendering>``)."""
+        repo = self.repo
+        with self.store.transaction():
+            scope = corpus_scope(repo.stored_corpus(check_ids), terms=terms, keys=keys, reverse=reverse)
+            changes = reconcile(repo.stored(f.id for f in findings), findings, scope, user=user, at=now())
+            repo.apply(changes)
+        return changes.counts
+
+    def _reopen_still_present(self, doc_ids: Sequence[int], corpus: bool, user: str) -> int:
+        with self.store.transaction():
+            changes = reopen_still_present(self.repo.fixed_but_present(doc_ids, corpus=corpus), user=user, at=now())
+            self.repo.apply(changes)
+        return changes.counts["reopened"]
 
     def _store_doc(
         self,
@@ -514,8 +574,9 @@ class CheckRunner:
         with self.store.transaction():
             if track:
                 old_terms, old_keys = repo.usage_keys(scope_units)
-            repo.replace_unit_stats(doc_id, results, removed, whole=whole)
-            counts = repo.sync(findings, doc_id=doc_id, units=scope_units, user=user, whole=whole)
+            stats = [UnitStats(r.unit.key, r.signature, r.usage, r.gloss) for r in results]
+            repo.replace_unit_stats(doc_id, stats, removed, whole=whole)
+            counts = self._sync_units(findings, doc_id, scope_units, user, whole=whole)
             if ctx.terms is not None and self.doc_checks:
                 if whole:
                     rows = [g for r in results for g in r.gloss]
@@ -529,7 +590,7 @@ class CheckRunner:
                 unit_of_para = {r.para_id: r.unit for r in rows}
                 issues = [it for chk in self.doc_checks for it in chk.aggregate(rows, ctx)]
                 doc_findings = aggregate_findings(issues, self.severities, f"d:{doc_id}", texts, unit_of_para)
-                _merge(counts, repo.sync(doc_findings, doc_id=doc_id, units=[f"d:{doc_id}"], user=user))
+                _merge(counts, self._sync_units(doc_findings, doc_id, [f"d:{doc_id}"], user))
         if not track:
             return counts, set(), set()
         new_terms = {u.term_id for r in results for u in r.usage}
@@ -548,20 +609,21 @@ class CheckRunner:
                 by_term = rows if rows is not None else self.repo.usage_rows(term_ids=terms)
                 issues = list(chk.aggregate(by_term, ctx, "term"))
                 f_terms = aggregate_findings(issues, self.severities, "corpus", {})
-                _merge(counts, self.repo.sync(f_terms, corpus_check_ids=[chk.id], corpus_terms=terms,
-                                              corpus_reverse=False, user=user))
+                _merge(counts, self._sync_corpus(f_terms, [chk.id], user, terms=terms, reverse=False))
                 by_key = [r for r in rows if r.grounded] if rows is not None else self.repo.usage_rows(rkeys=keys, grounded=True)
                 issues = list(chk.aggregate(by_key, ctx, "rendering"))
                 f_keys = aggregate_findings(issues, self.severities, "corpus", {})
-                _merge(
-                    counts,
-                    self.repo.sync(
-                        f_keys, corpus_check_ids=[chk.id],
-                        corpus_keys=None if keys is None else {f"reverse:{k}" for k in keys},
-                        corpus_reverse=True, user=user,
-                    ),
-                )  # fmt: skip
+                rkeys = None if keys is None else {f"reverse:{k}" for k in keys}
+                _merge(counts, self._sync_corpus(f_keys, [chk.id], user, keys=rkeys, reverse=True))
         return counts
+
+
+def now() -> str:
+    """The time of a status change, as the store writes times (imported when a run stores
+    something, so that importing the checks does not load the store)."""
+    from workbench.store.db import now as store_now
+
+    return store_now()
 
 
 def _merge(a: dict[str, int], b: dict[str, int]) -> None:

@@ -1,8 +1,4 @@
-"""Term checks on the termbase matcher (:class:`workbench.terms.TermMatcher`, never a second one).
-
-Per link, :func:`analyse` finds the termbase terms of the source (with prefixes) and their
-renderings in the translation once; the checks below and the per-link statistics for the
-corpus-wide check read that analysis.
+"""Term checks, per link, on the shared term analysis (:mod:`workbench.checks.analysis`).
 
 * ``term-missing``: a source term occurrence whose rendering is not in the aligned translation.
   Every occurrence counts: 3 × מסך in the source and 1 × Masach in the translation is 2 findings.
@@ -14,431 +10,40 @@ corpus-wide check read that analysis.
   for ``Ein Sof``). Grammatical forms listed as variants (``Partzufim``, ``Masach de Guf``) are not
   spellings: see :func:`workbench.checks.context.is_inflection`.
 * ``term-forbidden``: a forbidden rendering (``Partsuf`` for ``Partzuf``).
-* ``term-inconsistent`` (corpus): the same term rendered in several ways across the corpus, with the
-  distribution (140 × Masach, 12 × screen, 3 × Masakh), and one rendering used for several source
-  terms.
+
+The corpus-wide ``term-inconsistent`` is in :mod:`workbench.checks.consistency`.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator
 
-from workbench.checks.base import AggregateCheck, Issue, LinkCheck, register
+from workbench.checks.analysis import TermCheck, UnitTerms, coverage, quote
+from workbench.checks.base import Issue, register
 from workbench.checks.context import CheckContext, LinkUnit, TermIndex, is_inflection
-from workbench.checks.homographs import RULES as _IDIOMS
-from workbench.checks.homographs import ordinary_use
-from workbench.model import Paragraph
 
-NO_RENDERING = "(no rendering)"
-IDIOM_FORMS = frozenset(_IDIOMS)
-_HEBREW = re.compile(r"[\u0590-\u05ff]")
-_NOT_GLOSS_START = re.compile(
-    r"^(?:see|cf|ibid|item|items|par|paragraph|chapter|ch|p|pp|note|and|which|that|who|whom|as|for|in|of|"
-    r"from|to|with|by|because|since|when|where|if|etc|is|are|was|were|he|she|it|they|we|this|these)\b",
-    re.I,
-)
-MAX_GLOSS_WORDS = 6
-
-
-@dataclass(slots=True)
-class Paren:
-    """A parenthesis right after (or around) a term occurrence."""
-
-    start: int
-    end: int
-    inner: str
-    glosslike: bool
-    matches: bool
-
-
-@dataclass(slots=True)
-class TargetOcc:
-    para: Paragraph
-    hit: Any  # TargetHit
-    stem: str
-    gloss: Paren | None = None
-    glossed: int = 0  # GLOSSED or NAMED (see GlossRow), 0: no gloss
-
-
-@dataclass(slots=True)
-class UnitTerms:
-    src: list[tuple[Paragraph, Any]] = field(default_factory=list)  # (paragraph, SourceHit)
-    tgt: list[TargetOcc] = field(default_factory=list)
-    src_count: dict[Any, int] = field(default_factory=dict)
-    nested: dict[Any, int] = field(default_factory=dict)
-    gloss_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class UsageRow:
-    """How a term was rendered in one link: ``n`` occurrences in rendering ``bucket``.
-
-    ``kind`` is ``form`` (a termbase form as written), ``gloss`` (its gloss used as translation) or
-    ``missing``; ``grounded`` means the source of the link has the term.
-    """
-
-    unit: str
-    doc_id: int | None
-    term_id: int
-    bucket: str
-    kind: str
-    n: int
-    grounded: bool
-
-
-# How an occurrence is glossed. GLOSSED: a gloss proper — a parenthesis after the term
-# ("Masach (screen)"), the term in parentheses after its termbase gloss ("screen (Masach)"), or a
-# footnote; a later one repeats the gloss. NAMED: the term in parentheses after other English
-# words ("rebuilding (tikun)") or an acronym spelled out beside it ("ChBD" after
-# "Chochmah-Binah-Daat"): enough for a first occurrence, not a repeated gloss.
-GLOSSED = 1
-NAMED = 2
-
-
-@dataclass(slots=True)
-class GlossRow:
-    """One occurrence of a term that asks for a gloss at its first occurrence in a document."""
-
-    unit: str
-    doc_id: int | None
-    term_id: int
-    seq: int
-    para_id: str
-    start: int
-    end: int
-    surface: str
-    glossed: int  # 0: no gloss; GLOSSED: a gloss; NAMED: explained otherwise
-    pos: int = 0
-
-
-def stem_of(hit: Any) -> str:
-    s, suf = hit.surface, getattr(hit, "suffix", "")
-    if not suf:
-        return s
-    if suf == "ies":
-        return s[:-3] + (hit.form[-1:] or "y")
-    return s[: -len(suf)]
-
-
-# ------------------------------------------------------------------------------------ analysis
-
-
-def _paren_after(text: str, end: int) -> tuple[int, int, str] | None:
-    j = end
-    if text.startswith(("'s", "’s"), j):
-        j += 2
-    spaces = 0
-    while j < len(text) and text[j] in " \u00a0" and spaces < 2:
-        j += 1
-        spaces += 1
-    if j >= len(text) or text[j] != "(":
-        return None
-    k = text.find(")", j + 1)
-    if k < 0:
-        return None
-    inner = text[j + 1 : k]
-    if "(" in inner:
-        return None
-    return j, k + 1, inner
-
-
-def _glosslike(inner: str, index: TermIndex, term_id: Any) -> bool:
-    """Is the parenthesis after a term a gloss of it? The termbase gloss always is ("NRNHY
-    (Nefesh, Ruach, Neshama, Haya, Yechida)"); otherwise a short phrase that is not a reference,
-    an acronym or a remark naming other terms ("Ruach (higher than Nefesh)", "Malchut (Nukva)")."""
-    s = inner.strip()
-    if index.gloss_matches(term_id, s):
-        return True
-    if not s or _HEBREW.search(s) or any(ch.isdigit() for ch in s):
-        return False  # "(Tazriah 40)", "(see Item 12)": references
-    if " " not in s and sum(ch.isupper() for ch in s) >= max(2, len(s) // 2):
-        return False  # "(KChBTM)": an acronym
-    if len(s.split()) > MAX_GLOSS_WORDS or _NOT_GLOSS_START.match(s):
-        return False
-    return not index.matcher.find_target(s)
-
-
-_LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)(?:the\s+)?$", re.I)
-
-
-def _ends_list(text: str, start: int, hits: list[Any]) -> bool:
-    """True when the occurrence at ``start`` is the last item of a list of terms ("X, Y and Z")."""
-    prev = [h.end for h in hits if h.end <= start]
-    return bool(prev) and bool(_LIST_GLUE.match(text[max(prev) : start]))
-
-
-def _in_parens_after_text(text: str, start: int, end: int, hits: list[Any], term_id: Any, index: TermIndex) -> bool:
-    """``rebuilding (tikun)``, ``screen (Masach)``, ``Chochmah-Binah-Daat (ChBD)``: the term alone in
-    parentheses right after the words it names is glossed by them. Not when those words end
-    with another term (``Malchut (Nukva)``: another name), unless they spell out the acronym."""
-    a = start - 1
-    if a < 1 or text[a] != "(" or end >= len(text) or text[end] != ")":
-        return False
-    j = a - 1
-    while j >= 0 and text[j] == " ":
-        j -= 1
-    if j < 0 or not (text[j].isalpha() or text[j] in ",’'\"”"):
-        return False
-    prev = [h for h in hits if h.end <= a and h.term_id != term_id]
-    last = max(prev, key=lambda h: h.end) if prev else None
-    if last is None or text[last.end : a].strip(" ,’'\"”") != "":
-        return True  # plain English before the parenthesis
-    return _spells_out(term_id, [h.term_id for h in prev if h.end > a - 120], index)
-
-
-def _spells_out(term_id: Any, nearby: list[Any], index: TermIndex) -> bool:
-    """True when the terms ``nearby`` cover the gloss of an acronym made of terms (all but one,
-    at least two): ``ABYA, they are: Azilut, Beriya, Yetzira and Asiya``."""
-    parts = index.gloss_terms.get(term_id)
-    if not parts:
-        return False
-    have = len(parts & set(nearby))
-    return have >= max(2, len(parts) - 1)
-
-
-def _gloss_before(text: str, start: int, term_id: Any, index: TermIndex) -> bool:
-    """``screen (Masach)``: the words before the parenthesis are the termbase gloss."""
-    words = text[: start - 1].split()
-    return any(index.gloss_matches(term_id, " ".join(words[-k:])) for k in range(1, min(6, len(words)) + 1))
-
-
-_HEADING_END = re.compile(r"[.!?:;…]$")
-
-
-def is_heading(text: str) -> bool:
-    """A title or byline ("81. Concerning Raising MAN", "Yehuda Leib HaLevi Ashlag (Baal HaSulam)"):
-    short, not ending like a sentence, in title case (at least two capitalised words of four
-    letters or more, and most of them). Glosses belong to the running text, not to headings."""
-    s = text.strip().rstrip(")]\"'”’ ")
-    words = s.split(None, 12)  # 13 pieces: more than 12 words (no need to split a long paragraph)
-    if not words or len(words) > 12 or _HEADING_END.search(s):
-        return False
-    first = next((w for w in words if w[0].isalpha()), "")
-    if not first[:1].isupper():
-        return False
-    long = [w.strip("()[],;:\"'“”‘’") for w in words]
-    long = [w for w in long if len(w) >= 4 and w.isalpha()]
-    caps = sum(1 for w in long if w[0].isupper())
-    return caps >= 2 and caps * 5 >= len(long) * 3
-
-
-def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
-    """Term occurrences of a unit (memoised on the unit: every term check shares it)."""
-    if ctx.terms is None:
-        return None
-    memo = unit.memo.get("terms")
-    if memo is not None:
-        return memo
-    index = ctx.terms
-    m = index.matcher
-    out = UnitTerms()
-    src_count = out.src_count
-    for p in unit.source:
-        for h in m.find_source(p.text):
-            if h.form in IDIOM_FORMS and ordinary_use(p.text, h):
-                continue  # נחת רוח (contentment), לדעת (to know): the word, not the term
-            out.src.append((p, h))
-            src_count[h.term_id] = src_count.get(h.term_id, 0) + 1
-    for p in unit.target:
-        hits = m.find_target(p.text)
-        if not hits:
-            continue
-        spans: list[tuple[int, int]] = []
-        fn_marks = [mk.start for mk in p.marks if mk.kind == "footnote"] if p.marks else []
-        for group in _span_groups(hits):
-            if len(group) > 1:
-                # Two terms sharing a rendering come back on the same span: keep the one the source has.
-                grounded = [h for h in group if out.src_count.get(h.term_id)]
-                group = grounded or group
-            for h in group:
-                occ = TargetOcc(p, h, stem_of(h))
-                term = index.terms.get(h.term_id)
-                if term is not None and term.gloss:
-                    pa = _paren_after(p.text, h.end)
-                    if pa is not None and _ends_list(p.text, h.start, hits):
-                        pa = None  # "Nefesh, Ruach and Yechida (levels)": the parenthesis is the list's
-                    if pa is not None:
-                        a, b, inner = pa
-                        like = _glosslike(inner, index, h.term_id)
-                        occ.gloss = Paren(a, b, inner, like, like and index.gloss_matches(h.term_id, inner))
-                        if like:
-                            spans.append((a, b))
-                    if (occ.gloss and occ.gloss.glosslike) or any(h.end <= f <= h.end + 2 for f in fn_marks):
-                        occ.glossed = GLOSSED
-                    elif _in_parens_after_text(p.text, h.start, h.end, hits, h.term_id, index):
-                        occ.glossed = GLOSSED if _gloss_before(p.text, h.start, h.term_id, index) else NAMED
-                    elif h.term_id in index.gloss_terms and _spells_out(
-                        h.term_id, [x.term_id for x in hits if abs(x.start - h.start) < 120], index
-                    ):
-                        occ.glossed = NAMED
-                out.tgt.append(occ)
-                if " " in h.surface or "-" in h.surface:
-                    for tid in _nested(h.surface, index):
-                        if tid != h.term_id:
-                            out.nested[tid] = out.nested.get(tid, 0) + 1
-        if spans:
-            out.gloss_spans[p.id] = spans
-    unit.memo["terms"] = out  # in document order: paragraphs in order, hits sorted by the matcher
-    return out
-
-
-def _span_groups(hits: list[Any]) -> list[list[Any]]:
-    """Hits grouped by identical span (the matcher returns them sorted, equal spans adjacent)."""
-    groups: list[list[Any]] = []
-    last = None
-    for h in hits:
-        span = (h.start, h.end)
-        if span == last:
-            groups[-1].append(h)
-        else:
-            groups.append([h])
-            last = span
-    return groups
-
-
-_NESTED: dict[tuple[str, str], tuple[Any, ...]] = {}
-
-
-def _nested(surface: str, index: TermIndex) -> tuple[Any, ...]:
-    """Terms found inside a multi-word rendering after its first word (Guf in Masach de Guf)."""
-    key = (index.version, surface)
-    got = _NESTED.get(key)
-    if got is None:
-        cut = re.search(r"[\s-]", surface)
-        rest = surface[cut.end() :] if cut else ""
-        got = tuple(h.term_id for h in index.matcher.find_target(rest)) if rest else ()
-        if len(_NESTED) > 50000:
-            _NESTED.clear()
-        _NESTED[key] = got
-    return got
-
-
-def _gloss_coverage(unit: LinkUnit, ctx: CheckContext, a: UnitTerms, wanted: set[Any]) -> dict[Any, list[str]]:
-    """Gloss renderings (as written in the termbase) of ``wanted`` terms in the translation,
-    leaving out glosses in parentheses after a term (those gloss the term, they do not replace it)."""
-    gm = ctx.terms.gloss_matcher if ctx.terms else None
-    base = ctx.terms.gloss_base if ctx.terms else {}
-    out: dict[Any, list[str]] = defaultdict(list)
-    if gm is None or not wanted:
-        return out
-    probes = [w for tid in wanted for w in ctx.terms.gloss_probes.get(tid, ())]
-    low = " ".join(p.text for p in unit.target).lower()
-    if not any(w in low for w in probes):
-        return out  # none of the glosses can be there: skip the matcher pass
-    for p in unit.target:
-        skip = a.gloss_spans.get(p.id, [])
-        for h in gm.find_target_of(p.text, wanted):
-            if not any(s <= h.start and h.end <= e for s, e in skip):
-                out[h.term_id].append(base.get((h.term_id, h.form), h.form))
-    return out
-
-
-def coverage(unit: LinkUnit, ctx: CheckContext) -> tuple[UnitTerms, dict[Any, int], dict[Any, list[str]]] | None:
-    """Analysis, known-form coverage per term and gloss renderings per under-covered term."""
-    a = analyse(unit, ctx)
-    if a is None:
-        return None
-    memo = unit.memo.get("coverage")
-    if memo is not None:
-        return memo
-    known: dict[Any, int] = dict(a.nested)
-    for o in a.tgt:
-        tid = o.hit.term_id
-        known[tid] = known.get(tid, 0) + 1
-    short = {tid for tid, n in a.src_count.items() if n > known.get(tid, 0)} if unit.paired else set()
-    glosses = _gloss_coverage(unit, ctx, a, short) if short else {}
-    unit.memo["coverage"] = (a, known, glosses)
-    return unit.memo["coverage"]
-
-
-def bucket_of(occ: TargetOcc, term: Any) -> str:
-    """The rendering an occurrence counts as in the distribution: grammatical forms of the
-    preferred rendering count as the preferred rendering, and a form counts as written in the
-    termbase whatever its letter case (``tikun`` and ``Tikun`` are one rendering: case slips are
-    ``term-variant``'s business)."""
-    h = occ.hit
-    same = occ.stem.casefold() == h.form.casefold()
-    if h.form_kind == "variant" and is_inflection(h.form, term.preferred):
-        return term.preferred if same else occ.stem
-    return h.form if same else occ.stem
-
-
-def collect_stats(unit: LinkUnit, ctx: CheckContext) -> tuple[list[UsageRow], list[GlossRow]]:
-    """Per-link rows for the document- and corpus-wide checks (cached by the runner)."""
-    cov = coverage(unit, ctx)
-    if cov is None:
-        return [], []
-    a, known, glosses = cov
-    index = ctx.terms
-    assert index is not None
-    usage: dict[tuple[Any, str, str, bool], int] = {}
-    terms = index.terms
-    paired = unit.paired
-    src_count = a.src_count
-    for o in a.tgt:
-        tid = o.hit.term_id
-        k = (tid, bucket_of(o, terms[tid]), "form", paired and tid in src_count)
-        usage[k] = usage.get(k, 0) + 1
-    if unit.paired:
-        for tid, n_src in a.src_count.items():
-            missing = n_src - known.get(tid, 0)
-            if missing <= 0:
-                continue
-            g = glosses.get(tid, [])[:missing]
-            for form in g:
-                k = (tid, form.casefold(), "gloss", True)
-                usage[k] = usage.get(k, 0) + 1
-            if missing - len(g) > 0:
-                usage[(tid, NO_RENDERING, "missing", True)] = missing - len(g)
-    rows = [UsageRow(unit.key, unit.doc_id, tid, b, k, n, g) for (tid, b, k, g), n in usage.items()]
-    gloss_rows = []
-    headings: dict[str, bool] = {}
-    for seq, o in enumerate(a.tgt):
-        term = terms[o.hit.term_id]
-        if term.gloss_first and term.gloss:
-            head = headings.get(o.para.id)
-            if head is None:
-                head = headings[o.para.id] = is_heading(o.para.text)
-            if head:
-                continue  # a title or byline: the gloss goes with the first use in running text
-            gloss_rows.append(GlossRow(unit.key, unit.doc_id, o.hit.term_id, seq, o.para.id, o.hit.start, o.hit.end,
-                                       o.hit.surface, o.glossed, unit.pos))  # fmt: skip
-    return rows, gloss_rows
-
-
-# ------------------------------------------------------------------------------------ link checks
-
-
-def _q(s: str) -> str:
-    return f"‘{s}’"
+_q = quote
 
 
 @register
-class TermMissing(LinkCheck):
+class TermMissing(TermCheck):
     id = "term-missing"
     name = "Term not rendered"
     severity = "warning"
     one_sided = False
-    needs_terms = True
     description = (
         "A termbase term of the source paragraph (prefixes allowed: והמסך, דראש) has no rendering in "
         "the aligned translation: none of its forms, nor its gloss used as the translation. Every "
         "occurrence counts (3 in the source, 1 in the translation = 2 findings)."
     )
 
-    def check_link(self, unit: LinkUnit, ctx: CheckContext) -> Iterator[Issue]:
-        if not unit.paired or not unit.target or not any(p.text.strip() for p in unit.target):
-            return
+    def applies(self, unit: LinkUnit) -> bool:
+        return unit.paired and bool(unit.target) and any(p.text.strip() for p in unit.target)
+
+    def check_terms(self, unit: LinkUnit, a: UnitTerms, index: TermIndex, ctx: CheckContext) -> Iterator[Issue]:
         cov = coverage(unit, ctx)
-        if cov is None:
-            return
-        a, known, glosses = cov
-        index = ctx.terms
-        assert index is not None
+        assert cov is not None
+        _, known, glosses = cov
         for tid, n_src in a.src_count.items():
             covered = known.get(tid, 0) + len(glosses.get(tid, []))
             missing = n_src - covered
@@ -458,23 +63,17 @@ class TermMissing(LinkCheck):
 
 
 @register
-class TermVariant(LinkCheck):
+class TermVariant(TermCheck):
     id = "term-variant"
     name = "Variant rendering"
     severity = "warning"
-    needs_terms = True
     description = (
         "A variant spelling used where the preferred rendering is expected (Hizdakhut for Hizdakchut), "
         "a case slip (masach for Masach), or the preferred form written differently (Ein-Sof for Ein "
         "Sof). Grammatical forms listed as variants (Partzufim, Masach de Guf) are fine."
     )
 
-    def check_link(self, unit: LinkUnit, ctx: CheckContext) -> Iterator[Issue]:
-        a = analyse(unit, ctx)
-        if a is None:
-            return
-        index = ctx.terms
-        assert index is not None
+    def check_terms(self, unit: LinkUnit, a: UnitTerms, index: TermIndex, ctx: CheckContext) -> Iterator[Issue]:
         for o in a.tgt:
             h = o.hit
             if h.form_kind == "forbidden":
@@ -497,19 +96,13 @@ class TermVariant(LinkCheck):
 
 
 @register
-class TermForbidden(LinkCheck):
+class TermForbidden(TermCheck):
     id = "term-forbidden"
     name = "Forbidden rendering"
     severity = "error"
-    needs_terms = True
     description = "A rendering the termbase forbids (Partsuf for Partzuf)."
 
-    def check_link(self, unit: LinkUnit, ctx: CheckContext) -> Iterator[Issue]:
-        a = analyse(unit, ctx)
-        if a is None:
-            return
-        index = ctx.terms
-        assert index is not None
+    def check_terms(self, unit: LinkUnit, a: UnitTerms, index: TermIndex, ctx: CheckContext) -> Iterator[Issue]:
         for o in a.tgt:
             h = o.hit
             if h.form_kind != "forbidden":
@@ -521,68 +114,3 @@ class TermForbidden(LinkCheck):
                              data={"form": h.form, "preferred": term.preferred})  # fmt: skip
 
 
-# ------------------------------------------------------------------------------------ corpus check
-
-
-def _fmt_dist(dist: list[tuple[str, int]]) -> str:
-    return ", ".join(f"{n} × {b}" for b, n in dist)
-
-
-@register
-class TermInconsistent(AggregateCheck):
-    id = "term-inconsistent"
-    name = "Inconsistent rendering"
-    severity = "warning"
-    scope = "corpus"
-    stat = "term_usage"
-    description = (
-        "Across the corpus, one source term rendered in several ways (140 × Masach, 12 × screen, "
-        "3 × Masakh — grammatical forms and sentence-initial capitals count as the same rendering), "
-        "or one English rendering used for several source terms."
-    )
-
-    def aggregate(self, rows: Iterable[UsageRow], ctx: CheckContext, partition: str | None = None) -> Iterator[Issue]:
-        index = ctx.terms
-        if index is None:
-            return
-        rows = list(rows)
-        per_term: dict[Any, Counter] = defaultdict(Counter)
-        per_term_doc: dict[Any, dict[Any, Counter]] = defaultdict(lambda: defaultdict(Counter))
-        missing: Counter = Counter()
-        reverse: dict[str, Counter] = defaultdict(Counter)
-        for r in rows:
-            if r.kind == "missing":
-                missing[r.term_id] += r.n
-                continue
-            per_term[r.term_id][r.bucket] += r.n
-            per_term_doc[r.term_id][r.doc_id][r.bucket] += r.n
-            if r.grounded:
-                reverse[r.bucket.casefold()][r.term_id] += r.n
-        for tid, dist in per_term.items() if partition in (None, "term") else ():
-            if len(dist) < 2 or tid not in index.terms:
-                continue
-            term = index.terms[tid]
-            ordered = sorted(dist.items(), key=lambda kv: (-kv[1], kv[0] != term.preferred, kv[0]))
-            top = ordered[0][0]
-            docs = sorted(d for d, c in per_term_doc[tid].items() if d is not None and any(b != top for b in c))
-            extra = f"; {missing[tid]} × no rendering" if missing.get(tid) else ""
-            yield self.issue(
-                f"{term.source or term.preferred} ({term.preferred}) is rendered {len(dist)} ways: "
-                f"{_fmt_dist(ordered)}{extra}",
-                anchor="corpus", key="renderings", term_id=tid, docs=docs,
-                data={"direction": "term", "distribution": [[b, n] for b, n in ordered], "missing": missing.get(tid, 0),
-                      "by_document": {str(d): dict(c) for d, c in per_term_doc[tid].items()}},
-            )  # fmt: skip
-        for rkey, terms in reverse.items() if partition in (None, "rendering") else ():
-            terms = Counter({t: n for t, n in terms.items() if t in index.terms})
-            if len(terms) < 2:
-                continue
-            ordered = sorted(terms.items(), key=lambda kv: -kv[1])
-            names = ", ".join(f"{n} × {index.terms[t].source or index.terms[t].preferred}" for t, n in ordered)
-            docs = sorted({r.doc_id for r in rows if r.grounded and r.bucket.casefold() == rkey and r.doc_id is not None})
-            yield self.issue(
-                f"{_q(rkey)} renders {len(terms)} different source terms: {names}",
-                anchor="corpus", key=f"reverse:{rkey}", docs=docs,
-                data={"direction": "rendering", "rendering": rkey,
-                      "distribution": [[index.terms[t].source or index.terms[t].preferred, n, t] for t, n in ordered]},
-            )  # fmt: skip

@@ -81,7 +81,7 @@ class Store(DocumentsMixin, AlignmentMixin):
         return TermsRepo(self)
 
     @cached_property
-    def findings(self):  # noqa: ANN201 - type lives in the checks area
+    def findings(self):  # noqa: ANN201 - plain finding types live in workbench.findings_types
         from workbench.store.findings import FindingsRepo
 
         return FindingsRepo(self)

@@ -1,14 +1,11 @@
 """Findings repository (``store.findings``): findings with their status and tag log, and the
-per-link caches that make check runs incremental.
+per-unit caches that make check runs incremental.
 
-Status rules applied by :meth:`FindingsRepo.sync` (a run of the checks over some scope):
-
-* a new finding is ``open``;
-* a finding seen again keeps its status, except ``fixed``, which is reopened (``open``) — also when
-  an editor tagged it fixed but its link did not change since (the problem is still there);
-* a finding of the scope not seen any more is marked absent (``present = 0``); if it was ``open``
-  it becomes ``fixed`` (resolved automatically); an ``accepted`` exception stays accepted, so it
-  is still accepted if the cause comes back.
+The store decides nothing about statuses: a run's changes are computed by the pure rules of
+:mod:`workbench.checks.reconcile` from what :meth:`FindingsRepo.stored` and its siblings read, and
+:meth:`FindingsRepo.apply` executes them. Nor does it know what a unit of checking is: it hands out
+a document's layout (:meth:`FindingsRepo.layouts_for_paragraphs`) and caches rows by unit key.
+Only plain types are shared with the checks (:mod:`workbench.findings_types`).
 
 Editors change statuses with :meth:`FindingsRepo.tag` (accepting needs a comment); every change,
 by an editor or by a run, is logged in ``finding_tags``; editors' tags also go to ``history``.
@@ -22,15 +19,25 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from workbench.checks.base import STATUSES, Finding, finding_digest, finding_id
-from workbench.checks.context import LinkUnit
-from workbench.checks.terms import GlossRow, UsageRow
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.findings_types import (
+    STATUSES,
+    DocLayout,
+    Finding,
+    FindingChanges,
+    GlossRow,
+    LinkIds,
+    StoredFinding,
+    UnitStats,
+    UsageRow,
+    finding_digest,
+    finding_id,
+)
+from workbench.model import Paragraph
 from workbench.store.db import now
 from workbench.store.documents import para_row_to_model
 
 if TYPE_CHECKING:
-    from workbench.checks.runner import UnitResult
     from workbench.store import Store
 
 _IN = "(SELECT value FROM json_each(?))"
@@ -42,6 +49,14 @@ _COLS = (
 _NCOLS = _COLS.count(",") + 1
 _COMPARED = ("unit", "severity", "link_id", "para_ids", "para_id", "side", "start_pos", "end_pos", "message",
              "excerpt", "data", "docs", "digest")  # fmt: skip
+
+
+# What the status rules read of a stored finding (see _state).
+_STATE = "id, status, present, digest, comment, status_user, status_at, unit, term_id, key"
+
+
+def _state(r: sqlite3.Row) -> StoredFinding:
+    return StoredFinding(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9])
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
@@ -220,7 +235,7 @@ class FindingsRepo:
         return {r[0] for r in rows}, {r[1] for r in rows if r[3] and r[2] != "missing"}
 
     def replace_unit_stats(
-        self, doc_id: int, results: Sequence[UnitResult], removed: Sequence[str], *, whole: bool = False
+        self, doc_id: int, results: Sequence[UnitStats], removed: Sequence[str], *, whole: bool = False
     ) -> None:
         """Replace the cached rows of the recomputed units (``whole``: of the whole document).
 
@@ -228,12 +243,12 @@ class FindingsRepo:
         ones, and a unit whose rows (or signature) are the same is left alone (a forced re-check of
         an unchanged corpus then writes nothing, and the commits stay small).
         """
-        scope = [r.unit.key for r in results] + list(removed)
+        scope = [r.key for r in results] + list(removed)
         new_sigs: dict[str, tuple] = {}
         new_usage: dict[str, list[tuple]] = {}
         new_gloss: dict[str, list[tuple]] = {}
         for r in results:
-            key = r.unit.key
+            key = r.key
             new_sigs[key] = (key, doc_id, r.signature)
             new_usage[key] = [(u.unit, doc_id, u.term_id, u.bucket, u.bucket.casefold(), u.kind, u.n, int(u.grounded))
                               for u in r.usage]  # fmt: skip
@@ -326,8 +341,8 @@ class FindingsRepo:
             return {r[0]: r[1] for r in c.execute(f"SELECT id, text FROM paragraphs WHERE id IN {_IN}",
                                                   (json.dumps(list(para_ids)),))}  # fmt: skip
 
-    def units_for_paragraphs(self, para_ids: Sequence[str]) -> list[tuple[int, list[LinkUnit], dict[str, int]]]:
-        """For each document: the units holding ``para_ids`` (loaded), and every unit's position."""
+    def layouts_for_paragraphs(self, para_ids: Sequence[str]) -> list[DocLayout]:
+        """The layout (links and paragraph ids in order) of each document holding ``para_ids``."""
         out = []
         with self.store.reading() as c:
             rows = c.execute(f"SELECT id, doc_id FROM paragraphs WHERE id IN {_IN}", (json.dumps(list(para_ids)),)).fetchall()
@@ -335,173 +350,107 @@ class FindingsRepo:
                 found = {r[0] for r in rows}
                 missing = next(p for p in para_ids if p not in found)
                 raise NotFoundError(f"paragraph {missing} does not exist (deleted by someone else?)")
-            by_doc: dict[int, list[str]] = defaultdict(list)
-            for r in rows:
-                by_doc[r["doc_id"]].append(r["id"])
-            for doc_id, pids in by_doc.items():
-                d = c.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            for doc_id in dict.fromkeys(r["doc_id"] for r in rows):
+                d = c.execute("SELECT has_source, has_target, source_lang, target_lang FROM documents WHERE id = ?",
+                              (doc_id,)).fetchone()  # fmt: skip
                 two = bool(d["has_source"] and d["has_target"])
-                langs = (d["source_lang"], d["target_lang"])
-                positions: dict[str, int] = {}
-                specs: list[tuple[str, str | None, int, list[str], list[str], bool]] = []
+                links = []
                 if two:
-                    positions = {"l:" + r[0]: r[1] for r in c.execute("SELECT id, pos FROM links WHERE doc_id = ?", (doc_id,))}
-                seen_links: set[str] = set()
-                linked: set[str] = set()
-                if positions:
-                    for pid in pids:
-                        needle = json.dumps(pid)
-                        for lk in c.execute(
-                            "SELECT id, pos, source_ids, target_ids FROM links WHERE doc_id = ?"
-                            " AND (instr(source_ids, ?) > 0 OR instr(target_ids, ?) > 0)", (doc_id, needle, needle)
-                        ):  # fmt: skip
-                            linked.add(pid)
-                            if lk["id"] not in seen_links:
-                                seen_links.add(lk["id"])
-                                specs.append(("l:" + lk["id"], lk["id"], lk["pos"], json.loads(lk["source_ids"]),
-                                              json.loads(lk["target_ids"]), True))  # fmt: skip
-                loose = [p for p in pids if p not in linked]
-                if loose or not positions:
-                    # Paragraph units: translation first, then source (as units_of orders them).
-                    n_tgt = c.execute("SELECT count(*) FROM paragraphs WHERE doc_id = ? AND side = 'target'", (doc_id,)).fetchone()[0]
-                    base = len(positions)
-                    for r in c.execute("SELECT id, side, pos FROM paragraphs WHERE doc_id = ?", (doc_id,)):
-                        positions["p:" + r[0]] = base + (r[2] if r[1] == "target" else n_tgt + r[2])
-                    sides = dict(c.execute(f"SELECT id, side FROM paragraphs WHERE id IN {_IN}", (json.dumps(loose),)).fetchall())
-                    for pid in loose:
-                        src, tgt = ([pid], []) if sides[pid] == "source" else ([], [pid])
-                        specs.append(("p:" + pid, None, positions["p:" + pid], src, tgt, False))
-                need = {p for s in specs for p in s[3] + s[4]}
-                paras = {r["id"]: para_row_to_model(r) for r in c.execute(f"SELECT * FROM paragraphs WHERE id IN {_IN}", (json.dumps(list(need)),))}
-                units = [
-                    LinkUnit(key, doc_id, [paras[p] for p in src if p in paras], [paras[p] for p in tgt if p in paras],
-                             lid, pos, paired, two, *langs)
-                    for key, lid, pos, src, tgt, paired in specs
-                ]  # fmt: skip
-                out.append((doc_id, units, positions))
+                    links = [LinkIds(r[0], json.loads(r[1]), json.loads(r[2])) for r in c.execute(
+                        "SELECT id, source_ids, target_ids FROM links WHERE doc_id = ? ORDER BY pos", (doc_id,))]  # fmt: skip
+                sides: dict[str, list[str]] = {"source": [], "target": []}
+                for r in c.execute("SELECT id, side FROM paragraphs WHERE doc_id = ? ORDER BY side, pos", (doc_id,)):
+                    sides[r[1]].append(r[0])
+                out.append(DocLayout(doc_id, two, links, sides["source"], sides["target"], d["source_lang"],
+                                     d["target_lang"]))  # fmt: skip
         return out
+
+    def paragraphs(self, para_ids: Iterable[str]) -> dict[str, Paragraph]:
+        """Paragraphs by id (those that exist)."""
+        with self.store.reading() as c:
+            rows = c.execute(f"SELECT * FROM paragraphs WHERE id IN {_IN}", (json.dumps(list(para_ids)),)).fetchall()
+        return {r["id"]: para_row_to_model(r) for r in rows}
 
     # ------------------------------------------------------------------------------ runs: findings
 
-    def sync(
-        self,
-        findings: Sequence[Finding],
-        *,
-        doc_id: int | None = None,
-        units: Sequence[str] | None = None,
-        corpus_check_ids: Sequence[str] | None = None,
-        corpus_terms: Iterable[Any] | None = None,
-        corpus_keys: Iterable[str] | None = None,
-        corpus_reverse: bool | None = None,
-        user: str = "checks",
-        whole: bool = False,
-    ) -> dict[str, int]:
-        """Store the findings of a run over a scope and apply the status rules (module doc).
+    def stored(self, ids: Iterable[str]) -> dict[str, StoredFinding]:
+        """The stored findings among ``ids``, by id, as the status rules read them."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        with self.store.reading() as c:
+            rows = c.execute(f"SELECT {_STATE} FROM findings WHERE id IN {_IN}", (json.dumps(ids),)).fetchall()
+        return {r[0]: _state(r) for r in rows}
 
-        The scope is ``units`` of document ``doc_id`` (link- and document-level checks), or the
-        corpus-wide findings of ``corpus_check_ids``, narrowed to ``corpus_terms`` (per-term
-        findings) and/or ``corpus_keys`` (per-rendering findings, ``reverse:<rendering>``).
-        """
-        ts = now()
-        counts = {"new": 0, "resolved": 0, "reopened": 0}
-        by_id = {f.id: f for f in findings}
+    def stored_of_document(self, doc_id: int) -> list[StoredFinding]:
+        """Every stored finding of a document (present or not; not the corpus-wide ones)."""
+        with self.store.reading() as c:
+            return [_state(r) for r in c.execute(f"SELECT {_STATE} FROM findings WHERE doc_id = ?", (doc_id,))]
+
+    def stored_in_units(self, doc_id: int | None, units: Sequence[str]) -> list[StoredFinding]:
+        """The present findings of ``units`` of a document."""
+        if not units:
+            return []
+        with self.store.reading() as c:
+            rows = c.execute(f"SELECT {_STATE} FROM findings WHERE doc_id IS ? AND present = 1 AND unit IN {_IN}",
+                             (doc_id, json.dumps(list(units)))).fetchall()  # fmt: skip
+        return [_state(r) for r in rows]
+
+    def stored_corpus(self, check_ids: Sequence[str]) -> list[StoredFinding]:
+        """The present corpus-wide findings of ``check_ids``."""
+        with self.store.reading() as c:
+            rows = c.execute(f"SELECT {_STATE} FROM findings WHERE doc_id IS NULL AND unit = 'corpus' AND present = 1"
+                             f" AND check_id IN {_IN}", (json.dumps(list(check_ids)),)).fetchall()  # fmt: skip
+        return [_state(r) for r in rows]
+
+    def fixed_but_present(self, doc_ids: Sequence[int], *, corpus: bool) -> list[StoredFinding]:
+        """Findings tagged ``fixed`` that the checks still see (``present``), of ``doc_ids`` (and
+        the corpus-wide ones when ``corpus``)."""
+        with self.store.reading() as c:
+            rows = c.execute(
+                f"SELECT {_STATE} FROM findings WHERE status = 'fixed' AND present = 1 AND (doc_id IN {_IN}"
+                + (" OR doc_id IS NULL)" if corpus else ")"), (json.dumps(list(doc_ids)),)).fetchall()  # fmt: skip
+        return [_state(r) for r in rows]
+
+    def apply(self, changes: FindingChanges) -> None:
+        """Execute the changes of a run (computed by :mod:`workbench.checks.reconcile`) in one
+        transaction: ``new`` findings are inserted open and present, by ``changes.user`` at
+        ``changes.at``; every other change is written as it is given."""
+        if not changes:
+            return
+        ts, user = changes.at, changes.user
+        memo: dict[Any, str] = {}
+        inserts = []
+        for f in changes.new:
+            vals = _values(f, memo)
+            inserts.append((f.id, f.doc_id, f.unit, f.check, f.severity, f.term_id, f.link_id, vals["para_ids"],
+                            f.para_id, f.side, f.start, f.end, f.message, f.excerpt, f.anchor, f.key, f.occ,
+                            vals["data"], vals["docs"], vals["digest"], "open", 1, None, None, None, ts, ts))  # fmt: skip
+        updates = []
+        for u in changes.refresh:
+            vals = _values(u.finding, memo, u.digest)
+            updates.append((*(vals[k] for k in _COMPARED), u.status, u.comment, u.user, u.status_at, ts, u.finding.id))
+        sets = ", ".join(f"{k} = ?" for k in _COMPARED)
         with self.store.transaction() as c:
-            existing: dict[str, sqlite3.Row] = {}
-            scope: list[sqlite3.Row] = []
-            cols = "id, unit, status, present, digest, comment, status_user, status_at"
-            if whole and units is not None:
-                # Every unit of the document was recomputed: one indexed read of its findings.
-                unit_set = set(units)
-                for r in c.execute(f"SELECT {cols} FROM findings WHERE doc_id = ?", (doc_id,)):
-                    existing[r["id"]] = r
-                    if r["present"] and r["unit"] in unit_set:
-                        scope.append(r)
-            elif by_id:
-                for r in c.execute(f"SELECT {cols} FROM findings WHERE id IN {_IN}", (json.dumps(list(by_id)),)):
-                    existing[r["id"]] = r
-            if whole and units is not None:
-                pass
-            elif units is not None:
-                if units:
-                    scope = c.execute(
-                        f"SELECT id, status FROM findings WHERE doc_id IS ? AND present = 1 AND unit IN {_IN}",
-                        (doc_id, json.dumps(list(units))),
-                    ).fetchall()
-            elif corpus_check_ids is not None:
-                terms = None if corpus_terms is None else set(corpus_terms)
-                keys = None if corpus_keys is None else set(corpus_keys)
-                for r in c.execute(
-                    f"SELECT id, status, term_id, key FROM findings WHERE doc_id IS NULL AND unit = 'corpus' AND present = 1"
-                    f" AND check_id IN {_IN}",
-                    (json.dumps(list(corpus_check_ids)),),
-                ):  # fmt: skip
-                    rev = r["key"].startswith("reverse:")
-                    if corpus_reverse is not None and rev != corpus_reverse:
-                        continue
-                    if not rev and terms is not None and r["term_id"] not in terms:
-                        continue
-                    if rev and keys is not None and r["key"] not in keys:
-                        continue
-                    scope.append(r)
-            inserts, updates, events = [], [], []
-            memo: dict[Any, str] = {}
-            for f in findings:
-                digest = _digest(f)
-                r = existing.get(f.id)
-                if r is None:
-                    counts["new"] += 1
-                    vals = _values(f, memo, digest)
-                    inserts.append((f.id, f.doc_id, f.unit, f.check, f.severity, f.term_id, f.link_id, vals["para_ids"],
-                                    f.para_id, f.side, f.start, f.end, f.message, f.excerpt, f.anchor, f.key, f.occ,
-                                    vals["data"], vals["docs"], digest, "open", 1, None, None, None, ts, ts))  # fmt: skip
-                    continue
-                status, comment, suser, sat = r["status"], r["comment"], r["status_user"], r["status_at"]
-                if status == "fixed":
-                    status, comment, suser, sat = "open", "reopened: the problem is back", user, ts
-                    counts["reopened"] += 1
-                    events.append((f.id, ts, user, "open", comment, 1))
-                if status != r["status"] or not r["present"] or digest != r["digest"]:
-                    vals = _values(f, memo, digest)
-                    updates.append((*(vals[k] for k in _COMPARED), status, comment, suser, sat, ts, f.id))
-            resolved = []
-            for r in scope:
-                if r["id"] in by_id:
-                    continue
-                if r["status"] == "open":
-                    counts["resolved"] += 1
-                    resolved.append((ts, user, r["id"]))
-                    events.append((r["id"], ts, user, "fixed", "resolved: the problem is gone", 1))
-                else:
-                    c.execute("UPDATE findings SET present = 0, updated = ? WHERE id = ?", (ts, r["id"]))
+            c.executemany("UPDATE findings SET present = 0, updated = ? WHERE id = ?", [(ts, i) for i in changes.absent])
             c.executemany(f"INSERT INTO findings ({_COLS}) VALUES ({','.join('?' * _NCOLS)})", inserts)
-            sets = ", ".join(f"{k} = ?" for k in _COMPARED)
             c.executemany(
                 f"UPDATE findings SET {sets}, status = ?, comment = ?, status_user = ?, status_at = ?, present = 1,"
                 " rev = rev + 1, updated = ? WHERE id = ?",
                 updates,
             )
             c.executemany(
-                "UPDATE findings SET status = 'fixed', present = 0, comment = 'resolved: the problem is gone',"
-                " status_at = ?1, status_user = ?2, rev = rev + 1, updated = ?1 WHERE id = ?3",
-                resolved,
+                "UPDATE findings SET status = ?, comment = ?, status_user = ?, status_at = ?, rev = rev + 1 WHERE id = ?",
+                [(s.status, s.comment, user, ts, s.finding_id) for s in changes.statuses if s.present is None],
             )
-            c.executemany("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,?)", events)
-        return counts
-
-    def reopen_still_present(self, doc_ids: Sequence[int], *, corpus: bool, user: str) -> int:
-        """Reopen findings tagged ``fixed`` whose cause the checks still see (``present``): the
-        links they belong to did not change since, so the problem is still there."""
-        ts = now()
-        with self.store.transaction() as c:
-            ids = [r[0] for r in c.execute(
-                f"SELECT id FROM findings WHERE status = 'fixed' AND present = 1 AND (doc_id IN {_IN}"
-                + (" OR doc_id IS NULL)" if corpus else ")"), (json.dumps(list(doc_ids)),))]  # fmt: skip
-            comment = "reopened: the problem is still there"
-            c.executemany("UPDATE findings SET status = 'open', comment = ?, status_user = ?, status_at = ?, rev = rev + 1"
-                          " WHERE id = ?", [(comment, user, ts, i) for i in ids])  # fmt: skip
+            c.executemany(
+                "UPDATE findings SET status = ?, comment = ?, status_user = ?, status_at = ?, rev = rev + 1,"
+                " present = ?, updated = ? WHERE id = ?",
+                [(s.status, s.comment, user, ts, int(s.present), ts, s.finding_id)
+                 for s in changes.statuses if s.present is not None],
+            )  # fmt: skip
             c.executemany("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,1)",
-                          [(i, ts, user, "open", comment) for i in ids])  # fmt: skip
-        return len(ids)
+                          [(t.finding_id, ts, user, t.status, t.comment) for t in changes.tags])  # fmt: skip
 
     # ------------------------------------------------------------------------------ bundles
 
