@@ -1,6 +1,7 @@
 import pytest
 
 from workbench import hebrew as h
+from workbench import segment
 
 
 @pytest.mark.parametrize(
@@ -78,5 +79,5 @@ def test_gershayim_is_not_a_quote() -> None:
 
 def test_hebrew_sentences_keep_acronyms_and_labels() -> None:
     t = 'א. רצוני לברר. אמר הקב"ה שבי"ע הם בחינה ד\'. ושם ע"ב עולה'
-    sents = [t[a:b] for a, b in h.split_sentences_he(t)]
+    sents = [t[a:b] for a, b in segment.split_sentences_he(t)]
     assert sents == ["א. רצוני לברר.", 'אמר הקב"ה שבי"ע הם בחינה ד\'.', 'ושם ע"ב עולה']

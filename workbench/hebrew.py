@@ -1,4 +1,4 @@
-"""Hebrew (and Aramaic) text facts needed for matching, labels and sentence splitting.
+"""Hebrew (and Aramaic) text facts needed for matching and labels (sentences: :mod:`workbench.segment`).
 
 Everything here is pure and fast: the aligner and the term matcher call these functions on every
 paragraph, so they work on plain strings with precompiled tables rather than per-call regexes.
@@ -168,37 +168,3 @@ def parse_label(text: str) -> tuple[str | None, int | None, int]:
         value = int(next(g for g in (m.group(2), m.group(4), m.group(6)) if g))
         return label.strip(), value, m.end()
     return None, None, 0
-
-
-# ---------------------------------------------------------------------------------------------
-# Sentences
-
-_HE_SENT_END = re.compile(r"([.!?:;]+)([\"'\u201d\u05f4)\]]*)(\s+)")
-
-
-def split_sentences_he(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of Hebrew/Aramaic text.
-
-    Breaks after . ! ? : followed by space. A period right after a geresh abbreviation (א'. or
-    ע"ב.) still ends a sentence, but gershayim inside a word never do because quotes are not
-    boundaries here; a lone letter numeral with a period at paragraph start (א.) is a label, not a
-    sentence.
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    _label, _value, body = parse_label(text)
-    for m in _HE_SENT_END.finditer(text):
-        end = m.end(2)
-        if end <= body:
-            continue
-        # Abbreviations written with a period (e.g. "וכו." is rare); avoid breaking after one letter.
-        word_start = text.rfind(" ", 0, m.start(1)) + 1
-        word = text[word_start : m.start(1)]
-        if len(word) == 1 and is_hebrew_letter(word):
-            continue
-        if text[start:end].strip():
-            spans.append((start, end))
-        start = m.end(3)
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return spans or ([(0, len(text))] if text else [])

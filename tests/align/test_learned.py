@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from workbench.align import AlignConfig, Aligner
+from workbench.align import AlignConfig, Aligner, sentence_aligner
+from workbench.align.aligner import TRAINING_CONFIG
 from workbench.align.signals import FeatureSignal, LearnedLexiconSignal, Window, default_signals, prepare
 from workbench.align.signals.base import match_form
 from workbench.align.signals.learned import hebrew_tokens, learned_pairs, plain_tokens, train_model1
@@ -69,22 +70,22 @@ def test_signal_is_silent_until_it_learns_and_then_links_translations() -> None:
     corpus = _corpus()
     su, tu = _units(corpus)
     sig = LearnedLexiconSignal()
+    trainer = Aligner(default_signals(embed=False, learn=False), TRAINING_CONFIG)
     win = Window.full(len(su), len(tu))
     assert len(sig.evidence(su, tu, win)) == 0
-    sig.learn(su, tu, [(i, i, 0.99) for i in range(len(su))])
-    assert sig.lexicon["כלב"] == {"dog"}
-    ev = sig.evidence(su, tu, win).as_dict()
+    learned = sig.learn(su, tu, [(i, i, 0.99) for i in range(len(su))], sentence_aligner=trainer)
+    assert learned.lexicon["כלב"] == {"dog"}
+    assert sig.lexicon == {} and len(sig.evidence(su, tu, win)) == 0  # the configured signal stays silent
+    ev = learned.evidence(su, tu, win).as_dict()
     diag = sum(ev.get((i, i), 0.0) for i in range(len(su)))
     off = sum(ev.get((i, (i + 7) % len(su)), 0.0) for i in range(len(su)))
     assert diag > 2 * off > 0  # translations share more learned words than unrelated sentences
     # links below the posterior threshold are not learned from; too few links: nothing learned
-    sig.learn(su, tu, [(i, i, 0.5) for i in range(len(su))])
-    assert sig.lexicon == {} and len(sig.evidence(su, tu, win)) == 0
-    sig.learn(su, tu, [(i, i, 0.99) for i in range(5)])
-    assert sig.lexicon == {}
+    again = learned.learn(su, tu, [(i, i, 0.5) for i in range(len(su))], sentence_aligner=trainer)
+    assert again.lexicon == {} and len(again.evidence(su, tu, win)) == 0
+    assert sig.learn(su, tu, [(i, i, 0.99) for i in range(5)], sentence_aligner=trainer).lexicon == {}
     off_sig = LearnedLexiconSignal(weight=0)
-    off_sig.learn(su, tu, [(i, i, 0.99) for i in range(len(su))])
-    assert off_sig.lexicon == {}
+    assert off_sig.learn(su, tu, [(i, i, 0.99) for i in range(len(su))], sentence_aligner=trainer).lexicon == {}
 
 
 # -- the aligner's two passes ---------------------------------------------------------------------
@@ -143,26 +144,26 @@ def test_the_second_pass_reuses_the_first_pass_evidence(learn: bool) -> None:
     learner = LearnedLexiconSignal()
     sigs = [*default_signals(learn=False), counting, *([learner] if learn else [])]
     # (the second look at doubtful stretches asks the signals about sentences: not counted here)
-    Aligner(sigs, AlignConfig(refine=False)).align(src, tgt)
+    run = Aligner(sigs, AlignConfig(refine=False)).run(src, tgt)
     assert counting.calls == 1  # one piece, one band: asked once, whatever the number of passes
-    assert bool(learner.lexicon) is learn
+    assert bool([s for s in run.pair_signals if s.name == "learned" and s.lexicon]) is learn
+    assert learner.lexicon == {}  # what was learned is the run's, not the configured signal's
 
 
 def test_short_texts_and_the_sentence_aligner_do_not_learn() -> None:
-    from workbench.align.sentences import _sentence_aligner
-
-    assert not _sentence_aligner(None).learners
+    assert not sentence_aligner().learners
     learner = LearnedLexiconSignal()
-    Aligner([*default_signals(learn=False), learner]).align(["א ב ג."] * 5, ["a b c."] * 5)
-    assert learner.lexicon == {}
+    run = Aligner([*default_signals(learn=False), learner]).run(["א ב ג."] * 5, ["a b c."] * 5)
+    assert [s for s in run.pair_signals if s.name == "learned"] == [learner]  # too short: nothing learned
 
 
-def test_explain_shows_the_learned_part_once_the_aligner_has_learned() -> None:
+def test_explain_shows_the_learned_part_with_the_run_that_learned_it() -> None:
     src, tgt, _drop = _toy_book(drop=20)
     aligner = Aligner()
-    link = next(lk for lk in aligner.align(src, tgt) if lk.source == [5])
-    assert aligner.explain(src, tgt, link)["learned"] < -1.0  # shared learned words: evidence for the link
-    assert Aligner().explain(src, tgt, link)["learned"] == 0.0  # a fresh aligner has learned nothing
+    run = aligner.run(src, tgt)
+    link = next(lk for lk in run.links if lk.source == [5])
+    assert aligner.explain(src, tgt, link, run=run)["learned"] < -1.0  # shared learned words: evidence for the link
+    assert aligner.explain(src, tgt, link)["learned"] == 0.0  # the configured aligner has learned nothing
 
 
 def test_progress_moves_while_the_lexicon_is_learned() -> None:
@@ -171,11 +172,12 @@ def test_progress_moves_while_the_lexicon_is_learned() -> None:
     during: list[int] = []
 
     class Watched(LearnedLexiconSignal):
-        def learn(self, src, tgt, links, progress=None):  # noqa: ANN001, ANN202
+        def learn(self, src, tgt, links, *, sentence_aligner, progress=None):  # noqa: ANN001, ANN202
             before = len(seen)
-            super().learn(src, tgt, links, progress=progress)
+            out = super().learn(src, tgt, links, sentence_aligner=sentence_aligner, progress=progress)
             if links:
                 during.append(len(seen) - before)
+            return out
 
     Aligner([*default_signals(learn=False), Watched()]).align(src, tgt, progress=seen.append)
     assert seen == sorted(seen) and seen[-1] == 1.0

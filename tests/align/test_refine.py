@@ -10,7 +10,7 @@ from workbench.align import dp
 from workbench.align.aligner import AlignConfig, Aligner
 from workbench.align.dp import BEADS, Band
 from workbench.align.refine import corner_sweeps, corners_near, uncertain_runs, window_costs
-from workbench.align.signals import default_signals, prepare
+from workbench.align.signals import default_signals
 from workbench.align.types import AlignedLink
 
 
@@ -119,11 +119,12 @@ def _book() -> tuple[list[str], list[str], list[tuple[list[int], list[int]]]]:
 def test_refinement_moves_a_split_half_to_the_paragraph_its_sentences_belong_to() -> None:
     src, tgt, gold = _book()
     al = Aligner(default_signals(embed=False))
-    assert [(lk.source, lk.target) for lk in al.align(src, tgt)] == gold
+    run = al.run(src, tgt)
+    assert [(lk.source, lk.target) for lk in run.links] == gold
     # the first half of the split hung on the paragraph before, as a length-minded pass might
     wrong = [AlignedLink(s, t, 0.99) for s, t in gold]
     wrong[2:4] = [AlignedLink([2], [2, 3], 0.5), AlignedLink([3], [4], 0.5)]
-    fixed = al._refine(prepare(src), prepare(tgt), wrong, [False] * len(wrong))
+    fixed = al._refine(run, wrong, [False] * len(wrong))
     assert [(lk.source, lk.target) for lk in fixed] == gold
     assert all(0.0 <= lk.score <= 1.0 for lk in fixed)
     # and it is fairly sure of it: the sentences decide (with the bead priors alone the two readings
@@ -131,19 +132,19 @@ def test_refinement_moves_a_split_half_to_the_paragraph_its_sentences_belong_to(
     assert fixed[3].score > 0.6 and sum(lk.score for lk in fixed[1:5]) / 4 > 0.8
     # a confirmed link is never re-decided, even when it is wrong and doubtful
     frozen = [k == 2 for k in range(len(wrong))]
-    kept = al._refine(prepare(src), prepare(tgt), wrong, frozen)
+    kept = al._refine(run, wrong, frozen)
     assert (kept[2].source, kept[2].target) == ([2], [2, 3])
 
 
 def test_refinement_keeps_an_unlinked_paragraph_unlinked() -> None:
     src, tgt, gold = _book()
     al = Aligner(default_signals(embed=False))
-    al.align(src, tgt)
+    run = al.run(src, tgt)
     # source paragraph 5 left unlinked by the first decoding: it stays so, and nothing else is dropped
     links = [AlignedLink(s, t, 0.5 if 3 <= k <= 6 else 0.99) for k, (s, t) in enumerate(gold) if k != 5]
     links.insert(5, AlignedLink([5], [], 0.5))
     links[6] = AlignedLink([6], [6, 7], 0.5)
-    out = al._refine(prepare(src), prepare(tgt), links, [False] * len(links))
+    out = al._refine(run, links, [False] * len(links))
     assert [lk.source for lk in out if not lk.target] == [[5]]
     assert not [lk for lk in out if not lk.source]
     assert sorted(j for lk in out for j in lk.target) == list(range(len(tgt)))
@@ -154,16 +155,16 @@ def test_refinement_can_be_switched_off_and_leaves_long_windows_alone() -> None:
     al = Aligner(default_signals(embed=False), AlignConfig(refine=False))
     assert [(lk.source, lk.target) for lk in al.align(src, tgt)] == gold
     al = Aligner(default_signals(embed=False), AlignConfig(refine_max=2))
-    al.align(src, tgt)
+    run = al.run(src, tgt)
     wrong = [AlignedLink(s, t, 0.99) for s, t in gold]
     wrong[2:4] = [AlignedLink([2], [2, 3], 0.5), AlignedLink([3], [4], 0.5)]
-    out = al._refine(prepare(src), prepare(tgt), wrong, [False] * len(wrong))
+    out = al._refine(run, wrong, [False] * len(wrong))
     assert [(lk.source, lk.target) for lk in out] == [(lk.source, lk.target) for lk in wrong]
     # nor windows with more sentence pairs than it may hold (here 8 x 8 sentences: 81 cells)
     for cells, moved in ((80, False), (81, True)):
         al = Aligner(default_signals(embed=False), AlignConfig(refine_max_cells=cells))
-        al.align(src, tgt)
-        out = al._refine(prepare(src), prepare(tgt), wrong, [False] * len(wrong))
+        run = al.run(src, tgt)
+        out = al._refine(run, wrong, [False] * len(wrong))
         assert ([(lk.source, lk.target) for lk in out] == gold) is moved
 
 
@@ -172,10 +173,10 @@ def test_the_refined_scores_are_tempered_but_the_links_are_not() -> None:
     out = {}
     for t in (1.0, 2.0):
         al = Aligner(default_signals(embed=False), AlignConfig(refine_temperature=t))
-        al.align(src, tgt)
+        run = al.run(src, tgt)
         wrong = [AlignedLink(s, tg, 0.99) for s, tg in gold]
         wrong[2:4] = [AlignedLink([2], [2, 3], 0.5), AlignedLink([3], [4], 0.5)]
-        out[t] = al._refine(prepare(src), prepare(tgt), wrong, [False] * len(wrong))
+        out[t] = al._refine(run, wrong, [False] * len(wrong))
     assert [(lk.source, lk.target) for lk in out[1.0]] == [(lk.source, lk.target) for lk in out[2.0]] == gold
     sharp, tempered = [lk.score for lk in out[1.0][1:5]], [lk.score for lk in out[2.0][1:5]]
     assert all(b < a for a, b in zip(sharp, tempered, strict=True))

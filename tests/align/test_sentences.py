@@ -1,4 +1,5 @@
-from workbench.align.sentences import align_sentences, split_sentences
+from workbench.align import align_sentences
+from workbench.segment import split_sentences
 
 
 def _texts(text: str, lang: str | None) -> list[str]:

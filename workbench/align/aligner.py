@@ -32,21 +32,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from workbench.align import dp, refine
 from workbench.align.costs import PARAGRAPH_PRIORS, SENTENCE_PRIORS, BeadCosts, BeadEvidence, window_for_band
 from workbench.align.dp import BEADS, Band, Bead, Step
+from workbench.align.sentences import SentenceAlignment, align_paragraph_sentences, align_text_sentences
 from workbench.align.signals import default_signals
 from workbench.align.signals.base import PairEvidence, Unit, Window, prepare
-from workbench.align.signals.learned import rough_sentences
 from workbench.align.signals.length import LengthParams, LengthSignal
 from workbench.align.types import AlignedLink
 from workbench.errors import WorkbenchError
 from workbench.model import Document, Link, Paragraph
 from workbench.perf import gc_paused
+from workbench.segment import rough_sentences
 
 Progress = Callable[[float], None]
 #: the bead types of the sentence dp the second look runs inside each window
@@ -54,9 +55,10 @@ _SENTENCE_BEADS: tuple[Bead, ...] = tuple(b for b in BEADS if SENTENCE_PRIORS.ge
 FixedLink = tuple[Sequence[int], Sequence[int]]
 
 
-@dataclass
+@dataclass(frozen=True)
 class AlignConfig:
-    """Search settings. The defaults are for paragraphs; :data:`SENTENCE_CONFIG` for sentences."""
+    """Search settings (frozen: an aligner's settings do not change under it). The defaults are for
+    paragraphs; :data:`SENTENCE_CONFIG` for sentences."""
 
     beads: tuple[Bead, ...] = BEADS
     priors: dict[Bead, float] = field(default_factory=lambda: dict(PARAGRAPH_PRIORS))
@@ -80,10 +82,10 @@ class AlignConfig:
     #: :func:`workbench.align.dp.expected_accuracy_path`); "viterbi": the single cheapest path
     decode: str = "expected"
     #: what a link costs in expected-accuracy decoding (a link is kept when its posterior beats it):
-    #: half the strict F1 the aligner reaches (0.97 on the benchmark's dev cases), the threshold at
-    #: which a link raises expected F1. Against the 0.45 it had when the aligner reached 0.9:
-    #: strict F1 dev equal, held-out 0.963 -> 0.969, extra seeds 0.948 -> 0.952, the 10k book 0.954
-    #: -> 0.955; one single change fewer placed (126 -> 125 of 157)
+    #: half the strict F1 the aligner reaches on the benchmark's dev cases (README, "Alignment
+    #: figures"), the threshold at which a link raises expected F1. Raised with the aligner's F1
+    #: from the value it had when the aligner was weaker: equal on the dev seeds, better on the
+    #: held-out and extra seeds and the 10k book
     gamma: float = 0.485
     #: parse item labels off the units
     labels: bool = True
@@ -92,12 +94,12 @@ class AlignConfig:
     #: solve the doubtful stretches again with sentence-level bead costs (see refine.py); the
     #: sentence aligners switch it off (their units have no sentences inside)
     refine: bool = True
-    #: links scored below this are doubtful (0.6 and 0.7 measured alike; 0.5 leaves fixable
+    #: links scored below this are doubtful (0.6 and 0.7 measured alike; lower leaves fixable
     #: stretches alone, 0.8 and above re-decides sure ones for the worse) ...
     refine_below: float = 0.7
     #: ... and are solved again together with this many links either side
     refine_context: int = 1
-    #: weight of the sentence alignment's cost against the paragraph bead prior (0.25-0.35 is a
+    #: weight of the sentence alignment's cost against the paragraph bead prior (the middle of a
     #: plateau on the benchmark; at 1.0 sentence costs swamp the priors and merges multiply)
     refine_weight: float = 0.3
     #: a window with more paragraphs than this on either side is left as it is (a stretch that
@@ -111,8 +113,8 @@ class AlignConfig:
     refine_reach: int = 2
     #: temperature of the scores of a stretch solved again (not of its decoding): sentence costs add
     #: up over many sentences, so the window's posteriors come out sharper than its links deserve.
-    #: Chosen on the held-out and extra seeds: ECE 0.023 at 1.0, 0.023 at 1.5, 0.018 at 2.0, 0.022
-    #: at 2.5 (dev seeds: 0.023 -> 0.019 at 2.0)
+    #: Chosen on the held-out and extra seeds as the one with the lowest calibration error (the
+    #: benchmark prints the reliability table); the dev seeds agree
     refine_temperature: float = 2.0
 
     def __post_init__(self) -> None:
@@ -120,23 +122,67 @@ class AlignConfig:
             raise ValueError(f"decode must be 'expected' or 'viterbi', not {self.decode!r}")
 
 
+#: the sentence aligner's settings: sentence priors, no labels, small enough to search whole, no
+#: second look (a sentence has no sentences inside)
+SENTENCE_CONFIG = AlignConfig(priors=dict(SENTENCE_PRIORS), labels=False, full_cells=4_000_000, refine=False)
+#: the settings the learned lexicon's training sentences are aligned with: only the path is needed
+TRAINING_CONFIG = replace(SENTENCE_CONFIG, posteriors=False)
+
+#: the first pass's evidence per piece, kept for the second: (window, static evidence, bead models)
+_Reuse = dict[tuple[int, ...], tuple[Window, list[PairEvidence], list[object]]]
+
+
+@dataclass(eq=False)
+class AlignmentRun:
+    """What one alignment run fits, learns and keeps between its passes, and its links.
+
+    Owned by the run (:meth:`Aligner.run`): the configured :class:`Aligner` holds none of it."""
+
+    su: list[Unit]
+    tu: list[Unit]
+    cuts: list[tuple[list[int], list[int]]]
+    pieces: list[tuple[int, int, int, int]]
+    del_src: np.ndarray
+    del_tgt: np.ndarray
+    #: the length model fitted on these texts
+    params: LengthParams | None
+    #: the pair signals of this run: the configured ones, the learning ones replaced by what they
+    #: learned from this run's first pass
+    pair_signals: tuple[object, ...]
+    learning_signals: tuple[object, ...]
+    report: _ProgressSplitter
+    #: the first pass's evidence (a learning run only)
+    reuse: _Reuse | None = None
+    #: per piece, the first pass's path (the second pass searches around it)
+    guides: list[list[Step] | None] = field(default_factory=list)
+    links: list[AlignedLink] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.guides:
+            self.guides = [None] * len(self.pieces)
+
+
 class Aligner:
-    """Aligns two sequences of units with a given signal set and configuration."""
+    """Aligns two sequences of units with a given signal set and configuration.
+
+    A configured aligner is never changed by aligning: what a run fits (the length model), learns
+    (the learned lexicon) and keeps between its passes lives in that run's :class:`AlignmentRun`,
+    so one aligner can serve several callers at once (a team server's threads)."""
 
     def __init__(self, signals: Iterable[object] | None = None, config: AlignConfig | None = None) -> None:
-        sigs = list(default_signals() if signals is None else signals)
+        sigs = tuple(default_signals() if signals is None else signals)
         self.signals = sigs
         self.config = config or AlignConfig()
         lengths = [s for s in sigs if isinstance(s, LengthSignal)]
         self.length: LengthSignal | None = lengths[0] if lengths else None
-        self.pair_signals = [s for s in sigs if not isinstance(s, LengthSignal) and hasattr(s, "evidence")]
-        self.bead_signals = [s for s in sigs if hasattr(s, "bead_model")]
-        self.unit_signals = [s for s in sigs if hasattr(s, "skip_evidence")]
+        self.pair_signals = tuple(s for s in sigs if not isinstance(s, LengthSignal) and hasattr(s, "evidence"))
+        self.bead_signals = tuple(s for s in sigs if hasattr(s, "bead_model"))
+        self.unit_signals = tuple(s for s in sigs if hasattr(s, "skip_evidence"))
         # signals that learn between the passes are pair signals; the others' evidence (and the bead
         # models) is computed once and reused by the second pass
-        self.learners = [s for s in sigs if hasattr(s, "learn")]
-        self.static_signals = [s for s in self.pair_signals if not hasattr(s, "learn")]
-        self.learning_signals = [s for s in self.pair_signals if hasattr(s, "learn")]
+        self.learners = tuple(s for s in sigs if hasattr(s, "learn"))
+        self.static_signals = tuple(s for s in self.pair_signals if not hasattr(s, "learn"))
+        self.learning_signals = tuple(s for s in self.pair_signals if hasattr(s, "learn"))
 
     # -- public ---------------------------------------------------------------------------------
 
@@ -148,6 +194,17 @@ class Aligner:
         fixed: Iterable[FixedLink] = (),
         progress: Progress | None = None,
     ) -> list[AlignedLink]:
+        return self.run(src, tgt, fixed=fixed, progress=progress).links
+
+    def run(
+        self,
+        src: Sequence[str | Paragraph | Unit],
+        tgt: Sequence[str | Paragraph | Unit],
+        *,
+        fixed: Iterable[FixedLink] = (),
+        progress: Progress | None = None,
+    ) -> AlignmentRun:
+        """Align, and keep what the run fitted and learned (for :meth:`explain`)."""
         # The run makes hundreds of thousands of small objects and no reference cycles; the cyclic
         # collector would only rescan them (a quarter of the time on a 10,000-paragraph book).
         with gc_paused():
@@ -159,49 +216,78 @@ class Aligner:
         tgt: Sequence[str | Paragraph | Unit],
         fixed: Iterable[FixedLink],
         progress: Progress | None,
-    ) -> list[AlignedLink]:
+    ) -> AlignmentRun:
         su = prepare(src, labels=self.config.labels)
         tu = prepare(tgt, labels=self.config.labels)
         n, m = len(su), len(tu)
         cuts, del_src, del_tgt = _plan_fixed(fixed, n, m)
         pieces = _pieces(cuts, n, m)
-        params = self.length.fit(su, tu) if self.length is not None else None
         learning = bool(self.learners) and min(n, m) >= self.config.learn_min_units
-        report = _ProgressSplitter(progress, pieces, two_pass=self._two_pass(n, m) or learning)
-        if self._two_pass(n, m) and self.length is not None and params is not None:
-            ones: list[tuple[int, int]] = []
-            for k, (s0, s1, t0, t1) in enumerate(pieces):
-                path, _band, _cost = self._search(su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(0, k))
-                ones += [(s0 + st.i - 1, t0 + st.j - 1) for st in path if st.ds == 1 and st.dt == 1]
-            ls = LengthSignal.lengths(params, [su[a] for a, _b in ones], "source")
-            lt = LengthSignal.lengths(params, [tu[b] for _a, b in ones], "target")
-            params = self.length.refit(params, ls, lt)
-        self.params = params
-        reuse: dict[tuple[int, ...], tuple[Window, list[PairEvidence], list[object]]] | None = None
-        for sig in self.learners:
-            sig.learn(su, tu, [])  # silent in the first pass (and for a short text)
-        guides: list[list[Step] | None] = [None] * len(pieces)
+        run = AlignmentRun(
+            su, tu, cuts, pieces, del_src, del_tgt,
+            params=self.length.fit(su, tu) if self.length is not None else None,
+            pair_signals=self.pair_signals, learning_signals=self.learning_signals,
+            report=_ProgressSplitter(progress, pieces, two_pass=self._two_pass(n, m) or learning),
+        )  # fmt: skip
+        if self._two_pass(n, m) and self.length is not None and run.params is not None:
+            self._refit(run)
         if learning:
-            reuse = {}
-            ones: list[tuple[int, int, float]] = []
-            for k, (s0, s1, t0, t1) in enumerate(pieces):
-                path, band, cost = self._search(
-                    su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(0, k), reuse=reuse
-                )
-                guides[k] = path
-                path, scores = self._decode(band, cost, path)
-                ones += [(s0 + st.i - 1, t0 + st.j - 1, p) for st, p in zip(path, scores, strict=True) if st.ds == st.dt == 1]
-            learn_report = report.learn_part()
-            for k, sig in enumerate(self.learners):
-                sig.learn(su, tu, ones, progress=_sub_progress(learn_report, k, len(self.learners)))
-        links: list[AlignedLink] = []
-        for k, (s0, s1, t0, t1) in enumerate(pieces):
-            if k > 0:
-                cs, ct = cuts[k - 1]
-                links.append(AlignedLink(list(cs), list(ct), 1.0))
-            path, band, cost = self._search(
-                su, tu, s0, s1, t0, t1, params, del_src, del_tgt, report.part(1, k), reuse=reuse, guide=guides[k]
+            # learning signals are silent as configured, so the first pass runs without them
+            run.reuse = {}
+            self._learn(run, self._first_pass(run))
+        links = self._final_pass(run)
+        if self.config.refine and self.config.posteriors:
+            links = self._refine(run, links, _frozen(links, cuts, del_src, del_tgt))
+        if progress is not None:
+            progress(1.0)
+        run.links = links
+        return run
+
+    def _refit(self, run: AlignmentRun) -> None:
+        """``AlignConfig.refit``: the length model re-estimated from a first alignment's 1-1 links."""
+        assert self.length is not None and run.params is not None
+        ones: list[tuple[int, int]] = []
+        for k, (s0, _s1, t0, _t1) in enumerate(run.pieces):
+            path, _band, _cost = self._search(run, k, run.report.part(0, k))
+            ones += [(s0 + st.i - 1, t0 + st.j - 1) for st in path if st.ds == 1 and st.dt == 1]
+        ls = LengthSignal.lengths(run.params, [run.su[a] for a, _b in ones], "source")
+        lt = LengthSignal.lengths(run.params, [run.tu[b] for _a, b in ones], "target")
+        run.params = self.length.refit(run.params, ls, lt)
+
+    def _first_pass(self, run: AlignmentRun) -> list[tuple[int, int, float]]:
+        """The first pass before learning: its paths guide the second pass, its evidence is kept
+        for it (``run.reuse``); returns its decoded 1-1 links with their posteriors."""
+        ones: list[tuple[int, int, float]] = []
+        for k, (s0, _s1, t0, _t1) in enumerate(run.pieces):
+            path, band, cost = self._search(run, k, run.report.part(0, k), reuse=run.reuse)
+            run.guides[k] = path
+            path, scores = self._decode(band, cost, path)
+            ones += [(s0 + st.i - 1, t0 + st.j - 1, p) for st, p in zip(path, scores, strict=True) if st.ds == st.dt == 1]
+        return ones
+
+    def _learn(self, run: AlignmentRun, ones: list[tuple[int, int, float]]) -> None:
+        """Each learning signal learns from the first pass's links; the run keeps what they learned
+        (the configured signals stay as they are). They are handed the sentence aligner to use."""
+        learn_report = run.report.learn_part()
+        trainer = Aligner(default_signals(embed=False, learn=False), TRAINING_CONFIG)
+        learned = {
+            id(sig): sig.learn(
+                run.su, run.tu, ones, sentence_aligner=trainer, progress=_sub_progress(learn_report, k, len(self.learners))
             )
+            for k, sig in enumerate(self.learners)
+        }
+        run.pair_signals = tuple(learned.get(id(s), s) for s in self.pair_signals)
+        run.learning_signals = tuple(learned.get(id(s), s) for s in self.learning_signals)
+
+    def _final_pass(self, run: AlignmentRun) -> list[AlignedLink]:
+        """The reported links: each piece searched (around the first pass's path when there was one),
+        decoded, with the fixed links between the pieces."""
+        links: list[AlignedLink] = []
+        for k, (s0, _s1, t0, _t1) in enumerate(run.pieces):
+            if k > 0:
+                cs, ct = run.cuts[k - 1]
+                links.append(AlignedLink(list(cs), list(ct), 1.0))
+            path, band, cost = self._search(run, k, run.report.part(1, k), reuse=run.reuse, guide=run.guides[k])
             path, scores = self._decode(band, cost, path)
             for st, p in zip(path, scores, strict=True):
                 al = AlignedLink(
@@ -209,15 +295,11 @@ class Aligner:
                     target=list(range(t0 + st.j - st.dt, t0 + st.j)),
                     score=p,
                 )
-                if (al.source and not al.target and del_src[al.source[0]]) or (
-                    al.target and not al.source and del_tgt[al.target[0]]
+                if (al.source and not al.target and run.del_src[al.source[0]]) or (
+                    al.target and not al.source and run.del_tgt[al.target[0]]
                 ):
                     al.score = 1.0  # a confirmed 1-0 / 0-1
                 links.append(al)
-        if self.config.refine and self.config.posteriors:
-            links = self._refine(su, tu, links, _frozen(links, cuts, del_src, del_tgt))
-        if progress is not None:
-            progress(1.0)
         return links
 
     def explain(
@@ -226,13 +308,15 @@ class Aligner:
         tgt: Sequence[str | Paragraph | Unit],
         link: AlignedLink,
         context: int = 64,
+        *,
+        run: AlignmentRun | None = None,
     ) -> dict[str, float]:
         """Cost parts of one link in nats (negative = evidence for it): prior, length, each signal.
 
         ``src``/``tgt`` are the full texts the link's indices refer to (the length model is fitted
         on them, and rarity of shared features is judged within ``context`` paragraphs); for the
-        editor's "why is this linked?". The learned lexicon counts only once this aligner has aligned
-        the texts (it learns during :meth:`align`); before that its part is 0.
+        editor's "why is this linked?". The learned lexicon counts only with the ``run`` that
+        learned it (:meth:`run` of these texts); without one its part is 0.
         """
         su = prepare(src, labels=self.config.labels)
         tu = prepare(tgt, labels=self.config.labels)
@@ -253,7 +337,7 @@ class Aligner:
         # expected target of each source paragraph in the context: aligned with the link's offsets
         center = np.clip(np.arange(a1 - a0) - (s0 - a0) + (t0 - b0), 0, b1 - b0 - 1)
         win = Window.full(a1 - a0, b1 - b0, center=center)
-        for sig in self.pair_signals:
+        for sig in self.pair_signals if run is None else run.pair_signals:
             ev = sig.evidence(su[a0:a1], tu[b0:b1], win)
             inside = (
                 (ev.src >= s0 - a0) & (ev.src < s0 - a0 + ds) & (ev.tgt >= t0 - b0) & (ev.tgt < t0 - b0 + dt)
@@ -281,18 +365,11 @@ class Aligner:
 
     def _search(
         self,
-        su: list[Unit],
-        tu: list[Unit],
-        s0: int,
-        s1: int,
-        t0: int,
-        t1: int,
-        params: LengthParams | None,
-        del_src: np.ndarray,
-        del_tgt: np.ndarray,
+        run: AlignmentRun,
+        piece: int,
         progress: Progress | None,
         *,
-        reuse: dict[tuple[int, ...], tuple[Window, list[PairEvidence], list[object]]] | None = None,
+        reuse: _Reuse | None = None,
         guide: list[Step] | None = None,
     ) -> tuple[list[Step], Band, dp.CostFn]:
         """Best path for one piece (src[s0:s1] x tgt[t0:t1]), widening the band until it fits.
@@ -303,8 +380,10 @@ class Aligner:
         (``guide_half`` columns either side, widened like any band when the path nears its edge)
         rather than the wide band around the length diagonal; its evidence is the first pass's,
         filtered to the narrower window (the evidence of a pair does not depend on the window)."""
+        s0, s1, t0, t1 = run.pieces[piece]
+        params, del_src, del_tgt = run.params, run.del_src, run.del_tgt
         n, m = s1 - s0, t1 - t0
-        S, T = su[s0:s1], tu[t0:t1]
+        S, T = run.su[s0:s1], run.tu[t0:t1]
         beads = self._beads()
         if n == 0 or m == 0:
             path = [Step(i, 0, 1, 0) for i in range(1, n + 1)] + [Step(0, j, 0, 1) for j in range(1, m + 1)]
@@ -340,7 +419,7 @@ class Aligner:
                 models = [sig.bead_model(S, T, window) for sig in self.bead_signals]
                 if reuse is not None:
                     reuse[key] = (window, static, models)
-            learned = [sig.evidence(S, T, window) for sig in self.learning_signals]
+            learned = [sig.evidence(S, T, window) for sig in run.learning_signals]
             ev = PairEvidence.concat([*static, *learned])
             cost = BeadCosts(
                 src_len, tgt_len,
@@ -366,7 +445,7 @@ class Aligner:
             return None
         return np.sum([sig.skip_evidence(units) for sig in self.unit_signals], axis=0)
 
-    def _refine(self, su: list[Unit], tu: list[Unit], links: list[AlignedLink], frozen: list[bool]) -> list[AlignedLink]:
+    def _refine(self, run: AlignmentRun, links: list[AlignedLink], frozen: list[bool]) -> list[AlignedLink]:
         """Solve the doubtful runs of links again with sentence-level bead costs (see refine.py)."""
         cfg = self.config
         runs = refine.uncertain_runs([lk.score for lk in links], cfg.refine_below, cfg.refine_context, frozen)
@@ -376,12 +455,13 @@ class Aligner:
         done = 0
         for a, b in runs:
             out += links[done:a]
-            out += self._refine_window(su, tu, links[a:b])
+            out += self._refine_window(run, links[a:b])
             done = b
         return out + links[done:]
 
-    def _refine_window(self, su: list[Unit], tu: list[Unit], window: list[AlignedLink]) -> list[AlignedLink]:
+    def _refine_window(self, run: AlignmentRun, window: list[AlignedLink]) -> list[AlignedLink]:
         cfg = self.config
+        su, tu = run.su, run.tu
         src = sorted(i for lk in window for i in lk.source)
         tgt = sorted(j for lk in window for j in lk.target)
         if not src or not tgt or len(src) > cfg.refine_max or len(tgt) > cfg.refine_max:
@@ -394,7 +474,7 @@ class Aligner:
             return window
         corners = refine.corners_near([(len(lk.source), len(lk.target)) for lk in window], cfg.refine_reach)
         sweeps = refine.corner_sweeps(
-            self._sentence_tables(ss, ts), _SENTENCE_BEADS, [(s_bounds[i], t_bounds[j]) for i, j in corners]
+            self._sentence_tables(run, ss, ts), _SENTENCE_BEADS, [(s_bounds[i], t_bounds[j]) for i, j in corners]
         )
         # unlinked paragraphs stay so, and keep the first decoding's doubt about them (the window
         # cannot move them, so their posterior there would be 1)
@@ -410,8 +490,7 @@ class Aligner:
         )
         fn = refine.table_cost(costs)
         # the window's cheapest path (expected-accuracy decoding measured no better here, at twice
-        # the cost: strict F1 dev equal, held-out -0.001, extra seeds -0.002), scored by its
-        # tempered posteriors
+        # the cost), scored by its tempered posteriors
         band, beads = Band.full(ks, kt), self._beads()
         path, _total = dp.viterbi(band, fn, beads)
         scores = dp.bead_posteriors(band, fn, path, beads, cfg.refine_temperature)
@@ -421,14 +500,14 @@ class Aligner:
             out.append(AlignedLink(s, t, lone.get((tuple(s), tuple(t)), p)))
         return out
 
-    def _sentence_tables(self, ss: list[Unit], ts: list[Unit]) -> dict[Bead, np.ndarray]:
+    def _sentence_tables(self, run: AlignmentRun, ss: list[Unit], ts: list[Unit]) -> dict[Bead, np.ndarray]:
         """Every sentence bead's cost over a window's sentences: the document's length model and all
-        pair signals (the learned lexicon included), at the sentence priors."""
+        pair signals (the run's learned lexicon included), at the sentence priors."""
         win = Window.full(len(ss), len(ts))
-        ev = PairEvidence.concat([sig.evidence(ss, ts, win) for sig in self.pair_signals])
+        ev = PairEvidence.concat([sig.evidence(ss, ts, win) for sig in run.pair_signals])
         cost = BeadCosts(
-            LengthSignal.lengths(self.params, ss, "source"), LengthSignal.lengths(self.params, ts, "target"),
-            length=self.length, params=self.params, evidence=BeadEvidence(len(ss), len(ts), win, ev),
+            LengthSignal.lengths(run.params, ss, "source"), LengthSignal.lengths(run.params, ts, "target"),
+            length=self.length, params=run.params, evidence=BeadEvidence(len(ss), len(ts), win, ev),
             priors=SENTENCE_PRIORS,
         )
         return dp.cost_tables(Band.full(len(ss), len(ts)), cost, _SENTENCE_BEADS)
@@ -632,6 +711,7 @@ def realign_document(
     except WorkbenchError as exc:
         raise WorkbenchError(f"the confirmed links of document {doc.id} are inconsistent: {exc}") from None
     result = align_paragraphs(src, tgt, signals=signals, fixed=fixed, progress=progress, config=config)
+    within = sentence_aligner() if sentences else None
     by_ids = {(tuple(lk.source), tuple(lk.target)): lk for lk in confirmed}
     old_auto = {(tuple(lk.source), tuple(lk.target)): lk for lk in links if lk.status != "confirmed"}
     out: list[Link] = []
@@ -641,14 +721,12 @@ def realign_document(
             out.append(by_ids[key])
             continue
         sent = None
-        if sentences:
-            from workbench.align.sentences import align_link_sentences
-
+        if within is not None:
             sent = [
                 s.to_dict()
-                for s in align_link_sentences(
+                for s in align_paragraph_sentences(
                     [src[i].text for i in al.source], [tgt[j].text for j in al.target],
-                    doc.source_lang or "he", doc.target_lang or "en",
+                    doc.source_lang or "he", doc.target_lang or "en", within,
                 )
             ]
         prev = old_auto.get(key)
@@ -664,3 +742,36 @@ def explain_link(
 ) -> dict[str, float]:
     """Per-signal cost parts of one link (nats; negative = evidence for the link)."""
     return Aligner(signals).explain(src, tgt, link)
+
+
+def sentence_aligner(signals: Iterable[object] | None = None) -> Aligner:
+    """An aligner for sentences (:data:`SENTENCE_CONFIG`); ``signals`` defaults to the default set
+    without the learned lexicon (a sentence pair is too short to learn from)."""
+    return Aligner(default_signals(learn=False) if signals is None else signals, SENTENCE_CONFIG)
+
+
+def align_sentences(
+    src_text: str,
+    tgt_text: str,
+    src_lang: str | None = "he",
+    tgt_lang: str | None = "en",
+    *,
+    signals: Iterable[object] | None = None,
+) -> SentenceAlignment:
+    """Split both texts into sentences and align them (the texts are taken to be translations)."""
+    return align_text_sentences(src_text, tgt_text, src_lang, tgt_lang, sentence_aligner(signals))
+
+
+def align_link_sentences(
+    src_paragraphs: Sequence[str],
+    tgt_paragraphs: Sequence[str],
+    src_lang: str | None = "he",
+    tgt_lang: str | None = "en",
+    *,
+    signals: Iterable[object] | None = None,
+) -> list[AlignedLink]:
+    """Sentence links inside one paragraph link; indices run over the sentences of the link's
+    paragraphs taken in order (a sentence never spans two paragraphs)."""
+    return align_paragraph_sentences(
+        src_paragraphs, tgt_paragraphs, src_lang, tgt_lang, sentence_aligner(signals)
+    )

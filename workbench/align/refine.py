@@ -18,17 +18,14 @@ Paragraphs the first decoding left unlinked stay unlinked, and no new ones are m
 costs do not compare an aligned paragraph with a dropped one (each dropped sentence pays its 1-0
 prior, so absorbing a dropped paragraph into a merge always looks cheaper). Drops are the
 paragraph model's call (its length, note and rarity evidence), boundaries between links are this
-module's. Letting the window re-decide drops too was measured two ways. With each dropped sentence
-priced at the sentence dp's 1-0 prior: strict F1 dev 0.941 (dropped paragraphs absorbed into
-merges). With a drop priced at its paragraph prior only: dev 0.962, held-out 0.967, extra seeds
-0.952, 129 of 157 single changes placed, against 0.971 / 0.963 / 0.948 / 126 for the rule kept (both at gamma 0.45); it moves
-some misplaced drops back but also turns split halves into added paragraphs, and away from the
-gold's known flaws it scores lower on the dev and held-out seeds (0.982 / 0.988 against 0.991 /
-0.992) and higher on the extra seeds (0.972 against 0.967). A wash, so the simpler rule stays.
+module's. Letting the window re-decide drops too was measured two ways: with each dropped sentence
+priced at the sentence dp's 1-0 prior, dropped paragraphs were absorbed into merges and strict F1
+fell; with a drop priced at its paragraph prior only, it moved some misplaced drops back but also
+turned split halves into added paragraphs, better on some seed sets and worse on others. A wash, so
+the simpler rule stays.
 
-Measured on the benchmark (tests/bench/align_bench.py), strict F1 without -> with the second look:
-dev 0.952 -> 0.971, held-out 0.958 -> 0.969, extra seeds 0.945 -> 0.952; the 10,000-paragraph book
-takes about 2 s more (297 windows; 6.2 s -> 8.1 s).
+What the second look adds to strict F1, and what it costs on the 10,000-paragraph book, is printed
+by the benchmark (tests/bench/align_bench.py) and kept in the README's alignment figures.
 """
 
 from __future__ import annotations

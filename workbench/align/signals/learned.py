@@ -7,7 +7,7 @@ dictionary ships with the workbench (none would cover every source language), so
 one from the text itself:
 
 1. a first pass aligns with the other signals;
-2. its confident 1-1 links are split into sentences (:func:`rough_sentences`) and aligned sentence
+2. its confident 1-1 links are split into sentences (:func:`workbench.segment.rough_sentences`) and aligned sentence
    by sentence with the sentence-level settings, and IBM Model 1 is trained on those sentence pairs
    in both directions (:func:`train_model1`: EM over word co-occurrence, with a NULL word for what nothing
    explains); sentence pairs, not paragraphs, because ten words against ten pin a translation down
@@ -17,9 +17,11 @@ one from the text itself:
    termbase lexicon: rare ones near a paragraph are strong evidence, ones that run through a whole
    section are weak (:class:`~workbench.align.signals.base.FeatureSignal`).
 
-Measured on the benchmark (tests/bench/align_bench.py), strict F1 without -> with it: dev 0.935 ->
-0.952, held-out 0.926 -> 0.955, extra seeds 0.938 -> 0.944. Its cost is the extra pass and the
-sentence alignment of at most ``max_pairs`` training links (a 10,000-paragraph book: 4.4 s -> 7.8 s).
+The aligner owns the passes: it calls :meth:`LearnedLexiconSignal.learn` between them and hands it
+the sentence aligner to use, and ``learn`` returns a new signal holding the lexicon, which belongs to
+that run (the configured signal stays silent, so one aligner can serve several runs at once). What
+it adds to strict F1 and what it costs in time is in the benchmark's ablation
+(tests/bench/align_bench.py) and the README's alignment figures.
 
 Which side is Hebrew does not matter to the model; Hebrew words only have niqqud, final letters,
 one layer of one-letter prefixes (והרצון, ברצון -> רצון) and one light suffix (:func:`_strip_suffix`)
@@ -28,15 +30,29 @@ taken off so their counts add up.
 
 from __future__ import annotations
 
+import copy
+import itertools
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
 from workbench.align.signals.base import FeatureSignal, Unit, prepare
+from workbench.align.types import AlignedLink
 from workbench.hebrew import PREFIX_LETTERS
+from workbench.segment import rough_sentences
+
+_LEXICON_VERSIONS = itertools.count(1)
+
+
+class SentenceAligner(Protocol):
+    """What learning needs from the aligner that calls it: sentence units in, links out."""
+
+    def align(self, src: Sequence[Unit], tgt: Sequence[Unit]) -> list[AlignedLink]: ...
+
 
 _HE_WORD = re.compile(r"[\u05d0-\u05ea]+(?:[\"'][\u05d0-\u05ea]+)*")
 _WORD = re.compile(r"[^\W\d_]+")
@@ -84,8 +100,8 @@ def _strip_suffix(w: str) -> str:
     גשמי and מחשבתו meets מחשבת; a Model 1 count split over the forms of a word learns nothing.
 
     The masculine plural -ים is left on, and -יות loses only -ות: taking those off too measured
-    worse (strict F1 dev 0.942 against 0.947). Measured with the suffixes off: strict F1 dev +0.002,
-    held-out +0.004, extra seeds +0.003 over no suffix stripping.
+    worse on the benchmark, while these light suffixes measured better than no stripping on the dev,
+    held-out and extra seeds alike.
     """
     if len(w) <= 4 or '"' in w:
         return w
@@ -207,8 +223,8 @@ def learned_pairs(
 
     Both directions, not either: with either, frequent words (give, created, situation) come in
     through one side and tie neighbouring paragraphs together, so a dropped paragraph gets merged
-    with its neighbour instead of left unlinked (measured: single drops in the Zohar text went
-    from 29 to 25 of 55 right with either, stayed at 29 with both).
+    with its neighbour instead of left unlinked (measured on single drops in the Zohar text: fewer
+    placed right with either than with both).
     """
     fwd = train_model1(pairs, iterations)
     bwd = train_model1([(t, s) for s, t in pairs], iterations)
@@ -220,43 +236,14 @@ def learned_pairs(
     return out
 
 
-_SENT_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+")
-
-
-def rough_sentences(text: str, hebrew: bool) -> list[str]:
-    """Sentences good enough to learn words from: Hebrew by :func:`workbench.hebrew.split_sentences_he`
-    (gershayim are not sentence ends), anything else at . ! ? before a space. An abbreviation
-    cut in two costs a training pair a little precision; pysbd would cost half the learning time."""
-    if hebrew:
-        from workbench.hebrew import split_sentences_he
-
-        parts = [text[a:b] for a, b in split_sentences_he(text)]
-    else:
-        parts, pos = [], 0
-        for m in _SENT_END.finditer(text):
-            parts.append(text[pos : m.end()])
-            pos = m.end()
-        parts.append(text[pos:])
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _training_aligner():  # noqa: ANN202 - an Aligner (imported late: the aligner imports the signals)
-    from workbench.align.aligner import AlignConfig, Aligner
-    from workbench.align.costs import SENTENCE_PRIORS
-    from workbench.align.signals import default_signals
-
-    cfg = AlignConfig(priors=dict(SENTENCE_PRIORS), labels=False, posteriors=False, full_cells=4_000_000, refine=False)
-    return Aligner(default_signals(embed=False, learn=False), cfg)
-
-
-def sentence_pairs(src: Unit, tgt: Unit, aligner=None) -> list[tuple[list[str], list[str]]]:  # noqa: ANN001
+def sentence_pairs(src: Unit, tgt: Unit, aligner: SentenceAligner) -> list[tuple[list[str], list[str]]]:
     """Token lists of the aligned sentences of one paragraph pair (the links with both sides)."""
     ss, ts = rough_sentences(src.body, src.hebrew), rough_sentences(tgt.body, tgt.hebrew)
     if not ss or not ts:
         return []
     su, tu = prepare(ss, labels=False), prepare(ts, labels=False)
     out = []
-    for lk in (aligner or _training_aligner()).align(su, tu):
+    for lk in aligner.align(su, tu):
         if lk.source and lk.target:
             s = [w for i in lk.source for w in unit_tokens(su[i])]
             t = [w for j in lk.target for w in unit_tokens(tu[j])]
@@ -267,7 +254,8 @@ def sentence_pairs(src: Unit, tgt: Unit, aligner=None) -> list[tuple[list[str], 
 class LearnedLexiconSignal(FeatureSignal):
     """Shared learned translations as pair evidence (see the module docstring).
 
-    Silent until :meth:`learn` is called; the aligner does that between its two passes.
+    Silent as configured; :meth:`learn` returns the copy that speaks (the aligner calls it between
+    its two passes).
     """
 
     name = "learned"
@@ -292,26 +280,38 @@ class LearnedLexiconSignal(FeatureSignal):
         src: Sequence[Unit],
         tgt: Sequence[Unit],
         links: Sequence[tuple[int, int, float]],
+        *,
+        sentence_aligner: SentenceAligner,
         progress: Callable[[float], None] | None = None,
-    ) -> None:
-        """Learn from ``links``: (source index, target index, posterior) of a first pass's 1-1 links;
-        ``progress`` hears the share of training links aligned into sentences (most of the time)."""
-        self.features_version += 1
+    ) -> LearnedLexiconSignal:
+        """A copy of this signal that knows what ``links`` teach: (source index, target index,
+        posterior) of a first pass's 1-1 links, each aligned into sentences with
+        ``sentence_aligner`` (the aligner's sentence-level settings, handed over by the aligner);
+        ``progress`` hears the share of training links aligned (most of the time).
+
+        This signal is left as it is: the copy belongs to the run that learned it, so one
+        configured aligner can serve several runs at once."""
         good = [(a, b) for a, b, p in links if p >= self.min_score]
-        self.lexicon, self._targets = {}, frozenset()
         if self.weight == 0 or len(good) < self.min_pairs:
-            return
+            return self._with({})
         if len(good) > self.max_pairs:
             step = len(good) / self.max_pairs
             good = [good[int(k * step)] for k in range(self.max_pairs)]
-        aligner = _training_aligner()
         data = []
         for k, (a, b) in enumerate(good):
-            data += sentence_pairs(src[a], tgt[b], aligner)
+            data += sentence_pairs(src[a], tgt[b], sentence_aligner)
             if progress is not None and k % 10 == 9:
                 progress((k + 1) / len(good))
-        self.lexicon = learned_pairs(data, self.min_prob)
-        self._targets = frozenset(t for ts in self.lexicon.values() for t in ts)
+        return self._with(learned_pairs(data, self.min_prob))
+
+    def _with(self, lexicon: dict[str, set[str]]) -> LearnedLexiconSignal:
+        out = copy.copy(self)
+        out.lexicon = lexicon
+        out._targets = frozenset(t for ts in lexicon.values() for t in ts)
+        # features cached on units are keyed by signal id and version: a fresh version for every
+        # lexicon, unique in the process (an id can be reused once the copy is gone)
+        out.features_version = next(_LEXICON_VERSIONS)
+        return out
 
     def features(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
         toks = unit_tokens(unit)
