@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 SERVE_ARGS ?=  # e.g. SERVE_ARGS="--auth password" for a team
 
-.PHONY: run test bench lint setup clean
+.PHONY: run test bench lint setup clean fuzz
 
 $(BIN)/python:
 	$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -32,6 +32,11 @@ run: $(STAMP)
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Property-based fuzzing of every reader and of the bundle round trip, with many more examples than
+# `make test` runs (FUZZ_EXAMPLES=N to change how many per test).
+fuzz: $(DEVSTAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .

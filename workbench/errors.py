@@ -10,7 +10,18 @@ from pathlib import Path
 
 
 class WorkbenchError(Exception):
-    """A user-facing problem with a message that can be shown as it is."""
+    """A user-facing problem with a message that can be shown as it is.
+
+    The message is always one line: a line break inside it (a parser's message, a file name, text
+    from the file) is shown as a space, so the command line's "one line, exit 2" holds whatever the
+    message quotes.
+    """
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if "\n" in text or "\r" in text:
+            text = " ".join(part.strip() for part in text.splitlines() if part.strip())
+        return text
 
 
 class InputError(WorkbenchError):

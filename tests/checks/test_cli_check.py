@@ -113,3 +113,17 @@ def test_fail_on_error_exit_codes(db_path: Path, tmp_path: Path, capsys: pytest.
     assert run(db, capsys, "tag", err_f["id"], "--status", "fixed")[0] == 0
     code, out, _ = run(db, capsys, "--fail-on", "error", "--format", "json")
     assert code == 1 and [f["status"] for f in json.loads(out) if f["id"] == err_f["id"]] == ["open"]
+
+
+def test_findings_csv_never_starts_a_cell_with_a_formula() -> None:
+    """A finding's comment or excerpt is user text: opened in a spreadsheet it must stay text."""
+    import csv
+    import io
+
+    from workbench.checks.report import to_csv
+
+    rows = [{"id": "x", "comment": "=HYPERLINK(\"http://evil\")", "excerpt": "+1", "message": "-2", "term": "@SUM(A1)"}]
+    got = list(csv.DictReader(io.StringIO(to_csv(rows))))[0]
+    for key in ("comment", "excerpt", "message", "term"):
+        if key in got:
+            assert got[key].startswith("'"), (key, got[key])

@@ -232,7 +232,7 @@ def test_import_is_all_or_nothing(seeded, tmp_path: Path) -> None:
     data = json.loads(out.read_text(encoding="utf-8"))
     data["documents"][1]["target"]["paragraphs"][0].pop("text")  # second document broken
     s2 = open_store(tmp_path / "two.db")
-    with pytest.raises(WorkbenchError, match="document 2"):
+    with pytest.raises(WorkbenchError, match=r"documents\[1\]\.target\.paragraphs\[0\]\.text: missing; nothing was imported"):
         import_bundle(s2, _write(tmp_path / "broken.json", data))
     assert s2.list_documents() == [] and s2.terms.list_terms() == []
 
@@ -242,3 +242,130 @@ def test_empty_project_has_nothing_to_bundle(tmp_path: Path) -> None:
     with pytest.raises(WorkbenchError, match="empty"):
         write_bundle(s, tmp_path / "e.json")
     assert not (tmp_path / "e.json").exists()
+
+
+# ------------------------------------------------------------------------------ the schema
+
+
+def _bundle_of(seeded, tmp_path: Path) -> dict[str, Any]:  # noqa: ANN001
+    s1, _ = seeded
+    out = tmp_path / "good.json"
+    write_bundle(s1, out)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _refused(tmp_path: Path, data: Any, match: str, name: str = "bad.json") -> None:
+    """The CLI refuses the bundle in one line naming ``match`` (exit 2) and imports nothing."""
+    from workbench.cli import main
+
+    db = tmp_path / f"{name}.db"
+    path = _write(tmp_path / name, data) if not isinstance(data, str) else tmp_path / name
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["--db", str(db), "import-bundle", str(path)])
+    msg = err.getvalue()
+    assert code == 2, msg
+    assert msg.count("\n") == 1 and msg.startswith("error: "), msg
+    import re
+
+    assert re.search(match, msg), msg
+    s = open_store(db)
+    assert s.list_documents() == [] and s.terms.list_terms() == []
+    s.close()
+
+
+def test_two_links_sharing_an_id_are_refused_with_their_path(seeded, tmp_path: Path) -> None:
+    data = _bundle_of(seeded, tmp_path)
+    links = data["documents"][0]["links"]
+    links[1]["id"] = links[0]["id"]
+    _refused(tmp_path, data, r"documents\[0\]\.links\[1\]\.id: duplicate of links\[0\]; nothing was imported")
+
+
+def test_null_text_and_string_variants_are_refused(seeded, tmp_path: Path) -> None:
+    data = _bundle_of(seeded, tmp_path)
+    data["documents"][0]["source"]["paragraphs"][0]["text"] = None
+    _refused(tmp_path, data, r"documents\[0\]\.source\.paragraphs\[0\]\.text: expected a string, got null", "a.json")
+    data = _bundle_of(seeded, tmp_path)
+    data["terms"][0]["variants"] = "Masakh"
+    _refused(tmp_path, data, r"terms\[0\]\.variants: expected a list, got a string", "b.json")
+
+
+def test_findings_with_unknown_severity_or_dangling_references_are_refused(tmp_path: Path) -> None:
+    s = open_store(tmp_path / "f.db")
+    _real_findings(s, seed(s)["docs"][0])
+    out = tmp_path / "f.json"
+    write_bundle(s, out)
+    base = json.loads(out.read_text(encoding="utf-8"))
+    doc = next(i for i, d in enumerate(base["documents"]) if any(f.get("doc_id") for f in d["findings"]))
+    k = next(i for i, f in enumerate(base["documents"][doc]["findings"]) if f.get("doc_id"))
+    cases = [
+        ("severity", "fatal", r"findings\[\d+\]\.severity: 'fatal' is not one of error, warning, info"),
+        ("para_id", "nope", r"findings\[\d+\]\.para_id: paragraph 'nope' does not exist"),
+        ("link_id", "nope", r"findings\[\d+\]\.link_id: link 'nope' does not exist"),
+        ("term_id", 999, r"findings\[\d+\]\.term_id: term 999 is not among the bundle's terms"),
+        ("status", "maybe", r"findings\[\d+\]\.status: 'maybe' is not one of open, accepted, fixed"),
+    ]
+    for n, (key, value, match) in enumerate(cases):
+        data = json.loads(json.dumps(base))
+        data["documents"][doc]["findings"][k][key] = value
+        _refused(tmp_path, data, match, f"f{n}.json")
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "match"),
+    [
+        (("links", 0, "score"), "high", r"links\[0\]\.score: expected a number, got a string"),
+        (("links", 0, "status"), "maybe", r"links\[0\]\.status: 'maybe' is not one of auto, confirmed"),
+        (("links", 0, "source"), "abc", r"links\[0\]\.source: expected a list, got a string"),
+        (("links", 0, "source", 0), "ghost", r"links\[0\]\.source\[0\]: paragraph 'ghost' does not exist"),
+        (("source", "paragraphs", 0, "marks", 0, "start"), "x", r"marks\[0\]\.start: expected a whole number"),
+        (("source", "paragraphs", 0, "marks", 0, "end"), 10**6, r"marks\[0\]: span \d+-1000000 lies outside"),
+        (("source", "paragraphs", 1, "id"), None, r"paragraphs\[1\]\.id: expected a string, got null"),
+        (("title",), 5, r"documents\[0\]\.title: expected a string, got a number"),
+        (("metadata",), [1], r"documents\[0\]\.metadata: expected an object, got a list"),
+        (("annotations", 0, "para_id"), "ghost", r"annotations\[0\]\.para_id: paragraph 'ghost' does not exist"),
+        (("annotations", 0, "term_id"), 999, r"annotations\[0\]\.term_id: term 999 is not among"),
+    ],
+)
+def test_malformed_fields_are_refused_in_one_line(seeded, tmp_path: Path, where: tuple, value: Any, match: str) -> None:
+    data = _bundle_of(seeded, tmp_path)
+    node = data["documents"][0]
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    _refused(tmp_path, data, match)
+
+
+def test_missing_keys_are_refused(seeded, tmp_path: Path) -> None:
+    data = _bundle_of(seeded, tmp_path)
+    del data["documents"][0]["links"][2]["id"]
+    _refused(tmp_path, data, r"documents\[0\]\.links\[2\]\.id: missing", "a.json")
+    data = _bundle_of(seeded, tmp_path)
+    data["documents"][0]["links"].pop(1)
+    _refused(tmp_path, data, r"documents\[0\]\.links: paragraph '\w+' \(source\.paragraphs\[1\]\) is in no link", "b.json")
+    data = _bundle_of(seeded, tmp_path)
+    data["terms"][1]["kind"] = "spell"
+    _refused(tmp_path, data, r"terms\[1\]\.kind: 'spell' is not one of", "c.json")
+    _refused(tmp_path, {"format": FORMAT, "version": True}, r"version: expected a whole number", "d.json")
+    _refused(tmp_path, {"format": FORMAT, "version": 1, "documents": {}}, r"documents: expected a list", "e.json")
+
+
+def test_json_nested_thousands_of_levels_is_one_line(tmp_path: Path) -> None:
+    _refused(tmp_path, '{"format": "workbench-bundle", "version": 1, "documents": ' + "[" * 5000 + "]" * 5000 + "}",
+             r"nested more than \d+ levels deep")
+
+
+def test_a_bundle_over_the_limit_is_refused_naming_the_flag(seeded, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from workbench.cli import main
+
+    s1, _ = seeded
+    write_bundle(s1, tmp_path / "b.json")
+    assert main(["--db", str(tmp_path / "n.db"), "import-bundle", str(tmp_path / "b.json"), "--max-mb", "0.001"]) == 2
+    err = capsys.readouterr().err
+    assert "over the limit of 1 KB" in err and "--max-mb" in err
+    assert main(["--db", str(tmp_path / "n.db"), "import-bundle", str(tmp_path / "b.json")]) == 0

@@ -90,7 +90,7 @@ def test_csv_alignment_table(tmp_path: Path) -> None:
     assert rows[0] == ALIGNMENT_COLUMNS
     assert rows[1][:5] == ["1", links[0].id, "1-1", "א)", "1."]
     assert rows[1][5] == doc.source.paragraphs[0].text and rows[1][8] == "confirmed"
-    assert rows[2][6] == "=HYPERLINK(\"x\")\nsecond line"
+    assert rows[2][6] == "'=HYPERLINK(\"x\")\nsecond line"  # text for a spreadsheet, never a formula
     assert float(rows[2][7]) == 0.9
     write_csv(doc, links, out, confirmed_only=True)
     assert len(list(csv.reader(out.open(encoding="utf-8-sig")))) == 2
@@ -137,3 +137,26 @@ def test_data_exports_refuse_empty_documents(tmp_path: Path) -> None:
         with pytest.raises(WorkbenchError, match="empty"):
             fn(empty, [], tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_exports_never_start_a_cell_with_a_formula(tmp_path: Path, start: str) -> None:
+    """Alignment table, consistency report and termbase CSV: a cell a spreadsheet would run as a
+    formula is written with a leading apostrophe (and the termbase CSV reads back as it was)."""
+    from workbench.export.tabular import write_report_csv
+    from workbench.terms.csvio import read_csv, to_csv_text
+    from workbench.terms.model import Term
+
+    evil = start + 'HYPERLINK("http://x","y")'
+    doc, links = make_doc(2)
+    doc.target.paragraphs[0].text = evil
+    write_csv(doc, links, tmp_path / "a.csv")
+    write_report_csv([{"message": evil, "excerpt": "fine"}], tmp_path / "r.csv")
+    term = Term("מסך", "Masach", variants=[evil], gloss=evil, note=evil)
+    (tmp_path / "t.csv").write_text(to_csv_text([term]), encoding="utf-8")
+    for name in ("a.csv", "r.csv", "t.csv"):
+        cells = [c for row in csv.reader((tmp_path / name).open(encoding="utf-8-sig", newline="")) for c in row]
+        assert not [c for c in cells if c and c[0] in "=+-@"], name
+        assert "'" + evil in cells, name
+    back, _ = read_csv(tmp_path / "t.csv")
+    assert (back[0].variants, back[0].gloss, back[0].note) == ([evil], evil, evil)

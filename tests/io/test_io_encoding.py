@@ -54,7 +54,7 @@ def test_binary_by_control_characters(tmp_path: Path) -> None:
 
 def test_over_size_limit_argument(tmp_path: Path) -> None:
     msg = fail(write(tmp_path, "big.txt", b"word " * 100), max_bytes=100)
-    assert msg.endswith("file is 500 bytes, over the limit of 100 bytes")
+    assert msg.endswith("file is 500 bytes, over the limit of 100 bytes (--max-mb or WORKBENCH_MAX_BYTES raises it)")
 
 
 def test_over_size_limit_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -71,7 +71,7 @@ def test_default_limit_is_50_mb_and_checked_before_reading(tmp_path: Path, monke
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as f:  # sparse: 60 MB on paper, nothing on disk
         f.truncate(60 * 1024 * 1024)
-    assert fail(huge).endswith("file is 60 MB, over the limit of 50 MB")
+    assert "file is 60 MB, over the limit of 50 MB (--max-mb" in fail(huge)
     with pytest.raises(InputError, match=r"big\.docx: file is 51 MB, over the limit of 50 MB"):
         check_size(51 * 1024 * 1024, "big.docx")
 

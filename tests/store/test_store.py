@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -195,3 +196,161 @@ def test_latest_change_of_a_kind_is_one_index_seek(store) -> None:  # noqa: ANN0
         )
     )
     assert "history_doc_entity" in plan and "TEMP B-TREE" not in plan
+
+
+# ------------------------------------------------------------------------------ foreign files, races
+
+
+def _foreign_db(path: Path) -> bytes:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
+    conn.execute("INSERT INTO invoices VALUES (1, 9.5)")
+    conn.commit()
+    conn.close()
+    return path.read_bytes()
+
+
+def test_another_applications_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    before = _foreign_db(path)
+    with pytest.raises(WorkbenchError, match="another application.*invoices.*nothing was changed"):
+        open_store(path)
+    assert path.read_bytes() == before  # no schema added, no switch to WAL (that rewrites the header)
+    assert not (tmp_path / "other.db-wal").exists()
+
+
+def test_a_database_with_a_foreign_application_id_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA application_id = 1234")
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER)")
+    conn.execute("CREATE TABLE documents (id INTEGER)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(WorkbenchError, match="another application"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_the_cli_refuses_a_foreign_database_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from workbench.cli import main
+
+    path = tmp_path / "other.db"
+    before = _foreign_db(path)
+    assert main(["--db", str(path), "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "another application" in err
+    assert path.read_bytes() == before
+
+
+def test_a_newer_schema_is_refused(db_path: Path) -> None:
+    s = open_store(db_path)
+    top = s.db.schema_version()
+    with s.transaction() as c:
+        c.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', 'x')", (top + 1,))
+    s.close()
+    with pytest.raises(WorkbenchError, match=f"newer than this workbench knows \\(version {top}\\)"):
+        open_store(db_path)
+
+
+def test_a_new_database_is_stamped_with_the_application_id(store) -> None:  # noqa: ANN001
+    from workbench.store.db import APPLICATION_ID
+
+    assert store.db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_a_project_of_the_previous_release_is_recognised_and_stamped(tmp_path: Path) -> None:
+    from workbench.store.db import APPLICATION_ID, now
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)")
+    for version, name, sql in migrations():
+        conn.executescript(sql)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
+    conn.close()
+    s = open_store(path)
+    assert s.db.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert s.list_documents() == []
+
+
+class _AsUser:
+    """Run a block as an unprivileged user when the tests run as root (root may write anything)."""
+
+    def __init__(self) -> None:
+        self.root = hasattr(os, "geteuid") and os.geteuid() == 0
+
+    def __enter__(self) -> None:
+        if self.root:
+            os.setegid(65534)
+            os.seteuid(65534)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.root:
+            os.seteuid(0)
+            os.setegid(0)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """A folder every user may enter and write (pytest's own tmp folders are private to root)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="wb-shared-"))
+    os.chmod(folder, 0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_read_only_database_is_called_read_only(shared_dir: Path) -> None:
+    path = shared_dir / "wb.db"
+    s = open_store(path)
+    s.create_document(make_doc())
+    s.close()
+    os.chmod(path, 0o444)
+    with _AsUser(), pytest.raises(WorkbenchError) as info:
+        open_store(path)
+    assert "read-only" in str(info.value) and "not a workbench database" not in str(info.value)
+
+
+def _import_one(path: str, n: int, barrier, codes) -> None:  # noqa: ANN001
+    from workbench.cli import main  # imported before the barrier: the opens then really race
+
+    barrier.wait()
+    codes[n] = main(["--db", path, "import", "--target", str(Path(path).parent / f"t{n}.txt"), "--title", f"D{n}"])
+
+
+def test_parallel_first_opens_and_imports_lose_nothing(tmp_path: Path) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    workers = 6
+    for n in range(workers):
+        (tmp_path / f"t{n}.txt").write_text(f"Paragraph {n} of the translation.\n", encoding="utf-8")
+    for round_ in range(4):
+        path = tmp_path / f"race{round_}.db"
+        barrier, codes = ctx.Barrier(workers), ctx.Array("i", [-1] * workers)
+        procs = [ctx.Process(target=_import_one, args=(str(path), n, barrier, codes)) for n in range(workers)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(60)
+        assert list(codes) == [0] * workers, f"round {round_}: exit codes {list(codes)}"
+        s = open_store(path)
+        assert sorted(d.title for d in s.list_documents()) == [f"D{n}" for n in range(workers)]
+        s.close()
+
+
+def test_a_write_lock_held_past_the_timeout_is_one_line(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = open_store(db_path)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    s.db.conn.execute("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(WorkbenchError, match="busy.*nothing was saved"):
+            s.create_document(make_doc())
+    finally:
+        other.execute("ROLLBACK")
+        other.close()

@@ -202,3 +202,11 @@ def test_a_termbase_from_a_device_stops_at_the_limit(tmp_path: Path, monkeypatch
 
     with pytest.raises(InputError, match="over the limit of 4 KB"):
         read_tbx("/dev/zero")
+
+
+def test_a_parser_message_with_line_breaks_is_still_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "tb.tbx"
+    path.write_bytes(b"<\x00tbx/>")
+    with pytest.raises(InputError) as info:
+        read_tbx(path)
+    assert "\n" not in str(info.value) and "not well-formed XML" in str(info.value)

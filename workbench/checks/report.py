@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from workbench.atomic import csv_safe
 from workbench.checks.base import SEVERITIES, SEVERITY_RANK, Finding, registry, severity_at_least
 
 COLUMNS = ["id", "check", "severity", "status", "document", "document_title", "term", "message", "excerpt",
@@ -55,7 +56,7 @@ def to_csv(records: Sequence[dict[str, Any]]) -> str:
     w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in records:
-        w.writerow(r)
+        w.writerow({k: csv_safe(v) for k, v in r.items()})  # a cell never starts a spreadsheet formula
     return buf.getvalue()
 
 
@@ -92,9 +93,7 @@ def to_xlsx(records: Sequence[dict[str, Any]], summary: Sequence[dict[str, Any]]
 
 
 def _cell(v: Any) -> Any:
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v  # never let a cell be read as a formula
-    return v
+    return csv_safe(v)  # never let a cell be read as a formula
 
 
 def summary(findings: Iterable[Finding]) -> list[dict[str, Any]]:

@@ -108,7 +108,8 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
     from workbench.store import open_store
 
     store = open_store(args.db)
-    report = import_bundle(store, args.file, user=cli_user())
+    report = import_bundle(store, args.file, user=cli_user(),
+                           max_bytes=int(args.max_mb * 1024 * 1024) if args.max_mb else None)
     if args.json:
         json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -161,4 +162,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import-bundle", help="import a project bundle (JSON) written by 'export --format bundle'")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--max-mb", type=float, metavar="MB", help="refuse bundles larger than this (default 200)")
     p.set_defaults(func=cmd_import_bundle)

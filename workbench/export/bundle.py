@@ -158,26 +158,32 @@ def write_bundle(
 # Import
 
 
-def read_bundle(path: str | Path) -> dict[str, Any]:
+#: Bundles are whole projects, so their limit is higher than a single document's (``--max-mb``).
+DEFAULT_MAX_BUNDLE_BYTES = 200 * 1024 * 1024
+BUNDLE_HINT = "import-bundle --max-mb raises it"
+
+
+def read_bundle(path: str | Path, *, max_bytes: int | None = None) -> dict[str, Any]:
+    """The bundle's JSON, checked whole against the schema (:mod:`workbench.validate`) before
+    anything is imported: the first problem is refused with its path in the file."""
+    from workbench.io.encoding import read_limited
+    from workbench.io.readers import load_json
+    from workbench.validate import SchemaError, validate_bundle
+
     p = Path(path)
+    raw = read_limited(p, DEFAULT_MAX_BUNDLE_BYTES if max_bytes is None else max_bytes, hint=BUNDLE_HINT)
     try:
-        with open(p, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError as exc:
-        raise InputError(p, "no such file") from exc
-    except OSError as exc:
-        raise InputError(p, f"cannot read ({exc.strerror or exc})") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(p, f"not a JSON bundle ({exc})") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InputError(p, f"not a workbench bundle (expected \"format\": \"{FORMAT}\")")
-    version = data.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise InputError(p, f"bundle version {version!r} is not valid")
-    if version > VERSION:
-        raise InputError(p, f"bundle version {version} is newer than this workbench reads ({VERSION}); update the workbench")
-    if not isinstance(data.get("documents", []), list) or not isinstance(data.get("terms", []), list):
-        raise InputError(p, "'documents' and 'terms' must be lists")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(p, f"not a JSON bundle (not UTF-8: byte {exc.start})") from None
+    del raw
+    data = load_json(text, p, "a JSON bundle")
+    try:
+        validate_bundle(data, format_name=FORMAT, version=VERSION)
+    except SchemaError as exc:
+        if exc.path == "format" or (exc.path == "" and not isinstance(data, dict)):
+            raise InputError(p, f"not a workbench bundle (expected \"format\": \"{FORMAT}\")") from None
+        raise InputError(p, f"{exc}; nothing was imported") from None
     return data
 
 
@@ -213,9 +219,9 @@ def _taken(store: Store, para_ids: list[str], link_ids: set[str], existing_links
     return False
 
 
-def import_bundle(store: Store, path: str | Path, user: str = "import") -> ImportReport:
+def import_bundle(store: Store, path: str | Path, user: str = "import", *, max_bytes: int | None = None) -> ImportReport:
     """Import every term and document of a bundle, in one transaction."""
-    data = read_bundle(path)
+    data = read_bundle(path, max_bytes=max_bytes)
     report = ImportReport()
     trepo, frepo = store.terms, store.findings
     with store.transaction() as c:

@@ -62,6 +62,12 @@ class DocxStats:
     warnings: list[str] = field(default_factory=list)
 
 
+def _core_text(value: str, limit: int = 255) -> str:
+    """A document property value Word accepts: XML-safe and at most ``limit`` characters."""
+    value = ooxml.xml_text(value)
+    return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+
+
 def _lang_name(lang: str | None, fallback: str) -> str:
     if not lang or lang == "und":
         return fallback
@@ -166,8 +172,9 @@ class _Builder:
         self.text_width_twips = ooxml.twips_mm(w - left - right)
 
         core = self.document.core_properties
-        core.title = self.title
-        core.author = o.author or self.doc.metadata.get("author") or ""
+        # The package's core properties hold at most 255 characters (the title page has it whole).
+        core.title = _core_text(self.title)
+        core.author = _core_text(str(o.author or self.doc.metadata.get("author") or ""))
         core.comments = "Made with the workbench"
 
     @property

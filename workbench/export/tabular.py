@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.atomic import atomic_path
+from workbench.atomic import atomic_path, csv_safe
 from workbench.export.ooxml import xml_text
 from workbench.export.units import check_exportable, iter_rows, joined, labels, text_is_rtl
 from workbench.hebrew import hebrew_ratio
@@ -56,7 +56,7 @@ def write_csv(doc: Document, links: list[Link], path: str | Path, *, confirmed_o
         w = csv.writer(fh)
         w.writerow(ALIGNMENT_COLUMNS)
         for rec in alignment_records(doc, links, confirmed_only):
-            w.writerow(rec)
+            w.writerow([csv_safe(v) for v in rec])
             stats.rows += 1
     return stats
 
@@ -68,7 +68,7 @@ def write_report_csv(rows: Iterable[Mapping[str, Any]], path: str | Path, column
         w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore")
         w.writeheader()
         for r in rows:
-            w.writerow({k: _plain(v) for k, v in r.items()})
+            w.writerow({k: csv_safe(_plain(v)) for k, v in r.items()})
     return len(rows)
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
 
 from workbench.errors import InputError
-from workbench.io.encoding import human_size, max_bytes
+from workbench.io.encoding import human_size
 from workbench.io.paragraphs import make_paragraph, nfc
 from workbench.model import Mark, Paragraph
 
@@ -23,6 +24,17 @@ RT_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 RT_ENDNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: What a DOCX may unpack to (all its parts): a 600 KB file of repeated XML unpacks to 190 MB and
+#: takes gigabytes as a tree. A 1,000-page book is well under 40 MB unpacked.
+DEFAULT_MAX_UNPACKED = 100 * 1024 * 1024
+#: Paragraphs one file may hold (a long book has about 10,000).
+DEFAULT_MAX_PARAGRAPHS = 200_000
+UNPACKED_HINT = "--max-docx-mb raises it"
+PARAGRAPHS_HINT = "--max-paragraphs raises it"
+
+
+def too_many_paragraphs(name: str | Path | None, limit: int) -> InputError:
+    return InputError(name, f"more than {limit:,} paragraphs, over the limit ({PARAGRAPHS_HINT})")
 
 
 def _w(tag: str) -> str:
@@ -78,7 +90,10 @@ class _Styles:
 
 
 class _Reader:
-    def __init__(self, styles: _Styles, notes: dict[str, str], endnotes: dict[str, str]) -> None:
+    def __init__(self, styles: _Styles, notes: dict[str, str], endnotes: dict[str, str],
+                 max_paragraphs: int = DEFAULT_MAX_PARAGRAPHS, name: str | Path | None = None) -> None:
+        self.max_paragraphs = max_paragraphs
+        self.name = name
         self.styles = styles
         self.notes = notes
         self.endnotes = endnotes
@@ -145,6 +160,8 @@ class _Reader:
                 para = self.paragraph(child)
                 if para is not None:
                     out.append(para)
+                    if len(out) > self.max_paragraphs:
+                        raise too_many_paragraphs(self.name, self.max_paragraphs)
             elif child.tag == TBL:
                 for tr in child.iter(TR):
                     if tr.getparent() is not child:
@@ -186,16 +203,21 @@ def _part_xml(document, reltype: str, name: str | Path | None) -> etree._Element
     return None
 
 
-def _check_archive(data: bytes, name: str | Path | None, limit: int | None) -> None:
-    """Refuse non-zips, and zips whose XML would unpack to far more than the size limit."""
+def _check_archive(data: bytes, name: str | Path | None, max_unpacked: int | None) -> None:
+    """Refuse non-zips, and zips that would unpack to more than the limit.
+
+    The sizes are those the archive declares; :mod:`zipfile` never returns more bytes than a part
+    declares (a part that lies is a CRC error), so their sum bounds what python-docx will hold.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist() if i.filename.endswith(".xml"))
-    except (zipfile.BadZipFile, EOFError, ValueError):
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError):
         raise InputError(name, "corrupt DOCX: not a zip archive") from None
-    cap = 4 * max_bytes(limit)
+    cap = DEFAULT_MAX_UNPACKED if max_unpacked is None else max_unpacked
     if unpacked > cap:
-        raise InputError(name, f"DOCX unpacks to {human_size(unpacked)} of XML, over the limit of {human_size(cap)}")
+        raise InputError(name, f"DOCX unpacks to {human_size(unpacked)}, over the limit of {human_size(cap)} "
+                               f"({UNPACKED_HINT})")
 
 
 def _broken_part(data: bytes) -> str:
@@ -212,20 +234,31 @@ def _broken_part(data: bytes) -> str:
 
 
 def parse_docx(
-    data: bytes, name: str | Path | None = None, *, limit: int | None = None
+    data: bytes, name: str | Path | None = None, *, limit: int | None = None, max_unpacked: int | None = None,
+    max_paragraphs: int | None = None,
 ) -> tuple[list[Paragraph], list[str]]:
-    """Paragraphs and warnings of a .docx given as bytes; InputError for anything not a DOCX."""
+    """Paragraphs and warnings of a .docx given as bytes; InputError for anything not a DOCX.
+
+    ``limit`` (the input size limit) is checked by the caller; ``max_unpacked`` bounds what the
+    archive unpacks to and ``max_paragraphs`` the paragraphs read.
+    """
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     if data.startswith(OLE_MAGIC):
         raise InputError(name, "old Word .doc format (or encrypted); save it as .docx and import again")
-    _check_archive(data, name, limit)
+    _check_archive(data, name, max_unpacked)
     try:
         document = docx.Document(io.BytesIO(data))
     except etree.XMLSyntaxError:
-        raise InputError(name, f"corrupt DOCX: broken XML in {_broken_part(data)}") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        try:
+            where = _broken_part(data)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+            where = "a package part"
+        raise InputError(name, f"corrupt DOCX: broken XML in {where}") from None
+    except zlib.error as exc:
+        raise InputError(name, f"corrupt DOCX: damaged compressed data ({exc})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError) as exc:
         raise InputError(name, f"corrupt DOCX: damaged zip archive ({exc})") from None
     except (KeyError, PackageNotFoundError):
         raise InputError(name, "not a Word document: a zip archive without word/document.xml") from None
@@ -236,6 +269,8 @@ def parse_docx(
         styles,
         _note_texts(_part_xml(document, RT_FOOTNOTES, name), "footnote"),
         _note_texts(_part_xml(document, RT_ENDNOTES, name), "endnote"),
+        DEFAULT_MAX_PARAGRAPHS if max_paragraphs is None else max_paragraphs,
+        name,
     )
     out: list[Paragraph] = []
     body = document.element.find(_w("body"))

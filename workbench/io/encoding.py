@@ -244,6 +244,11 @@ def _decode(data: bytes, name: str | Path | None = None, *, encoding: str | None
         found = _utf16_without_bom(data)
         if found is not None:
             return found
+        if b"\x00" in data and not looks_binary(data.replace(b"\x00", b"")):
+            try:  # text but for its NULs: decode it so that decode() names the line of the first one
+                return data.decode("utf-8"), "utf-8"
+            except UnicodeDecodeError:
+                pass
         raise InputError(name, "binary file, not text")
     try:
         return data.decode("utf-8"), "utf-8"

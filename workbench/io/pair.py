@@ -23,10 +23,10 @@ _LANG_SUFFIX = re.compile(r"[._-](he|heb|en|eng|arc|fr|de|es|ru|source|target|sr
 _SIDE_META = ("file", "format", "encoding", "versionTitle", "versionSource", "license", "language")
 
 
-def _read(item: Input, max_bytes: int | None, encoding: str | None) -> ReadResult:
+def _read(item: Input, max_bytes: int | None, encoding: str | None, limits: dict[str, int | None]) -> ReadResult:
     if isinstance(item, ReadResult):
         return item
-    return read_paragraphs(item, max_bytes=max_bytes, encoding=encoding)
+    return read_paragraphs(item, max_bytes=max_bytes, encoding=encoding, **limits)
 
 
 def _title(results: list[ReadResult]) -> str:
@@ -87,6 +87,8 @@ def load_pair(
     encoding: str | None = None,
     source_encoding: str | None = None,
     target_encoding: str | None = None,
+    max_unpacked: int | None = None,
+    max_paragraphs: int | None = None,
 ) -> tuple[Document, list[str]]:
     """A Document (not stored) and warnings for the editor.
 
@@ -98,10 +100,11 @@ def load_pair(
     """
     warnings: list[str] = []
     meta: dict[str, Any] = {}
+    limits = {"max_unpacked": max_unpacked, "max_paragraphs": max_paragraphs}
     if interleaved is not None:
         if source is not None or target is not None:
             raise WorkbenchError("give either one interleaved file or source/target files, not both")
-        res = _read(interleaved, max_bytes, encoding)
+        res = _read(interleaved, max_bytes, encoding, limits)
         warnings.extend(res.warnings)
         split = split_interleaved(res.paragraphs, source_lang=source_lang, target_lang=target_lang,
                                   path=res.file)
@@ -125,7 +128,7 @@ def load_pair(
     for side, item, explicit in (("source", source, source_lang), ("target", target, target_lang)):
         if item is None:
             continue
-        res = _read(item, max_bytes, codecs[side])
+        res = _read(item, max_bytes, codecs[side], limits)
         sides[side] = res
         warnings.extend(res.warnings)
         lang = explicit or _lang(res.lang, res.paragraphs, res.file or side, side, warnings)

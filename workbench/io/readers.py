@@ -38,10 +38,14 @@ class ReadResult:
         return self.metadata.get("file")
 
 
-def read_paragraphs(path: str | Path, *, max_bytes: int | None = None, encoding: str | None = None) -> ReadResult:
+def read_paragraphs(
+    path: str | Path, *, max_bytes: int | None = None, encoding: str | None = None,
+    max_unpacked: int | None = None, max_paragraphs: int | None = None,
+) -> ReadResult:
     """Read a file from disk; InputError (naming the file) for anything that is not readable text."""
     data = read_limited(path, max_bytes)
-    return read_bytes(path, data, max_bytes=max_bytes, encoding=encoding)
+    return read_bytes(path, data, max_bytes=max_bytes, encoding=encoding, max_unpacked=max_unpacked,
+                      max_paragraphs=max_paragraphs)
 
 
 def _sniff(name: str | Path, data: bytes) -> str:
@@ -56,15 +60,48 @@ def _sniff(name: str | Path, data: bytes) -> str:
     return EXTENSIONS.get(ext, "text")
 
 
-def _json(text: str, name: str | Path) -> Any:
+MAX_JSON_DEPTH = 200
+
+
+def json_depth_ok(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether no JSON value nests deeper than ``limit`` (brackets outside strings, counted
+    without parsing): Python's parser and every walk over the result recurse, and a file nested a few
+    thousand levels deep would end in RecursionError."""
+    if text.count("[") + text.count("{") <= limit:
+        return True
+    import re
+
+    depth = 0
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', text):
+        tok = m.group(0)
+        if tok in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif tok in "]}":
+            depth -= 1
+    return True
+
+
+def load_json(text: str, name: str | Path | None, what: str = "valid JSON") -> Any:
+    """``json.loads`` that refuses, in one line, what it cannot parse, including deep nesting."""
+    if not json_depth_ok(text):
+        raise InputError(name, f"not {what}: nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(name, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise InputError(name, f"not {what}: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError(name, f"not {what}: {exc}") from None
+
+
+def _json(text: str, name: str | Path) -> Any:
+    return load_json(text, name)
 
 
 def read_bytes(
-    name: str | Path, data: bytes, *, max_bytes: int | None = None, encoding: str | None = None
+    name: str | Path, data: bytes, *, max_bytes: int | None = None, encoding: str | None = None,
+    max_unpacked: int | None = None, max_paragraphs: int | None = None,
 ) -> ReadResult:
     """Read uploaded bytes; ``name`` (the upload's file name) picks the format and names errors.
 
@@ -81,7 +118,8 @@ def read_bytes(
     if fmt == "docx":
         from workbench.io.docx import parse_docx
 
-        paragraphs, warnings = parse_docx(data, name, limit=max_bytes)
+        paragraphs, warnings = parse_docx(data, name, limit=max_bytes, max_unpacked=max_unpacked,
+                                          max_paragraphs=max_paragraphs)
     else:
         text, used = decode(data, name, encoding=encoding)
         meta["encoding"] = used
@@ -92,8 +130,8 @@ def read_bytes(
             )
         if fmt == "text" and text.lstrip().startswith("{"):
             try:
-                obj = json.loads(text)
-            except json.JSONDecodeError:
+                obj = json.loads(text) if json_depth_ok(text) else None
+            except (RecursionError, ValueError):
                 obj = None
             if isinstance(obj, dict) and "text" in obj:
                 fmt = "sefaria"
@@ -114,6 +152,11 @@ def read_bytes(
             paragraphs = parse_text(text)
     if not paragraphs:
         raise InputError(name, "no text found (nothing but blank lines or empty paragraphs)")
+    from workbench.io.docx import DEFAULT_MAX_PARAGRAPHS, too_many_paragraphs
+
+    cap = DEFAULT_MAX_PARAGRAPHS if max_paragraphs is None else max_paragraphs
+    if len(paragraphs) > cap:
+        raise too_many_paragraphs(name, cap)
     meta["format"] = fmt
     detected = detect_language(sample_paragraphs(paragraphs))
     lang = declared or detected

@@ -57,14 +57,28 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
+#: ``PRAGMA application_id`` of a workbench project ("WBNC"): what tells our databases from any other
+#: SQLite file, so ``--db`` pointed at another program's database never adopts and rewrites it.
+APPLICATION_ID = 0x57424E43
+#: Tables that make a database without the application id a project of an earlier release.
+_LEGACY_TABLES = {"schema_migrations", "documents"}
+_LOCK_TIMEOUT = 30.0
+
+
+def _locked_message(path: Path, exc: BaseException) -> str:
+    return (f"{path}: the database is busy (another workbench process has held its write lock for more than "
+            f"{_LOCK_TIMEOUT:.0f} s: {exc}); try again when it has finished")
+
+
 class Database:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path).expanduser() if path else default_db_path()
-        if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        memory = str(self.path) == ":memory:"
+        if not memory:
+            self._check_path()
         try:
             self.conn = sqlite3.connect(
-                str(self.path), isolation_level=None, check_same_thread=False, timeout=30
+                str(self.path), isolation_level=None, check_same_thread=False, timeout=_LOCK_TIMEOUT
             )
         except sqlite3.Error as exc:
             raise WorkbenchError(f"{self.path}: cannot open database ({exc})") from exc
@@ -72,12 +86,119 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0
         try:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.migrate()
+            self._open()
+        except WorkbenchError:
+            self.conn.close()
+            raise
         except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            if _is_locked(exc):
+                raise WorkbenchError(_locked_message(self.path, exc)) from exc
+            if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
+                raise WorkbenchError(f"{self.path}: the database is read-only here ({exc}); the workbench "
+                                     "needs to write to it and to its folder") from exc
             raise WorkbenchError(f"{self.path}: not a workbench database ({exc})") from exc
+
+    def _check_path(self) -> None:
+        """Refuse what SQLite would misreport: a folder, a device or pipe, a file we may not write."""
+        p = self.path
+        try:
+            exists = p.exists()
+        except OSError as exc:
+            raise WorkbenchError(f"{p}: cannot reach the database ({exc.strerror or exc})") from exc
+        if exists:
+            if p.is_dir():
+                raise WorkbenchError(f"{p}: is a folder; give a database file for --db")
+            if not p.is_file():
+                raise WorkbenchError(f"{p}: not a regular file; give a database file for --db")
+            if not _writable(p):
+                raise WorkbenchError(f"{p}: the database is read-only (no permission to write it); the "
+                                     "workbench needs to write to it: copy it, or ask its owner")
+            if not _writable(p.parent):
+                raise WorkbenchError(f"{p}: its folder {p.parent} is read-only, and SQLite needs to create its "
+                                     "journal files beside it")
+            return
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkbenchError(f"{p}: cannot create its folder ({exc.strerror or exc})") from exc
+
+    def _open(self) -> None:
+        """Recognise the database, then create or migrate it under the write lock.
+
+        The first look is a read: a foreign or newer database is refused before anything is written
+        (no schema added, no switch to WAL). Creation and migration then run in one ``BEGIN
+        IMMEDIATE`` transaction that looks again, so when several processes open a new database at
+        once exactly one creates the schema and the others wait, then find it done.
+        """
+        self._recognise(self.conn)  # refuses early, without any lock
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        if self._state(self.conn)[0] != "current":
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._depth = 1
+                kind = self._recognise(self.conn)
+                if kind != "current":
+                    self._migrate_locked(self.conn)
+                    self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+        self._set_wal()
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _set_wal(self) -> None:
+        """Switch to WAL (a no-op when it already is); the switch needs a moment alone with the file,
+        which SQLite does not wait for, so a concurrent first open retries for a while."""
+        import time
+
+        deadline = time.monotonic() + _LOCK_TIMEOUT
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_locked(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _state(self, c: sqlite3.Connection) -> tuple[str, int]:
+        """("new" | "ours" | "legacy" | "current" | "foreign", schema version)."""
+        app_id = int(c.execute("PRAGMA application_id").fetchone()[0])
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if app_id not in (0, APPLICATION_ID):
+            return "foreign", 0
+        if app_id == 0 and not tables:
+            return "new", 0
+        if app_id == 0 and not _LEGACY_TABLES <= tables:
+            return "foreign", 0
+        if "schema_migrations" not in tables:
+            return ("new", 0) if not tables else ("foreign", 0)
+        row = c.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        version = int(row[0] or 0)
+        known = max(v for v, _, _ in migrations())
+        if app_id == APPLICATION_ID and version == known:
+            return "current", version
+        return ("ours" if app_id == APPLICATION_ID else "legacy"), version
+
+    def _recognise(self, c: sqlite3.Connection) -> str:
+        kind, version = self._state(c)
+        if kind == "foreign":
+            app_id = int(c.execute("PRAGMA application_id").fetchone()[0])
+            tables = sorted(r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+            what = f"application id {app_id:#x}" if app_id else "tables " + ", ".join(tables[:5]) + (
+                ", ..." if len(tables) > 5 else "")
+            raise WorkbenchError(f"{self.path}: an SQLite database of another application ({what}), not a "
+                                 "workbench project; nothing was changed: give a new file for --db")
+        known = max(v for v, _, _ in migrations())
+        if version > known:
+            raise WorkbenchError(f"{self.path}: the project's schema (version {version}) is newer than this "
+                                 f"workbench knows (version {known}); update the workbench")
+        return kind
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -90,7 +211,12 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _is_locked(exc):
+                    raise WorkbenchError(_locked_message(self.path, exc) + "; nothing was saved") from exc
+                raise
             self._depth = 1
             try:
                 yield self.conn
@@ -138,19 +264,30 @@ class Database:
         return int(row[0] or 0)
 
     def migrate(self) -> list[int]:
-        """Apply pending migrations, each in its own transaction with its version row."""
-        self.conn.execute(
+        """Apply pending migrations (under the write lock; see :meth:`_open`)."""
+        with self.transaction() as c:
+            self._recognise(c)
+            applied = self._migrate_locked(c)
+            c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        return applied
+
+    def _migrate_locked(self, c: sqlite3.Connection) -> list[int]:
+        """Apply pending migrations inside the caller's transaction, each recorded with its version.
+
+        All of them commit together: a crash or a refusal half-way leaves the database as it was,
+        never between two versions.
+        """
+        c.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)"
         )
-        done = {r[0] for r in self.conn.execute("SELECT version FROM schema_migrations")}
+        done = {r[0] for r in c.execute("SELECT version FROM schema_migrations")}
         applied = []
         for version, name, sql in migrations():
             if version in done:
                 continue
-            with self.transaction() as c:
-                for statement in _split_sql(sql):
-                    c.execute(statement)
-                c.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
+            for statement in _split_sql(sql):
+                c.execute(statement)
+            c.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
             applied.append(version)
         return applied
 
@@ -193,6 +330,17 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+
+def _is_locked(exc: BaseException) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _writable(p: Path) -> bool:
+    """Whether this process may write ``p`` itself (its effective user, as the kernel decides)."""
+    if os.access in os.supports_effective_ids:
+        return os.access(p, os.W_OK, effective_ids=True)
+    return os.access(p, os.W_OK)
 
 
 def _split_sql(sql: str) -> list[str]:

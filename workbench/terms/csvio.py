@@ -15,12 +15,20 @@ import csv
 import io
 from pathlib import Path
 
+from workbench.atomic import csv_safe, csv_unsafe
 from workbench.errors import InputError
 from workbench.terms.english import english_share
 from workbench.terms.model import Term, has_niqqud
 from workbench.terms.normalize import en_form_key, he_form_key
 
 HEADER = ["source", "preferred", "variants", "forbidden", "gloss", "note"]
+#: Termbase files (CSV and TBX) larger than this are refused; ``terms import --max-mb`` or
+#: ``$WORKBENCH_MAX_TERMBASE_BYTES`` raises it. A termbase of 10,000 entries is about 1 MB.
+DEFAULT_MAX_TERMBASE_BYTES = 20 * 1024 * 1024
+TERMBASE_HINT = "terms import --max-mb raises it"
+_LIMIT: list[int | None] = [None]
+#: Cells that hold one rendering: a line break in one is an unbalanced quote that swallowed lines.
+_ONE_LINE = ("source", "preferred", "variants", "forbidden")
 REQUIRED = ("source", "preferred")
 SEP = "|"
 
@@ -37,6 +45,42 @@ def infer_kind(source: str, preferred: str) -> str:
     return "transliteration"
 
 
+def termbase_max_bytes() -> int:
+    """The termbase size limit: ``--max-mb``, else ``$WORKBENCH_MAX_TERMBASE_BYTES``, else 20 MB."""
+    import os
+
+    if _LIMIT[0] is not None:
+        return _LIMIT[0]
+    raw = os.environ.get("WORKBENCH_MAX_TERMBASE_BYTES", "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_MAX_TERMBASE_BYTES
+    except ValueError:
+        raise InputError(None, f"WORKBENCH_MAX_TERMBASE_BYTES must be a number of bytes, got {raw!r}") from None
+    return value if value > 0 else DEFAULT_MAX_TERMBASE_BYTES
+
+
+def set_termbase_limit_mb(value: str) -> float:
+    """``terms import --max-mb MB`` (an argparse type): the limit for this run's termbase reads."""
+    import argparse
+
+    try:
+        mb = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--max-mb takes a number of megabytes, not {value!r}") from None
+    if mb <= 0:
+        raise argparse.ArgumentTypeError("--max-mb must be positive")
+    _LIMIT[0] = int(mb * 1024 * 1024)
+    return mb
+
+
+def read_termbase_bytes(path: str | Path) -> bytes:
+    """The file's bytes, counted against the termbase limit as they are read (a pipe or a device
+    is stopped at the limit, like a file that claims its size)."""
+    from workbench.io.encoding import read_limited
+
+    return read_limited(path, termbase_max_bytes(), hint=TERMBASE_HINT)
+
+
 def _split(cell: str | None) -> list[str]:
     return [p.strip() for p in (cell or "").split(SEP) if p.strip()]
 
@@ -47,17 +91,17 @@ def read_csv(path: str | Path | None = None, text: str | None = None) -> tuple[l
     if text is None:
         if path is None:
             raise ValueError("read_csv needs a path or text")
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as exc:
-            raise InputError(name, f"cannot read ({exc.strerror or exc})") from exc
+        raw = read_termbase_bytes(path)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(name, f"not UTF-8 (byte {exc.start}); save the CSV as UTF-8") from exc
     elif text.startswith("\ufeff"):
         text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if "\x00" in text:
+        raise InputError(name, "a NUL character: a binary or damaged file, not a CSV; nothing imported")
+    # strict: a quote that is never closed is an error instead of a cell swallowing the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -87,9 +131,19 @@ def read_csv(path: str | Path | None = None, text: str | None = None) -> tuple[l
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(f"line {start_line}: {exc}")
+            if "unexpected end of data" in str(exc):
+                errors.append(f"line {start_line}: a quote opened in this row is never closed (an unbalanced quote)")
+            else:
+                errors.append(f"line {start_line}: {exc}")
             break
         line = start_line
+        if reader.line_num > start_line:
+            cells = {c: row[index[c]] for c in _ONE_LINE if c in index and index[c] < len(row)}
+            broken = [c for c, v in cells.items() if "\n" in v or "\r" in v]
+            if broken:
+                errors.append(f"line {line}: the {broken[0]} cell runs on to line {reader.line_num} (an unbalanced "
+                              "quote?); a termbase entry is one line")
+                continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(cols):
@@ -98,7 +152,7 @@ def read_csv(path: str | Path | None = None, text: str | None = None) -> tuple[l
 
         def cell(col: str, row: list[str] = row) -> str:
             i = index.get(col)
-            return row[i].strip() if i is not None and i < len(row) else ""
+            return csv_unsafe(row[i].strip()) if i is not None and i < len(row) else ""
 
         sources = _split(cell("source"))
         preferred = cell("preferred")
@@ -154,11 +208,18 @@ def to_csv_text(terms: list[Term]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(HEADER)
     for t in terms:
-        w.writerow(term_row(t))
+        w.writerow([csv_safe(c) for c in term_row(t)])
     return buf.getvalue()
 
 
 def write_csv(terms: list[Term], path: str | Path) -> int:
-    """Write ``terms`` as a termbase CSV (UTF-8, no BOM); returns the number of rows."""
-    Path(path).write_text(to_csv_text(terms), encoding="utf-8", newline="")
+    """Write ``terms`` as a termbase CSV (UTF-8, no BOM); returns the number of rows.
+
+    Cells a spreadsheet would take for a formula (``= + - @``, tab, CR) are written with a leading
+    apostrophe (see :func:`workbench.atomic.csv_safe`); :func:`read_csv` removes it again.
+    """
+    from workbench.atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(to_csv_text(terms), encoding="utf-8", newline="")
     return len(terms)

@@ -99,7 +99,10 @@ def to_tbx_bytes(terms: list[Term], title: str = "Workbench termbase", target_la
 
 
 def write_tbx(terms: list[Term], path: str | Path, **kw: str) -> int:
-    Path(path).write_bytes(to_tbx_bytes(terms, **kw))
+    from workbench.atomic import atomic_path
+
+    with atomic_path(path) as tmp:
+        Path(tmp).write_bytes(to_tbx_bytes(terms, **kw))
     return len(terms)
 
 
@@ -112,10 +115,9 @@ def read_tbx(path: str | Path | None = None, data: bytes | None = None) -> tuple
     ``tig`` are read too). Raises :class:`InputError` naming the entry for anything unreadable."""
     name = str(path) if path is not None else None
     if data is None:
-        try:
-            data = Path(path).read_bytes()  # type: ignore[arg-type]
-        except OSError as exc:
-            raise InputError(name, f"cannot read ({exc.strerror or exc})") from exc
+        from workbench.terms.csvio import read_termbase_bytes
+
+        data = read_termbase_bytes(path)  # type: ignore[arg-type]
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
