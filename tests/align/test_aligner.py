@@ -150,9 +150,33 @@ def test_realign_document_keeps_confirmed_links() -> None:
     assert all(lk.status == "auto" for lk in new if lk is not confirmed)
 
 
+# Paragraphs of several sentences: a Hebrew sentence the English splits in two (1-2), and two Hebrew
+# sentences the English joins into one (2-1).
+HE_SENTENCES = [
+    "המסך עולה לראש הפרצוף עם הרשימות שנשארו בו. ושם נעשה זיווג דהכאה חדש על כל הקומה, ויוצא אור חוזר "
+    "גדול מלמטה למעלה. ואחר כך האור העליון מתפשט מן הפה ולמטה אל תוך הגוף.",
+    "ודע שכל זה הוא רק בבחינת הרצון לקבל. והוא כל חומר הבריאה מתחילתה ועד סופה.",
+]
+EN_SENTENCES = [
+    "The Masach rises to the Rosh of the Partzuf with the Reshimot that remained in it. There a new Zivug "
+    "de Hakaa is made on the whole level. And a great Ohr Hozer comes out from below upward. Afterwards the "
+    "Upper Light spreads from the Peh downward into the Guf.",
+    "Know that all this is only in the desire to receive, and it is the whole substance of creation from its "
+    "beginning to its end.",
+]
+SENTENCE_LINKS = [
+    [([0], [0]), ([1], [1, 2]), ([2], [3])],
+    [([0, 1], [0])],
+]
+
+
 def test_realign_document_with_sentences() -> None:
-    new = realign_document(_doc(), [], sentences=True)
-    assert all(lk.sentences and {"source", "target", "score"} <= set(lk.sentences[0]) for lk in new)
+    doc = Document("t", Text("he", [Paragraph(t) for t in HE_SENTENCES]), Text("en", [Paragraph(t) for t in EN_SENTENCES]))
+    new = realign_document(doc, [], sentences=True)
+    assert pairs(new) == [([p.id], [q.id]) for p, q in zip(doc.source.paragraphs, doc.target.paragraphs, strict=True)]
+    got = [[(s["source"], s["target"]) for s in lk.sentences] for lk in new]
+    assert got == SENTENCE_LINKS
+    assert all(0.5 < s["score"] <= 1.0 for lk in new for s in lk.sentences)
 
 
 def test_realigned_links_are_accepted_by_the_store(store) -> None:  # noqa: ANN001

@@ -52,11 +52,25 @@ def test_align_files_to_out_with_sentences(tmp_path: Path) -> None:
     assert main(["align", str(src), str(tgt), "--out", str(out), "--sentences"]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     _check_shape(data, 3, 4)
-    for lk in data["links"]:
-        assert "sentences" in lk
-        for s in lk["sentences"]:
-            assert {"source", "target", "score"} <= set(s)
+    # one sentence a paragraph: each paragraph link holds the one sentence link between them
+    assert [[(s["source"], s["target"]) for s in lk["sentences"]] for lk in data["links"]] == [
+        [([0], [0])], [([0], [0])], [([], [0])], [([0], [0])]
+    ]
     assert not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_align_sentences_inside_paragraphs(tmp_path: Path) -> None:
+    from tests.align.test_aligner import EN_SENTENCES, HE_SENTENCES, SENTENCE_LINKS
+
+    src, tgt, out = tmp_path / "he.txt", tmp_path / "en.txt", tmp_path / "links.json"
+    src.write_text("\n\n".join(HE_SENTENCES) + "\n", encoding="utf-8")
+    tgt.write_text("\n\n".join(EN_SENTENCES) + "\n", encoding="utf-8")
+    assert main(["align", str(src), str(tgt), "--out", str(out), "--sentences"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [(lk["source"], lk["target"]) for lk in data["links"]] == [([0], [0]), ([1], [1])]
+    got = [[(s["source"], s["target"]) for s in lk["sentences"]] for lk in data["links"]]
+    assert got == [[(list(a), list(b)) for a, b in para] for para in SENTENCE_LINKS]
+    assert all(0.5 < s["score"] <= 1.0 for lk in data["links"] for s in lk["sentences"])
 
 
 def test_missing_file_is_a_user_error(tmp_path: Path, capsys) -> None:  # noqa: ANN001

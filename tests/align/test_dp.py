@@ -73,17 +73,27 @@ def test_banded_search_equals_full_search_when_the_path_fits() -> None:
 
 
 def test_too_narrow_band_is_detected() -> None:
-    src = [10.0] * 60
-    tgt = [10.0] * 30 + [10.0] * 30
+    # equal lengths: the true path is the diagonal; a guide lagging 5 columns behind it gives a band
+    # (half-width 4) that still holds a path, but a worse one pressed against the band's edge
+    src = tgt = [10.0] * 60
     cost = length_cost(src, tgt)
-    centers = np.zeros(61, dtype=int)  # a guide that is plainly wrong
+    diagonal = np.arange(61)
+    right = Band.around(diagonal, 4, 60, 60)
+    path, total = viterbi(right, cost)
+    assert total == 0.0 and not right.near_edge(path, 2)
+    lagging = np.clip(diagonal - 5, 0, 60)
+    lagging[-1] = 60
+    wrong = Band.around(lagging, 4, 60, 60)
+    path, total = viterbi(wrong, cost)
+    assert total > 0.0 and wrong.near_edge(path, 2)
+
+
+def test_band_without_any_path_is_refused() -> None:
+    src = tgt = [10.0] * 60
+    centers = np.zeros(61, dtype=int)  # a guide that is plainly wrong: no monotone path fits
     centers[-1] = 60
-    band = Band.around(centers, 3, 60, 60)
-    try:
-        path, _ = viterbi(band, cost)
-    except ValueError:
-        return  # no path at all is fine too
-    assert band.near_edge(path, 2)
+    with pytest.raises(ValueError, match="no alignment path inside the band"):
+        viterbi(Band.around(centers, 3, 60, 60), length_cost(src, tgt))
 
 
 def test_posteriors_are_probabilities_and_track_ambiguity() -> None:

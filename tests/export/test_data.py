@@ -75,7 +75,10 @@ def test_tmx_confirmed_only_multi_paragraph_and_one_sided(tmp_path: Path) -> Non
 def test_tmx_date_formats() -> None:
     assert tmx_date("2024-12-31T23:59:59.123+02:00") == "20241231T215959Z"
     assert tmx_date("2024-01-01T00:00:00") == "20240101T000000Z"
-    assert len(tmx_date("garbage")) == 16
+    # An unreadable date is refused, never replaced by the current time.
+    for bad in ("garbage", "", "2024-13-01T00:00:00"):
+        with pytest.raises(WorkbenchError, match="not a date"):
+            tmx_date(bad)
 
 
 def test_csv_alignment_table(tmp_path: Path) -> None:

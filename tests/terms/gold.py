@@ -11,6 +11,7 @@ from workbench.terms.normalize import en_form_key, he_form_key
 
 HERE = Path(__file__).resolve().parent
 TRANSLIT_KINDS = {"transliteration", "acronym", "name"}
+NOT_A_TERM = "not"
 
 
 @dataclass
@@ -26,15 +27,28 @@ class GoldEntry:
         return {en_form_key(f, fold=True) for f in [self.english, *self.variants]}
 
 
-def load_gold(name: str) -> list[GoldEntry]:
+def _rows(name: str) -> list[dict[str, str]]:
     with open(HERE / name, encoding="utf-8", newline="") as f:
-        return [
-            GoldEntry(
-                r["english"], r["hebrew"] or None, r["gloss"] or None, r["kind"],
-                [v for v in (r["variants"] or "").split("|") if v],
-            )  # fmt: skip
-            for r in csv.DictReader(f)
-        ]
+        return list(csv.DictReader(f))
+
+
+def load_gold(name: str) -> list[GoldEntry]:
+    """The entries a discovery should propose (rows of kind ``not`` are left out: see
+    :func:`load_not_terms`)."""
+    return [
+        GoldEntry(
+            r["english"], r["hebrew"] or None, r["gloss"] or None, r["kind"],
+            [v for v in (r["variants"] or "").split("|") if v],
+        )  # fmt: skip
+        for r in _rows(name)
+        if r["kind"] != NOT_A_TERM
+    ]
+
+
+def load_not_terms(name: str) -> set[str]:
+    """Keys (:func:`en_form_key`, folded) of what a discovery must not propose: the rows of kind
+    ``not`` (sentence starts, heading words, pieces of a phrase, runs across a sentence end)."""
+    return {en_form_key(r["english"], fold=True) for r in _rows(name) if r["kind"] == NOT_A_TERM}
 
 
 def evaluate(proposals: list[Proposal], gold: list[GoldEntry], kinds: set[str] | None = None) -> dict[str, float]:

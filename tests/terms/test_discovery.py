@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, need_data
-from tests.terms.gold import TRANSLIT_KINDS, evaluate, load_gold
+from tests.terms.gold import TRANSLIT_KINDS, evaluate, load_gold, load_not_terms
 from workbench.model import Document, Link, Mark, Paragraph, Text
 from workbench.terms import Term
 from workbench.terms.anchors import make_anchor, reanchor
@@ -20,6 +20,7 @@ from workbench.terms.discovery import (
     proposal_key,
 )
 from workbench.terms.english import is_english, zipf
+from workbench.terms.normalize import en_form_key
 
 SEED = REPO / "corpus" / "shamati" / "shamati-081-concerning-raising-man.en.txt"
 
@@ -55,11 +56,47 @@ def test_seed_alone_yields_glossed_terms_with_glosses() -> None:
     assert "Then" not in props and "Hence" not in props  # sentence-initial English
 
 
-def test_seed_precision_recall() -> None:
+def test_seed_precision_recall_against_a_hand_made_list() -> None:
+    """``gold_seed.csv`` was made by reading the article, not from the output: the terms an editor
+    of Kabbalah translations would enter (transliterations with their glosses, the two names, the
+    capitalised translations Light, Upper Light, Upper One, Above), and rows of kind ``not`` that must
+    never be proposed (heading and sentence-start words, pieces of a term, runs across a sentence end).
+    The article has no Hebrew side, so the Hebrew column is not scored here.
+
+    Measured: 24 proposals, all in the list (precision 1.0); 24 of 25 entries found (recall 0.96).
+    The miss: "Torah" (in "Torah and Mitzvot"), which the English word table lists as English, so
+    neither the foreign pass nor the capitalised pass (it is capitalised everywhere) proposes it.
+    """
     props = discover(plain_paragraphs(SEED.read_text(encoding="utf-8")))
-    m = evaluate(props, load_gold("gold_seed.csv"))
-    assert m["precision"] >= 0.9 and m["recall"] >= 0.9, m
-    assert m["gloss_accuracy"] == 1.0
+    gold = load_gold("gold_seed.csv")
+    m = evaluate(props, gold)
+    assert m["precision"] >= 0.95 and m["recall"] >= 0.95, m
+    assert m["gloss_accuracy"] == 1.0, m
+    proposed = {en_form_key(f, fold=True) for p in props for f in [p.rendering, *p.variants]}
+    missed = sorted(g.english for g in gold if not g.keys & proposed)
+    assert missed == ["Torah"], missed  # the known miss above; anything else is a regression
+    forbidden = load_not_terms("gold_seed.csv")
+    assert len(forbidden) >= 25
+    assert sorted(p.rendering for p in props if en_form_key(p.rendering, fold=True) in forbidden) == []
+    # Every proposal is one of the hand-made entries (none outside both lists).
+    gold_keys = set().union(*(g.keys for g in gold))
+    assert [p.rendering for p in props if not {en_form_key(f, fold=True) for f in [p.rendering, *p.variants]} & gold_keys] == []
+
+
+def test_names_of_months_and_days_are_not_terms() -> None:
+    text = (
+        "He wrote it in March, and again in March the Masach rose; on a Monday in April and on a "
+        "Monday in May the Light came, and in May the Light left."
+    )
+    props = by_rendering(discover([Paragraph(text)]))
+    assert not {"March", "Monday", "April", "May"} & set(props), sorted(props)
+    assert props["Light"].kind == "translation" and "Masach" in props
+
+
+def test_words_that_only_start_sentences_are_not_terms() -> None:
+    text = "Therefore the Masach rose. Therefore the Light came. Afterwards the Light left. Afterwards it rose."
+    props = by_rendering(discover([Paragraph(text)]))
+    assert sorted(props) == ["Light", "Masach"]
 
 
 def test_italic_runs_and_parenthetical_gloss() -> None:

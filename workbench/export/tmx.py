@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from workbench import __version__ as _version
 from workbench.atomic import atomic_path
+from workbench.errors import WorkbenchError
 from workbench.export.ooxml import xml_text
 from workbench.export.units import check_exportable, iter_rows, joined, labels, lang_tag
 from workbench.model import Document, Link
@@ -30,7 +31,13 @@ class TmxStats:
 
 
 def tmx_date(value: str | datetime | None = None) -> str:
-    """``20250101T120000Z`` (TMX's ISO 8601 basic format, UTC) from an ISO string or a datetime."""
+    """``20250101T120000Z`` (TMX's ISO 8601 basic format, UTC) from an ISO string or a datetime;
+    ``None`` is now (the file's own creation date).
+
+    A date that cannot be read is refused, not replaced by the current time: a translation memory
+    that says a unit was created today when its history says otherwise would mislead whoever
+    merges it, and the bad value points at damaged data the editor should hear about.
+    """
     if value is None:
         dt = datetime.now(UTC)
     elif isinstance(value, datetime):
@@ -39,7 +46,7 @@ def tmx_date(value: str | datetime | None = None) -> str:
         try:
             dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            dt = datetime.now(UTC)
+            raise WorkbenchError(f"cannot write the TMX: {value!r} is not a date (ISO 8601 expected)") from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

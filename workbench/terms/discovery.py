@@ -43,6 +43,9 @@ MIN_ASSOCIATION = 0.3
 # Capitalised pronouns and articles are reverence or titles, not terms (His Name, the Creator Himself).
 _NOT_TERMS = {"i", "he", "his", "him", "himself", "who", "whom", "whose", "thee", "thy", "thou", "my", "me",
               "the", "a", "an", "behold", "and", "of", "our", "we", "you", "your", "it", "its"}
+# Names of months and days are capitalised in mid-sentence by English spelling, not as terms.
+_CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+             "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 CONSTRUCT_WORDS = {"de", "di", "d'", "ha", "la", "ve"}
 _LETTERS = r"A-Za-z\u00C0-\u024F\u1E00-\u1EFF"
 _WORD = re.compile(
@@ -119,104 +122,161 @@ def _is_construct(tok: _Token) -> bool:
 def extract_candidates(
     paragraphs: Sequence[Paragraph], known: TermMatcher | None = None
 ) -> tuple[list[Occurrence], dict[str, Counter]]:
-    """Candidate occurrences in the English paragraphs (see the module doc), and case statistics."""
+    """Candidate occurrences in the English paragraphs (see the module doc), and case statistics.
+
+    Each paragraph goes through the passes in order: known terms first, so that what the termbase
+    already holds is covered and not proposed again by a later pass; then italic runs, foreign
+    phrases and capitalised English runs. The case statistics (how often each word is capitalised
+    mid-sentence, at a sentence start or in lower case) are what :func:`discover` uses to tell a
+    capitalised English term (``Light``) from an ordinary word.
+    """
     occs: list[Occurrence] = []
     case_stats: dict[str, Counter] = defaultdict(Counter)
     for pi, para in enumerate(paragraphs):
-        text = para.text
         covered: list[tuple[int, int]] = []
-        if known is not None:
-            for h in known.find_target(text):
-                occs.append(Occurrence(h.surface, pi, h.start, h.end, {"termbase"}, kind="known"))
-                covered.append((h.start, h.end))
-        # Italic runs.
-        for mark in para.marks:
-            if mark.kind != "italic" or mark.end <= mark.start:
-                continue
-            run = text[mark.start : mark.end].strip(" ,.;:!?\"'“”‘’()[]")
-            if not run or len(run.split()) > 5 or english_share(run) >= 1.0 or not any(c.isalpha() for c in run):
-                continue
-            a = text.find(run, mark.start)
-            gloss, _ = _gloss_after(text, a + len(run))
-            if not _overlaps(covered, a, a + len(run)):
-                occs.append(Occurrence(run, pi, a, a + len(run), {"italic"} | ({"gloss"} if gloss else set()), gloss))
-        toks = _tokens(text)
-        i = 0
-        while i < len(toks):
-            t = toks[i]
-            if t.capital and not t.caps:
-                case_stats[t.text.lower()]["initial" if t.initial else "mid"] += 1
-            elif not t.capital:
-                case_stats[t.text.lower()]["lower"] += 1
-            if not t.foreign or _overlaps(covered, t.start, t.end):
-                i += 1
-                continue
-            # Grow a phrase: foreign words joined by spaces, or by a construct particle (X de Y).
-            j, sources = i, {"foreign"}
-            while j + 1 < len(toks):
-                gap = text[toks[j].end : toks[j + 1].start]
-                nxt = toks[j + 1]
-                if gap == " " and nxt.foreign and nxt.capital == t.capital and not nxt.caps and not t.caps:
-                    j += 1
-                    continue
-                if (
-                    gap in (" ", "-")
-                    and _is_construct(nxt)
-                    and j + 2 < len(toks)
-                    and text[nxt.end : toks[j + 2].start] in (" ", "-")
-                    and toks[j + 2].capital
-                    and not is_english(toks[j + 2].text)
-                ):
-                    j += 2
-                    sources.add("construct")
-                    continue
-                break
-            a, b = t.start, toks[j].end
-            phrase = text[a:b]
-            # Three or more hyphenated parts are a list (Chesed-Gevurah-Tiferet), not one term.
-            if j == i and phrase.count("-") >= 2:
-                off = a
-                for part in phrase.split("-"):
-                    if len(part) >= 3 and not is_english(part):
-                        occs.append(Occurrence(part, pi, off, off + len(part), {"foreign"}, strong=part[:1].isupper()))
-                    off += len(part) + 1
-                i = j + 1
-                continue
-            gloss, _ = _gloss_after(text, b)
-            if gloss:
-                sources.add("gloss")
-            kind = "acronym" if t.caps and j == i else "transliteration"
-            strong = t.capital or "construct" in sources
-            occs.append(Occurrence(phrase, pi, a, b, sources, gloss, kind, strong))
-            i = j + 1
-        # Capitalised English words in mid-sentence (Light, Upper Light): phrase runs of them.
-        # A title-cased heading (most words capitalised) says nothing about terms.
-        heading = len(toks) > 0 and sum(t.capital for t in toks) >= 0.6 * len(toks)
-        i = len(toks) if heading else 0
-        while i < len(toks):
-            t = toks[i]
-            if t.foreign or t.initial or not t.capital or t.caps or len(t.text) < 3 or _overlaps(covered, t.start, t.end):
-                i += 1
-                continue
-            j = i
-            while (
-                j + 1 < len(toks)
-                and text[toks[j].end : toks[j + 1].start] == " "
-                and toks[j + 1].capital
-                and not toks[j + 1].foreign
-                and not toks[j + 1].caps
-            ):
-                j += 1
-            run = [tk for tk in toks[i : j + 1]]
-            while run and run[0].text.lower() in _NOT_TERMS:
-                run.pop(0)
-            while run and run[-1].text.lower() in _NOT_TERMS:
-                run.pop()
-            if run:
-                a, b = run[0].start, run[-1].end
-                occs.append(Occurrence(text[a:b], pi, a, b, {"capitalised"}, kind="translation"))
-            i = j + 1
+        occs.extend(_known_occurrences(para.text, pi, known, covered))
+        occs.extend(_italic_occurrences(para, pi, covered))
+        toks = _tokens(para.text)
+        _count_case(toks, case_stats)
+        occs.extend(_foreign_occurrences(para.text, pi, toks, covered))
+        occs.extend(_capitalised_occurrences(para.text, pi, toks, covered))
     return occs, case_stats
+
+
+def _known_occurrences(
+    text: str, pi: int, known: TermMatcher | None, covered: list[tuple[int, int]]
+) -> list[Occurrence]:
+    """Forms the termbase already holds; their spans are added to ``covered`` for the later passes."""
+    if known is None:
+        return []
+    out = []
+    for h in known.find_target(text):
+        out.append(Occurrence(h.surface, pi, h.start, h.end, {"termbase"}, kind="known"))
+        covered.append((h.start, h.end))
+    return out
+
+
+def _italic_occurrences(para: Paragraph, pi: int, covered: list[tuple[int, int]]) -> list[Occurrence]:
+    """Italic runs of up to five words that are not all common English (italics mark foreign words)."""
+    text = para.text
+    out = []
+    for mark in para.marks:
+        if mark.kind != "italic" or mark.end <= mark.start:
+            continue
+        run = text[mark.start : mark.end].strip(" ,.;:!?\"'“”‘’()[]")
+        if not run or len(run.split()) > 5 or english_share(run) >= 1.0 or not any(c.isalpha() for c in run):
+            continue
+        a = text.find(run, mark.start)
+        gloss, _ = _gloss_after(text, a + len(run))
+        if not _overlaps(covered, a, a + len(run)):
+            out.append(Occurrence(run, pi, a, a + len(run), {"italic"} | ({"gloss"} if gloss else set()), gloss))
+    return out
+
+
+def _count_case(toks: Sequence[_Token], case_stats: dict[str, Counter]) -> None:
+    """Count each word capitalised mid-sentence, capitalised at a sentence start, or in lower case."""
+    for t in toks:
+        if t.capital and not t.caps:
+            case_stats[t.text.lower()]["initial" if t.initial else "mid"] += 1
+        elif not t.capital:
+            case_stats[t.text.lower()]["lower"] += 1
+
+
+def _phrase_end(text: str, toks: Sequence[_Token], i: int) -> tuple[int, bool]:
+    """Index of the last token of the foreign phrase that starts at ``toks[i]``, and whether a
+    construct particle joined it: foreign words of the same case joined by spaces (``Ohr Hozer``),
+    or ``X de Y`` where Y is capitalised and not English (``Peh de Rosh``). Acronyms stand alone."""
+    t = toks[i]
+    j, construct = i, False
+    while j + 1 < len(toks):
+        gap = text[toks[j].end : toks[j + 1].start]
+        nxt = toks[j + 1]
+        if gap == " " and nxt.foreign and nxt.capital == t.capital and not nxt.caps and not t.caps:
+            j += 1
+            continue
+        if (
+            gap in (" ", "-")
+            and _is_construct(nxt)
+            and j + 2 < len(toks)
+            and text[nxt.end : toks[j + 2].start] in (" ", "-")
+            and toks[j + 2].capital
+            and not is_english(toks[j + 2].text)
+        ):
+            j += 2
+            construct = True
+            continue
+        break
+    return j, construct
+
+
+def _foreign_occurrences(
+    text: str, pi: int, toks: Sequence[_Token], covered: list[tuple[int, int]]
+) -> list[Occurrence]:
+    """Runs of words that are not English (transliterations, acronyms), with a gloss that follows."""
+    out = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if not t.foreign or _overlaps(covered, t.start, t.end):
+            i += 1
+            continue
+        j, construct = _phrase_end(text, toks, i)
+        sources = {"foreign", "construct"} if construct else {"foreign"}
+        a, b = t.start, toks[j].end
+        phrase = text[a:b]
+        # Three or more hyphenated parts are a list (Chesed-Gevurah-Tiferet), not one term.
+        if j == i and phrase.count("-") >= 2:
+            off = a
+            for part in phrase.split("-"):
+                if len(part) >= 3 and not is_english(part):
+                    out.append(Occurrence(part, pi, off, off + len(part), {"foreign"}, strong=part[:1].isupper()))
+                off += len(part) + 1
+            i = j + 1
+            continue
+        gloss, _ = _gloss_after(text, b)
+        if gloss:
+            sources.add("gloss")
+        kind = "acronym" if t.caps and j == i else "transliteration"
+        strong = t.capital or construct
+        out.append(Occurrence(phrase, pi, a, b, sources, gloss, kind, strong))
+        i = j + 1
+    return out
+
+
+def _capitalised_occurrences(
+    text: str, pi: int, toks: Sequence[_Token], covered: list[tuple[int, int]]
+) -> list[Occurrence]:
+    """Runs of English words capitalised in mid-sentence (``Light``, ``Upper Light``), pronouns and
+    articles trimmed off their ends. A title-cased heading (most words capitalised) says nothing
+    about terms and gives none."""
+    if not toks or sum(t.capital for t in toks) >= 0.6 * len(toks):
+        return []
+    out = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if t.foreign or t.initial or not t.capital or t.caps or len(t.text) < 3 or _overlaps(covered, t.start, t.end):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < len(toks)
+            and text[toks[j].end : toks[j + 1].start] == " "
+            and toks[j + 1].capital
+            and not toks[j + 1].foreign
+            and not toks[j + 1].caps
+        ):
+            j += 1
+        run = list(toks[i : j + 1])
+        while run and run[0].text.lower() in _NOT_TERMS:
+            run.pop(0)
+        while run and run[-1].text.lower() in _NOT_TERMS:
+            run.pop()
+        if run:
+            a, b = run[0].start, run[-1].end
+            out.append(Occurrence(text[a:b], pi, a, b, {"capitalised"}, kind="translation"))
+        i = j + 1
+    return out
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -369,6 +429,10 @@ def discover(
     """Proposals for the English ``paragraphs``; ``sources[i]`` are the Hebrew paragraphs aligned with
     paragraph ``i`` (empty or ``None`` when there is no source). ``rejected`` holds
     :func:`proposal_key` values the editor rejected before; they are not proposed again.
+
+    The passes: candidates (:func:`extract_candidates`), grouped by rendering; each group paired with
+    the Hebrew (:func:`_pair_group`) and kept or dropped (:func:`_keep_group`); renderings paired
+    with the same Hebrew merged (:func:`_merge_by_source`).
     """
     terms = list(terms)
     known = TermMatcher(terms, fold_diacritics=True) if terms else None
@@ -385,94 +449,129 @@ def discover(
     rejected_keys = set(rejected)
     proposals: list[Proposal] = []
     for key, group in groups.items():
-        kinds = Counter(o.kind for o in group)
-        kind = kinds.most_common(1)[0][0]
-        if kind == "translation":
-            # A single capitalised English word is a term only when it is capitalised in mid-sentence
-            # at least twice and never written in lower case (Light, Above); phrases once is enough.
-            st = case_stats.get(key, Counter())
-            if " " not in key and (st["lower"] > 0 or len(group) < 2):
-                continue
-
-        renderings = Counter(o.rendering for o in group)
-        rendering = _pick_rendering(renderings)
-        # Pair with the Hebrew: one vote per aligned paragraph for every form that fits, then the
-        # votes are discounted by how common the form is in the whole source (see _rank), so a
-        # frequent short word (כי) does not beat the real original (חיה) of "Chaya".
-        votes: Counter[str] = Counter()
-        spelling: dict[str, Counter[str]] = defaultdict(Counter)
-        scores: dict[str, float] = {}
-        seen_paras: set[int] = set()
-        aligned_paras = 0
-        for o in group:
-            if o.para in seen_paras:
-                continue
-            seen_paras.add(o.para)
-            words = hebrew.words[o.para]
-            if not words:
-                continue
-            aligned_paras += 1
-            if kind == "translation":
-                continue
-            for k, (form, sc) in hebrew_matches(o.rendering, words).items():
-                votes[k] += 1
-                spelling[k][form] += 1
-                scores[k] = max(scores.get(k, 0.0), sc)
-        source = None
-        support = 0
-        assoc = 0.0
-        if votes:
-            n = max(1, hebrew.aligned)
-            top = max(votes, key=lambda k: _rank(k, votes[k], scores[k], hebrew.df(k), n))
-            assoc = votes[top] / aligned_paras
-            long_enough = len(top.replace(" ", "")) >= 3 or votes[top] >= 2
-            if assoc >= MIN_ASSOCIATION and long_enough:
-                support = votes[top]
-                source = spelling[top].most_common(1)[0][0]
-        strong = any(o.strong for o in group)
-        if not strong and (support < 2 or support < 0.5 * aligned_paras):
-            continue  # a lower-case foreign word the Hebrew does not confirm (typo, Latin tag...)
-        if len(group) < min_occurrences:
+        kind = Counter(o.kind for o in group).most_common(1)[0][0]
+        if kind == "translation" and not _is_capitalised_term(key, group, case_stats):
             continue
-        if proposal_key(rendering, source) in rejected_keys or proposal_key(rendering, None) in rejected_keys:
+        rendering = _pick_rendering(Counter(o.rendering for o in group))
+        pairing = _pair_group(group, kind, hebrew)
+        if not _keep_group(group, pairing, min_occurrences):
             continue
-        glosses = Counter(o.gloss for o in group if o.gloss)
-        gloss = glosses.most_common(1)[0][0] if glosses else None
-        origin = Counter(s for o in group for s in o.sources)
-        known_ids = (
-            sorted({h.term_id for o in group if o.kind == "known" for h in known.find_target(o.rendering)})
-            if known
-            else []
-        )
-        if known_ids:
-            kind = known.terms[known_ids[0]].kind
-        evidence: dict[str, Any] = {
-            "paragraphs": len(seen_paras),
-            "aligned": support,
-            "aligned_paragraphs": aligned_paras,
-            "association": round(assoc, 3),
-            "hebrew_forms": {spelling[k].most_common(1)[0][0]: v for k, v in votes.most_common(5)},
-            "pair_score": round(scores[top], 3) if source else None,
-            "from": dict(origin),
-            "renderings": dict(renderings),
-            "examples": [_example(paragraphs[o.para].text, o) for o in group[:3]],
-        }
-        score = _score(origin, support, aligned_paras, len(group), kind)
-        p = Proposal(
-            rendering=rendering,
-            source=source,
-            gloss=gloss,
-            kind=kind,
-            occurrences=len(group),
-            evidence=evidence,
-            variants=[r for r, _ in renderings.most_common() if en_form_key(r) != en_form_key(rendering)],
-            term_id=known_ids[0] if known_ids else None,
-            score=score,
-        )
-        proposals.append(p)
+        if proposal_key(rendering, pairing.source) in rejected_keys or proposal_key(rendering, None) in rejected_keys:
+            continue
+        proposals.append(_proposal(rendering, group, kind, pairing, paragraphs, known))
     proposals = _merge_by_source(proposals)
     proposals.sort(key=lambda p: (-p.score, -p.occurrences, p.rendering.lower()))
     return proposals
+
+
+def _is_capitalised_term(key: str, group: Sequence[Occurrence], case_stats: dict[str, Counter]) -> bool:
+    """A single capitalised English word is a term only when it is capitalised in mid-sentence at
+    least twice and never written in lower case (Light, Above), and is not the name of a month or
+    a day; a phrase once is enough."""
+    if key in _CALENDAR:
+        return False
+    st = case_stats.get(key, Counter())
+    return " " in key or (st["lower"] == 0 and len(group) >= 2)
+
+
+@dataclass
+class _Pairing:
+    """How one group of occurrences pairs with the Hebrew of its aligned paragraphs."""
+
+    source: str | None = None  # the chosen Hebrew form as written
+    support: int = 0  # aligned paragraphs whose Hebrew has the chosen form
+    aligned_paras: int = 0  # paragraphs of the group that have an aligned Hebrew side
+    assoc: float = 0.0
+    score: float | None = None  # skeleton score of the chosen form
+    seen_paras: set[int] = field(default_factory=set)
+    votes: Counter[str] = field(default_factory=Counter)
+    spelling: dict[str, Counter[str]] = field(default_factory=dict)
+
+
+def _pair_group(group: Sequence[Occurrence], kind: str, hebrew: _HebrewSide) -> _Pairing:
+    """Pair with the Hebrew: one vote per aligned paragraph for every form that fits, then the
+    votes are discounted by how common the form is in the whole source (see :func:`_rank`), so a
+    frequent short word (כי) does not beat the real original (חיה) of "Chaya"."""
+    pr = _Pairing(spelling=defaultdict(Counter))
+    scores: dict[str, float] = {}
+    for o in group:
+        if o.para in pr.seen_paras:
+            continue
+        pr.seen_paras.add(o.para)
+        words = hebrew.words[o.para]
+        if not words:
+            continue
+        pr.aligned_paras += 1
+        if kind == "translation":
+            continue
+        for k, (form, sc) in hebrew_matches(o.rendering, words).items():
+            pr.votes[k] += 1
+            pr.spelling[k][form] += 1
+            scores[k] = max(scores.get(k, 0.0), sc)
+    if not pr.votes:
+        return pr
+    n = max(1, hebrew.aligned)
+    top = max(pr.votes, key=lambda k: _rank(k, pr.votes[k], scores[k], hebrew.df(k), n))
+    pr.assoc = pr.votes[top] / pr.aligned_paras
+    pr.score = scores[top]
+    long_enough = len(top.replace(" ", "")) >= 3 or pr.votes[top] >= 2
+    if pr.assoc >= MIN_ASSOCIATION and long_enough:
+        pr.support = pr.votes[top]
+        pr.source = pr.spelling[top].most_common(1)[0][0]
+    return pr
+
+
+def _keep_group(group: Sequence[Occurrence], pairing: _Pairing, min_occurrences: int) -> bool:
+    """A lower-case foreign word only when the Hebrew confirms it (not a typo or a Latin tag), and
+    no group seen fewer than ``min_occurrences`` times."""
+    strong = any(o.strong for o in group)
+    if not strong and (pairing.support < 2 or pairing.support < 0.5 * pairing.aligned_paras):
+        return False
+    return len(group) >= min_occurrences
+
+
+def _proposal(
+    rendering: str,
+    group: Sequence[Occurrence],
+    kind: str,
+    pairing: _Pairing,
+    paragraphs: Sequence[Paragraph],
+    known: TermMatcher | None,
+) -> Proposal:
+    """The proposal for one group, with the evidence the editor sees beside it."""
+    glosses = Counter(o.gloss for o in group if o.gloss)
+    gloss = glosses.most_common(1)[0][0] if glosses else None
+    origin = Counter(s for o in group for s in o.sources)
+    renderings = Counter(o.rendering for o in group)
+    known_ids = (
+        sorted({h.term_id for o in group if o.kind == "known" for h in known.find_target(o.rendering)})
+        if known
+        else []
+    )
+    if known_ids:
+        kind = known.terms[known_ids[0]].kind
+    evidence: dict[str, Any] = {
+        "paragraphs": len(pairing.seen_paras),
+        "aligned": pairing.support,
+        "aligned_paragraphs": pairing.aligned_paras,
+        "association": round(pairing.assoc, 3),
+        "hebrew_forms": {pairing.spelling[k].most_common(1)[0][0]: v for k, v in pairing.votes.most_common(5)},
+        "pair_score": round(pairing.score, 3) if pairing.source else None,
+        "from": dict(origin),
+        "renderings": dict(renderings),
+        "examples": [_example(paragraphs[o.para].text, o) for o in group[:3]],
+    }
+    return Proposal(
+        rendering=rendering,
+        source=pairing.source,
+        gloss=gloss,
+        kind=kind,
+        occurrences=len(group),
+        evidence=evidence,
+        variants=[r for r, _ in renderings.most_common() if en_form_key(r) != en_form_key(rendering)],
+        term_id=known_ids[0] if known_ids else None,
+        score=_score(origin, pairing.support, pairing.aligned_paras, len(group), kind),
+    )
 
 
 def _rank(key: str, votes: int, score: float, df: int, n: int) -> tuple[int, float, int]:
