@@ -61,6 +61,21 @@ RULES: list[Rule] = [
         ("workbench.store", "workbench.checks.runner", "workbench.export", "workbench.commands", "workbench.app"),
         why="reconcile returns changes; the store executes them",
     ),
+    Rule(
+        "only the app speaks Streamlit",
+        ("workbench.__init__", *sorted(
+            f"workbench.{p.stem}" for p in PKG.iterdir()
+            if p.name not in ("__init__.py", "app") and (p.suffix == ".py" or (p / "__init__.py").exists())
+        )),  # fmt: skip
+        ("workbench.app", "streamlit"),
+        why="the core, the store and the services are used without a browser; the app sits on top of them",
+    ),
+    Rule(
+        "the alignment area is pure",
+        ("workbench.align",),
+        ("workbench.store", "workbench.editing", "workbench.commands", "workbench.cli", "workbench.app"),
+        why="edits on link lists return new lists; workbench.editing saves them through the store",
+    ),
 ]
 
 

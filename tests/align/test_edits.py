@@ -8,11 +8,8 @@ from pathlib import Path
 import pytest
 
 from workbench.align.edits import (
-    AlignmentEditor,
     InvalidEdit,
     LinkFilter,
-    StoredUndoStack,
-    UndoStack,
     check_links,
     confidence_band,
     copy_links,
@@ -21,15 +18,13 @@ from workbench.align.edits import (
     merge_next,
     move_paragraph,
     next_to_review,
-    page_count,
-    page_of,
-    picked_link,
-    score_rows,
     sentence_ends,
     set_status,
     split_link,
     split_texts,
 )
+from workbench.app.widgets import page_count, page_of, picked_link, score_rows
+from workbench.editing import AlignmentEditor, StoredUndoStack, UndoStack
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.model import Document, Link, Mark, Paragraph, Text
 from workbench.store import Store, open_store

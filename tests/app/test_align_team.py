@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.test_align_page import PAGE, ok, plain, preview, rows, seed, select_link, stored
-from workbench.align.edits import StoredUndoStack
+from workbench.editing import StoredUndoStack
 from workbench.store import open_store
 
 

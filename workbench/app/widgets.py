@@ -5,13 +5,13 @@ from __future__ import annotations
 import html
 import re
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
 from workbench.errors import WorkbenchError
-from workbench.model import DocumentSummary
+from workbench.model import DocumentSummary, Link
 
 RTL_LANGS = {"he", "arc", "yi", "ar", "fa", "ur"}
 HEBREW_FONT = "'SBL Hebrew', 'Ezra SIL', 'Frank Ruehl CLM', 'David', 'Noto Serif Hebrew', 'Times New Roman', serif"
@@ -262,6 +262,46 @@ def link_row_html(
     )
 
 
+# -- paging and the score chart's data (a page's view of a link list) ---------------------------
+
+def page_count(n: int, size: int) -> int:
+    """How many pages ``n`` items fill at ``size`` per page (at least one, an empty one)."""
+    return max(1, -(-n // max(1, size)))
+
+
+def page_of(position: int, size: int) -> int:
+    """0-based page holding the ``position``-th visible item."""
+    return max(0, position) // max(1, size)
+
+
+def score_rows(links: Sequence[Link]) -> list[dict[str, Any]]:
+    """Per-link data for the score chart."""
+    return [
+        {"link": i + 1, "score": round(float(lk.score), 4), "status": lk.status, "kind": lk.kind}
+        for i, lk in enumerate(links)
+    ]
+
+
+def picked_link(selection: Any, n_links: int) -> int | None:
+    """The link an editor clicked in the score chart (0-based), from Streamlit's chart selection state.
+
+    The state looks like ``{"selection": {"pick": [{"link": 17, ...}]}}`` (``link`` is the 1-based
+    number the chart plots); anything else — no click, a cleared selection, a number outside the
+    document — is None, so a stale event from before a re-align never jumps to a link that is gone.
+    """
+    try:
+        picks = selection["selection"]["pick"]
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(picks, list) or not picks or not isinstance(picks[-1], dict):
+        return None
+    try:
+        number = int(picks[-1].get("link"))
+    except (TypeError, ValueError):
+        return None
+    return number - 1 if 1 <= number <= n_links else None
+
+
 def _score_chart_template() -> dict[str, Any]:
     """The Vega-Lite spec of the per-link score chart, built with Altair once, without its data."""
     import altair as alt
@@ -295,7 +335,7 @@ _SCORE_CHART: list[dict[str, Any]] = []
 def score_chart_spec(n_links: int, threshold: float, window: tuple[int, int] | None) -> dict[str, Any]:
     """Spec for ``st.vega_lite_chart(rows, spec)``: one point per link (the rows: link, score, status,
     kind), the threshold as a dashed red line and the links on screen as a blue band. Clicking a
-    point fills the selection ``pick`` (see :func:`workbench.align.edits.picked_link`).
+    point fills the selection ``pick`` (see :func:`picked_link`).
 
     The Altair template is built once; only the small layers change per run, so a long document's
     chart costs a data frame, not an Altair validation of every point.
