@@ -210,3 +210,13 @@ def test_a_parser_message_with_line_breaks_is_still_one_line(tmp_path: Path) -> 
     with pytest.raises(InputError) as info:
         read_tbx(path)
     assert "\n" not in str(info.value) and "not well-formed XML" in str(info.value)
+
+
+def test_csv_blank_rows_are_skipped_but_a_run_on_cell_is_not() -> None:
+    """A blank record is skipped whatever its width; a one-rendering cell spanning lines is refused even blank."""
+    terms, _ = read_csv(text="source,preferred\nמסך,Masach\n,,,\n  ,  \n\nאור,Or\n")
+    assert [t.preferred for t in terms] == ["Masach", "Or"]
+    with pytest.raises(InputError, match=r"1 bad row\(s\).*line 3: the source cell runs on to line 4"):
+        read_csv(text='source,preferred\nמסך,Masach\n"\n",\n')
+    with pytest.raises(InputError, match=r"line 1: .*expected after"):
+        read_csv(text='source,"pre"ferred\nמסך,Masach\n')

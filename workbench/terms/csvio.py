@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.atomic import csv_safe, csv_unsafe
 from workbench.errors import InputError
 from workbench.terms.english import english_share
 from workbench.terms.model import Term, has_niqqud
 from workbench.terms.normalize import en_form_key, he_form_key
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type of csv.reader(...), which counts lines
 
 HEADER = ["source", "preferred", "variants", "forbidden", "gloss", "note"]
 #: Termbase files (CSV and TBX) larger than this are refused; ``terms import --max-mb`` or
@@ -85,9 +90,21 @@ def _split(cell: str | None) -> list[str]:
     return [p.strip() for p in (cell or "").split(SEP) if p.strip()]
 
 
-def read_csv(path: str | Path | None = None, text: str | None = None) -> tuple[list[Term], list[str]]:
-    """Terms and warnings from a termbase CSV file (or its ``text``)."""
-    name = str(path) if path is not None else None
+class _BadRow(Exception):
+    """A row that cannot become a term; :func:`_read_rows` reports it with the row's line number.
+
+    A private class rather than ``ValueError``, so that an unexpected ``ValueError`` from the term
+    model still escapes as the bug it is instead of being reported as a bad row.
+    """
+
+
+def _decode(path: str | Path | None, text: str | None, name: str | None) -> str:
+    """The CSV as text: read under the termbase size limit and decoded, BOM removed either way.
+
+    A spreadsheet's "CSV UTF-8" starts with a BOM, so it is dropped from bytes and from given text
+    alike, or the first header would read ``\ufeffsource``. A NUL is refused here, before parsing,
+    because the ``csv`` module would report it as a confusing per-row error.
+    """
     if text is None:
         if path is None:
             raise ValueError("read_csv needs a path or text")
@@ -100,8 +117,16 @@ def read_csv(path: str | Path | None = None, text: str | None = None) -> tuple[l
         text = text[1:]
     if "\x00" in text:
         raise InputError(name, "a NUL character: a binary or damaged file, not a CSV; nothing imported")
-    # strict: a quote that is never closed is an error instead of a cell swallowing the rest of the file
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    return text
+
+
+def _read_header(reader: Reader, name: str | None) -> tuple[list[str], dict[str, int], list[str]]:
+    """The header's columns (trimmed, lower case), where each known column is and the warnings.
+
+    Columns are found by name so they may come in any order. A header fault stops the whole read at
+    line 1, since no row can be placed without it; an unknown column is only a warning, since a
+    spreadsheet often carries columns of its own.
+    """
     try:
         header = next(reader)
     except StopIteration:
@@ -119,64 +144,109 @@ def read_csv(path: str | Path | None = None, text: str | None = None) -> tuple[l
     dup_cols = sorted({c for c in cols if c in HEADER and cols.count(c) > 1})
     if dup_cols:
         raise InputError(name, f"line 1: column(s) given twice: {', '.join(dup_cols)}")
-    index = {c: i for i, c in enumerate(cols) if c in HEADER}
-    terms: list[Term] = []
-    errors: list[str] = []
-    seen: dict[tuple[str, str], int] = {}
-    line = 1
+    return cols, {c: i for i, c in enumerate(cols) if c in HEADER}, warnings
+
+
+def _records(reader: Reader, errors: list[str]) -> Iterator[tuple[int, int, list[str]]]:
+    """Each record as (first line, last line, cells).
+
+    The first line is taken before the record is read, because a quoted cell may span lines and the
+    reader's count then stands at the last one. A parser error ends the file (the reader cannot
+    resynchronise) and is added to ``errors`` after those of the rows before it; an error at the end
+    of data is an unclosed quote, said in those words because the parser's are obscure.
+    """
     while True:
         start_line = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             if "unexpected end of data" in str(exc):
                 errors.append(f"line {start_line}: a quote opened in this row is never closed (an unbalanced quote)")
             else:
                 errors.append(f"line {start_line}: {exc}")
-            break
-        line = start_line
-        if reader.line_num > start_line:
-            cells = {c: row[index[c]] for c in _ONE_LINE if c in index and index[c] < len(row)}
-            broken = [c for c, v in cells.items() if "\n" in v or "\r" in v]
-            if broken:
-                errors.append(f"line {line}: the {broken[0]} cell runs on to line {reader.line_num} (an unbalanced "
-                              "quote?); a termbase entry is one line")
-                continue
+            return
+        yield start_line, reader.line_num, row
+
+
+def _shape_error(row: list[str], line: int, end_line: int, n_cols: int, index: dict[str, int]) -> str | None:
+    """Why a record cannot be a row at all, or None.
+
+    A line break in a one-rendering cell means two unbalanced quotes closed each other and swallowed
+    the lines between them; it is reported even when the cells are blank. A record with more cells
+    than columns (a comma in an unquoted cell) is reported only when it has content: a blank record
+    is skipped whatever its width.
+    """
+    if end_line > line:
+        cells = {c: row[index[c]] for c in _ONE_LINE if c in index and index[c] < len(row)}
+        broken = [c for c, v in cells.items() if "\n" in v or "\r" in v]
+        if broken:
+            return (f"line {line}: the {broken[0]} cell runs on to line {end_line} (an unbalanced "
+                    "quote?); a termbase entry is one line")
+    if len(row) > n_cols and any(cell.strip() for cell in row):
+        return f"line {line}: {len(row)} cells for {n_cols} columns (a comma in an unquoted cell?)"
+    return None
+
+
+def _cell(row: list[str], index: dict[str, int], col: str) -> str:
+    """A cell by column name, trimmed and without the formula guard; a short row's missing cells are empty."""
+    i = index.get(col)
+    return csv_unsafe(row[i].strip()) if i is not None and i < len(row) else ""
+
+
+def _row_term(row: list[str], index: dict[str, int]) -> Term:
+    """The term a row holds, or :class:`_BadRow` saying what is wrong with it.
+
+    The CSV has no kind column, so the kind is inferred, and a gloss is shown at first occurrence
+    unless the rendering is itself a translation. ``|`` in the preferred cell is refused rather than
+    split: the first would silently win and the others be lost.
+    """
+    sources = _split(_cell(row, index, "source"))
+    preferred = _cell(row, index, "preferred")
+    if not preferred:
+        raise _BadRow("preferred rendering is empty")
+    if SEP in preferred:
+        raise _BadRow(f"one preferred rendering only ('{SEP}' found); put the others in variants")
+    main = sources[0] if sources else ""
+    term = Term(
+        source=main,
+        preferred=preferred,
+        kind=infer_kind(main, preferred),
+        variants=_split(_cell(row, index, "variants")),
+        forbidden=_split(_cell(row, index, "forbidden")),
+        gloss=_cell(row, index, "gloss") or None,
+        note=_cell(row, index, "note") or None,
+        source_variants=sources[1:],
+    )
+    term.gloss_first = bool(term.gloss) and term.kind != "translation"
+    problems = term.problems()
+    if problems:
+        raise _BadRow("; ".join(problems))
+    return term
+
+
+def _read_rows(reader: Reader, n_cols: int, index: dict[str, int]) -> tuple[list[Term], list[str]]:
+    """The terms of the body rows and the error for each bad one, in file order.
+
+    Every row is checked, not just the first bad one, so a user fixes the file in one pass. A second
+    row with the same source and preferred rendering (compared as the matcher compares them) is
+    refused with the line of the first: two entries for one pair would be merged on import anyway.
+    """
+    terms: list[Term] = []
+    errors: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, end_line, row in _records(reader, errors):
+        problem = _shape_error(row, line, end_line, n_cols, index)
+        if problem:
+            errors.append(problem)
+            continue
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) > len(cols):
-            errors.append(f"line {line}: {len(row)} cells for {len(cols)} columns (a comma in an unquoted cell?)")
-            continue
-
-        def cell(col: str, row: list[str] = row) -> str:
-            i = index.get(col)
-            return csv_unsafe(row[i].strip()) if i is not None and i < len(row) else ""
-
-        sources = _split(cell("source"))
-        preferred = cell("preferred")
-        if not preferred:
-            errors.append(f"line {line}: preferred rendering is empty")
-            continue
-        if SEP in preferred:
-            errors.append(f"line {line}: one preferred rendering only ('{SEP}' found); put the others in variants")
-            continue
-        main = sources[0] if sources else ""
-        term = Term(
-            source=main,
-            preferred=preferred,
-            kind=infer_kind(main, preferred),
-            variants=_split(cell("variants")),
-            forbidden=_split(cell("forbidden")),
-            gloss=cell("gloss") or None,
-            note=cell("note") or None,
-            source_variants=sources[1:],
-        )
-        term.gloss_first = bool(term.gloss) and term.kind != "translation"
-        problems = term.problems()
-        if problems:
-            errors.append(f"line {line}: {'; '.join(problems)}")
+        try:
+            term = _row_term(row, index)
+        except _BadRow as exc:
+            errors.append(f"line {line}: {exc}")
             continue
         key = (he_form_key(term.source), en_form_key(term.preferred))
         if key in seen:
@@ -184,6 +254,21 @@ def read_csv(path: str | Path | None = None, text: str | None = None) -> tuple[l
             continue
         seen[key] = line
         terms.append(term)
+    return terms, errors
+
+
+def read_csv(path: str | Path | None = None, text: str | None = None) -> tuple[list[Term], list[str]]:
+    """Terms and warnings from a termbase CSV file (or its ``text``).
+
+    All or nothing: the bad rows (the first 20 shown) are reported together in one one-line
+    :class:`InputError` and no term is returned, so a half-imported termbase never exists.
+    """
+    name = str(path) if path is not None else None
+    text = _decode(path, text, name)
+    # strict: a quote that is never closed is an error instead of a cell swallowing the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    cols, index, warnings = _read_header(reader, name)
+    terms, errors = _read_rows(reader, len(cols), index)
     if errors:
         shown = errors[:20] + ([f"... and {len(errors) - 20} more"] if len(errors) > 20 else [])
         raise InputError(name, f"{len(errors)} bad row(s), nothing imported: " + " | ".join(shown))

@@ -144,7 +144,13 @@ def _local(el: etree._Element) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
-def _entry(ce: etree._Element, warnings: list[str]) -> Term:
+def _concept_notes(ce: etree._Element) -> tuple[dict, list[str]]:
+    """The workbench fields and the free-text notes of a concept entry.
+
+    Fields TBX-Basic has no data category for travel as JSON in a ``workbench:`` note; other notes are
+    the user's and are kept in order. An unreadable workbench note is refused rather than skipped,
+    since skipping it would quietly reset the entry's kind and status.
+    """
     meta: dict = {}
     notes: list[str] = []
     for child in ce:
@@ -157,6 +163,71 @@ def _entry(ce: etree._Element, warnings: list[str]) -> Term:
                     raise ValueError(f"unreadable workbench note ({exc})") from exc
             elif txt:
                 notes.append(txt)
+    return meta, notes
+
+
+def _definition(ls: etree._Element) -> str | None:
+    """The section's gloss: its last ``definition``, at any depth (TBX v2 nests it in ``descripGrp``)."""
+    gloss = None
+    for el in ls.iter():
+        if _local(el) == "descrip" and el.get("type") == "definition":
+            gloss = _text(el)
+    return gloss
+
+
+def _section_terms(ls: etree._Element, lang: str) -> list[tuple[str, str, str]]:
+    """(term, administrative status, term type) for each term of a language section.
+
+    ``termSec`` is TBX v3, ``tig``/``ntig`` TBX v2. An empty term is refused: it would become an
+    empty rendering that matches everywhere.
+    """
+    found = []
+    for ts in [c for c in ls if _local(c) in ("termSec", "tig", "ntig")]:
+        term_el = next((e for e in ts.iter() if _local(e) == "term"), None)
+        text = _text(term_el)
+        if not text:
+            raise ValueError(f"empty <term> in the {lang or '?'} section")
+        notes_el = {e.get("type"): _text(e) for e in ts.iter() if _local(e) == "termNote"}
+        found.append((text, notes_el.get("administrativeStatus", ""), notes_el.get("termType", "")))
+    return found
+
+
+def _add_target(tgt: dict, text: str, status: str, ttype: str, gloss: str | None) -> None:
+    """Sort a target term by its administrative status: deprecated or superseded ones are forbidden,
+    the first preferred one is the rendering, anything else (a second preferred, admitted, none) is a
+    variant, so no rendering of another tool's file is lost."""
+    tgt["gloss"] = gloss
+    if ttype == "acronym":
+        tgt["acronym"] = True
+    if status.startswith(("deprecated", "superseded")):
+        tgt["forbidden"].append(text)
+    elif status.startswith("preferred") and tgt["preferred"] is None:
+        tgt["preferred"] = text
+    else:
+        tgt["variants"].append(text)
+
+
+def _add_source(src: dict, text: str, status: str, ttype: str, lang: str) -> None:
+    """Sort a source term: a pointed form that is not the preferred one is the pointed spelling the
+    writer exports as a ``variant``; the first preferred (or unmarked, as in TBX v2 files) is the source
+    form; the rest are further source forms."""
+    src["lang"] = lang or "he"
+    if ttype == "acronym":
+        src["acronym"] = True
+    if has_niqqud(text) and src["pointed"] is None and not status.startswith("preferred"):
+        src["pointed"] = text
+    elif src["preferred"] is None and (status.startswith("preferred") or not status):
+        src["preferred"] = text
+    else:
+        src["variants"].append(text)
+
+
+def _lang_sections(ce: etree._Element) -> tuple[dict, dict]:
+    """The source and target sides of an entry, from its language sections.
+
+    The target is the English section if there is one, else the last: a termbase exported with
+    another target language still reads, and every other section counts as source.
+    """
     lang_secs = [c for c in ce if _local(c) in ("langSec", "langSet")]
     if not lang_secs:
         raise ValueError("no language section")
@@ -165,39 +236,24 @@ def _entry(ce: etree._Element, warnings: list[str]) -> Term:
     target_sec = next((ls for ls in lang_secs if (ls.get(XML_LANG) or "").lower().startswith("en")), lang_secs[-1])
     for ls in lang_secs:
         lang = ls.get(XML_LANG) or ""
-        is_target = ls is target_sec
-        gloss = None
-        for el in ls.iter():
-            if _local(el) == "descrip" and el.get("type") == "definition":
-                gloss = _text(el)
-        for ts in [c for c in ls if _local(c) in ("termSec", "tig", "ntig")]:
-            term_el = next((e for e in ts.iter() if _local(e) == "term"), None)
-            text = _text(term_el)
-            if not text:
-                raise ValueError(f"empty <term> in the {lang or '?'} section")
-            notes_el = {e.get("type"): _text(e) for e in ts.iter() if _local(e) == "termNote"}
-            status = notes_el.get("administrativeStatus", "")
-            ttype = notes_el.get("termType", "")
-            if is_target:
-                tgt["gloss"] = gloss
-                if ttype == "acronym":
-                    tgt["acronym"] = True
-                if status.startswith(("deprecated", "superseded")):
-                    tgt["forbidden"].append(text)
-                elif status.startswith("preferred") and tgt["preferred"] is None:
-                    tgt["preferred"] = text
-                else:
-                    tgt["variants"].append(text)
+        gloss = _definition(ls)
+        for text, status, ttype in _section_terms(ls, lang):
+            if ls is target_sec:
+                _add_target(tgt, text, status, ttype, gloss)
             else:
-                src["lang"] = lang or "he"
-                if ttype == "acronym":
-                    src["acronym"] = True
-                if has_niqqud(text) and src["pointed"] is None and not status.startswith("preferred"):
-                    src["pointed"] = text
-                elif src["preferred"] is None and (status.startswith("preferred") or not status):
-                    src["preferred"] = text
-                else:
-                    src["variants"].append(text)
+                _add_source(src, text, status, ttype, lang)
+    return src, tgt
+
+
+def _entry(ce: etree._Element, warnings: list[str]) -> Term:
+    """The term a ``conceptEntry`` (or TBX v2 ``termEntry``) holds; ``ValueError`` says what is wrong.
+
+    A file from another tool may mark no term preferred: its first target term is taken as the
+    rendering rather than refusing the entry. The kind comes from the workbench note when there is
+    one, else from an ``acronym`` term type, else it is a transliteration.
+    """
+    meta, notes = _concept_notes(ce)
+    src, tgt = _lang_sections(ce)
     if tgt["preferred"] is None:
         if not tgt["variants"]:
             raise ValueError("no target-language term")
