@@ -308,7 +308,7 @@ def _constants(wide: bool = False) -> list[tuple[str, float, float, float, Calla
         return [
             ("decoding gamma", base.gamma, 0.3, 0.7, lambda v: (None, replace(base, gamma=v))),
             ("refine_weight", base.refine_weight, 0.15, 0.6, lambda v: (None, replace(base, refine_weight=v))),
-            ("refine_temperature", base.refine_temperature, 1.0, 3.0,
+            ("refine_temperature", base.refine_temperature, base.refine_temperature / 2, base.refine_temperature * 2,
              lambda v: (None, replace(base, refine_temperature=v))),
             ("numbers weight", 2.5, 1.25, 5.0, weight("numbers")),
             ("lexicon weight", 1.5, 0.75, 3.0, weight("lexicon")),
@@ -318,7 +318,7 @@ def _constants(wide: bool = False) -> list[tuple[str, float, float, float, Calla
     return [
         ("decoding gamma", base.gamma, 0.435, 0.535, lambda v: (None, replace(base, gamma=v))),
         ("refine_weight", base.refine_weight, 0.2, 0.4, lambda v: (None, replace(base, refine_weight=v))),
-        ("refine_temperature", base.refine_temperature, 1.5, 2.5,
+        ("refine_temperature", base.refine_temperature, base.refine_temperature - 0.5, base.refine_temperature + 0.5,
          lambda v: (None, replace(base, refine_temperature=v))),
         ("numbers weight", 2.5, 2.0, 3.0, weight("numbers")),
         ("lexicon weight", 1.5, 1.0, 2.0, weight("lexicon")),
