@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 SERVE_ARGS ?=  # e.g. SERVE_ARGS="--auth password" for a team
 
-.PHONY: run test bench lint setup clean fuzz
+.PHONY: run test test-pg bench lint setup clean fuzz
 
 $(BIN)/python:
 	$(PY) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -29,9 +29,16 @@ run: $(STAMP)
 	$(BIN)/workbench load-demo --if-empty
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT) $(SERVE_ARGS)
 
+# The suite on SQLite; when WORKBENCH_TEST_PG names a PostgreSQL server (CI: .ci/run starts one),
+# then the whole suite again on PostgreSQL.
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	WORKBENCH_TEST_PG= $(BIN)/python -m pytest
+	@if [ -n "$$WORKBENCH_TEST_PG" ]; then echo "== the suite on PostgreSQL"; $(BIN)/python -m pytest; fi
+
+# The suite on PostgreSQL only: a throwaway cluster (Debian's postgresql package) started and stopped around it.
+test-pg: $(DEVSTAMP)
+	.ci/pg.sh run $(BIN)/python -m pytest
 
 # Property-based fuzzing of every reader and of the bundle round trip, with many more examples than
 # `make test` runs (FUZZ_EXAMPLES=N to change how many per test).

@@ -1,14 +1,26 @@
 """Shared fixtures. ``need_program`` skips locally but fails in CI (CI=true) when a tool is missing;
 ``need_data`` names a file of the repository's test data (``tests/data/``, see its ATTRIBUTION.md),
-which is always there: a clone anywhere runs every test."""
+which is always there: a clone anywhere runs every test.
+
+Backends: the suite runs on SQLite; with ``WORKBENCH_TEST_PG`` naming a PostgreSQL server
+(``postgresql://postgres@127.0.0.1:PORT/postgres``; ``make test-pg`` and ``.ci/run`` start one) it
+runs on PostgreSQL instead: ``db_path`` is then the URL of a database of the test's own (created
+from a migrated template, dropped afterwards), and any new database file a test opens in its
+temporary folder becomes such a database too (in the processes it starts as well, through
+``tests/pg_site/sitecustomize.py``). Tests marked ``sqlite_only`` (SQLite files as such:
+their bytes, PRAGMAs, WAL, foreign or legacy SQLite files) are deselected there."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+PG = os.environ.get("WORKBENCH_TEST_PG", "").strip()
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "tests" / "data"
@@ -36,10 +48,133 @@ def need_data(*parts: str) -> Path:
     return path
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    if PG:
+        from workbench.store.db import mask
+
+        return f"database backend: PostgreSQL ({mask(PG)})"
+    return "database backend: SQLite"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("sqlite_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+class _PgServer:
+    """Databases of the tests on the server WORKBENCH_TEST_PG names: each a copy of a migrated template."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.url = url
+        self.admin = psycopg.connect(url, autocommit=True)
+        self.tag = f"wbt{os.getpid()}"
+        self.names = itertools.count(1)
+        self.template = f"{self.tag}_template"
+        self._drop(self.template)
+        self.admin.execute(f'CREATE DATABASE "{self.template}"')
+        from workbench.store import open_store
+
+        open_store(self.url_of(self.template)).close()
+
+    def url_of(self, name: str) -> str:
+        base, _, rest = self.url.rpartition("/")
+        query = rest.partition("?")[2]
+        return f"{base}/{name}" + (f"?{query}" if query else "")
+
+    def new(self) -> tuple[str, str]:
+        name = f"{self.tag}_{next(self.names)}"
+        self.admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name, self.url_of(name)
+
+    def _drop(self, name: str) -> None:
+        self.admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self._drop(self.template)
+        self.admin.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> object:
+    if not PG:
+        yield None
+        return
+    server = _PgServer(PG)
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def _pg_databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> object:  # fmt: skip
+    """With WORKBENCH_TEST_PG: the test's PostgreSQL databases (``new()`` makes one), a new SQLite
+    file under the test's temporary folder opened in-process redirected to one of them, and every
+    pool the test opened closed and every database dropped afterwards."""
+    if not PG:
+        yield None
+        return
+    import workbench.store.db as dbmod
+
+    server: _PgServer = request.getfixturevalue("pg_server")
+    made: dict[str, str] = {}
+    opened: list[dbmod.PostgresDatabase] = []
+    base = tmp_path_factory.getbasetemp().resolve()
+
+    class Databases:
+        @staticmethod
+        def new(key: str | None = None) -> str:
+            name, url = server.new()
+            made[key or name] = url
+            return url
+
+    # Processes the test starts (CLI, `workbench serve`) see the same redirections (tests/pg_site).
+    mapfile = tmp_path_factory.mktemp("pgmap") / "map.json"
+    mapfile.write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("WORKBENCH_TEST_PG_MAP", str(mapfile))
+    site = str(REPO / "tests" / "pg_site")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (site, os.environ.get("PYTHONPATH")) if p))
+    real_resolve, real_init = dbmod.resolve_target, dbmod.PostgresDatabase.__init__
+
+    def resolve(target):  # noqa: ANN001, ANN202
+        kind, where = real_resolve(target)
+        explicit = isinstance(target, str) and target.startswith("sqlite:")  # sqlite:///... stays SQLite
+        if kind == "sqlite" and str(where) != ":memory:" and not explicit:
+            path = Path(where).resolve()
+            if path.is_relative_to(base) and (str(path) in made or not path.exists()):
+                if str(path) not in made:
+                    Databases.new(str(path))
+                    mapfile.write_text(json.dumps({k: v for k, v in made.items() if k.startswith("/")}), encoding="utf-8")
+                    if path.parent.is_dir():
+                        path.touch()  # a placeholder, so that a test may still chmod or stat "its file"
+                return "postgresql", made[str(path)]
+        return kind, where
+
+    def init(self, url):  # noqa: ANN001, ANN202
+        real_init(self, url)
+        opened.append(self)
+
+    monkeypatch.setattr(dbmod, "resolve_target", resolve)
+    monkeypatch.setattr(dbmod.PostgresDatabase, "__init__", init)
+    yield Databases
+    for db in opened:
+        db.close()
+    for url in made.values():
+        server._drop(url.rpartition("/")[2].partition("?")[0])
+
+
 @pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh database path, also exported as WORKBENCH_DB for the app and the CLI."""
-    path = tmp_path / "wb.db"
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _pg_databases) -> Path | str:  # noqa: ANN001
+    """A fresh database, also exported as WORKBENCH_DB for the app and the CLI: a file path on
+    SQLite, the URL of a database of this test's own on PostgreSQL (WORKBENCH_TEST_PG)."""
+    path: Path | str = _pg_databases.new() if _pg_databases else tmp_path / "wb.db"
     monkeypatch.setenv("WORKBENCH_DB", str(path))
     return path
 

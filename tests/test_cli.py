@@ -93,7 +93,9 @@ def test_default_db_from_env(db_path: Path, pair: tuple[Path, Path]) -> None:
     proc = subprocess.run([sys.executable, "-m", "workbench.cli", "import", "--source", str(he)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert db_path.exists()
+    from workbench.store import open_store
+
+    assert [d.source_paragraphs > 0 for d in open_store(db_path).list_documents()] == [True]  # in WORKBENCH_DB
 
 
 def test_import_encoding_option_decodes_legacy_hebrew(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

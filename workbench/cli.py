@@ -18,9 +18,10 @@ from workbench.errors import WorkbenchError
 from workbench.io.encoding import upload_limit_mb
 from workbench.roles import ROLES
 from workbench.store import default_db_path, open_store
+from workbench.store.db import is_url
 
 # Each area adds its subcommands through register(subparsers).
-COMMAND_MODULES = ["align", "terms", "check", "export", "users", "history"]
+COMMAND_MODULES = ["align", "terms", "check", "fix", "export", "users", "history", "db"]
 
 
 
@@ -221,7 +222,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise WorkbenchError("--oidc-default-role only applies with --auth oidc")
     if args.secrets and args.auth != "oidc":
         raise WorkbenchError("--secrets only applies with --auth oidc")
-    db = Path(args.db).expanduser().resolve() if args.db else default_db_path()
+    db = args.db if is_url(args.db) else Path(args.db).expanduser().resolve() if args.db else default_db_path()
     store = open_store(db)  # create and migrate before the first page load
     if args.auth == "password" and not store.accounts.any():
         raise WorkbenchError(
@@ -237,7 +238,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         env["WORKBENCH_OIDC_ROLE"] = args.oidc_default_role
     if getattr(args, "user", None):
         env["WORKBENCH_USER"] = args.user  # the local user of --auth none
-    print(f"Workbench on http://{args.host}:{args.port}  (database: {db}, sign-in: {args.auth})", flush=True)
+    print(f"Workbench on http://{args.host}:{args.port}  (database: {store.path}, sign-in: {args.auth})", flush=True)
     cmd = streamlit_command(args, app)
     if os.name == "posix":
         # Become the server rather than its parent: a stop signal sent to `workbench serve` (a
@@ -254,9 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=None,
-        help=f"SQLite database (default: $WORKBENCH_DB or {default_db_path()})",
+        help="the project database: an SQLite file, sqlite:///PATH, or postgresql://USER:PASS@HOST:5432/DBNAME"
+        f" (default: $WORKBENCH_DB or {default_db_path()})",
     )
     parser.add_argument(
         "--user",

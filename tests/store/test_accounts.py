@@ -56,7 +56,9 @@ def test_password_hash_is_argon2id_and_never_logged(store) -> None:
     stored = store.db.conn.execute("SELECT password_hash FROM accounts WHERE name = 'alice'").fetchone()[0]
     assert stored.startswith("$argon2id$") and PW not in stored
     store.accounts.set_password("alice", "another secret", user="alice")
-    dump = "\n".join(store.db.conn.iterdump())
+    from workbench.store.maintenance import dump_rows
+
+    dump = "\n".join(dump_rows(store.db))
     assert PW not in dump and "another secret" not in dump
 
 

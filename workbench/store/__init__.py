@@ -1,6 +1,7 @@
 """The project store: the only package that speaks SQL.
 
-``open_store(path)`` returns a :class:`Store` over SQLite (WAL). Area repositories (terms,
+``open_store(path_or_url)`` returns a :class:`Store` over SQLite (a file, WAL; the default) or
+PostgreSQL (``postgresql://...``); see :mod:`workbench.store.db`. Area repositories (terms,
 findings, the editor's undo list) hang off the store as attributes so that each area keeps its SQL in its own module.
 """
 
@@ -12,19 +13,22 @@ from typing import TYPE_CHECKING
 
 from workbench.roles import PermissionDenied, allows, refusal
 from workbench.store.alignment import AlignmentMixin
-from workbench.store.db import Database, default_db_path
+from workbench.store.db import Conn, connect, default_db_path, retry_public_methods
 from workbench.store.documents import DocumentsMixin
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
-    from sqlite3 import Connection
+
+    Connection = Conn
 
 __all__ = ["Store", "open_store", "default_db_path"]
 
 
+@retry_public_methods
 class Store(DocumentsMixin, AlignmentMixin):
     def __init__(self, path: str | Path | None = None) -> None:
-        self.db = Database(path)
+        self.db = connect(path)
+        #: the SQLite file, or the PostgreSQL URL without its password
         self.path = self.db.path
 
     def transaction(self) -> AbstractContextManager[Connection]:
@@ -87,6 +91,12 @@ class Store(DocumentsMixin, AlignmentMixin):
         return FindingsRepo(self)
 
     @cached_property
+    def decisions(self):  # noqa: ANN201 - plain decision types live in workbench.findings_types
+        from workbench.store.decisions import DecisionsRepo
+
+        return DecisionsRepo(self)
+
+    @cached_property
     def undo(self):  # noqa: ANN201 - type lives beside the store's other repositories
         from workbench.store.undo import UndoRepo
 
@@ -111,5 +121,6 @@ class Store(DocumentsMixin, AlignmentMixin):
 
 
 def open_store(path: str | Path | None = None) -> Store:
-    """Open (creating and migrating if needed) the database at ``path``, ``WORKBENCH_DB`` or the default."""
+    """Open (creating and migrating if needed) the database ``path`` names — an SQLite file, or a
+    ``postgresql://`` or ``sqlite:///`` URL — else ``WORKBENCH_DB``, else the default file."""
     return Store(path)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.roles import check_role
-from workbench.store.db import now
+from workbench.store.db import now, retry_public_methods
 
 if TYPE_CHECKING:
     from sqlite3 import Connection
@@ -86,6 +86,7 @@ def _parse(ts: str) -> datetime:
     return datetime.fromisoformat(ts)
 
 
+@retry_public_methods
 class AccountsRepo:
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
@@ -325,8 +326,8 @@ class AccountsRepo:
         """``user`` has document ``doc_id`` open now."""
         with self.store.transaction() as c:
             c.execute(
-                "INSERT INTO presence (doc_id, user, seen) VALUES (?, ?, ?)"
-                " ON CONFLICT (doc_id, user) DO UPDATE SET seen = excluded.seen",
+                'INSERT INTO presence (doc_id, "user", seen) VALUES (?, ?, ?)'
+                ' ON CONFLICT (doc_id, "user") DO UPDATE SET seen = excluded.seen',
                 (doc_id, user, self.clock().isoformat(timespec="milliseconds")),
             )
 
@@ -335,6 +336,6 @@ class AccountsRepo:
         since = (self.clock() - timedelta(seconds=seconds)).isoformat(timespec="milliseconds")
         with self.store.reading() as c:
             rows = c.execute(
-                "SELECT user, seen FROM presence WHERE doc_id = ? AND seen >= ? ORDER BY seen DESC", (doc_id, since)
+                'SELECT "user", seen FROM presence WHERE doc_id = ? AND seen >= ? ORDER BY seen DESC', (doc_id, since)
             ).fetchall()
         return [(r["user"], r["seen"]) for r in rows if r["user"] != exclude]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.model import Link
-from workbench.store.db import now
+from workbench.store.db import now, retry_public_methods
 
 if TYPE_CHECKING:
     from workbench.store.db import Database
@@ -43,6 +43,7 @@ def _row_to_link(r: sqlite3.Row) -> Link:
     )
 
 
+@retry_public_methods
 class AlignmentMixin:
     db: Database
 
@@ -136,14 +137,20 @@ class AlignmentMixin:
                     lk.rev = prev["rev"]
             upserts.append((lk.id, doc_id, i, src, tgt, float(lk.score), lk.status, sent, lk.rev))
         c.executemany("UPDATE links SET pos = ? WHERE id = ?", moves)
-        c.executemany("INSERT OR REPLACE INTO links VALUES (?,?,?,?,?,?,?,?,?)", upserts)
+        c.executemany(
+            "INSERT INTO links (id, doc_id, pos, source_ids, target_ids, score, status, sentences, rev)"
+            " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET doc_id = excluded.doc_id, pos = excluded.pos,"
+            " source_ids = excluded.source_ids, target_ids = excluded.target_ids, score = excluded.score,"
+            " status = excluded.status, sentences = excluded.sentences, rev = excluded.rev",
+            upserts,
+        )
         c.execute(
             "UPDATE documents SET alignment_rev = alignment_rev + 1, updated = ? WHERE id = ?", (now(), doc_id)
         )
 
     def _stale_alignment(self, c: sqlite3.Connection, doc_id: int, current: int, expected: int) -> ConflictError:
         rows = c.execute(
-            "SELECT user, at, action, entity_id FROM history WHERE doc_id = ? AND entity = 'link'"
+            "SELECT \"user\", at, action, entity_id FROM history WHERE doc_id = ? AND entity = 'link'"
             " ORDER BY id DESC LIMIT 5",
             (doc_id,),
         ).fetchall()
@@ -207,7 +214,8 @@ class AlignmentMixin:
         lk = Link(source=[para_id] if side == "source" else [], target=[para_id] if side == "target" else [], score=0.0)
         c.execute("UPDATE links SET pos = pos + 1 WHERE doc_id = ? AND pos >= ?", (doc_id, at))
         c.execute(
-            "INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO links (id, doc_id, pos, source_ids, target_ids, score, status, sentences, rev)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
             (lk.id, doc_id, at, json.dumps(lk.source), json.dumps(lk.target), 0.0, "auto", None, 1),
         )
         self.db.log(c, user, "link", lk.id, doc_id, "create", None, link_snapshot(lk))
@@ -240,7 +248,7 @@ class AlignmentMixin:
         with self.db.reading() as c:
             for lid in dict.fromkeys(link_ids):
                 r = c.execute(
-                    "SELECT user, at FROM history WHERE entity = 'link' AND entity_id = ? AND doc_id = ?"
+                    "SELECT \"user\", at FROM history WHERE entity = 'link' AND entity_id = ? AND doc_id = ?"
                     " ORDER BY id DESC LIMIT 1",
                     (lid, doc_id),
                 ).fetchone()
@@ -253,7 +261,7 @@ class AlignmentMixin:
         before/after payloads): what an undo refusal names as having been built on the operation."""
         with self.db.reading() as c:
             rows = c.execute(
-                "SELECT id, at, user, entity, entity_id, action FROM history WHERE doc_id = ? AND id > ?"
+                'SELECT id, at, "user", entity, entity_id, action FROM history WHERE doc_id = ? AND id > ?'
                 " ORDER BY id LIMIT ?",
                 (doc_id, after_id, limit),
             ).fetchall()
@@ -274,7 +282,7 @@ class AlignmentMixin:
             sql += " AND (doc_id = ? OR doc_id IS NULL)" if project else " AND doc_id = ?"
             args.append(doc_id)
         for col, op, val in (("entity", "=", entity), ("entity_id", "=", None if entity_id is None else str(entity_id)),
-                             ("user", "=", user), ("at", ">=", since), ("action", "=", action),
+                             ('"user"', "=", user), ("at", ">=", since), ("action", "=", action),
                              ("id", "=", change_id), ("id", ">", after_change)):  # fmt: skip
             if val is not None:
                 sql += f" AND {col} {op} ?"

@@ -1,39 +1,119 @@
-"""SQLite connection, schema migrations and transactions.
+"""Connections, schema migrations and transactions, for SQLite and PostgreSQL.
 
-One connection per Store, shared by Streamlit's script threads behind a re-entrant lock: SQLite
-serialises writers anyway, and a single connection keeps WAL checkpoints and ``BEGIN IMMEDIATE``
-semantics predictable. Every write goes through :meth:`Database.transaction`, so a failure anywhere
-rolls the whole operation back and nothing is ever half written.
+The store's SQL is written once, by hand, against a thin dialect layer rather than an ORM: ``?``
+placeholders (rewritten to ``%s`` for psycopg), ``INSERT ... RETURNING id``, ``ON CONFLICT``, the
+reserved ``"user"`` column quoted, and the few functions that differ (reading a JSON list given as
+one parameter, one field of a JSON text) asked of :attr:`Database.dialect`. Rows answer by name
+and by index on both backends.
+
+Every unit of work gets a connection of its own from a pool (:meth:`Database.transaction` for
+writes, :meth:`Database.reading` for a consistent read); nested calls on the same thread join the
+unit already open, so a store method called inside another's transaction sees its writes. Nothing
+is shared between sessions and there is no process-wide lock around reads.
+
+- SQLite (the embedded default: a file, WAL): writers take the write lock up front (``BEGIN
+  IMMEDIATE``, waiting up to 30 s), readers read a snapshot while others write.
+- PostgreSQL (a team server, several app processes): writes run ``SERIALIZABLE``, so a revision
+  check and the update it guards behave as if the transactions ran one after the other, across
+  processes; reads run ``REPEATABLE READ`` (one snapshot). A transaction the server aborts as a
+  serialization failure or a deadlock (SQLSTATE 40001/40P01) is retried, as a whole store method,
+  up to :data:`RETRIES` times (:func:`retrying`), then refused with :class:`SerializationConflict`.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
+import random
+import re
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ConflictError, WorkbenchError
 
 MIGRATIONS_PACKAGE = "workbench.store.migrations"
 
+#: ``PRAGMA application_id`` of a workbench project ("WBNC"): what tells our databases from any other
+#: SQLite file, so ``--db`` pointed at another program's database never adopts and rewrites it. On
+#: PostgreSQL it is the key of the advisory lock that creation and migration hold.
+APPLICATION_ID = 0x57424E43
+#: Tables that make a database without the application id a project of an earlier release.
+_LEGACY_TABLES = {"schema_migrations", "documents"}
+_LOCK_TIMEOUT = 30.0
+#: Attempts of one store method whose PostgreSQL transaction keeps meeting serialization failures.
+RETRIES = 8
+#: Connections a PostgreSQL pool may hold (``WORKBENCH_DB_POOL`` overrides).
+POOL_MAX = 20
+#: Tables with an integer identity ``id`` (their sequences follow a copy; see :meth:`Database.reset_sequences`).
+IDENTITY_TABLES = ("documents", "history", "terms", "annotations", "finding_tags", "undo_entries", "login_failures")
 
-def default_db_path() -> Path:
-    """``WORKBENCH_DB`` if set, else ``workbench.db`` in the per-user data folder.
+
+class SerializationConflict(ConflictError):
+    """A PostgreSQL transaction aborted because a concurrent one changed what it read (40001/40P01)."""
+
+
+def integrity_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a violated constraint raises, on either backend (for ``except``)."""
+    try:
+        import psycopg
+
+        return (sqlite3.IntegrityError, psycopg.IntegrityError)
+    except ImportError:  # pragma: no cover
+        return (sqlite3.IntegrityError,)
+
+
+# ---------------------------------------------------------------------------------------------- where
+
+
+def is_url(target: object) -> bool:
+    return isinstance(target, str) and re.match(r"^(postgres|postgresql|sqlite)(\+\w+)?://", target) is not None
+
+
+def mask(url: str) -> str:
+    """``url`` without its password (what messages and ``store.path`` show)."""
+    return re.sub(r"^(\w+(?:\+\w+)?://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def resolve_target(target: str | Path | None) -> tuple[str, Path | str]:
+    """("sqlite", path) or ("postgresql", url) for a ``--db`` value, ``WORKBENCH_DB`` or the default.
+
+    ``postgresql://user:pass@host:5432/dbname`` (or ``postgres://``) names a PostgreSQL database;
+    ``sqlite:///relative.db`` and ``sqlite:////absolute.db`` (SQLAlchemy's spelling) and any plain
+    path name an SQLite file.
+    """
+    if target is None or target == "":
+        target = default_db_path()
+    if isinstance(target, str) and is_url(target):
+        scheme, _, rest = target.partition("://")
+        if scheme.startswith("postgres"):
+            return "postgresql", "postgresql://" + rest
+        if not rest.startswith("/") or rest == "/":
+            raise WorkbenchError(f"{target}: an SQLite URL is sqlite:///relative/path or sqlite:////absolute/path")
+        rest = rest[1:]
+        return "sqlite", Path(rest) if rest == ":memory:" else Path(rest).expanduser()
+    return "sqlite", Path(target).expanduser()
+
+
+def default_db_path() -> Path | str:
+    """``WORKBENCH_DB`` if set (a path, or a database URL as given), else ``workbench.db`` in the
+    per-user data folder.
 
     Linux: ``$XDG_DATA_HOME/workbench`` (``~/.local/share/workbench``); macOS:
     ``~/Library/Application Support/workbench``; Windows: ``%APPDATA%\\workbench``.
     """
     env = os.environ.get("WORKBENCH_DB")
     if env:
-        return Path(env).expanduser()
+        return env if is_url(env) else Path(env).expanduser()
     if sys.platform == "win32":
         base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
     elif sys.platform == "darwin":
@@ -47,61 +127,388 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every ``NNNN_name.sql`` shipped in the package, in order."""
-    out = []
+def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration, in order: ``NNNN_name.sql`` is the portable (and
+    SQLite) history; on PostgreSQL ``NNNN_name.postgres.sql``, where it exists, is taken instead
+    (same version, same name)."""
+    plain: dict[int, tuple[str, str]] = {}
+    special: dict[int, tuple[str, str]] = {}
     for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
         name = entry.name
-        if name.endswith(".sql") and name[:4].isdigit():
-            out.append((int(name[:4]), name[5:-4], entry.read_text(encoding="utf-8")))
-    return sorted(out)
+        if not (name.endswith(".sql") and name[:4].isdigit()):
+            continue
+        stem = name[5:-4]
+        if stem.endswith(".postgres"):
+            special[int(name[:4])] = (stem[: -len(".postgres")], entry.read_text(encoding="utf-8"))
+        else:
+            plain[int(name[:4])] = (stem, entry.read_text(encoding="utf-8"))
+    chosen = {**plain, **special} if dialect == "postgresql" else plain
+    return sorted((v, n, s) for v, (n, s) in chosen.items())
 
 
-#: ``PRAGMA application_id`` of a workbench project ("WBNC"): what tells our databases from any other
-#: SQLite file, so ``--db`` pointed at another program's database never adopts and rewrites it.
-APPLICATION_ID = 0x57424E43
-#: Tables that make a database without the application id a project of an earlier release.
-_LEGACY_TABLES = {"schema_migrations", "documents"}
-_LOCK_TIMEOUT = 30.0
+def known_version() -> int:
+    return max(v for v, _, _ in migrations())
 
 
-def _locked_message(path: Path, exc: BaseException) -> str:
+# ---------------------------------------------------------------------------------------------- dialects
+
+
+class Dialect:
+    """The SQL fragments that differ between the backends (everything else is written once)."""
+
+    name = "sqlite"
+
+    def json_list(self, typ: str = "text") -> str:
+        """``(SELECT value FROM <the JSON array given as one parameter>)``, for ``x IN ...``."""
+        return "(SELECT value FROM json_each(?))"
+
+    def json_contains(self, column: str) -> str:
+        """True when the JSON array in ``column`` holds the integer given as one parameter."""
+        return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = ?)"
+
+    def json_field(self, column: str, key: str) -> str:
+        """The top-level string ``key`` of the JSON object in ``column`` (``key`` is ours, never user text)."""
+        return f"json_extract({column}, '$.{key}')"
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+
+    def json_list(self, typ: str = "text") -> str:
+        cast = "::bigint" if typ == "int" else ""
+        return f"(SELECT value{cast} FROM jsonb_array_elements_text(?::jsonb))"
+
+    def json_contains(self, column: str) -> str:
+        return f"({column}::jsonb @> jsonb_build_array(?::bigint))"
+
+    def json_field(self, column: str, key: str) -> str:
+        return f"({column}::jsonb ->> '{key}')"
+
+
+SQLITE, POSTGRES = Dialect(), PostgresDialect()
+
+
+@functools.lru_cache(maxsize=4096)
+def pg_sql(sql: str) -> str:
+    """``?`` placeholders to psycopg's ``%s`` (and a literal ``%`` doubled), outside quoted text."""
+    out: list[str] = []
+    quote = ""
+    for ch in sql:
+        if ch == "%":
+            out.append("%%")
+        elif quote:
+            out.append(ch)
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class Row(tuple):
+    """A PostgreSQL row that answers by index and by column name, like :class:`sqlite3.Row`."""
+
+    __slots__ = ()
+    _index: dict[str, int] = {}
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+@functools.lru_cache(maxsize=1024)
+def _row_class(names: tuple[str, ...]) -> type[Row]:
+    index: dict[str, int] = {}
+    for i, n in enumerate(names):
+        index.setdefault(n, i)
+    return type("Row", (Row,), {"__slots__": (), "_index": index})
+
+
+def _pg_row_factory(cursor: Any) -> Callable[[Any], Any]:
+    desc = cursor.description
+    if desc is None:
+        return tuple
+    cls = _row_class(tuple(d.name for d in desc))
+    return cls
+
+
+class Conn:
+    """What a unit of work yields: ``execute``/``executemany`` with ``?`` placeholders."""
+
+    def __init__(self, raw: Any, dialect: Dialect) -> None:
+        self.raw = raw
+        self.dialect = dialect
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.raw.execute(sql, params)
+
+    def executemany(self, sql: str, seq: Any) -> Any:
+        return self.raw.executemany(sql, seq)
+
+
+class PgConn(Conn):
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.raw.execute(pg_sql(sql), tuple(params) if params is not None else ())
+
+    def executemany(self, sql: str, seq: Any) -> Any:
+        cur = self.raw.cursor()
+        rows = [tuple(p) for p in seq]
+        if rows:
+            cur.executemany(pg_sql(sql), rows)
+        return cur
+
+
+class _Result:
+    """Rows already fetched (what :attr:`Database.conn` returns)."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self.rows, self.rowcount = rows, rowcount
+
+    def fetchone(self) -> Any:
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self.rows)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+
+class _AutoConn:
+    """``db.conn.execute(sql)``: one statement in a unit of work of its own (scripts and tests)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def execute(self, sql: str, params: Any = ()) -> _Result:
+        with self.db.transaction() as c:
+            cur = c.execute(sql, params)
+            rows = cur.fetchall() if cur.description is not None else []
+            return _Result(rows, cur.rowcount)
+
+    def executemany(self, sql: str, seq: Any) -> _Result:
+        with self.db.transaction() as c:
+            cur = c.executemany(sql, seq)
+            return _Result([], cur.rowcount)
+
+    def set_trace_callback(self, callback: Callable[[str], Any] | None) -> None:
+        """SQLite's statement trace, on every connection of the pool (tests read the store's own SQL)."""
+        if not isinstance(self.db, SQLiteDatabase):
+            raise WorkbenchError("statement tracing is SQLite's")
+        self.db.trace = callback
+
+    def iterdump(self) -> Iterator[str]:
+        if self.db.dialect.name != "sqlite":
+            raise WorkbenchError("iterdump is SQLite's; use `workbench db copy` to move a PostgreSQL project")
+        with self.db.reading() as c:
+            yield from c.raw.iterdump()
+
+
+class _Unit:
+    __slots__ = ("conn", "write")
+
+    def __init__(self, conn: Conn, write: bool) -> None:
+        self.conn, self.write = conn, write
+
+
+# ---------------------------------------------------------------------------------------------- database
+
+
+class Database:
+    """One project database: units of work, migrations, the history log (see the module docstring)."""
+
+    dialect: Dialect = SQLITE
+    path: Path | str
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    # -- units of work ---------------------------------------------------------------------------
+
+    def in_unit(self) -> bool:
+        return getattr(self._local, "unit", None) is not None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Conn]:
+        """One write transaction; nested calls (on this thread) join the outer unit."""
+        unit = getattr(self._local, "unit", None)
+        if unit is not None:
+            yield unit.conn
+            return
+        with self._unit(write=True) as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Conn]:
+        """A consistent read: one snapshot even while others write."""
+        unit = getattr(self._local, "unit", None)
+        if unit is not None:
+            yield unit.conn
+            return
+        with self._unit(write=False) as conn:
+            yield conn
+
+    @contextmanager
+    def _unit(self, write: bool) -> Iterator[Conn]:
+        raise NotImplementedError
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """For a long run of write transactions (a no-op but on SQLite)."""
+        yield
+
+    @property
+    def conn(self) -> _AutoConn:
+        """Run single statements, each in its own unit of work (for scripts and tests)."""
+        return _AutoConn(self)
+
+    # -- schema ----------------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        with self.reading() as c:
+            row = c.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate_locked(self, c: Conn) -> list[int]:
+        """Apply pending migrations inside the caller's transaction, each recorded with its version.
+
+        All of them commit together: a crash or a refusal half-way leaves the database as it was,
+        never between two versions.
+        """
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)"
+        )
+        done = {r[0] for r in c.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for version, name, sql in migrations(self.dialect.name):
+            if version in done:
+                continue
+            for statement in _split_sql(sql):
+                c.execute(statement)
+            c.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
+            applied.append(version)
+        return applied
+
+    def tables(self, c: Conn) -> list[str]:
+        raise NotImplementedError
+
+    def reset_sequences(self, c: Conn) -> None:
+        """After rows were written with their ids (a copy): new rows continue after the highest."""
+
+    # -- the history log -------------------------------------------------------------------------
+
+    def log(
+        self,
+        conn: Conn,
+        user: str,
+        entity: str,
+        entity_id: str | int | None,
+        doc_id: int | None,
+        action: str,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        """Append one history row; callers pass plain JSON-able dicts for before/after."""
+        conn.execute(
+            'INSERT INTO history (at, "user", entity, entity_id, doc_id, action, before, after) VALUES (?,?,?,?,?,?,?,?)',
+            (
+                now(),
+                user,
+                entity,
+                None if entity_id is None else str(entity_id),
+                doc_id,
+                action,
+                None if before is None else json.dumps(before, ensure_ascii=False),
+                None if after is None else json.dumps(after, ensure_ascii=False),
+            ),
+        )
+
+    @staticmethod
+    def changed_by(conn: Conn, entity: str, entity_id: str | int) -> str:
+        """" by NAME at TIME" of the latest history row of one thing ("" if it has none): what a
+        refused stale save tells the editor, so they know whom to ask about it."""
+        row = conn.execute(
+            'SELECT "user", at FROM history WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1',
+            (entity, str(entity_id)),
+        ).fetchone()
+        return f" by {row[0]} at {str(row[1])[:19].replace('T', ' ')} UTC" if row else ""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+def connect(target: str | Path | None = None) -> Database:
+    """The database ``target`` names (see :func:`resolve_target`), created and migrated if needed."""
+    kind, where = resolve_target(target)
+    if kind == "postgresql":
+        return PostgresDatabase(str(where))
+    return SQLiteDatabase(where)
+
+
+# ---------------------------------------------------------------------------------------------- SQLite
+
+
+def _locked_message(path: Path | str, exc: BaseException) -> str:
     return (f"{path}: the database is busy (another workbench process has held its write lock for more than "
             f"{_LOCK_TIMEOUT:.0f} s: {exc}); try again when it has finished")
 
 
-class Database:
+class SQLiteDatabase(Database):
+    """A project file. Connections are pooled (a few idle ones kept), one per unit of work."""
+
+    MAX_IDLE = 8
+
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path).expanduser() if path else default_db_path()
-        memory = str(self.path) == ":memory:"
-        if not memory:
+        super().__init__()
+        self.path = Path(path).expanduser() if path else Path(str(default_db_path()))
+        self.lock_timeout = _LOCK_TIMEOUT
+        self.trace: Callable[[str], Any] | None = None
+        self._memory = str(self.path) == ":memory:"
+        self._idle: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._memory_lock = threading.RLock()
+        self._closed = False
+        if not self._memory:
             self._check_path()
+        conn = self._new_conn()
         try:
-            self.conn = sqlite3.connect(
-                str(self.path), isolation_level=None, check_same_thread=False, timeout=_LOCK_TIMEOUT
-            )
-        except sqlite3.Error as exc:
-            raise WorkbenchError(f"{self.path}: cannot open database ({exc})") from exc
-        self.conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        self._depth = 0
-        try:
-            self._open()
+            self._open(conn)
         except WorkbenchError:
-            self.conn.close()
+            conn.close()
             raise
         except sqlite3.DatabaseError as exc:
-            self.conn.close()
+            conn.close()
             if _is_locked(exc):
                 raise WorkbenchError(_locked_message(self.path, exc)) from exc
             if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
                 raise WorkbenchError(f"{self.path}: the database is read-only here ({exc}); the workbench "
                                      "needs to write to it and to its folder") from exc
             raise WorkbenchError(f"{self.path}: not a workbench database ({exc})") from exc
+        self._idle.append(conn)
+
+    def _new_conn(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False,
+                                   timeout=self.lock_timeout)  # fmt: skip
+        except sqlite3.Error as exc:
+            raise WorkbenchError(f"{self.path}: cannot open database ({exc})") from exc
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
 
     def _check_path(self) -> None:
         """Refuse what SQLite would misreport: a folder, a device or pipe, a file we may not write."""
         p = self.path
+        assert isinstance(p, Path)
         try:
             exists = p.exists()
         except OSError as exc:
@@ -123,7 +530,7 @@ class Database:
         except OSError as exc:
             raise WorkbenchError(f"{p}: cannot create its folder ({exc.strerror or exc})") from exc
 
-    def _open(self) -> None:
+    def _open(self, raw: sqlite3.Connection) -> None:
         """Recognise the database, then create or migrate it under the write lock.
 
         The first look is a read: a foreign or newer database is refused before anything is written
@@ -131,35 +538,29 @@ class Database:
         IMMEDIATE`` transaction that looks again, so when several processes open a new database at
         once exactly one creates the schema and the others wait, then find it done.
         """
-        self._recognise(self.conn)  # refuses early, without any lock
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        if self._state(self.conn)[0] != "current":
-            self.conn.execute("BEGIN IMMEDIATE")
+        self._recognise(raw)  # refuses early, without any lock
+        if self._state(raw)[0] != "current":
+            raw.execute("BEGIN IMMEDIATE")
             try:
-                self._depth = 1
-                kind = self._recognise(self.conn)
+                kind = self._recognise(raw)
                 if kind != "current":
-                    self._migrate_locked(self.conn)
-                    self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    self._migrate_locked(Conn(raw, SQLITE))
+                    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                raw.execute("ROLLBACK")
                 raise
             else:
-                self.conn.execute("COMMIT")
-            finally:
-                self._depth = 0
-        self._set_wal()
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+                raw.execute("COMMIT")
+        self._set_wal(raw)
+        raw.execute("PRAGMA synchronous=NORMAL")
 
-    def _set_wal(self) -> None:
+    def _set_wal(self, raw: sqlite3.Connection) -> None:
         """Switch to WAL (a no-op when it already is); the switch needs a moment alone with the file,
         which SQLite does not wait for, so a concurrent first open retries for a while."""
-        import time
-
         deadline = time.monotonic() + _LOCK_TIMEOUT
         while True:
             try:
-                self.conn.execute("PRAGMA journal_mode=WAL")
+                raw.execute("PRAGMA journal_mode=WAL")
                 return
             except sqlite3.OperationalError as exc:
                 if not _is_locked(exc) or time.monotonic() > deadline:
@@ -180,8 +581,7 @@ class Database:
             return ("new", 0) if not tables else ("foreign", 0)
         row = c.execute("SELECT max(version) FROM schema_migrations").fetchone()
         version = int(row[0] or 0)
-        known = max(v for v, _, _ in migrations())
-        if app_id == APPLICATION_ID and version == known:
+        if app_id == APPLICATION_ID and version == known_version():
             return "current", version
         return ("ours" if app_id == APPLICATION_ID else "legacy"), version
 
@@ -194,142 +594,113 @@ class Database:
                 ", ..." if len(tables) > 5 else "")
             raise WorkbenchError(f"{self.path}: an SQLite database of another application ({what}), not a "
                                  "workbench project; nothing was changed: give a new file for --db")
-        known = max(v for v, _, _ in migrations())
+        known = known_version()
         if version > known:
             raise WorkbenchError(f"{self.path}: the project's schema (version {version}) is newer than this "
                                  f"workbench knows (version {known}); update the workbench")
         return kind
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one."""
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield self.conn
-                finally:
-                    self._depth -= 1
+    def migrate(self) -> list[int]:
+        """Apply pending migrations (under the write lock; see :meth:`_open`)."""
+        with self.transaction() as c:
+            self._recognise(c.raw)
+            applied = self._migrate_locked(c)
+            c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        return applied
+
+    def tables(self, c: Conn) -> list[str]:
+        return [r[0] for r in c.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+
+    # -- connections -----------------------------------------------------------------------------
+
+    def _checkout(self) -> sqlite3.Connection:
+        pinned = getattr(self._local, "pinned", None)
+        if pinned is not None:
+            return pinned
+        if self._closed:
+            raise WorkbenchError(f"{self.path}: the database was closed")
+        if self._memory:
+            self._memory_lock.acquire()
+            return self._idle[0]
+        with self._pool_lock:
+            if self._idle:
+                return self._idle.pop()
+        return self._new_conn()
+
+    def _checkin(self, conn: sqlite3.Connection) -> None:
+        if getattr(self._local, "pinned", None) is conn:
+            return
+        if self._memory:
+            self._memory_lock.release()
+            return
+        with self._pool_lock:
+            if not self._closed and len(self._idle) < self.MAX_IDLE:
+                self._idle.append(conn)
                 return
+        conn.close()
+
+    @contextmanager
+    def _unit(self, write: bool) -> Iterator[Conn]:
+        raw = self._checkout()
+        raw.set_trace_callback(self.trace)
+        if self.lock_timeout != _LOCK_TIMEOUT:  # a test's short wait
+            raw.execute(f"PRAGMA busy_timeout = {int(self.lock_timeout * 1000)}")
+        try:
+            if write:
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:
+                    if _is_locked(exc):
+                        raise WorkbenchError(_locked_message(self.path, exc) + "; nothing was saved") from exc
+                    raise
+            else:
+                raw.execute("BEGIN")
+            conn = Conn(raw, SQLITE)
+            self._local.unit = _Unit(conn, write)
             try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if _is_locked(exc):
-                    raise WorkbenchError(_locked_message(self.path, exc) + "; nothing was saved") from exc
-                raise
-            self._depth = 1
-            try:
-                yield self.conn
+                yield conn
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._local.unit = None
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
                 raise
             else:
-                self.conn.execute("COMMIT")
-            finally:
-                self._depth = 0
+                self._local.unit = None
+                raw.execute("COMMIT")
+        finally:
+            self._local.unit = None
+            self._checkin(raw)
 
     @contextmanager
     def bulk_writes(self) -> Iterator[None]:
         """For a long run of write transactions: no WAL checkpoint after each commit, one at the end.
 
         A checkpoint copies every page the log holds back into the database; after each of many
-        batches it copies the same hot index pages again and again.
+        batches it copies the same hot index pages again and again. The thread keeps one
+        connection for the whole run.
         """
-        with self._lock:
-            self.conn.execute("PRAGMA wal_autocheckpoint=0")
-            try:
-                yield
-            finally:
-                self.conn.execute("PRAGMA wal_autocheckpoint=1000")
-                if self._depth == 0:
-                    self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-    @contextmanager
-    def reading(self) -> Iterator[sqlite3.Connection]:
-        """A consistent read: one snapshot even while another process writes."""
-        with self._lock:
-            if self._depth:
-                yield self.conn
-                return
-            self.conn.execute("BEGIN")
-            self._depth = 1
-            try:
-                yield self.conn
-            finally:
-                self._depth = 0
-                self.conn.execute("COMMIT")
-
-    def schema_version(self) -> int:
-        row = self.conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
-        return int(row[0] or 0)
-
-    def migrate(self) -> list[int]:
-        """Apply pending migrations (under the write lock; see :meth:`_open`)."""
-        with self.transaction() as c:
-            self._recognise(c)
-            applied = self._migrate_locked(c)
-            c.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        return applied
-
-    def _migrate_locked(self, c: sqlite3.Connection) -> list[int]:
-        """Apply pending migrations inside the caller's transaction, each recorded with its version.
-
-        All of them commit together: a crash or a refusal half-way leaves the database as it was,
-        never between two versions.
-        """
-        c.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied TEXT)"
-        )
-        done = {r[0] for r in c.execute("SELECT version FROM schema_migrations")}
-        applied = []
-        for version, name, sql in migrations():
-            if version in done:
-                continue
-            for statement in _split_sql(sql):
-                c.execute(statement)
-            c.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now()))
-            applied.append(version)
-        return applied
-
-    def log(
-        self,
-        conn: sqlite3.Connection,
-        user: str,
-        entity: str,
-        entity_id: str | int | None,
-        doc_id: int | None,
-        action: str,
-        before: Any = None,
-        after: Any = None,
-    ) -> None:
-        """Append one history row; callers pass plain JSON-able dicts for before/after."""
-        conn.execute(
-            "INSERT INTO history (at, user, entity, entity_id, doc_id, action, before, after) VALUES (?,?,?,?,?,?,?,?)",
-            (
-                now(),
-                user,
-                entity,
-                None if entity_id is None else str(entity_id),
-                doc_id,
-                action,
-                None if before is None else json.dumps(before, ensure_ascii=False),
-                None if after is None else json.dumps(after, ensure_ascii=False),
-            ),
-        )
-
-    @staticmethod
-    def changed_by(conn: sqlite3.Connection, entity: str, entity_id: str | int) -> str:
-        """" by NAME at TIME" of the latest history row of one thing ("" if it has none): what a
-        refused stale save tells the editor, so they know whom to ask about it."""
-        row = conn.execute(
-            "SELECT user, at FROM history WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1",
-            (entity, str(entity_id)),
-        ).fetchone()
-        return f" by {row[0]} at {str(row[1])[:19].replace('T', ' ')} UTC" if row else ""
+        if getattr(self._local, "pinned", None) is not None or self.in_unit():
+            yield
+            return
+        raw = self._checkout()
+        self._local.pinned = raw
+        raw.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            yield
+        finally:
+            self._local.pinned = None
+            raw.execute("PRAGMA wal_autocheckpoint=1000")
+            if not raw.in_transaction:
+                raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self._checkin(raw)
 
     def close(self) -> None:
-        with self._lock:
-            self.conn.close()
+        with self._pool_lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
 
 
 def _is_locked(exc: BaseException) -> bool:
@@ -347,3 +718,202 @@ def _split_sql(sql: str) -> list[str]:
     """Statements of a migration file (no triggers with inner semicolons in our migrations)."""
     lines = [ln for ln in sql.splitlines() if not ln.strip().startswith("--")]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+# ---------------------------------------------------------------------------------------------- PostgreSQL
+
+
+def _pg_errors() -> Any:
+    import psycopg.errors
+
+    return psycopg.errors
+
+
+class PostgresDatabase(Database):
+    """A database on a PostgreSQL server, through a psycopg connection pool."""
+
+    dialect = POSTGRES
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        try:
+            import psycopg
+            from psycopg_pool import ConnectionPool
+        except ImportError as exc:  # pragma: no cover - both are dependencies
+            raise WorkbenchError(f"PostgreSQL needs psycopg and psycopg-pool ({exc})") from exc
+        self.url = url
+        self.path = mask(url)
+        try:
+            first = psycopg.connect(url, autocommit=True, connect_timeout=10, row_factory=_pg_row_factory)
+        except psycopg.Error as exc:
+            raise WorkbenchError(f"{self.path}: cannot connect to the database ({str(exc).strip()})") from exc
+        try:
+            self._open(first)
+        except psycopg.Error as exc:
+            raise WorkbenchError(f"{self.path}: cannot use the database ({str(exc).strip()})") from exc
+        finally:
+            first.close()
+        size = int(os.environ.get("WORKBENCH_DB_POOL") or POOL_MAX)
+        self.pool = ConnectionPool(
+            url, min_size=1, max_size=max(1, size), open=True, timeout=_LOCK_TIMEOUT, num_workers=2,
+            name="workbench", configure=self._configure,
+            kwargs={"autocommit": True, "row_factory": _pg_row_factory},
+        )  # fmt: skip
+
+    @staticmethod
+    def _configure(conn: Any) -> None:
+        # A write that waits for another's row lock longer than SQLite would for its file lock is refused.
+        conn.execute(f"SET lock_timeout = '{int(_LOCK_TIMEOUT)}s'")
+
+    # -- recognising and migrating ---------------------------------------------------------------
+
+    def tables(self, c: Any) -> list[str]:
+        return [r[0] for r in c.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            " AND table_type = 'BASE TABLE' ORDER BY table_name")]  # fmt: skip
+
+    def _state(self, raw: Any) -> tuple[str, int]:
+        tables = set(self.tables(raw))
+        if not tables:
+            return "new", 0
+        if not _LEGACY_TABLES <= tables:
+            return "foreign", 0
+        version = int(raw.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0)
+        return ("current" if version == known_version() else "ours"), version
+
+    def _recognise(self, raw: Any) -> str:
+        kind, version = self._state(raw)
+        if kind == "foreign":
+            tables = sorted(self.tables(raw))
+            raise WorkbenchError(
+                f"{self.path}: a PostgreSQL database of another application (tables {', '.join(tables[:5])}"
+                f"{', ...' if len(tables) > 5 else ''}), not a workbench project; nothing was changed: "
+                "give an empty database (CREATE DATABASE ...)"
+            )
+        known = known_version()
+        if version > known:
+            raise WorkbenchError(f"{self.path}: the project's schema (version {version}) is newer than this "
+                                 f"workbench knows (version {known}); update the workbench")
+        return kind
+
+    def _open(self, raw: Any) -> None:
+        """Create or migrate under an advisory lock, in one transaction (PostgreSQL's DDL is
+        transactional): parallel first opens create the schema once."""
+        if self._recognise(raw) == "current":
+            return
+        raw.execute("BEGIN")
+        try:
+            raw.execute("SELECT pg_advisory_xact_lock(%s)", (APPLICATION_ID,))
+            if self._recognise(raw) != "current":
+                self._migrate_locked(PgConn(raw, POSTGRES))
+        except BaseException:
+            raw.execute("ROLLBACK")
+            raise
+        raw.execute("COMMIT")
+
+    def migrate(self) -> list[int]:
+        with self.transaction() as c:
+            c.execute("SELECT pg_advisory_xact_lock(?)", (APPLICATION_ID,))
+            self._recognise(c.raw)
+            return self._migrate_locked(c)
+
+    def reset_sequences(self, c: Conn) -> None:
+        for table in IDENTITY_TABLES:
+            c.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false)"
+                      f" FROM {table}")  # fmt: skip
+
+    # -- units of work ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _unit(self, write: bool) -> Iterator[Conn]:
+        errors = _pg_errors()
+        try:
+            raw = self.pool.getconn()
+        except Exception as exc:
+            raise WorkbenchError(f"{self.path}: no database connection ({str(exc).strip()})") from exc
+        try:
+            raw.execute("BEGIN ISOLATION LEVEL SERIALIZABLE" if write else "BEGIN ISOLATION LEVEL REPEATABLE READ")
+            conn = PgConn(raw, POSTGRES)
+            self._local.unit = _Unit(conn, write)
+            try:
+                yield conn
+            except BaseException as exc:
+                self._local.unit = None
+                try:
+                    raw.execute("ROLLBACK")
+                except Exception:  # noqa: BLE001 - the connection itself broke; the pool replaces it
+                    pass
+                self._raise_mapped(exc, errors)
+                raise
+            self._local.unit = None
+            try:
+                raw.execute("COMMIT")
+            except errors.Error as exc:
+                self._raise_mapped(exc, errors)
+                raise
+        finally:
+            self._local.unit = None
+            self.pool.putconn(raw)
+
+    def _raise_mapped(self, exc: BaseException, errors: Any) -> None:
+        if isinstance(exc, errors.SerializationFailure | errors.DeadlockDetected):
+            raise SerializationConflict(
+                "another session changed the same data at the same moment, so this change could not be"
+                " applied safely; nothing was saved — try again"
+            ) from exc
+        if isinstance(exc, errors.LockNotAvailable):
+            raise WorkbenchError(_locked_message(self.path, exc) + "; nothing was saved") from exc
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+# ---------------------------------------------------------------------------------------------- retries
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _db_of(obj: Any) -> Database | None:
+    db = getattr(obj, "db", None)
+    if isinstance(db, Database):
+        return db
+    store = getattr(obj, "store", None)
+    db = getattr(store, "db", None)
+    return db if isinstance(db, Database) else None
+
+
+def retrying(fn: F) -> F:
+    """Run a store method again (a bounded number of times, after a short random pause) when its
+    PostgreSQL transaction was aborted as a serialization failure; only the outermost call retries
+    (a method called inside another's transaction lets the outer one decide)."""
+
+    @functools.wraps(fn)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        db = _db_of(self)
+        if db is None or db.dialect is SQLITE or db.in_unit():
+            return fn(self, *args, **kwargs)
+        # An iterator argument would be empty on the second attempt: read it once, up front.
+        args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
+        for attempt in range(1, RETRIES + 1):
+            try:
+                return fn(self, *args, **kwargs)
+            except SerializationConflict as exc:
+                if attempt == RETRIES:
+                    raise SerializationConflict(
+                        f"{exc} (tried {RETRIES} times: other sessions keep changing the same data)"
+                    ) from exc
+                time.sleep(random.uniform(0.0, min(0.25, 0.005 * 2**attempt)))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    wrapper.__wrapped_retry__ = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def retry_public_methods(cls: type) -> type:
+    """:func:`retrying` around every public method ``cls`` itself defines."""
+    for name, value in list(vars(cls).items()):
+        if name.startswith("_") or name in ("transaction", "reading", "close"):
+            continue
+        if inspect.isfunction(value) and not getattr(value, "__wrapped_retry__", False):
+            setattr(cls, name, retrying(value))
+    return cls

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.model import SIDES, Document, DocumentSummary, Link, Mark, Paragraph, Side, Text
-from workbench.store.db import now
+from workbench.store.db import now, retry_public_methods
 
 if TYPE_CHECKING:
     from workbench.store.db import Database
@@ -35,6 +35,7 @@ def para_snapshot(p: Paragraph) -> dict[str, Any]:
     }
 
 
+@retry_public_methods
 class DocumentsMixin:
     db: Database
 
@@ -51,7 +52,7 @@ class DocumentsMixin:
             self.authorize(user, "import", c)  # type: ignore[attr-defined]
             cur = c.execute(
                 "INSERT INTO documents (title, source_lang, target_lang, has_source, has_target, metadata,"
-                " created, updated) VALUES (?,?,?,?,?,?,?,?)",
+                " created, updated) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
                 (
                     doc.title,
                     doc.source_lang,
@@ -63,7 +64,7 @@ class DocumentsMixin:
                     ts,
                 ),
             )
-            doc_id = int(cur.lastrowid)
+            doc_id = int(cur.fetchone()[0])
             for side in SIDES:
                 text = doc.side(side)
                 if text is not None:

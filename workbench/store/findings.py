@@ -34,13 +34,12 @@ from workbench.findings_types import (
     finding_id,
 )
 from workbench.model import Paragraph
-from workbench.store.db import now
+from workbench.store.db import now, retry_public_methods
 from workbench.store.documents import para_row_to_model
 
 if TYPE_CHECKING:
     from workbench.store import Store
 
-_IN = "(SELECT value FROM json_each(?))"
 _COLS = (
     "id, doc_id, unit, check_id, severity, term_id, link_id, para_ids, para_id, side, start_pos, end_pos, message,"
     " excerpt, anchor, key, occ, data, docs, digest, status, present, comment, status_user, status_at, first_seen,"
@@ -96,9 +95,19 @@ def _row_to_finding(r: sqlite3.Row, tags: list[dict[str, Any]] | None = None) ->
     )  # fmt: skip
 
 
+@retry_public_methods
 class FindingsRepo:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    @property
+    def _in(self) -> str:
+        """``(SELECT value FROM <the JSON list of strings given as one parameter>)``."""
+        return self.store.db.dialect.json_list("text")
+
+    @property
+    def _in_int(self) -> str:
+        return self.store.db.dialect.json_list("int")
 
     # ------------------------------------------------------------------------------ read
 
@@ -117,20 +126,20 @@ class FindingsRepo:
         args: list[Any] = []
         if doc_id is not None:
             if include_corpus:
-                sql += " AND (doc_id = ? OR (doc_id IS NULL AND EXISTS (SELECT 1 FROM json_each(findings.docs) WHERE value = ?)))"
+                sql += f" AND (doc_id = ? OR (doc_id IS NULL AND {self.store.db.dialect.json_contains('findings.docs')}))"
                 args += [doc_id, doc_id]
             else:
                 sql += " AND doc_id = ?"
                 args.append(doc_id)
         if status is not None:
             sts = [status] if isinstance(status, str) else list(status)
-            sql += f" AND status IN {_IN}"
+            sql += f" AND status IN {self._in}"
             args.append(json.dumps(sts))
         if present is not None:
             sql += " AND present = ?"
             args.append(int(present))
         if checks:
-            sql += f" AND check_id IN {_IN}"
+            sql += f" AND check_id IN {self._in}"
             args.append(json.dumps(list(checks)))
         sql += " ORDER BY doc_id IS NULL, doc_id, unit, check_id, id"
         with self.store.reading() as c:
@@ -148,7 +157,7 @@ class FindingsRepo:
         fid = self.resolve_id(finding_id)
         with self.store.reading() as c:
             r = c.execute(f"SELECT {_COLS}, rev FROM findings WHERE id = ?", (fid,)).fetchone()
-            tags = [dict(t) for t in c.execute("SELECT at, user, status, comment, auto FROM finding_tags WHERE finding_id = ? ORDER BY id", (fid,))]
+            tags = [dict(t) for t in c.execute('SELECT at, "user", status, comment, auto FROM finding_tags WHERE finding_id = ? ORDER BY id', (fid,))]
         return _row_to_finding(r, tags)
 
     def resolve_id(self, ref: str) -> str:
@@ -175,6 +184,19 @@ class FindingsRepo:
             args.append(status)
         with self.store.reading() as c:
             return int(c.execute(sql, args).fetchone()[0])
+
+    def of_group(self, check: str, doc_id: int | None, term_id: Any, group: str, *, present: bool | None = None) -> list[Finding]:
+        """The findings of one decision (:func:`workbench.findings_types.group_id`): those of the
+        check, document and term whose normalised key makes the same group id."""
+        sql = f"SELECT {_COLS}, rev FROM findings WHERE check_id = ? AND doc_id IS NOT DISTINCT FROM ? AND term_id IS NOT DISTINCT FROM ?"
+        args: list[Any] = [check, doc_id, term_id]
+        if present is not None:
+            sql += " AND present = ?"
+            args.append(int(present))
+        with self.store.reading() as c:
+            rows = c.execute(sql + " ORDER BY unit, id", args).fetchall()
+        out = [_row_to_finding(r) for r in rows]
+        return [f for f in out if f.group == group]
 
     def tag_log(self, finding_id: str) -> list[dict[str, Any]]:
         with self.store.reading() as c:
@@ -212,7 +234,7 @@ class FindingsRepo:
                     self.store.authorize(user, "review", c)  # taking an accepted exception back is a review too
                 c.execute("UPDATE findings SET status = ?, comment = ?, status_user = ?, status_at = ?, rev = rev + 1"
                           " WHERE id = ?", (status, comment, user, ts, fid))  # fmt: skip
-                c.execute("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,0)",
+                c.execute('INSERT INTO finding_tags (finding_id, at, "user", status, comment, auto) VALUES (?,?,?,?,?,0)',
                           (fid, ts, user, status, comment))  # fmt: skip
                 self.store.db.log(c, user, "finding", fid, r["doc_id"], "tag",
                                   {"status": r["status"], "comment": r["comment"], "user": r["status_user"]},
@@ -230,7 +252,7 @@ class FindingsRepo:
         if not units:
             return set(), set()
         with self.store.reading() as c:
-            rows = c.execute(f"SELECT DISTINCT term_id, rkey, kind, grounded FROM check_term_usage WHERE unit IN {_IN}",
+            rows = c.execute(f"SELECT DISTINCT term_id, rkey, kind, grounded FROM check_term_usage WHERE unit IN {self._in}",
                              (json.dumps(list(units)),)).fetchall()  # fmt: skip
         return {r[0] for r in rows}, {r[1] for r in rows if r[3] and r[2] != "missing"}
 
@@ -264,7 +286,7 @@ class FindingsRepo:
                 if whole:
                     cur = c.execute(f"SELECT {cols} FROM {table} WHERE doc_id = ?", (doc_id,))
                 else:
-                    cur = c.execute(f"SELECT {cols} FROM {table} WHERE unit IN {_IN}", (json.dumps(scope),))
+                    cur = c.execute(f"SELECT {cols} FROM {table} WHERE unit IN {self._in}", (json.dumps(scope),))
                 old: dict[str, list[tuple]] = defaultdict(list)
                 for row in cur:
                     old[row[0]].append(tuple(row))
@@ -286,7 +308,7 @@ class FindingsRepo:
                         stale.append(key)
                         inserts += rows
                 if stale:
-                    c.execute(f"DELETE FROM {table} WHERE unit IN {_IN}", (json.dumps(stale),))
+                    c.execute(f"DELETE FROM {table} WHERE unit IN {self._in}", (json.dumps(stale),))
                 if inserts:
                     c.executemany(f"INSERT INTO {table} ({cols}) VALUES ({','.join('?' * width)})", inserts)
 
@@ -301,7 +323,8 @@ class FindingsRepo:
     def mark_corpus(self, termbase_version: str) -> None:
         with self.store.transaction() as c:
             n = c.execute("SELECT count(*), coalesce(sum(n), 0) FROM check_term_usage").fetchone()
-            c.execute("INSERT OR REPLACE INTO check_state (key, value) VALUES ('corpus', ?)",
+            c.execute("INSERT INTO check_state (key, value) VALUES ('corpus', ?)"
+                      " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                       (f"{termbase_version}|{n[0]}|{n[1]}",))  # fmt: skip
 
     def gloss_rows(self, doc_id: int) -> list[GlossRow]:
@@ -320,13 +343,13 @@ class FindingsRepo:
             ids = list(term_ids)
             if not ids:
                 return []
-            sql += f" AND term_id IN {_IN}"
+            sql += f" AND term_id IN {self._in_int}"
             args.append(json.dumps(ids))
         if rkeys is not None:
             keys = list(rkeys)
             if not keys:
                 return []
-            sql += f" AND rkey IN {_IN}"
+            sql += f" AND rkey IN {self._in}"
             args.append(json.dumps(keys))
         if grounded is not None:
             sql += " AND grounded = ?"
@@ -338,14 +361,14 @@ class FindingsRepo:
 
     def paragraph_texts(self, para_ids: Iterable[str]) -> dict[str, str]:
         with self.store.reading() as c:
-            return {r[0]: r[1] for r in c.execute(f"SELECT id, text FROM paragraphs WHERE id IN {_IN}",
+            return {r[0]: r[1] for r in c.execute(f"SELECT id, text FROM paragraphs WHERE id IN {self._in}",
                                                   (json.dumps(list(para_ids)),))}  # fmt: skip
 
     def layouts_for_paragraphs(self, para_ids: Sequence[str]) -> list[DocLayout]:
         """The layout (links and paragraph ids in order) of each document holding ``para_ids``."""
         out = []
         with self.store.reading() as c:
-            rows = c.execute(f"SELECT id, doc_id FROM paragraphs WHERE id IN {_IN}", (json.dumps(list(para_ids)),)).fetchall()
+            rows = c.execute(f"SELECT id, doc_id FROM paragraphs WHERE id IN {self._in}", (json.dumps(list(para_ids)),)).fetchall()
             if len(rows) != len(set(para_ids)):
                 found = {r[0] for r in rows}
                 missing = next(p for p in para_ids if p not in found)
@@ -368,7 +391,7 @@ class FindingsRepo:
     def paragraphs(self, para_ids: Iterable[str]) -> dict[str, Paragraph]:
         """Paragraphs by id (those that exist)."""
         with self.store.reading() as c:
-            rows = c.execute(f"SELECT * FROM paragraphs WHERE id IN {_IN}", (json.dumps(list(para_ids)),)).fetchall()
+            rows = c.execute(f"SELECT * FROM paragraphs WHERE id IN {self._in}", (json.dumps(list(para_ids)),)).fetchall()
         return {r["id"]: para_row_to_model(r) for r in rows}
 
     # ------------------------------------------------------------------------------ runs: findings
@@ -379,7 +402,7 @@ class FindingsRepo:
         if not ids:
             return {}
         with self.store.reading() as c:
-            rows = c.execute(f"SELECT {_STATE} FROM findings WHERE id IN {_IN}", (json.dumps(ids),)).fetchall()
+            rows = c.execute(f"SELECT {_STATE} FROM findings WHERE id IN {self._in}", (json.dumps(ids),)).fetchall()
         return {r[0]: _state(r) for r in rows}
 
     def stored_of_document(self, doc_id: int) -> list[StoredFinding]:
@@ -392,7 +415,7 @@ class FindingsRepo:
         if not units:
             return []
         with self.store.reading() as c:
-            rows = c.execute(f"SELECT {_STATE} FROM findings WHERE doc_id IS ? AND present = 1 AND unit IN {_IN}",
+            rows = c.execute(f"SELECT {_STATE} FROM findings WHERE doc_id IS NOT DISTINCT FROM ? AND present = 1 AND unit IN {self._in}",
                              (doc_id, json.dumps(list(units)))).fetchall()  # fmt: skip
         return [_state(r) for r in rows]
 
@@ -400,7 +423,7 @@ class FindingsRepo:
         """The present corpus-wide findings of ``check_ids``."""
         with self.store.reading() as c:
             rows = c.execute(f"SELECT {_STATE} FROM findings WHERE doc_id IS NULL AND unit = 'corpus' AND present = 1"
-                             f" AND check_id IN {_IN}", (json.dumps(list(check_ids)),)).fetchall()  # fmt: skip
+                             f" AND check_id IN {self._in}", (json.dumps(list(check_ids)),)).fetchall()  # fmt: skip
         return [_state(r) for r in rows]
 
     def fixed_but_present(self, doc_ids: Sequence[int], *, corpus: bool) -> list[StoredFinding]:
@@ -408,7 +431,7 @@ class FindingsRepo:
         the corpus-wide ones when ``corpus``)."""
         with self.store.reading() as c:
             rows = c.execute(
-                f"SELECT {_STATE} FROM findings WHERE status = 'fixed' AND present = 1 AND (doc_id IN {_IN}"
+                f"SELECT {_STATE} FROM findings WHERE status = 'fixed' AND present = 1 AND (doc_id IN {self._in_int}"
                 + (" OR doc_id IS NULL)" if corpus else ")"), (json.dumps(list(doc_ids)),)).fetchall()  # fmt: skip
         return [_state(r) for r in rows]
 
@@ -421,11 +444,15 @@ class FindingsRepo:
         ts, user = changes.at, changes.user
         memo: dict[Any, str] = {}
         inserts = []
+        decided = changes.decided
         for f in changes.new:
             vals = _values(f, memo)
+            # a finding that comes in under its group's decision (see workbench.checks.reconcile)
+            st, scomment, suser = decided.get(f.id) or ("open", None, None)
             inserts.append((f.id, f.doc_id, f.unit, f.check, f.severity, f.term_id, f.link_id, vals["para_ids"],
                             f.para_id, f.side, f.start, f.end, f.message, f.excerpt, f.anchor, f.key, f.occ,
-                            vals["data"], vals["docs"], vals["digest"], "open", 1, None, None, None, ts, ts))  # fmt: skip
+                            vals["data"], vals["docs"], vals["digest"], st, 1, scomment, suser,
+                            ts if suser is not None else None, ts, ts))  # fmt: skip
         updates = []
         for u in changes.refresh:
             vals = _values(u.finding, memo, u.digest)
@@ -449,7 +476,7 @@ class FindingsRepo:
                 [(s.status, s.comment, user, ts, int(s.present), ts, s.finding_id)
                  for s in changes.statuses if s.present is not None],
             )  # fmt: skip
-            c.executemany("INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,1)",
+            c.executemany('INSERT INTO finding_tags (finding_id, at, "user", status, comment, auto) VALUES (?,?,?,?,?,1)',
                           [(t.finding_id, ts, user, t.status, t.comment) for t in changes.tags])  # fmt: skip
 
     # ------------------------------------------------------------------------------ bundles
@@ -486,7 +513,7 @@ class FindingsRepo:
                 f.id = finding_id(f.check, f.term_id, f.anchor, f.key, f.occ)
                 vals = _values(f)
                 cur = c.execute(
-                    f"INSERT OR IGNORE INTO findings ({_COLS}) VALUES ({','.join('?' * _NCOLS)})",
+                    f"INSERT INTO findings ({_COLS}) VALUES ({','.join('?' * _NCOLS)}) ON CONFLICT DO NOTHING",
                     (f.id, f.doc_id, f.unit, f.check, f.severity, f.term_id, f.link_id, vals["para_ids"], f.para_id,
                      f.side, f.start, f.end, f.message, f.excerpt, f.anchor, f.key, f.occ, vals["data"], vals["docs"],
                      vals["digest"], f.status if f.status in STATUSES else "open", int(f.present), f.comment, f.user, f.status_at,
@@ -495,7 +522,7 @@ class FindingsRepo:
                 if cur.rowcount:
                     n += 1
                     c.executemany(
-                        "INSERT INTO finding_tags (finding_id, at, user, status, comment, auto) VALUES (?,?,?,?,?,?)",
+                        'INSERT INTO finding_tags (finding_id, at, "user", status, comment, auto) VALUES (?,?,?,?,?,?)',
                         [(f.id, t.get("at") or ts, t.get("user") or user, t.get("status") or "open", t.get("comment"),
                           int(bool(t.get("auto")))) for t in (rec.get("tags") or [])],
                     )  # fmt: skip

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ConflictError, InputError, NotFoundError, WorkbenchError
-from workbench.store.db import now
+from workbench.store.db import now, retry_public_methods
 from workbench.terms.anchors import make_anchor, reanchor
 from workbench.terms.model import Annotation, Term
 from workbench.terms.normalize import en_form_key, he_form_key
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from workbench.store import Store
     from workbench.terms.matcher import TermMatcher
 
-TERM_FIELDS = ("source", "preferred", "variants", "forbidden", "gloss", "note")
+TERM_FIELDS = ("source", "preferred", "variants", "forbidden", "gloss", "note", "gloss_first", "variant_policy", "not_term",
+               "ambiguous")  # fmt: skip
 
 
 @dataclass
@@ -48,6 +49,9 @@ def _row_to_term(r: sqlite3.Row) -> Term:
         forbidden=json.loads(r["forbidden"]),
         gloss=r["gloss"],
         gloss_first=bool(r["gloss_first"]),
+        variant_policy=r["variant_policy"],
+        not_term=json.loads(r["not_term"]),
+        ambiguous=bool(r["ambiguous"]),
         note=r["note"],
         status=r["status"],
         source_pointed=r["source_pointed"],
@@ -89,6 +93,7 @@ def _snapshot(t: Term) -> dict[str, Any]:
     return d
 
 
+@retry_public_methods
 class TermsRepo:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -158,7 +163,7 @@ class TermsRepo:
 
     def _identity_clash(self, c: sqlite3.Connection, term: Term, exclude: int | None = None) -> None:
         r = c.execute(
-            "SELECT id FROM terms WHERE source_key = ? AND preferred_key = ? AND id IS NOT ?",
+            "SELECT id FROM terms WHERE source_key = ? AND preferred_key = ? AND id IS DISTINCT FROM ?",
             (he_form_key(term.source), en_form_key(term.preferred), exclude),
         ).fetchone()
         if r is not None:
@@ -169,12 +174,13 @@ class TermsRepo:
             t.source, he_form_key(t.source), t.source_pointed, json.dumps(t.source_variants, ensure_ascii=False),
             t.source_lang, t.preferred, en_form_key(t.preferred), t.kind,
             json.dumps(t.variants, ensure_ascii=False), json.dumps(t.forbidden, ensure_ascii=False), t.gloss,
-            int(t.gloss_first), t.note, t.status, t.case,
+            int(t.gloss_first), t.note, t.status, t.case, t.variant_policy, json.dumps(t.not_term, ensure_ascii=False),
+            int(t.ambiguous),
         )  # fmt: skip
 
     _COLS = (
         "source, source_key, source_pointed, source_variants, source_lang, preferred, preferred_key, kind, "
-        "variants, forbidden, gloss, gloss_first, note, status, case_rule"
+        "variants, forbidden, gloss, gloss_first, note, status, case_rule, variant_policy, not_term, ambiguous"
     )
 
     def add(self, term: Term, user: str = "system") -> Term:
@@ -184,10 +190,10 @@ class TermsRepo:
             self._identity_clash(c, term)
             ts = now()
             cur = c.execute(
-                f"INSERT INTO terms ({self._COLS}, rev, created, updated) VALUES ({', '.join('?' * 15)}, 1, ?, ?)",
+                f"INSERT INTO terms ({self._COLS}, rev, created, updated) VALUES ({', '.join('?' * 18)}, 1, ?, ?) RETURNING id",
                 (*self._values(term), ts, ts),
             )
-            term.id, term.rev, term.created, term.updated = cur.lastrowid, 1, ts, ts
+            term.id, term.rev, term.created, term.updated = cur.fetchone()[0], 1, ts, ts
             self.store.db.log(c, user, "term", term.id, None, "create", None, _snapshot(term))
         return term
 
@@ -275,6 +281,8 @@ class TermsRepo:
                 keep.source_pointed = drop.source_pointed
             keep.gloss = keep.gloss or drop.gloss
             keep.gloss_first = keep.gloss_first or drop.gloss_first
+            keep.ambiguous = keep.ambiguous or drop.ambiguous
+            keep.not_term += [x for x in drop.not_term if x not in keep.not_term]
             if drop.note and drop.note != keep.note:
                 keep.note = f"{keep.note}\n{drop.note}" if keep.note else drop.note
             moved = c.execute("UPDATE annotations SET term_id = ? WHERE term_id = ?", (keep_id, drop_id)).rowcount
@@ -358,7 +366,9 @@ class TermsRepo:
         with self.store.transaction() as c:
             self.store.authorize(user, "terms", c)
             c.execute(
-                "INSERT OR REPLACE INTO term_rejections (key, rendering, source, at, user) VALUES (?,?,?,?,?)",
+                'INSERT INTO term_rejections (key, rendering, source, at, "user") VALUES (?,?,?,?,?)'
+                ' ON CONFLICT (key) DO UPDATE SET rendering = excluded.rendering, source = excluded.source,'
+                ' at = excluded.at, "user" = excluded."user"',
                 (key, rendering, source, now(), user),
             )
             self.store.db.log(c, user, "proposal", key, None, "reject", None, {"rendering": rendering, "source": source})
@@ -414,7 +424,7 @@ class TermsRepo:
                 except ValueError as exc:
                     raise WorkbenchError(f"annotation on paragraph {a.para_id}: {exc}") from exc
                 dup = c.execute(
-                    "SELECT id FROM annotations WHERE para_id = ? AND start_pos = ? AND end_pos = ? AND term_id IS ? AND kind = ?",
+                    "SELECT id FROM annotations WHERE para_id = ? AND start_pos = ? AND end_pos = ? AND term_id IS NOT DISTINCT FROM ? AND kind = ?",
                     (a.para_id, a.start, a.end, a.term_id, a.kind),
                 ).fetchone()
                 if dup is not None:
@@ -422,11 +432,11 @@ class TermsRepo:
                 ts = now()
                 cur = c.execute(
                     "INSERT INTO annotations (doc_id, para_id, side, start_pos, end_pos, surface, ctx_before, ctx_after,"
-                    " term_id, kind, note, state, rev, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,'ok',1,?,?)",
+                    " term_id, kind, note, state, rev, created, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?,'ok',1,?,?) RETURNING id",
                     (doc_id, a.para_id, side, a.start, a.end, anchor.surface, anchor.before, anchor.after,
                      a.term_id, a.kind, a.note, ts, ts),
                 )  # fmt: skip
-                a.id, a.doc_id, a.side, a.surface, a.before, a.after = cur.lastrowid, doc_id, side, anchor.surface, anchor.before, anchor.after
+                a.id, a.doc_id, a.side, a.surface, a.before, a.after = cur.fetchone()[0], doc_id, side, anchor.surface, anchor.before, anchor.after
                 a.rev, a.state, a.created, a.updated = 1, "ok", ts, ts
                 self.store.db.log(c, user, "annotation", a.id, doc_id, "create", None, a.to_dict())
                 out.append(a)
