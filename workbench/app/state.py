@@ -14,7 +14,8 @@ def _store(path: str) -> Store:
 
 
 def get_store() -> Store:
-    """The store for ``WORKBENCH_DB`` (one shared connection per database path)."""
+    """The store for ``WORKBENCH_DB``: one per process and database, shared by the sessions, which is
+    safe because it checks a connection out of its pool for each unit of work and never shares one."""
     return _store(str(default_db_path()))
 
 
