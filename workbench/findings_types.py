@@ -13,7 +13,10 @@ order :func:`workbench.checks.context.plan_units`. Only the standard library is 
   in order) and one unit of checking drawn from it;
 * :class:`StoredFinding`, :class:`FindingChanges` (with :class:`Refresh`, :class:`StatusSet`,
   :class:`AutoTag`) — what the status rules read of stored findings and the changes they return
-  for the store to execute.
+  for the store to execute;
+* :func:`group_id` and :class:`Decision` — findings grouped by (check, document, term, offending
+  form) into one decision an editor tags once (see :mod:`workbench.checks.reconcile` for how a
+  decision's tag reaches occurrences found later).
 """
 
 from __future__ import annotations
@@ -74,10 +77,16 @@ class Finding:
         """Everything, JSON-able (the bundle exporter restores findings from this)."""
         return asdict(self)
 
+    @property
+    def group(self) -> str:
+        """The decision this occurrence belongs to (:func:`group_id`)."""
+        return group_id(self.check, self.doc_id, self.term_id, self.key)
+
     def to_json(self, titles: dict[int, str] | None = None, terms: dict[Any, str] | None = None) -> dict[str, Any]:
         """The public JSON shape of ``workbench check --format json`` (``terms``: term id -> label)."""
         return {
             "id": self.id,
+            "group": self.group,
             "check": self.check,
             "severity": self.severity,
             "document": self.doc_id,
@@ -121,6 +130,28 @@ def finding_digest(f: Finding) -> str:
                        str(f.start), str(f.end), f.message, f.excerpt,
                        data_key(f.data), repr(f.docs)))  # fmt: skip
     return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def group_id(check: str, doc_id: int | None, term_id: Any, key: str) -> str:
+    """``<check>-[t<term>-]g<10 hex>``: the decision a finding belongs to.
+
+    A decision is one (check, document, term, offending form): the form is the finding's key
+    normalised as for finding ids (NFC, case-folded, whitespace collapsed), so ``Masakh`` and
+    ``MASAKH`` in one document are one decision, and the same slip in another document is another.
+    No paragraph, link, offset or occurrence number goes in, so the id is the same across runs and
+    across edits anywhere else; corpus-wide findings have the document ``corpus``. The ``g``
+    before the hex tells a group id from a finding id (whose last part is hex only).
+    """
+    raw = "\x1f".join((check, "corpus" if doc_id is None else str(doc_id), "" if term_id is None else str(term_id),
+                       normalise_key(key)))  # fmt: skip
+    digest = hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()[:10]
+    return f"{check}-t{term_id}-g{digest}" if term_id is not None else f"{check}-g{digest}"
+
+
+def is_group_id(ref: str) -> bool:
+    """True when ``ref`` looks like a group id (or a prefix of one that reaches its ``-g`` part)."""
+    last = ref.strip().rpartition("-")[2]
+    return last.startswith("g") and all(ch in "0123456789abcdef" for ch in last[1:])
 
 
 _FLAT = (str, int, float, bool, type(None))
@@ -253,6 +284,32 @@ class StoredFinding:
 
 
 @dataclass(slots=True)
+class Decision:
+    """An editor's tag on a whole group of findings (see :func:`group_id`).
+
+    ``since`` is the project's last history row when the decision was tagged: an occurrence found
+    later whose paragraphs have no history row after it is in text the decision was made on (the
+    rule is :func:`workbench.checks.reconcile.decided_status`). ``rev`` is bumped by every tag."""
+
+    group: str
+    doc_id: int | None
+    check: str
+    term_id: Any
+    form: str
+    status: str = "open"
+    comment: str | None = None
+    user: str | None = None
+    at: str | None = None
+    since: int = 0
+    rev: int = 0  # 0: never tagged
+
+    def to_json(self) -> dict[str, Any]:
+        return {"group": self.group, "document": self.doc_id, "check": self.check, "term": self.term_id,
+                "form": self.form, "status": self.status, "comment": self.comment, "user": self.user, "at": self.at,
+                "rev": self.rev}  # fmt: skip
+
+
+@dataclass(slots=True)
 class Refresh:
     """A finding seen again whose stored row differs (content, presence or status): rewrite it,
     present, with this status."""
@@ -299,6 +356,8 @@ class FindingChanges:
     absent: list[str] = field(default_factory=list)
     tags: list[AutoTag] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "resolved": 0, "reopened": 0})
+    #: new findings (by id) that come in under their group's decision: (status, comment, user)
+    decided: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.new or self.refresh or self.statuses or self.absent or self.tags)

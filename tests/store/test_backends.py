@@ -335,3 +335,21 @@ def test_a_project_of_the_last_release_upgrades_in_place_and_moves_to_the_other_
     t.update_paragraph(p.id, p.text + " (edited after the move)", expected_rev=p.rev, user="dana")
     assert check_project(t.db).ok
     t.close()
+
+
+def test_copy_and_check_know_every_table_and_foreign_key(tmp_path) -> None:  # noqa: ANN001
+    """A migration that adds a table must add it to db copy's list, or copies would silently leave it
+    behind; and every foreign key of the schema must be checked for orphans."""
+    import sqlite3
+
+    from workbench.store import open_store
+    from workbench.store.maintenance import FOREIGN_KEYS, TABLES
+
+    path = tmp_path / "schema.db"
+    open_store(f"sqlite:///{path}").close()
+    conn = sqlite3.connect(path)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+              if not r[0].startswith("sqlite_")} - {"schema_migrations"}  # fmt: skip
+    assert set(TABLES) == tables
+    keys = {(t, r[3], r[2], r[4]) for t in tables for r in conn.execute(f"PRAGMA foreign_key_list({t})")}
+    assert keys == set(FOREIGN_KEYS)

@@ -1,20 +1,136 @@
-"""The consistency report as rows, CSV, XLSX, JSON and counts (shared by the CLI and the page)."""
+"""The consistency report as rows, CSV, XLSX, JSON and counts (shared by the CLI and the page), and
+findings grouped into decisions (:func:`group_findings`): one per (check, document, term, offending
+form), with its occurrences, sorted by severity and count so that the editor decides the biggest
+questions first."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.atomic import csv_safe
 from workbench.checks.base import SEVERITIES, SEVERITY_RANK, Finding, registry, severity_at_least
+from workbench.findings_types import Decision
 
 COLUMNS = ["id", "check", "severity", "status", "document", "document_title", "term", "message", "excerpt",
            "link", "paragraphs", "side", "present", "comment", "user", "status_at"]  # fmt: skip
 
 SHOW = ("open", "accepted", "fixed", "current", "all")
+
+#: the columns of a grouped report (one row per decision)
+GROUP_COLUMNS = ["group", "check", "severity", "status", "count", "document", "document_title", "term", "form",
+                 "message", "decision", "comment", "user"]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------ decisions
+
+
+@dataclass
+class Group:
+    """One decision: the occurrences of one (check, document, term, offending form), with the
+    stored decision when one was tagged."""
+
+    group: str
+    check: str
+    doc_id: int | None
+    term_id: Any
+    form: str
+    occurrences: list[Finding] = field(default_factory=list)
+    decision: Decision | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.occurrences)
+
+    @property
+    def severity(self) -> str:
+        return max((f.severity for f in self.occurrences), key=lambda s: SEVERITY_RANK.get(s, 0), default="info")
+
+    @property
+    def message(self) -> str:
+        return self.occurrences[0].message if self.occurrences else ""
+
+    @property
+    def documents(self) -> list[int]:
+        if self.doc_id is not None:
+            return [self.doc_id]
+        return sorted({d for f in self.occurrences for d in (f.docs or ([f.doc_id] if f.doc_id is not None else []))})
+
+    @property
+    def status(self) -> str:
+        """``open`` while any occurrence is open; else ``accepted`` if any is, else ``fixed``."""
+        sts = {f.status for f in self.occurrences}
+        if not sts:
+            return self.decision.status if self.decision else "open"
+        for s in ("open", "accepted", "fixed"):
+            if s in sts:
+                return s
+        return "open"
+
+    @property
+    def rev(self) -> int:
+        """The decision's revision (0: never tagged): what ``check tag GROUP --rev N`` states."""
+        return self.decision.rev if self.decision else 0
+
+    def to_json(self, titles: dict[int, str] | None = None, terms: dict[Any, str] | None = None) -> dict[str, Any]:
+        """The public JSON shape of ``workbench check --grouped --format json``."""
+        d = self.decision
+        return {
+            "group": self.group, "check": self.check, "severity": self.severity, "term": self.term_id,
+            "term_label": (terms or {}).get(self.term_id) if self.term_id is not None else None,
+            "form": self.form, "count": self.count, "documents": self.documents, "message": self.message,
+            "status": self.status, "document": self.doc_id,
+            "document_title": (titles or {}).get(self.doc_id) if self.doc_id is not None else None,
+            "decision": d.status if d else None, "comment": d.comment if d else None, "user": d.user if d else None,
+            "rev": self.rev, "occurrences": [f.id for f in self.occurrences],
+        }  # fmt: skip
+
+
+def group_findings(findings: Iterable[Finding], decisions: Mapping[str, Decision] | None = None) -> list[Group]:
+    """Findings as decisions, sorted by severity (highest first), then count (largest first).
+    Occurrences keep their order; a group's ``form`` is its offending text as most of its
+    occurrences write it."""
+    groups: dict[str, Group] = {}
+    forms: dict[str, Counter[str]] = {}
+    for f in findings:
+        gid = f.group
+        g = groups.get(gid)
+        if g is None:
+            g = groups[gid] = Group(gid, f.check, f.doc_id, f.term_id, f.key, decision=(decisions or {}).get(gid))
+            forms[gid] = Counter()
+        g.occurrences.append(f)
+        forms[gid][f.key] += 1
+    for gid, g in groups.items():
+        g.form = forms[gid].most_common(1)[0][0]
+    return sorted(groups.values(), key=group_sort_key)
+
+
+def group_sort_key(g: Group) -> tuple:
+    return (-SEVERITY_RANK.get(g.severity, 0), -g.count, g.check, g.doc_id is None, g.doc_id or 0, g.group)
+
+
+def group_rows(groups: Iterable[Group], titles: dict[int, str] | None = None,
+               terms: dict[Any, str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """One flat dict per decision, in :data:`GROUP_COLUMNS` order."""
+    titles = titles or {}
+    terms = terms or {}
+    out = []
+    for g in groups:
+        d = g.decision
+        out.append({
+            "group": g.group, "check": g.check, "severity": g.severity, "status": g.status, "count": g.count,
+            "document": g.doc_id if g.doc_id is not None else "corpus",
+            "document_title": titles.get(g.doc_id, "") if g.doc_id is not None
+            else ", ".join(titles.get(x, str(x)) for x in g.documents),
+            "term": terms.get(g.term_id, "" if g.term_id is None else str(g.term_id)), "form": g.form,
+            "message": g.message, "decision": d.status if d else "", "comment": (d.comment or "") if d else "",
+            "user": (d.user or "") if d else "",
+        })  # fmt: skip
+    return out
 
 
 def select(findings: Iterable[Finding], show: str = "open") -> list[Finding]:
@@ -51,34 +167,59 @@ def rows(findings: Iterable[Finding], titles: dict[int, str] | None = None, term
     return out
 
 
-def to_csv(records: Sequence[dict[str, Any]]) -> str:
+def to_csv(records: Sequence[dict[str, Any]], scope: str | None = None, columns: Sequence[str] | None = None) -> str:
+    """CSV of ``records``; ``scope`` (what the report holds, e.g. "all findings" or "filtered: …")
+    becomes a last column ``report`` on every row, so the file says it wherever it is opened."""
+    cols = list(columns or COLUMNS) + (["report"] if scope is not None else [])
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in records:
-        w.writerow({k: csv_safe(v) for k, v in r.items()})  # a cell never starts a spreadsheet formula
+        row = {**r, "report": scope} if scope is not None else r
+        w.writerow({k: csv_safe(v) for k, v in row.items()})  # a cell never starts a spreadsheet formula
     return buf.getvalue()
 
 
-def to_xlsx(records: Sequence[dict[str, Any]], summary: Sequence[dict[str, Any]] | None = None) -> bytes:
-    """A workbook with a *Findings* sheet (filterable, frozen header) and a *Summary* sheet."""
+def to_xlsx(records: Sequence[dict[str, Any]], summary: Sequence[dict[str, Any]] | None = None, *,
+            scope: str | None = None, groups: Sequence[dict[str, Any]] | None = None) -> bytes:  # fmt: skip
+    """A workbook with a *Findings* sheet (filterable, frozen header) and a *Summary* sheet;
+    ``scope``: a first *Report* sheet saying what the report holds (and a ``report`` column);
+    ``groups``: a *Decisions* sheet (:func:`group_rows`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Findings"
-    ws.append(COLUMNS)
+    if scope is not None:
+        ws.title = "Report"
+        ws.append(["This report holds", _cell(scope)])
+        ws.append(["Findings", len(records)])
+        ws["A1"].font = Font(bold=True)
+        ws.column_dimensions["A"].width = 20
+        ws.column_dimensions["B"].width = 90
+        ws = wb.create_sheet("Findings")
+    else:
+        ws.title = "Findings"
+    cols = COLUMNS + (["report"] if scope is not None else [])
+    ws.append(cols)
     for r in records:
-        ws.append([_cell(r.get(c)) for c in COLUMNS])
+        ws.append([_cell(scope if c == "report" else r.get(c)) for c in cols])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, len(records) + 1)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(1, len(records) + 1)}"
     widths = {"id": 28, "message": 70, "excerpt": 70, "document_title": 30}
-    for i, c in enumerate(COLUMNS, 1):
+    for i, c in enumerate(cols, 1):
         ws.column_dimensions[get_column_letter(i)].width = widths.get(c, 14)
+    if groups is not None:
+        wsg = wb.create_sheet("Decisions")
+        wsg.append(GROUP_COLUMNS)
+        for r in groups:
+            wsg.append([_cell(r.get(c)) for c in GROUP_COLUMNS])
+        for cell in wsg[1]:
+            cell.font = Font(bold=True)
+        wsg.freeze_panes = "A2"
     if summary is not None:
         ws2 = wb.create_sheet("Summary")
         keys = ["check", "name", *SEVERITIES, "total"]

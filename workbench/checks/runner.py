@@ -8,7 +8,9 @@ first/repeat) are then recomputed from the cached rows of the document, corpus-w
 (term-inconsistent) from the cached rows of the terms and renderings the changed units touched.
 Findings keep their status across runs: the runner reads the stored findings of a scope, computes
 the changes with the pure rules of :mod:`workbench.checks.reconcile` and asks the store to execute
-them (``store.findings.apply``). Units and their order come from
+them (``store.findings.apply``); a finding a run would open comes in under its group's accepted
+decision when its text did not change since (``_decisions_for``, the rule in
+:func:`workbench.checks.reconcile.decided_status`). Units and their order come from
 :func:`workbench.checks.context.plan_units`, on both the full and the editor's fast path.
 """
 
@@ -42,7 +44,16 @@ from workbench.checks.context import (
     units_of,
 )
 from workbench.checks.reconcile import corpus_scope, reconcile, reopen_still_present
-from workbench.findings_types import Finding, GlossRow, UnitStats, UsageRow, data_key, finding_id
+from workbench.findings_types import (
+    Decision,
+    Finding,
+    GlossRow,
+    StoredFinding,
+    UnitStats,
+    UsageRow,
+    data_key,
+    finding_id,
+)
 from workbench.model import Document, Link
 from workbench.perf import gc_paused
 
@@ -71,6 +82,7 @@ class RunReport:
     new: int = 0
     resolved: int = 0
     reopened: int = 0
+    decided: int = 0  # new or returning findings that came in under their group's accepted decision
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -78,12 +90,14 @@ class RunReport:
         return (
             f"{self.documents} document(s), {self.recomputed} of {self.units} link(s) checked in {self.seconds:.2f} s: "
             f"{self.new} new, {self.resolved} resolved, {self.reopened} reopened finding(s)"
+            + (f", {self.decided} under an accepted decision" if self.decided else "")
         )
 
     def add(self, other: dict[str, int]) -> None:
         self.new += other.get("new", 0)
         self.resolved += other.get("resolved", 0)
         self.reopened += other.get("reopened", 0)
+        self.decided += other.get("decided", 0)
 
 
 # ------------------------------------------------------------------------------------ engine
@@ -127,7 +141,7 @@ def link_findings(
         ex = excerpt(p.text, start, end) if p is not None else ""
         raw = "\x1f".join((check, "" if term_id is None else str(term_id), anchor, nkey, str(occ)))
         h = blake2b(raw.encode("utf-8"), digest_size=8).hexdigest()[:10]
-        severity = severities[check]
+        severity = it.severity or severities[check]  # a check may lower or raise one issue's severity
         f = Finding(
             f"{check}-t{term_id}-{h}" if term_id is not None else f"{check}-{h}", check, severity, it.message,
             unit.doc_id, term_id, link_id, list(pids), it.para_id, it.side, start, end, ex, anchor, it.key, occ,
@@ -160,7 +174,7 @@ def aggregate_findings(
         out.append(
             Finding(
                 id=finding_id(it.check, it.term_id, anchor, it.key, occ),
-                check=it.check, severity=severities[it.check], message=it.message, doc_id=it.doc_id,
+                check=it.check, severity=it.severity or severities[it.check], message=it.message, doc_id=it.doc_id,
                 term_id=it.term_id, link_id=unit[2:] if unit.startswith("l:") else None,
                 para_ids=[it.para_id] if it.para_id else [], para_id=it.para_id, side=it.side, start=it.start,
                 end=it.end, excerpt=ex, anchor=anchor, key=it.key, occ=occ, unit=unit_key, data=it.data,
@@ -523,9 +537,37 @@ class CheckRunner:
             else:
                 existing = repo.stored(f.id for f in findings)
                 scope = repo.stored_in_units(doc_id, units)
-            changes = reconcile(existing, findings, scope, user=user, at=now())
+            decisions, edited = self._decisions_for(findings, existing)
+            changes = reconcile(existing, findings, scope, user=user, at=now(), decisions=decisions, edited=edited)
             repo.apply(changes)
         return changes.counts
+
+    def _decisions_for(
+        self, findings: Sequence[Finding], existing: dict[str, StoredFinding]
+    ) -> tuple[dict[str, Decision], dict[str, set[str]]]:
+        """The accepted decisions of the groups of ``findings`` that this run would open (new, or
+        fixed and back), and per group the paragraphs changed since its decision (what
+        :func:`~workbench.checks.reconcile.reconcile` needs to let them in under it). Nothing is
+        read, and no group id computed, while the project has no accepted decision."""
+        decisions_repo = self.store.decisions
+        if not findings or not decisions_repo.any_accepted():
+            return {}, {}
+        candidates = []
+        for f in findings:
+            r = existing.get(f.id)
+            if r is None or r.status == "fixed":
+                candidates.append(f)
+        if not candidates:
+            return {}, {}
+        decisions = decisions_repo.for_groups({f.group for f in candidates}, status="accepted")
+        if not decisions:
+            return {}, {}
+        paras: dict[str, set[str]] = {g: set() for g in decisions}
+        for f in candidates:
+            if f.group in paras:
+                paras[f.group].update(f.para_ids)
+        edited = decisions_repo.edited_since({g: (d.since, paras[g]) for g, d in decisions.items()})
+        return decisions, edited
 
     def _sync_corpus(
         self, findings: Sequence[Finding], check_ids: Sequence[str], user: str, *, terms: Iterable[Any] | None = None,
@@ -536,7 +578,9 @@ class CheckRunner:
         repo = self.repo
         with self.store.transaction():
             scope = corpus_scope(repo.stored_corpus(check_ids), terms=terms, keys=keys, reverse=reverse)
-            changes = reconcile(repo.stored(f.id for f in findings), findings, scope, user=user, at=now())
+            existing = repo.stored(f.id for f in findings)
+            decisions, edited = self._decisions_for(findings, existing)
+            changes = reconcile(existing, findings, scope, user=user, at=now(), decisions=decisions, edited=edited)
             repo.apply(changes)
         return changes.counts
 

@@ -2,7 +2,8 @@
 
     workbench [--db PATH] check [DOC | --all] [--format table|csv|json] [--fail-on error|warning|info]
                                 [--show open|accepted|fixed|current|all] [--check ID ...] [--force] [--no-run]
-    workbench [--db PATH] check tag FINDING_ID [FINDING_ID ...] --status accepted|fixed|open
+                                [--grouped]
+    workbench [--db PATH] check tag FINDING_ID|GROUP [...] --status accepted|fixed|open
                                 [--comment C] [--user U] [--rev N]
     workbench check --list-checks
 
@@ -16,7 +17,16 @@ JSON output is a list of findings: ``id``, ``check``, ``severity``, ``document``
 corpus-wide findings, which list their ``documents``), ``link``, ``paragraphs`` (ids), ``term``
 (termbase id or null) and ``term_label`` (its preferred rendering), ``message``, ``excerpt`` (the offending text in [brackets] with a few words
 of context), ``status`` (open, accepted, fixed), ``present``, ``comment``, ``user``, ``data``, ``rev``
-(the revision to pass as ``check tag ID --rev N``).
+(the revision to pass as ``check tag ID --rev N``), ``group`` (the stable id of the decision the
+finding belongs to: one per check, document, term and offending form).
+
+Decisions (``--grouped``): the findings listed, grouped into one row per decision, sorted by
+severity and count. JSON: ``group``, ``check``, ``severity``, ``term``, ``term_label``, ``form``,
+``count``, ``documents``, ``message``, ``status`` (open while any occurrence is open), ``document``,
+``document_title``, ``decision`` (the tag given to the group, or null), ``comment``, ``user``, ``rev``
+(pass as ``check tag GROUP --rev N``) and ``occurrences`` (finding ids). ``check tag GROUP`` tags
+a decision: every present occurrence now, and occurrences found later in text unchanged since
+(accepted decisions; see README, "Decisions").
 """
 
 from __future__ import annotations
@@ -36,6 +46,9 @@ examples:
   workbench check tag typography-67626a06d3 --status accepted --comment "house style" --user dana
   workbench check tag term-variant-t45 --status fixed   (a unique prefix of an id is enough)
   workbench check tag term-variant-t45 --status fixed --rev 3   refused if tagged since revision 3
+
+  workbench check --grouped                        one row per decision (check, document, term, form)
+  workbench check tag term-variant-t45-g3fa9c01b2e --status accepted --comment "house style"
 
 statuses: open (default), accepted (an exception: needs --comment), fixed. A run marks an open
 finding fixed when its cause is gone and reopens a fixed one that comes back; an accepted
@@ -70,6 +83,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--force", action="store_true", help="re-check every link, not only the changed ones")
     p.add_argument("--no-run", action="store_true", help="list stored findings without running the checks")
     p.add_argument("--out", metavar="FILE", help="write the output to FILE instead of stdout")
+    p.add_argument("--grouped", action="store_true",
+                   help="one row per decision (check, document, term, offending form) with its count")  # fmt: skip
     p.add_argument("--list-checks", action="store_true", help="list the checks and exit")
     tag = p.add_argument_group("tagging (check tag FINDING_ID ...)")
     tag.add_argument("--status", choices=("accepted", "fixed", "open"), help="new status of the findings")
@@ -77,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     # dest is not "user": a subcommand default would overwrite the global --user NAME.
     tag.add_argument("--user", metavar="U", dest="tag_user", help="who (default: the global --user, $WORKBENCH_USER or $USER)")
     tag.add_argument("--rev", type=int, metavar="N",
-                     help="with one FINDING_ID: the revision you looked at (JSON `rev`); refused if it changed since")  # fmt: skip
+                     help="with one FINDING_ID or GROUP: the revision you looked at (JSON `rev`); refused if it changed since")  # fmt: skip
     p.set_defaults(func=cmd_check)
 
 
@@ -122,12 +137,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         shown = [f for f in shown if severity_at_least(f.severity, args.severity)]
     shown.sort(key=rp.sort_key)
     titles = {d.id: d.title for d in store.list_documents()}
-    out = _render(args.format, shown, titles, store)
+    if args.grouped:
+        groups = rp.group_findings(shown, store.decisions.list())
+        out = _render_groups(args.format, groups, titles, store)
+    else:
+        out = _render(args.format, shown, titles, store)
     if args.out:
         from pathlib import Path
 
         Path(args.out).write_text(out, encoding="utf-8")
-        print(f"{len(shown)} finding(s) written to {args.out}", file=sys.stderr)
+        print(f"{len(shown)} finding(s) written to {args.out}", file=sys.stderr)  # (grouped: their decisions)
     else:
         sys.stdout.write(out)
     if args.fail_on:
@@ -160,6 +179,27 @@ def _render(fmt: str, shown: list, titles: dict[int, str], store) -> str:  # noq
     return "\n".join(lines) + "\n"
 
 
+def _render_groups(fmt: str, groups: list, titles: dict[int, str], store) -> str:  # noqa: ANN001
+    from workbench.checks import report as rp
+
+    terms = _term_labels(store)
+    if fmt == "json":
+        return json.dumps([g.to_json(titles, terms) for g in groups], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return rp.to_csv(rp.group_rows(groups, titles, terms), columns=rp.GROUP_COLUMNS)
+    if not groups:
+        return "No findings.\n"
+    lines = [f"{'GROUP':<34} {'SEVERITY':<8} {'CHECK':<18} {'DOC':>6} {'COUNT':>5}  {'STATUS':<8} FORM / MESSAGE"]
+    for g in groups:
+        doc = str(g.doc_id) if g.doc_id is not None else "corpus"
+        lines.append(f"{g.group:<34} {g.severity:<8} {g.check:<18} {doc:>6} {g.count:>5}  {g.status:<8} "
+                     f"{textwrap.shorten(g.form, 30, placeholder='…')}")  # fmt: skip
+        lines.append(f"{'':<34} {'':<8} {'':<18} {'':>6} {'':>5}  {'':<8} {textwrap.shorten(g.message, 100, placeholder='…')}")
+    n = sum(g.count for g in groups)
+    lines.append(f"{len(groups)} decision(s), {n} finding(s)")
+    return "\n".join(lines) + "\n"
+
+
 def _term_labels(store) -> dict:  # noqa: ANN001
     return {t.id: t.preferred for t in store.terms.list_terms()}
 
@@ -169,14 +209,22 @@ def _tag(args: argparse.Namespace, ids: list[str]) -> int:
         raise WorkbenchError("check tag needs at least one FINDING_ID")
     if not args.status:
         raise WorkbenchError("check tag needs --status accepted|fixed|open")
+    from workbench.findings_types import is_group_id
     from workbench.store import open_store
 
     if args.rev is not None and len(ids) != 1:
-        raise WorkbenchError("--rev goes with exactly one FINDING_ID (the revision of that finding)")
+        raise WorkbenchError("--rev goes with exactly one FINDING_ID or GROUP (the revision of that finding or decision)")
     store = open_store(args.db)
-    expected = {store.findings.resolve_id(ids[0]): args.rev} if args.rev is not None else None
+    groups = [i for i in ids if is_group_id(i)]
+    ids = [i for i in ids if not is_group_id(i)]
+    who = args.tag_user or cli_user()
     # PermissionDenied and ConflictError are WorkbenchErrors: main() prints them as one line, exit 2.
-    done = store.findings.tag(ids, args.status, args.tag_user or cli_user(), args.comment, expected_revs=expected)
+    with store.transaction():  # findings and decisions: all tagged, or none
+        done_groups = [store.decisions.tag(g, args.status, who, args.comment, expected_rev=args.rev) for g in groups]
+        expected = {store.findings.resolve_id(ids[0]): args.rev} if args.rev is not None and ids else None
+        done = store.findings.tag(ids, args.status, who, args.comment, expected_revs=expected) if ids else []
+    for d, occ in done_groups:
+        print(f"{d.group}: {d.status} (revision {d.rev}, {len(occ)} occurrence(s))" + (f" ({d.comment})" if d.comment else ""))
     for f in done:
         print(f"{f.id}: {f.status} (revision {f.rev})" + (f" ({f.comment})" if f.comment else ""))
     return 0

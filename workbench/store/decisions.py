@@ -186,8 +186,8 @@ class DecisionsRepo:
 
     # ------------------------------------------------------------------------------ batch fixes
 
-    def paragraph_states(self, para_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """``doc_id``, ``side``, ``pos``, ``rev`` of paragraphs, and ``who`` last changed each
+    def paragraph_states(self, para_ids: Iterable[str], *, who: bool = True) -> dict[str, dict[str, Any]]:
+        """``doc_id``, ``side``, ``pos``, ``rev`` of paragraphs, and (``who``) who last changed each
         (" by NAME at TIME", or ""): what a refused batch fix names."""
         ids = list(dict.fromkeys(para_ids))
         if not ids:
@@ -198,7 +198,7 @@ class DecisionsRepo:
             out = {}
             for r in rows:
                 out[r[0]] = {"doc_id": r[1], "side": r[2], "pos": r[3], "rev": r[4],
-                             "who": self.store.db.changed_by(c, "paragraph", r[0])}  # fmt: skip
+                             "who": self.store.db.changed_by(c, "paragraph", r[0]) if who else ""}  # fmt: skip
         return out
 
     def record_fix(self, fix_id: str, group: str, doc_id: int, user: str, find: str, replace_with: str,

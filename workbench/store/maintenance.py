@@ -24,7 +24,8 @@ from workbench.store.db import Conn, Database, connect, known_version, mask, res
 TABLES = (
     "documents", "paragraphs", "links", "history", "terms", "term_rejections", "annotations", "findings",
     "finding_tags", "check_units", "check_term_usage", "check_gloss_occ", "check_state", "undo_entries",
-    "accounts", "auth_sessions", "login_failures", "presence", "settings", "user_settings",
+    "accounts", "auth_sessions", "login_failures", "presence", "settings", "user_settings", "decisions",
+    "fixes",
 )  # fmt: skip
 
 #: (child table, column, parent table, parent column): the foreign keys of the schema.
@@ -41,6 +42,8 @@ FOREIGN_KEYS = (
     ("undo_entries", "doc_id", "documents", "id"),
     ("auth_sessions", "account", "accounts", "name"),
     ("presence", "doc_id", "documents", "id"),
+    ("decisions", "doc_id", "documents", "id"),
+    ("fixes", "doc_id", "documents", "id"),
 )
 BATCH = 2000
 

@@ -1,6 +1,9 @@
-"""Consistency: run the checks, see counts and rendering distributions, filter findings, open one in
-context with the problem highlighted, tag findings one by one or in bulk, export the report.
-User text (comments, titles, paragraphs) is shown literally; a tag's confirmation stays until the
+"""Consistency: run the checks, see counts and rendering distributions, decide on groups of findings
+(decisions: one per check, document, term and offending form, largest and most severe first, with
+their occurrences on expand, a tag for the whole group and a batch fix with a preview, per-occurrence
+opt-out and undo), filter findings, open one in context with the problem highlighted, tag findings
+one by one or in bulk, export the report (the filtered findings or all of them).
+User text (comments, titles, paragraphs, forms) is shown literally; a confirmation stays until the
 next action; the source text is on the side the editor chose (right by default)."""
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from workbench.app.state import current_user, get_store
 from workbench.app.widgets import (
     clear_notice,
     doc_label,
+    html_literal,
     literal,
     run_action,
     set_notice,
@@ -26,6 +30,7 @@ from workbench.app.widgets import (
 from workbench.checks import SEVERITIES, CheckRunner, registry
 from workbench.checks import report as rp
 from workbench.errors import WorkbenchError
+from workbench.fixes import apply_fix, preview_fix, undo_fix
 
 SEVERITY_COLOURS = ["#d93025", "#f29900", "#1a73e8"]  # error red, warning amber, info blue
 
@@ -34,8 +39,10 @@ repo = store.findings
 user = current_user()
 may_tag = store.may(user, "tag")
 may_review = store.may(user, "review")
+may_edit = store.may(user, "edit")
 st.title("Consistency")
 PAGE = "consistency"
+DECISIONS_SHOWN = 25  # decisions with an expander of their own; the table lists them all
 
 
 def _tag(ids: list[str], status: str, revs: dict[str, int], comment_key: str) -> None:
@@ -52,6 +59,62 @@ def _tag(ids: list[str], status: str, revs: dict[str, int], comment_key: str) ->
         set_notice(PAGE, "error", str(exc))  # the store's message (who tagged it and when; or the role)
     else:
         set_notice(PAGE, "success", f"{len(ids)} finding(s) tagged {status}" + (f": {comment}" if comment else ""))
+
+
+def _tag_decision(group: str, status: str, rev: int, occ_revs: dict[str, int], comment_key: str) -> None:
+    """Button callback: tag a whole decision as of the revisions the page showed (the decision's
+    and its occurrences'); the store checks the role and refuses a stale tag, naming who."""
+    comment = st.session_state.get(comment_key) or ""
+    try:
+        d, occ = store.decisions.tag(group, status, current_user(), comment, expected_rev=rev, expected_revs=occ_revs)
+    except WorkbenchError as exc:
+        set_notice(PAGE, "error", str(exc))
+    else:
+        set_notice(PAGE, "success", f"decision {d.group} tagged {status} ({len(occ)} occurrence(s))"
+                   + (f": {comment}" if comment else ""))  # fmt: skip
+
+
+def _preview(group: str) -> None:
+    """Button callback: the preview of a batch fix (nothing written), kept until Apply."""
+    clear_notice(PAGE)
+    try:
+        pv = preview_fix(store, group, st.session_state.get("cons_fix_with") or "")
+    except WorkbenchError as exc:
+        set_notice(PAGE, "error", str(exc))
+        st.session_state.pop("cons_fix_pv", None)
+    else:
+        st.session_state["cons_fix_pv"] = pv
+        for ch in pv.changes:  # every occurrence starts chosen
+            st.session_state[f"cons_fix_occ_{ch.occurrence}"] = ch.action == "replace"
+
+
+def _apply() -> None:
+    """Button callback: write the previewed fix, leaving out the occurrences unticked, at the
+    revisions the preview read (a paragraph changed since refuses the whole fix, naming who)."""
+    import copy
+
+    pv = copy.deepcopy(st.session_state.get("cons_fix_pv"))
+    if pv is None:
+        return
+    for ch in pv.changes:
+        if ch.action == "replace" and not st.session_state.get(f"cons_fix_occ_{ch.occurrence}", True):
+            ch.action, ch.reason = "skip", "left out"
+    try:
+        res = apply_fix(store, pv, current_user())
+    except WorkbenchError as exc:
+        set_notice(PAGE, "error", str(exc))
+    else:
+        st.session_state.pop("cons_fix_pv", None)
+        set_notice(PAGE, "success", res.message)
+
+
+def _undo(fix_id: str) -> None:
+    try:
+        res = undo_fix(store, fix_id, current_user())
+    except WorkbenchError as exc:
+        set_notice(PAGE, "error", str(exc))
+    else:
+        set_notice(PAGE, "success", res.message)
 
 
 show_notice(PAGE)  # until the next action
@@ -152,7 +215,79 @@ if dist:
                 hide_index=True, width="stretch",
             )  # fmt: skip
 
+# ------------------------------------------------------------------------------------ decisions
+decisions = store.decisions.list(doc_id)
+groups = rp.group_findings(shown, decisions)
+st.subheader(f"Decisions ({len(groups)})")
+st.caption("Findings of one check, document, term and offending form are one decision: tag it once for every "
+           "occurrence (an accepted decision also holds for occurrences found later in text unchanged since), or "
+           "fix them all at once.")  # fmt: skip
+if groups:
+    st.dataframe(
+        pd.DataFrame(rp.group_rows(groups, titles, term_label), columns=rp.GROUP_COLUMNS)[
+            ["severity", "count", "check", "status", "document_title", "term", "form", "message", "group"]],
+        hide_index=True, width="stretch", height=min(320, 38 + 35 * len(groups)), key="cons_groups",
+    )  # fmt: skip
+for g in groups[:DECISIONS_SHOWN]:
+    where = titles.get(g.doc_id, str(g.doc_id)) if g.doc_id is not None else "corpus"
+    with st.expander(literal(f"{g.severity} · {g.check} · {g.form or '–'} × {g.count} · {g.status} · {where}")):
+        st.text(g.message)  # user text: never read as Markdown
+        if g.decision is not None:
+            st.text(f"decision: {g.decision.status} by {g.decision.user or '?'}"
+                    + (f": {g.decision.comment}" if g.decision.comment else ""))  # fmt: skip
+        st.dataframe(
+            pd.DataFrame([{"id": f.id, "status": f.status, "document": titles.get(f.doc_id, "") if f.doc_id else "corpus",
+                           "side": f.side, "excerpt": f.excerpt} for f in g.occurrences]),
+            hide_index=True, width="stretch", key=f"cons_occ_{g.group}",
+        )  # fmt: skip
+if len(groups) > DECISIONS_SHOWN:
+    st.caption(f"{len(groups) - DECISIONS_SHOWN} more decision(s) in the table above: narrow them with the filters.")
+
+if groups:
+    gindex = {g.group: g for g in groups}
+    gid = st.selectbox("Decision", list(gindex), key="cons_group",
+                       format_func=lambda i: f"{gindex[i].check} · {gindex[i].form} × {gindex[i].count} ({gindex[i].status})")  # fmt: skip
+    g = gindex[gid]
+    if may_tag:
+        st.text_input("Comment for the decision (needed to accept it)", key="cons_dec_comment")
+        revs = {f.id: f.rev for f in g.occurrences}
+        d1, d2, d3, _ = st.columns([1, 1, 1, 2])
+        for col, label, status in ((d1, "Accept decision", "accepted"), (d2, "Decision fixed", "fixed"),
+                                   (d3, "Reopen decision", "open")):  # fmt: skip
+            needs_review = status == "accepted" or g.status == "accepted" or (g.decision and g.decision.status == "accepted")
+            col.button(label, key=f"cons_dec_{status}", disabled=bool(needs_review and not may_review),
+                       help=why_not(store, user, "review") if needs_review and not may_review else None,
+                       on_click=_tag_decision, args=(g.group, status, g.rev, revs, "cons_dec_comment"))  # fmt: skip
+    else:
+        st.caption(why_not(store, user, "tag"))
+    with st.expander("Batch fix: replace the form in the occurrences", expanded="cons_fix_pv" in st.session_state):
+        if not may_edit:
+            st.caption(why_not(store, user, "edit"))  # a viewer gets no fix controls
+        elif g.doc_id is None:
+            st.caption("A corpus-wide decision has no occurrences in one text: fix it in each document's decisions.")
+        else:
+            st.markdown(f"Replace <b>{html_literal(g.form)}</b> (whole words; letter case kept; Hebrew prefixes stay "
+                        "attached) with:", unsafe_allow_html=True)  # fmt: skip
+            f1_, f2_ = st.columns([3, 1])
+            f1_.text_input("Replace with", key="cons_fix_with", label_visibility="collapsed")
+            f2_.button("Preview", key="cons_fix_preview", on_click=_preview, args=(g.group,))
+            pv = st.session_state.get("cons_fix_pv")
+            if pv is not None and pv.group == g.group:
+                st.caption(literal(f"{len(pv.to_replace)} change(s) — untick an occurrence to leave it as it is"))
+                for ch in pv.changes:
+                    if ch.action == "replace":
+                        st.checkbox(literal(f"{ch.context_before}  →  {ch.context_after}"),
+                                    key=f"cons_fix_occ_{ch.occurrence}")  # fmt: skip
+                    else:
+                        st.caption(literal(f"{ch.occurrence}: {ch.action} — {ch.reason} {ch.context_before}"))
+                st.button("Apply", key="cons_fix_apply", type="primary", on_click=_apply, disabled=not pv.to_replace)
+            last = store.decisions.last_fix(user, doc_id=g.doc_id)
+            if last is not None:
+                st.button(f"Undo fix {last['id']} ({last['find']} → {last['replace_with']})", key="cons_fix_undo",
+                          on_click=_undo, args=(last["id"],))  # fmt: skip
+
 # ------------------------------------------------------------------------------------ table + export
+st.subheader("Findings")
 records = rp.rows(shown, titles, term_label)
 table = pd.DataFrame(records, columns=rp.COLUMNS)
 st.dataframe(
@@ -160,14 +295,30 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     height=min(420, 38 + 35 * max(1, len(table))),
+    key="cons_findings",
 )
+filters = [f"status {show}"] + ([f"severity {', '.join(sev)}"] if sev else []) + (
+    [f"check {', '.join(chk)}"] if chk else []) + ([f"search {query!r}"] if query else [])  # fmt: skip
+where_all = "all documents" if doc_id is None else f"document {titles.get(doc_id, doc_id)}"
+holds = st.radio("The report holds", ["filtered", "all"], horizontal=True, key="cons_report_scope",
+                 format_func=lambda k: f"the findings shown ({len(shown)})" if k == "filtered"
+                 else f"all findings of {where_all} ({len(everything)})")  # fmt: skip
+if holds == "all":
+    report_findings = sorted(everything, key=rp.sort_key)
+    scope_line = f"all findings of {where_all}, whatever their status ({len(report_findings)})"
+else:
+    report_findings = shown
+    scope_line = f"filtered findings of {where_all} ({'; '.join(filters)}): {len(shown)} of {len(everything)}"
+st.caption(literal(f"The report holds {scope_line}."))
+report_records = rp.rows(report_findings, titles, term_label)
 e1, e2, _ = st.columns([1, 1, 3])
-e1.download_button("Export CSV", rp.to_csv(records).encode("utf-8"), "consistency-report.csv", "text/csv",
-                   key="cons_csv")  # fmt: skip
+e1.download_button("Export CSV", rp.to_csv(report_records, scope=scope_line).encode("utf-8"),
+                   f"consistency-report-{holds}.csv", "text/csv", key="cons_csv")  # fmt: skip
 e2.download_button(
     "Export XLSX",
-    rp.to_xlsx(records, rp.summary(shown)),
-    "consistency-report.xlsx",
+    rp.to_xlsx(report_records, rp.summary(report_findings), scope=scope_line,
+               groups=rp.group_rows(rp.group_findings(report_findings, decisions), titles, term_label)),
+    f"consistency-report-{holds}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="cons_xlsx",
 )
