@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "workbench"
 
 # The families of checks: what the registry's base must not import (it is filled by them).
-CHECK_FAMILIES = ("terms", "consistency", "glosses", "labels", "typography", "untranslated", "analysis")
+CHECK_FAMILIES = ("terms", "consistency", "glosses", "labels", "typography", "untranslated", "analysis", "numbers", "fidelity",
+                  "spelling")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tests.conftest import need_data
 from workbench.checks import CheckRunner
+from workbench.checks.senses import citation_spans
 from workbench.hebrew import strip_niqqud
 from workbench.model import Document, Link, Paragraph, Text
 
@@ -69,12 +70,13 @@ def test_intro_to_zohar(store) -> None:  # noqa: ANN001
     target = {p.id: p.text for p in store.get_document(doc_id).target.paragraphs}
     got = sorted((f.message, target[f.para_id][f.start : f.end]) for f in by["typography"])
     assert got == TYPOGRAPHY, got
+    # Allowed variants used throughout are house style; a document mixing spellings is one finding.
     variants = {f.data["rule"] for f in by["term-variant"]}
-    assert {"variant", "spelling"} <= variants
+    assert {"mixed", "case"} <= variants
     assert any("tikun" in f.message for f in by["term-variant"])
-    inconsistent = {f.term_id: f for f in by["term-inconsistent"] if f.term_id is not None}
     beria = next(t for t in store.terms.list_terms() if t.preferred == "Beria")
-    assert "Beriah" in inconsistent[beria.id].message and doc_id in inconsistent[beria.id].docs
+    mixed = [f for f in by["term-variant"] if f.term_id == beria.id]
+    assert len(mixed) == 1 and "Beriah" in mixed[0].message and mixed[0].data["count"] >= 2
     # The English is complete and aligned segment by segment.
     assert "untranslated" not in by and "label-mismatch" not in by
 
@@ -97,7 +99,10 @@ def test_intro_to_zohar_false_positives_stay_fixed(store) -> None:  # noqa: ANN0
     for f in by["term-missing"]:
         t = terms[f.term_id]
         assert f.key in {t.source, *t.source_variants} and f.key in strip_niqqud(source[f.para_id][f.start : f.end]), f
-        english = " ".join(target[p] for p in f.para_ids if p in target).casefold()
+        english = " ".join(target[p] for p in f.para_ids if p in target)
+        for a, b in reversed(citation_spans(english)):  # "the Zohar Naso, page 124b": a citation, not a use
+            english = english[:a] + " " * (b - a) + english[b:]
+        english = english.casefold()
         forms = [t.preferred, *t.variants, *([t.gloss] if t.gloss else [])]
         rendered = sum(len(re.findall(rf"\b{re.escape(x.casefold())}\b", english)) for x in forms)
         assert rendered < f.data["source_count"], (f.message, english)
@@ -110,14 +115,16 @@ def test_intro_to_zohar_false_positives_stay_fixed(store) -> None:  # noqa: ANN0
     # Acronyms introduced with their expansion, "rebuilding (tikun)": glossed.
     first = {f.excerpt.split("[", 1)[1].split("]")[0] for f in by["gloss-first"] if "[" in f.excerpt}
     assert not first & {"ChBD", "CGT", "NHY", "NHYM", "NRNCY", "ABYA", "tikun"}
-    assert {"Keter", "Malchut"} <= first  # terms without their gloss are still reported
-    # "Ruach (higher than Nefesh)" is a remark, not a gloss; "(a complete spiritual level)" is one.
+    assert "Sefirot" in first  # a term the termbase asks to gloss (gloss_first) is still reported without it
+    # "Ruach (higher than Nefesh)" is a remark, not a gloss; "(a complete spiritual level)" is a
+    # paraphrase of the termbase's "a complete spiritual structure", not another gloss.
     mismatch = [f.message for f in by.get("gloss-mismatch", [])]
     assert not any("higher than Nefesh" in m for m in mismatch)
-    assert any("a complete spiritual level" in m for m in mismatch)
+    assert not any("a complete spiritual level" in m for m in mismatch)
     # "tikun" and "Tikun" are one rendering; "Ein-Sof" and "Ein Sof" are two.
     inconsistent = [f for f in by["term-inconsistent"] if f.data.get("direction") == "term"]
     for f in inconsistent:
         buckets = [b.casefold() for b, _n in f.data["distribution"]]
         assert len(buckets) == len(set(buckets)), f.message
-    assert any("Ein-Sof" in f.message and "Ein Sof" in f.message for f in inconsistent)
+    # Ein-Sof is an allowed variant: a document mixing it with Ein Sof is one term-variant finding.
+    assert any("Ein-Sof" in f.message and "Ein Sof" in f.message for f in inconsistent + by["term-variant"])

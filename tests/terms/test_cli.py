@@ -34,7 +34,12 @@ def test_import_list_export_round_trip(db_path: Path, tmp_path: Path, capsys: py
     assert isinstance(e["id"], int)
     out_csv, out_tbx = tmp_path / "o.csv", tmp_path / "o.tbx"
     assert run(db_path, "export", str(out_csv)) == 0 and run(db_path, "export", str(out_tbx)) == 0
-    assert out_csv.read_text(encoding="utf-8") == CSV
+    # the export carries the columns the import read, in order, then the policy columns at their defaults
+    assert out_csv.read_text(encoding="utf-8") == (
+        "source,preferred,variants,forbidden,gloss,note,gloss_first,variant_policy,not_term,ambiguous\n"
+        "מסך,Masach,Masakh,screen,screen,,no,allowed,,no\n"
+        "זיווג,Zivug,,,spiritual coupling,,no,allowed,,no\n"
+    )
     assert b"TBX-Basic" in out_tbx.read_bytes()
     assert run(db_path, "list") == 0
     assert "Masach" in capsys.readouterr().out

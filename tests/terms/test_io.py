@@ -13,20 +13,22 @@ from workbench.terms.csvio import HEADER, read_csv, to_csv_text, write_csv
 from workbench.terms.tbx import TBX_NS, read_tbx, to_tbx_bytes, write_tbx
 
 CSV_TEXT = (
-    "source,preferred,variants,forbidden,gloss,note\n"
-    "מָסָךְ,Masach,Masakh|Masach de Guf,screen|curtain,screen,\"Bnei Baruch spelling, with ch\"\n"
-    "פרצוף|פרצופים,Partzuf,Partzufim|partzuf,,face,\n"
-    '"בי""ע",BYA,,,"Beria, Yetzira, Asiya",\n'
-    "פה דראש,Peh de Rosh,Peh de-Rosh,,mouth of the head,\n"
-    "אור עליון,Upper Light,,,,\n"
-    "זיווג,Zivug,,,\"spiritual coupling\nof two\",multi-line gloss\n"
+    "source,preferred,variants,forbidden,gloss,note,gloss_first,variant_policy,not_term,ambiguous\n"
+    "מָסָךְ,Masach,Masakh|Masach de Guf,screen|curtain,screen,\"Bnei Baruch spelling, with ch\",yes,allowed,,no\n"
+    "פרצוף|פרצופים,Partzuf,Partzufim|partzuf,,face,,no,deprecated,,no\n"
+    '"בי""ע",BYA,,,"Beria, Yetzira, Asiya",,no,allowed,,no\n'
+    "פה דראש,Peh de Rosh,Peh de-Rosh,,mouth of the head,,no,forbidden,,no\n"
+    "אור עליון,Upper Light,,,,,no,allowed,,no\n"
+    "זיווג,Zivug,,,\"spiritual coupling\nof two\",multi-line gloss,yes,allowed,,no\n"
+    "גוף,Guf,,,body,,yes,allowed,גוף האדם|re:גופ(ו|ם) הגשמי,yes\n"
 )
 
 
 def full_terms() -> list[Term]:
     return [
         Term("מָסָךְ", "Masach", variants=["Masakh", "Masach de Guf"], forbidden=["screen"], gloss="screen",
-             gloss_first=True, note="BB style", status="approved", id=7),
+             gloss_first=True, note="BB style", status="approved", id=7, variant_policy="deprecated"),
+        Term("גוף", "Guf", gloss="body", not_term=["גוף האדם", "re:גופ(ו|ם) הגשמי"], ambiguous=True),
         Term('בי"ע', "BYA", kind="acronym", gloss="Beria, Yetzira, Asiya", status="proposed", source_lang="he"),
         Term("פה דראש", "Peh de Rosh", source_variants=["פה של ראש"], source_lang="arc", case="any"),
         Term("", "Upper Light", kind="translation", note="line one\nline two"),
@@ -37,7 +39,7 @@ def full_terms() -> list[Term]:
 def test_csv_reads_all_fields_and_infers_kind() -> None:
     terms, warnings = read_csv(text=CSV_TEXT)
     assert warnings == []
-    masach, partzuf, bya, peh, upper, zivug = terms
+    masach, partzuf, bya, peh, upper, zivug, guf = terms
     assert (masach.source, masach.source_pointed) == ("מסך", "מָסָךְ")
     assert masach.variants == ["Masakh", "Masach de Guf"] and masach.forbidden == ["screen", "curtain"]
     assert masach.note == "Bnei Baruch spelling, with ch"
@@ -45,7 +47,21 @@ def test_csv_reads_all_fields_and_infers_kind() -> None:
     assert (bya.kind, bya.case, bya.gloss) == ("acronym", "strict", "Beria, Yetzira, Asiya")
     assert peh.kind == "transliteration" and upper.kind == "translation"
     assert zivug.gloss == "spiritual coupling\nof two"
-    assert masach.gloss_first and not upper.gloss_first
+    assert masach.gloss_first and zivug.gloss_first and not bya.gloss_first and not upper.gloss_first
+    assert (masach.variant_policy, partzuf.variant_policy, peh.variant_policy) == ("allowed", "deprecated", "forbidden")
+    assert guf.not_term == ["גוף האדם", "re:גופ(ו|ם) הגשמי"] and guf.ambiguous and not masach.ambiguous
+
+
+def test_csv_new_columns_are_optional_and_checked() -> None:
+    """A CSV of the old six columns still reads: no gloss at first use, variants allowed."""
+    (t,), _ = read_csv(text="source,preferred,variants,forbidden,gloss,note\nמסך,Masach,Masakh,,screen,\n")
+    assert (t.gloss_first, t.variant_policy, t.not_term, t.ambiguous) == (False, "allowed", [], False)
+    with pytest.raises(InputError, match="line 2: gloss_first is 'maybe'"):
+        read_csv(text="source,preferred,gloss_first\nמסך,Masach,maybe\n")
+    with pytest.raises(InputError, match="variant policy 'sometimes'"):
+        read_csv(text="source,preferred,variant_policy\nמסך,Masach,sometimes\n")
+    with pytest.raises(InputError, match="not a valid regular expression"):
+        read_csv(text="source,preferred,not_term\nגוף,Guf,re:גוף (האדם\n")
 
 
 def test_csv_round_trip_is_lossless(tmp_path: Path) -> None:
@@ -136,8 +152,10 @@ def test_csv_of_full_terms_keeps_csv_fields() -> None:
     text = to_csv_text(full_terms())
     back, _ = read_csv(text=text)
     for a, b in zip(full_terms(), back, strict=True):
-        assert (a.source, a.source_pointed, a.source_variants, a.preferred, a.variants, a.forbidden, a.gloss, a.note) == (
+        assert (a.source, a.source_pointed, a.source_variants, a.preferred, a.variants, a.forbidden, a.gloss, a.note,
+                a.gloss_first, a.variant_policy, a.not_term, a.ambiguous) == (
             b.source, b.source_pointed, b.source_variants, b.preferred, b.variants, b.forbidden, b.gloss, b.note,
+            b.gloss_first, b.variant_policy, b.not_term, b.ambiguous,
         )  # fmt: skip
 
 

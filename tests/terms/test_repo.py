@@ -11,10 +11,10 @@ from workbench.model import Document, Link, Paragraph, Text
 from workbench.terms import Annotation, Proposal, Term
 
 CSV = (
-    "source,preferred,variants,forbidden,gloss,note\n"
-    "מסך,Masach,Masakh,screen,screen,\n"
-    "זיווג,Zivug,,,spiritual coupling,\n"
-    '"בי""ע",BYA,,,,\n'
+    "source,preferred,variants,forbidden,gloss,note,gloss_first,variant_policy,not_term,ambiguous\n"
+    "מסך,Masach,Masakh,screen,screen,,yes,deprecated,,no\n"
+    "זיווג,Zivug,,,spiritual coupling,,no,allowed,,no\n"
+    '"בי""ע",BYA,,,,,no,allowed,"בי""ע דקדושה|re:בי""ע (ד)?טומאה",yes\n'
 )
 
 
@@ -49,6 +49,9 @@ def test_csv_import_export_round_trip_and_reimport_is_unchanged(store, tmp_path:
     out = tmp_path / "out.csv"
     assert store.terms.export_file(out) == 3
     assert out.read_text(encoding="utf-8") == CSV
+    bya = store.terms.list_terms(search="BYA")[0]  # the policy columns live in the store (migration 0009)
+    assert (bya.ambiguous, bya.not_term) == (True, ['בי"ע דקדושה', 're:בי"ע (ד)?טומאה'])
+    assert store.terms.list_terms(search="Masach")[0].variant_policy == "deprecated"
     again = store.terms.import_file(out, user="u")
     assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
     # A changed gloss updates the entry, keeping kind and status (the CSV has no such columns).

@@ -25,6 +25,7 @@ the store), ``report`` (tables). The plain types of findings are in :mod:`workbe
 # The families register their checks as they are imported; this order is the registry's order
 # (``workbench check --list-checks``). The base never imports them.
 from workbench.checks import terms, consistency, glosses, labels, typography, untranslated  # noqa: F401, I001
+from workbench.checks import numbers, fidelity, spelling  # noqa: F401, I001
 
 from workbench.checks.base import (
     CHECKS_VERSION,

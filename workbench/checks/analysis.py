@@ -18,10 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from workbench.checks import rows as rows_mod
 from workbench.checks.base import Issue, LinkCheck
-from workbench.checks.context import CheckContext, LinkUnit, TermIndex, is_inflection
+from workbench.checks.context import CheckContext, LinkUnit, TermIndex, gloss_key, gloss_parts, is_inflection
 from workbench.checks.homographs import RULES as _IDIOMS
 from workbench.checks.homographs import ordinary_use
+from workbench.checks.senses import citation_spans, inside, not_term_spans
 from workbench.findings_types import GLOSSED, NAMED, GlossRow, UsageRow
 from workbench.model import Paragraph
 
@@ -68,6 +70,7 @@ class UnitTerms:
     src_count: dict[Any, int] = field(default_factory=dict)
     nested: dict[Any, int] = field(default_factory=dict)
     gloss_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    skipped: list[tuple[Paragraph, Any]] = field(default_factory=list)  # source hits in a not-term context
 
 
 def stem_of(hit: Any) -> str:
@@ -103,10 +106,11 @@ def _paren_after(text: str, end: int) -> tuple[int, int, str] | None:
 
 def _glosslike(inner: str, index: TermIndex, term_id: Any) -> bool:
     """Is the parenthesis after a term a gloss of it? The termbase gloss always is ("NRNHY
-    (Nefesh, Ruach, Neshama, Haya, Yechida)"); otherwise a short phrase that is not a reference,
+    (Nefesh, Ruach, Neshama, Haya, Yechida)"), and so is an acronym expanded in place ("MAN (Mayin
+    Nukvin)", "HGT (Hesed, Gevura, Tifferet)"); otherwise a short phrase that is not a reference,
     an acronym or a remark naming other terms ("Ruach (higher than Nefesh)", "Malchut (Nukva)")."""
     s = inner.strip()
-    if index.gloss_matches(term_id, s):
+    if index.gloss_matches(term_id, s) or _expands(s, index, term_id):
         return True
     if not s or _HEBREW.search(s) or any(ch.isdigit() for ch in s):
         return False  # "(Tazriah 40)", "(see Item 12)": references
@@ -115,6 +119,53 @@ def _glosslike(inner: str, index: TermIndex, term_id: Any) -> bool:
     if len(s.split()) > MAX_GLOSS_WORDS or _NOT_GLOSS_START.match(s):
         return False
     return not index.matcher.find_target(s)
+
+
+def _expands(inner: str, index: TermIndex, term_id: Any) -> bool:
+    """The parenthesis spells the term out: its own other form ("MAN (Mayin Nukvin)"), or the terms
+    an acronym stands for ("HGT (Hesed, Gevura, Tifferet)")."""
+    if not inner or _HEBREW.search(inner) or any(ch.isdigit() for ch in inner):
+        return False
+    hits = index.matcher.find_target(inner)
+    if not hits:
+        return False
+    ids = {h.term_id for h in hits}
+    if ids == {term_id}:
+        return hits[0].start <= 1 and hits[-1].end >= len(inner) - 1
+    return _spells_out(term_id, list(ids), index)
+
+
+def _close_gloss(inner: str, gloss: str) -> bool:
+    """A paraphrase of the termbase gloss is no other gloss: "a complete spiritual level" for "a
+    complete spiritual structure" (most of the words of one of its parts, at least two of them)."""
+    words = set(gloss_key(inner).split())
+    for part in gloss_parts(gloss):
+        want = set(gloss_key(part).split())
+        if len(want) >= 2 and len(words & want) >= max(2, (2 * len(want) + 2) // 3):
+            return True
+    return False
+
+
+_LIST_GAP = re.compile(
+    r"^(?:\s*[,/–-]\s*|\s*,?\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+|[\s,]*(?:and\s+)?\(?\d{1,2}[.)]\s*)(?:the\s+)?$", re.I
+)
+MIN_LIST = 3
+
+
+def _list_items(text: str, hits: list[Any]) -> set[int]:
+    """Indices of ``hits`` that are items of a list of at least three terms ("Keter, Hochma, Bina,
+    Tifferet and Malchut"; "Nefesh, Ruach, Neshama"; "1. Adam Kadmon 2. Atzilut 3. Beria"): a list
+    names its items, it does not gloss each."""
+    out: set[int] = set()
+    run = [0] if hits else []
+    for i in range(1, len(hits) + 1):
+        if i < len(hits) and hits[i].start >= hits[i - 1].end and _LIST_GAP.match(text[hits[i - 1].end : hits[i].start]):
+            run.append(i)
+            continue
+        if len({hits[k].term_id for k in run}) >= MIN_LIST:
+            out.update(run)
+        run = [i]
+    return out
 
 
 _LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)(?:the\s+)?$", re.I)
@@ -193,18 +244,31 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
     out = UnitTerms()
     src_count = out.src_count
     for p in unit.source:
-        for h in m.find_source(p.text):
+        hits = m.find_source(p.text)
+        cites = _citations(p.text) if hits else []
+        for h in hits:
             if h.form in IDIOM_FORMS and ordinary_use(p.text, h):
                 continue  # נחת רוח (contentment), לדעת (to know): the word, not the term
+            a0 = h.start - len(h.prefix)
+            if cites and inside(cites, a0, h.end):
+                continue  # תיקוני זוהר, (זוהר תרומה אות רפד): a book or a citation
+            term = index.terms.get(h.term_id)
+            if term is not None and term.not_term and inside(not_term_spans(p.text, term), a0, h.end):
+                out.skipped.append((p, h))  # גוף האדם: the ordinary word (the editor listed it)
+                continue
             out.src.append((p, h))
             src_count[h.term_id] = src_count.get(h.term_id, 0) + 1
     for p in unit.target:
         hits = m.find_target(p.text)
         if not hits:
             continue
+        cites = _citations(p.text)
+        if cites:
+            hits = [h for h in hits if not inside(cites, h.start, h.end)]  # "Tikkunei Zohar"
         spans: list[tuple[int, int]] = []
+        listed = _list_items(p.text, [g[0] for g in _span_groups(hits)])
         fn_marks = [mk.start for mk in p.marks if mk.kind == "footnote"] if p.marks else []
-        for group in _span_groups(hits):
+        for gi, group in enumerate(_span_groups(hits)):
             if len(group) > 1:
                 # Two terms sharing a rendering come back on the same span: keep the one the source has.
                 grounded = [h for h in group if out.src_count.get(h.term_id)]
@@ -219,7 +283,9 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
                     if pa is not None:
                         a, b, inner = pa
                         like = _glosslike(inner, index, h.term_id)
-                        occ.gloss = Paren(a, b, inner, like, like and index.gloss_matches(h.term_id, inner))
+                        matches = like and (index.gloss_matches(h.term_id, inner) or _expands(inner.strip(), index, h.term_id)
+                                            or _close_gloss(inner, term.gloss))
+                        occ.gloss = Paren(a, b, inner, like, matches)
                         if like:
                             spans.append((a, b))
                     if (occ.gloss and occ.gloss.glosslike) or any(h.end <= f <= h.end + 2 for f in fn_marks):
@@ -230,6 +296,8 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
                         h.term_id, [x.term_id for x in hits if abs(x.start - h.start) < 120], index
                     ):
                         occ.glossed = NAMED
+                    elif gi in listed:
+                        occ.glossed = NAMED  # an item of a list of terms
                 out.tgt.append(occ)
                 if " " in h.surface or "-" in h.surface:
                     for tid in _nested(h.surface, index):
@@ -239,6 +307,10 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
             out.gloss_spans[p.id] = spans
     unit.memo["terms"] = out  # in document order: paragraphs in order, hits sorted by the matcher
     return out
+
+
+def _citations(text: str) -> list[tuple[int, int]]:
+    return citation_spans(text)
 
 
 def _span_groups(hits: list[Any]) -> list[list[Any]]:
@@ -362,7 +434,81 @@ def collect_stats(unit: LinkUnit, ctx: CheckContext) -> tuple[list[UsageRow], li
                 continue  # a title or byline: the gloss goes with the first use in running text
             gloss_rows.append(GlossRow(unit.key, unit.doc_id, o.hit.term_id, seq, o.para.id, o.hit.start, o.hit.end,
                                        o.hit.surface, o.glossed, unit.pos))  # fmt: skip
+    gloss_rows += form_rows(unit, a, index)
+    gloss_rows += unit_rows(unit)
     return rows, gloss_rows
+
+
+def form_rule(o: TargetOcc, term: Any) -> int | None:
+    """How an occurrence is written (a ``rows.FORM_*`` kind), None for a forbidden rendering (that is
+    ``term-forbidden``'s). A case slip wins over the variant policy: ``tikun`` for the allowed
+    ``Tikun`` is still a slip."""
+    h = o.hit
+    if h.form_kind == "forbidden":
+        return None
+    if not h.case_ok:
+        return rows_mod.FORM_CASE
+    if h.form_kind == "variant" and not is_inflection(h.form, term.preferred):
+        return rows_mod.FORM_VARIANT
+    if o.stem.casefold() != h.form.casefold():
+        if _listed_variant(o.stem, term):
+            return rows_mod.FORM_VARIANT  # "Ein-Sof", listed, matched as "Ein Sof" written with a hyphen
+        return rows_mod.FORM_SPELLING
+    return rows_mod.FORM_PREFERRED
+
+
+def _listed_variant(stem: str, term: Any) -> str | None:
+    low = stem.casefold()
+    return next((v for v in term.variants if v.casefold() == low), None)
+
+
+def has_spelling_variants(term: Any) -> bool:
+    """Does the term list another spelling (not only grammatical forms)? ``Ein-Sof`` for ``Ein Sof``
+    is one, though the matcher takes it for the preferred form written with a hyphen."""
+    p = term.preferred.casefold()
+    return any(not is_inflection(v, term.preferred) or (v.casefold() != p and v.replace("-", " ").casefold() == p)
+               for v in term.variants)  # fmt: skip
+
+
+def form_rows(unit: LinkUnit, a: UnitTerms, index: TermIndex) -> list[GlossRow]:
+    """The ``term-variant`` rows of a unit: every deviation from the termbase form, and the uses of
+    the preferred rendering of terms that have variant spellings (a document mixing the two is
+    what an allowed variant must not do)."""
+    out = []
+    for seq, o in enumerate(a.tgt):
+        term = index.terms[o.hit.term_id]
+        rule = form_rule(o, term)
+        if rule is None or (rule == rows_mod.FORM_PREFERRED and not has_spelling_variants(term)):
+            continue
+        form = o.hit.form
+        if rule == rows_mod.FORM_VARIANT and o.hit.form_kind != "variant":
+            form = _listed_variant(o.stem, term) or form
+        out.append(rows_mod.row(unit, rule, o.para.id, o.hit.start, o.hit.end, f"{o.stem}{rows_mod.SEP}{form}",
+                                seq, o.hit.term_id))  # fmt: skip
+    return out
+
+
+def unit_rows(unit: LinkUnit) -> list[GlossRow]:
+    """Rows of the document-wide fidelity checks (length, sentences, edges: see :mod:`workbench.checks.rows`)."""
+    out: list[GlossRow] = []
+    tgt = [p for p in unit.target if p.text.strip()]
+    if unit.paired and unit.source and tgt:
+        s = sum(rows_mod.letters(p.text) for p in unit.source)
+        t = sum(rows_mod.translation_letters(p.text) for p in tgt)
+        out.append(rows_mod.row(unit, rows_mod.LENGTH, tgt[0].id, s, t, ""))
+    if tgt:
+        n = 0
+        for p in tgt:
+            for a0, b0 in rows_mod.rough_sentences(p.text):
+                if b0 - a0 < rows_mod.MIN_SENTENCE:
+                    continue
+                key = rows_mod.sentence_key(p.text[a0:b0])
+                if len(key) >= rows_mod.MIN_SENTENCE:
+                    out.append(rows_mod.row(unit, rows_mod.SENTENCE, p.id, a0, b0, key[:400], n))
+                    n += 1
+        for k, p in enumerate(tgt):
+            out.append(rows_mod.row(unit, rows_mod.EDGE, p.id, 0, len(p.text), rows_mod.edge_surface(p.text, p.text), k))
+    return out
 
 
 

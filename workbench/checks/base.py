@@ -44,7 +44,7 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 Scope = Literal["link", "document", "corpus"]
 
 # Bump when a check changes what it reports: cached per-link results are then recomputed.
-CHECKS_VERSION = "2"
+CHECKS_VERSION = "3"
 
 
 @dataclass(slots=True)
@@ -69,6 +69,9 @@ class Issue:
     data: dict[str, Any] = field(default_factory=dict)
     docs: list[int] = field(default_factory=list)
     doc_id: int | None = None
+    # The severity of this issue when it differs from the check's (a forbidden variant is an error,
+    # a missing rendering of an ambiguous source word only a hint); None: the check's own.
+    severity: str | None = None
 
 
 # ------------------------------------------------------------------------------------ identity

@@ -20,6 +20,11 @@ def _fmt_dist(dist: list[tuple[str, int]]) -> str:
     return ", ".join(f"{n} × {b}" for b, n in dist)
 
 
+def _allowed_form(bucket: str, term: Any) -> bool:
+    low = bucket.casefold()
+    return low == term.preferred.casefold() or any(v.casefold() == low for v in term.variants)
+
+
 @register
 class TermInconsistent(AggregateCheck):
     id = "term-inconsistent"
@@ -30,7 +35,9 @@ class TermInconsistent(AggregateCheck):
     description = (
         "Across the corpus, one source term rendered in several ways (140 × Masach, 12 × screen, "
         "3 × Masakh — grammatical forms and sentence-initial capitals count as the same rendering), "
-        "or one English rendering used for several source terms."
+        "or one English rendering used for several source terms. Allowed variants count as the "
+        "preferred rendering (term-variant judges them per document), and so does the gloss of a "
+        "source word the termbase marks ambiguous (its ordinary sense)."
     )
 
     def aggregate(self, rows: Iterable[UsageRow], ctx: CheckContext, partition: str | None = None) -> Iterator[Issue]:
@@ -46,8 +53,17 @@ class TermInconsistent(AggregateCheck):
             if r.kind == "missing":
                 missing[r.term_id] += r.n
                 continue
-            per_term[r.term_id][r.bucket] += r.n
-            per_term_doc[r.term_id][r.doc_id][r.bucket] += r.n
+            term = index.terms.get(r.term_id)
+            bucket = r.bucket
+            if term is not None and (
+                (r.kind == "form" and term.variant_policy == "allowed" and _allowed_form(bucket, term))
+                or (r.kind == "gloss" and term.ambiguous)
+            ):
+                # An allowed variant is a house style (term-variant reports a document that mixes
+                # spellings); the gloss of an ambiguous source word is its ordinary sense.
+                bucket = term.preferred
+            per_term[r.term_id][bucket] += r.n
+            per_term_doc[r.term_id][r.doc_id][bucket] += r.n
             if r.grounded:
                 reverse[r.bucket.casefold()][r.term_id] += r.n
         for tid, dist in per_term.items() if partition in (None, "term") else ():

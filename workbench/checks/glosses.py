@@ -17,12 +17,13 @@ from workbench.checks.analysis import TermCheck, UnitTerms
 from workbench.checks.analysis import quote as _q
 from workbench.checks.base import AggregateCheck, Issue, register
 from workbench.checks.context import CheckContext, LinkUnit, TermIndex
+from workbench.checks.rows import is_gloss_row
 from workbench.findings_types import GLOSSED, GlossRow
 
 
 def _ordered(rows: Iterable[GlossRow]) -> dict[int, list[GlossRow]]:
     per_term: dict[int, list[GlossRow]] = defaultdict(list)
-    for r in sorted(rows, key=lambda r: (r.pos, r.seq)):
+    for r in sorted((r for r in rows if is_gloss_row(r)), key=lambda r: (r.pos, r.seq)):
         per_term[r.term_id].append(r)
     return per_term
 

@@ -16,11 +16,26 @@ The corpus-wide ``term-inconsistent`` is in :mod:`workbench.checks.consistency`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
 
+from workbench.align.types import AlignedLink
 from workbench.checks.analysis import TermCheck, UnitTerms, coverage, quote
-from workbench.checks.base import Issue, register
-from workbench.checks.context import CheckContext, LinkUnit, TermIndex, is_inflection
+from workbench.checks.base import AggregateCheck, Issue, register
+from workbench.checks.context import CheckContext, LinkUnit, TermIndex
+from workbench.checks.rows import (
+    FORM_CASE,
+    FORM_PREFERRED,
+    FORM_SPELLING,
+    FORM_VARIANT,
+    SEP,
+    is_form_row,
+    rough_sentences,
+)
+from workbench.findings_types import GlossRow
 
 _q = quote
 
@@ -54,45 +69,214 @@ class TermMissing(TermCheck):
             accepted = [term.preferred, *term.variants][:4]
             alt = f" or the gloss {_q(term.gloss)}" if term.gloss else ""
             for p, h in occs[n_src - missing :]:
+                instead, sentence = in_place_of(unit, a, index, p, h)
+                if instead:
+                    tail = f"; the aligned sentence has {_q(instead)} in its place"
+                elif sentence:
+                    tail = f"; the aligned sentence reads {_q(_short(sentence))}"
+                elif sentence is not None:
+                    tail = "; no sentence of the translation is aligned with it (left out?)"
+                else:
+                    tail = ""
                 yield self.issue(
                     f"{_q(h.prefix + h.surface)} ({term.preferred}) occurs {n_src}× in the source, its rendering "
-                    f"{covered}× in the translation (expected {', '.join(accepted)}{alt})",
+                    f"{covered}× in the translation (expected {', '.join(accepted)}{alt}){tail}",
                     para_id=p.id, side="source", start=h.start - len(h.prefix), end=h.end, key=h.form or h.surface,
-                    term_id=tid, data={"source_count": n_src, "rendered": covered},
+                    term_id=tid, severity="info" if term.ambiguous else None,
+                    data={"source_count": n_src, "rendered": covered, "instead": instead, "sentence": sentence,
+                          "ambiguous": bool(term.ambiguous)},
                 )  # fmt: skip
 
 
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _sentences(unit: LinkUnit) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]], list[Any]] | None:
+    """The sentences of both sides of a unit, as (paragraph id, start, end), and the sentence links
+    between them (memoised on the unit).
+
+    The links come from :func:`align_sentences_by_length`, a small length-based dynamic programme,
+    not from the aligner: the runner does not hand a check the sentence links stored with a link,
+    and running the full sentence aligner on every link with a missing term made a check run of the
+    demo thirty times slower."""
+    got = unit.memo.get("sentences")
+    if got is not None:
+        return got
+    src = [(p.id, x, y) for p in unit.source for x, y in rough_sentences(p.text)]
+    tgt = [(p.id, x, y) for p in unit.target for x, y in rough_sentences(p.text)]
+    links = align_sentences_by_length([y - x for _i, x, y in src], [y - x for _i, x, y in tgt])
+    unit.memo["sentences"] = (src, tgt, links)
+    return unit.memo["sentences"]
+
+
+_BEADS = ((1, 1, 0.0), (1, 2, 0.7), (2, 1, 0.7), (1, 0, 2.5), (0, 1, 2.5), (2, 2, 1.2))
+
+
+def align_sentences_by_length(src: list[int], tgt: list[int]) -> list[AlignedLink]:
+    """Monotone sentence links by length (Gale-Church's idea, with the link's own length ratio as
+    the expected one): beads 1-1, 1-2, 2-1, 2-2, 1-0, 0-1, cost the log length ratio's distance from
+    the expected ratio plus a penalty per bead kind."""
+    n, m = len(src), len(tgt)
+    if n <= 1 or m <= 1:
+        return [AlignedLink(list(range(n)), list(range(m)), 1.0)] if n or m else []
+    ratio = (sum(tgt) + 1) / (sum(src) + 1)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            c0 = cost[i][j]
+            if c0 == inf:
+                continue
+            for di, dj, pen in _BEADS:
+                a, b = i + di, j + dj
+                if a > n or b > m:
+                    continue
+                ls, lt = sum(src[i:a]), sum(tgt[j:b])
+                c = c0 + pen + (abs(math.log((lt + 5) / ((ls + 5) * ratio))) if di and dj else 0.0)
+                if c < cost[a][b]:
+                    cost[a][b], back[a][b] = c, (i, j)
+    out: list[AlignedLink] = []
+    a, b = n, m
+    while (a, b) != (0, 0):
+        prev = back[a][b]
+        assert prev is not None
+        i, j = prev
+        out.append(AlignedLink(list(range(i, a)), list(range(j, b)), 1.0))
+        a, b = i, j
+    return out[::-1]
+
+
+def in_place_of(unit: LinkUnit, a: UnitTerms, index: TermIndex, para: Any, hit: Any) -> tuple[str | None, str | None]:
+    """What the translation has where a source term is not rendered: (a word, the aligned sentence).
+    The word is a capitalised word of the aligned sentence that is no English word and no termbase
+    form (a transliteration the termbase does not know, or a misspelling); else None and the
+    sentence. (None, None) when the sentence alignment is not available; (None, "") when no
+    translation sentence is aligned. Another term's rendering in the sentence was tried as the
+    word and dropped: it was usually a term whose source the termbase misses (א"ס for Ein Sof)."""
+    got = _sentences(unit)
+    if got is None:
+        return None, None
+    src, tgt, links = got
+    a0 = hit.start - len(hit.prefix)
+    si = next((i for i, (pid, x, y) in enumerate(src) if pid == para.id and x <= a0 < y), None)
+    if si is None:
+        return None, None
+    link = next((lk for lk in links if si in lk.source), None)
+    if link is None or not link.target:
+        return None, ""
+    spans = [tgt[j] for j in link.target if j < len(tgt)]
+    texts = {p.id: p.text for p in unit.target}
+    sentence = " ".join(texts[pid][x:y] for pid, x, y in spans)
+    from workbench.terms.english import is_english
+
+    for pid, x, y in spans:
+        text = texts[pid]
+        for m in _CAPITALISED.finditer(text, x, y):
+            w = m.group()
+            if m.start() == x or text[max(x, m.start() - 2) : m.start()].strip() in (".", "\"", "“", "(", ":"):
+                continue  # a sentence's first word
+            if len(w) >= 4 and not is_english(w.lower()) and not index.matcher.find_target(w):
+                from workbench.checks.spelling import near_miss
+
+                near = near_miss(index, w)
+                if near is not None and near[1] != hit.term_id:
+                    continue  # "Neshmah": a misspelling of another term, not this one's rendering
+                return w, sentence
+    return None, sentence
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[-'’][A-Za-z]+)?(?![\w'’-])")
+
+
 @register
-class TermVariant(TermCheck):
+class TermVariant(AggregateCheck):
     id = "term-variant"
     name = "Variant rendering"
     severity = "warning"
+    scope = "document"
+    stat = "gloss_occ"
     description = (
-        "A variant spelling used where the preferred rendering is expected (Hizdakhut for Hizdakchut), "
-        "a case slip (masach for Masach), or the preferred form written differently (Ein-Sof for Ein "
-        "Sof). Grammatical forms listed as variants (Partzufim, Masach de Guf) are fine."
+        "How a document writes a term against the termbase's variant policy. An allowed variant "
+        "(Binah for Bina) used consistently is a house style: no finding; mixed with the preferred "
+        "rendering or another variant in one document: one warning for the document. A deprecated "
+        "variant: one warning per document with its count. A forbidden variant: an error at each "
+        "occurrence. A case slip (masach for Masach) or the preferred form written differently "
+        "(Ein-Sof for Ein Sof): one warning per document and spelling. Grammatical forms listed as "
+        "variants (Partzufim, Masach de Guf) are fine."
     )
 
-    def check_terms(self, unit: LinkUnit, a: UnitTerms, index: TermIndex, ctx: CheckContext) -> Iterator[Issue]:
-        for o in a.tgt:
-            h = o.hit
-            if h.form_kind == "forbidden":
+    def aggregate(self, rows: Iterable[GlossRow], ctx: CheckContext, partition: str | None = None) -> Iterator[Issue]:
+        index = ctx.terms
+        if index is None:
+            return
+        per_term: dict[Any, list[GlossRow]] = defaultdict(list)
+        for r in sorted((r for r in rows if is_form_row(r)), key=lambda r: (r.pos, r.seq)):
+            per_term[r.term_id].append(r)
+        for tid, occ in per_term.items():
+            term = index.terms.get(tid)
+            if term is None:
                 continue
-            term = index.terms[h.term_id]
-            src = f" ({term.source})" if term.source else ""
-            if h.form_kind == "variant" and not is_inflection(h.form, term.preferred):
-                msg = f"{_q(o.stem)} is a variant of {_q(term.preferred)}{src}; the preferred rendering is {_q(term.preferred)}"
-                rule = "variant"
-            elif not h.case_ok:
-                msg = f"{_q(o.stem)}: write {_q(h.form)}{src} (letter case)"
-                rule = "case"
-            elif o.stem.casefold() != h.form.casefold():
-                msg = f"{_q(o.stem)} is written {_q(h.form)} in the termbase{src}"
-                rule = "spelling"
+            yield from self._term(term, occ)
+
+    def _issue(self, msg: str, occ: list[GlossRow], key: str, term: Any, rule: str, **kw: Any) -> Issue:
+        first = occ[0]
+        return self.issue(
+            msg, para_id=first.para_id, start=first.start, end=first.end, term_id=term.id,
+            anchor=f"doc:{first.doc_id}", key=key, doc_id=first.doc_id,
+            data={"rule": rule, "preferred": term.preferred, "policy": term.variant_policy, "count": len(occ),
+                  "occurrences": [[r.para_id, r.start, r.end] for r in occ], **kw},
+        )  # fmt: skip
+
+    def _term(self, term: Any, occ: list[GlossRow]) -> Iterator[Issue]:
+        src = f" ({term.source})" if term.source else ""
+        by_rule: dict[int, dict[str, list[GlossRow]]] = defaultdict(lambda: defaultdict(list))
+        for r in occ:
+            stem, _, form = r.surface.partition(SEP)
+            if r.glossed in (FORM_PREFERRED, FORM_VARIANT):
+                by_rule[r.glossed][form if r.glossed == FORM_VARIANT else term.preferred].append(r)
             else:
-                continue
-            yield self.issue(msg, para_id=o.para.id, start=h.start, end=h.end, key=o.stem, term_id=h.term_id,
-                             data={"rule": rule, "form": h.form, "preferred": term.preferred})  # fmt: skip
+                by_rule[r.glossed][stem].append(r)
+        variants = by_rule.get(FORM_VARIANT, {})
+        policy = term.variant_policy
+        if variants and policy == "forbidden":
+            for form, rs in variants.items():
+                for r in rs:
+                    yield self.issue(
+                        f"{_q(form)} is a variant of {_q(term.preferred)}{src} that the termbase forbids; write "
+                        f"{_q(term.preferred)}", para_id=r.para_id, start=r.start, end=r.end, term_id=term.id,
+                        key=form, doc_id=r.doc_id, severity="error",
+                        data={"rule": "variant", "form": form, "preferred": term.preferred, "policy": policy},
+                    )  # fmt: skip
+        elif variants and policy == "deprecated":
+            for form, rs in variants.items():
+                yield self._issue(
+                    f"{_q(form)} ({len(rs)}× in this document) is a deprecated variant of {_q(term.preferred)}{src}; "
+                    f"write {_q(term.preferred)}", rs, form, term, "variant", form=form)  # fmt: skip
+        elif variants:
+            used = {**by_rule.get(FORM_PREFERRED, {}), **variants}
+            if len(used) >= 2:
+                ranked = sorted(used.items(), key=lambda kv: (-len(kv[1]), kv[0] != term.preferred, kv[0]))
+                top = ranked[0][0]
+                rest = sorted((r for form, rs in ranked[1:] for r in rs), key=lambda r: (r.pos, r.seq))
+                dist = ", ".join(f"{len(rs)} × {form}" for form, rs in ranked)
+                yield self._issue(
+                    f"{term.preferred}{src} is written {len(used)} ways in this document: {dist}; an allowed variant "
+                    f"is fine when used throughout — write {_q(top)} everywhere (or the preferred {_q(term.preferred)})",
+                    rest, "mixed", term, "mixed", form=top,
+                    distribution=[[form, len(rs)] for form, rs in ranked],
+                )  # fmt: skip
+        for stem, rs in by_rule.get(FORM_CASE, {}).items():
+            form = rs[0].surface.partition(SEP)[2]
+            yield self._issue(f"{_q(stem)} ({len(rs)}× in this document): write {_q(form)}{src} (letter case)",
+                              rs, stem, term, "case", form=form)  # fmt: skip
+        for stem, rs in by_rule.get(FORM_SPELLING, {}).items():
+            form = rs[0].surface.partition(SEP)[2]
+            yield self._issue(f"{_q(stem)} ({len(rs)}× in this document) is written {_q(form)} in the termbase{src}",
+                              rs, stem, term, "spelling", form=form)  # fmt: skip
 
 
 @register

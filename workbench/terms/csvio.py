@@ -1,6 +1,13 @@
-"""Termbase CSV: header ``source,preferred,variants,forbidden,gloss,note`` (UTF-8).
+"""Termbase CSV: header ``source,preferred,variants,forbidden,gloss,note,gloss_first,variant_policy,not_term,ambiguous``
+(UTF-8; the last four are optional).
 
-``variants`` and ``forbidden`` hold several renderings separated by ``|``. The ``source`` cell may
+``variants`` and ``forbidden`` hold several renderings separated by ``|``. ``gloss_first`` (``yes`` /
+``no``, default no) asks for the gloss at the first occurrence in a document; ``variant_policy`` is
+``allowed`` (default), ``deprecated`` or ``forbidden`` (what a variant rendering is worth, see
+:mod:`workbench.checks.variants`); ``not_term`` lists source contexts where the word is not the term
+(phrases, or ``re:`` regular expressions), separated by ``|`` (a ``|`` inside a regular expression's
+parentheses or brackets does not separate); ``ambiguous`` (yes/no) marks a source word that is often an
+ordinary word. The ``source`` cell may
 hold several source forms separated by ``|`` too (main form first, e.g. ``פרצוף|פרצופים``) and may be
 pointed (``מָסָךְ``): the pointed spelling is kept and the unpointed one is matched. Columns in any
 order; ``source`` and ``preferred`` are required, unknown columns are ignored with a warning.
@@ -26,7 +33,9 @@ from workbench.terms.normalize import en_form_key, he_form_key
 if TYPE_CHECKING:
     from _csv import Reader  # the type of csv.reader(...), which counts lines
 
-HEADER = ["source", "preferred", "variants", "forbidden", "gloss", "note"]
+HEADER = ["source", "preferred", "variants", "forbidden", "gloss", "note", "gloss_first", "variant_policy", "not_term",
+          "ambiguous"]  # fmt: skip
+_YES = {"yes": True, "y": True, "true": True, "1": True, "x": True, "no": False, "n": False, "false": False, "0": False, "": False}
 #: Termbase files (CSV and TBX) larger than this are refused; ``terms import --max-mb`` or
 #: ``$WORKBENCH_MAX_TERMBASE_BYTES`` raises it. A termbase of 10,000 entries is about 1 MB.
 DEFAULT_MAX_TERMBASE_BYTES = 20 * 1024 * 1024
@@ -88,6 +97,41 @@ def read_termbase_bytes(path: str | Path) -> bytes:
 
 def _split(cell: str | None) -> list[str]:
     return [p.strip() for p in (cell or "").split(SEP) if p.strip()]
+
+
+def split_contexts(cell: str | None) -> list[str]:
+    """The ``not_term`` cell's entries: split at ``|`` outside parentheses and brackets (and not
+    escaped), so that ``re:גוף (האדם|אדם)`` stays one regular expression."""
+    out: list[str] = []
+    depth = 0
+    cur: list[str] = []
+    text = cell or ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text):
+            cur += [ch, text[i + 1]]
+            i += 2
+            continue
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        if ch == SEP and depth == 0:
+            out.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    out.append("".join(cur).strip())
+    return [p for p in out if p]
+
+
+def _yes_no(cell: str, col: str) -> bool:
+    v = _YES.get(cell.strip().lower())
+    if v is None:
+        raise _BadRow(f"{col} is {cell!r}: write yes or no")
+    return v
 
 
 class _BadRow(Exception):
@@ -198,9 +242,10 @@ def _cell(row: list[str], index: dict[str, int], col: str) -> str:
 def _row_term(row: list[str], index: dict[str, int]) -> Term:
     """The term a row holds, or :class:`_BadRow` saying what is wrong with it.
 
-    The CSV has no kind column, so the kind is inferred, and a gloss is shown at first occurrence
-    unless the rendering is itself a translation. ``|`` in the preferred cell is refused rather than
-    split: the first would silently win and the others be lost.
+    The CSV has no kind column, so the kind is inferred. The gloss is asked for at the first
+    occurrence only where ``gloss_first`` says yes: switching it on for every glossed term made
+    each item of a list of Sefirot want its own gloss. ``|`` in the preferred cell is refused rather
+    than split: the first would silently win and the others be lost.
     """
     sources = _split(_cell(row, index, "source"))
     preferred = _cell(row, index, "preferred")
@@ -218,8 +263,11 @@ def _row_term(row: list[str], index: dict[str, int]) -> Term:
         gloss=_cell(row, index, "gloss") or None,
         note=_cell(row, index, "note") or None,
         source_variants=sources[1:],
+        gloss_first=_yes_no(_cell(row, index, "gloss_first"), "gloss_first"),
+        variant_policy=_cell(row, index, "variant_policy") or "allowed",
+        not_term=split_contexts(_cell(row, index, "not_term")),
+        ambiguous=_yes_no(_cell(row, index, "ambiguous"), "ambiguous"),
     )
-    term.gloss_first = bool(term.gloss) and term.kind != "translation"
     problems = term.problems()
     if problems:
         raise _BadRow("; ".join(problems))
@@ -285,6 +333,10 @@ def term_row(term: Term) -> list[str]:
         SEP.join(term.forbidden),
         term.gloss or "",
         term.note or "",
+        "yes" if term.gloss_first else "no",
+        term.variant_policy,
+        SEP.join(term.not_term),
+        "yes" if term.ambiguous else "no",
     ]
 
 

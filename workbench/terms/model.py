@@ -8,6 +8,7 @@ acronyms (``BYA`` ~ ``בי"ע``) are ordinary entries.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -27,6 +28,15 @@ CASE_RULES: tuple[str, ...] = ("as-written", "any", "strict")
 AnnotationKind = Literal["transliteration", "translation", "gloss"]
 ANNOTATION_KINDS: tuple[str, ...] = ("transliteration", "translation", "gloss")
 FormKind = Literal["preferred", "variant", "forbidden"]
+# What a listed variant rendering is worth in a document (see workbench.checks.variants):
+# "allowed":    a house-style choice: used consistently, no finding; mixed with the preferred rendering
+#               (or another variant) in one document, one warning for that document;
+# "deprecated": tolerated but to be replaced: one warning per document, with the count;
+# "forbidden":  an error at every occurrence.
+VariantPolicy = Literal["allowed", "deprecated", "forbidden"]
+VARIANT_POLICIES: tuple[str, ...] = ("allowed", "deprecated", "forbidden")
+#: A ``not_term`` entry that starts with this is a regular expression, not a phrase.
+REGEX_PREFIX = "re:"
 
 
 def default_case_rule(kind: str) -> str:
@@ -46,6 +56,13 @@ class Term:
     the same term (``פרצופים`` beside ``פרצוף``). ``variants`` are allowed English renderings
     (other schools' spellings, plurals, construct forms), ``forbidden`` renderings that must not be
     used. ``gloss_first`` asks for the gloss at the first occurrence in a document.
+
+    ``variant_policy`` says what a variant is worth in a document (``allowed``, ``deprecated``,
+    ``forbidden``: see :data:`VARIANT_POLICIES`). ``not_term`` lists source contexts in which the
+    source word is the ordinary word, not the term (``גוף האדם``: a person's body, not the Guf of a
+    Partzuf): a phrase that contains the source form, or a regular expression prefixed ``re:``; the
+    checks skip occurrences inside them. ``ambiguous`` says the source word is often an ordinary
+    word: a missing rendering is then only a hint (severity info).
     """
 
     source: str
@@ -57,6 +74,9 @@ class Term:
     gloss_first: bool = False
     note: str | None = None
     status: str = "approved"
+    variant_policy: str = "allowed"
+    not_term: list[str] = field(default_factory=list)
+    ambiguous: bool = False
     source_pointed: str | None = None
     source_variants: list[str] = field(default_factory=list)
     source_lang: str = "he"
@@ -76,6 +96,8 @@ class Term:
         self.variants = _clean_list(self.variants)
         self.forbidden = _clean_list(self.forbidden)
         self.source_variants = _clean_list(self.source_variants)
+        self.not_term = _clean_list(self.not_term)
+        self.variant_policy = (self.variant_policy or "allowed").strip().lower()
         self.gloss = (self.gloss or "").strip() or None
         self.note = (self.note or "").strip() or None
         if self.case is None:
@@ -111,6 +133,9 @@ class Term:
             "source_lang": self.source_lang,
             "gloss": self.gloss,
             "gloss_first": self.gloss_first,
+            "variant_policy": self.variant_policy,
+            "not_term": self.not_term,
+            "ambiguous": self.ambiguous,
             "kind": self.kind,
             "variants": self.variants,
             "forbidden": self.forbidden,
@@ -132,6 +157,9 @@ class Term:
             forbidden=list(d.get("forbidden") or []),
             gloss=d.get("gloss"),
             gloss_first=bool(d.get("gloss_first", False)),
+            variant_policy=d.get("variant_policy") or "allowed",
+            not_term=list(d.get("not_term") or []),
+            ambiguous=bool(d.get("ambiguous", False)),
             note=d.get("note"),
             status=d.get("status") or "approved",
             source_pointed=d.get("source_pointed"),
@@ -153,6 +181,14 @@ class Term:
             out.append(f"kind {self.kind!r} is not one of {', '.join(TERM_KINDS)}")
         if self.status not in TERM_STATUSES:
             out.append(f"status {self.status!r} is not one of {', '.join(TERM_STATUSES)}")
+        if self.variant_policy not in VARIANT_POLICIES:
+            out.append(f"variant policy {self.variant_policy!r} is not one of {', '.join(VARIANT_POLICIES)}")
+        for ctx in self.not_term:
+            if ctx.startswith(REGEX_PREFIX):
+                try:
+                    re.compile(ctx[len(REGEX_PREFIX) :])
+                except re.error as exc:
+                    out.append(f"not-term context {ctx!r} is not a valid regular expression ({exc})")
         if self.case not in CASE_RULES:
             out.append(f"case rule {self.case!r} is not one of {', '.join(CASE_RULES)}")
         allowed = {self.preferred.casefold(), *(v.casefold() for v in self.variants)}

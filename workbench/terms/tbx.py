@@ -18,7 +18,7 @@ One ``conceptEntry`` per term::
     </conceptEntry>
 
 Acronyms carry ``termType`` ``acronym``. Fields that TBX-Basic has no data category for (kind,
-status, gloss-on-first-occurrence, case rule) travel in one concept-level ``note`` that starts with
+status, gloss-on-first-occurrence, case rule, variant policy, not-term contexts, ambiguity) travel in one concept-level ``note`` that starts with
 ``workbench:`` and holds JSON; other tools show it as a note, this reader restores the fields.
 """
 
@@ -65,7 +65,12 @@ def to_tbx_bytes(terms: list[Term], title: str = "Workbench termbase", target_la
         ce = etree.SubElement(body, _q("conceptEntry"), id=f"t{t.id if t.id is not None else n}")
         if t.note:
             etree.SubElement(ce, _q("note")).text = t.note
-        meta = {"kind": t.kind, "status": t.status, "gloss_first": t.gloss_first, "case": t.case}
+        meta = {"kind": t.kind, "status": t.status, "gloss_first": t.gloss_first, "case": t.case,
+                "variant_policy": t.variant_policy}
+        if t.not_term:
+            meta["not_term"] = t.not_term
+        if t.ambiguous:
+            meta["ambiguous"] = True
         etree.SubElement(ce, _q("note")).text = META_PREFIX + json.dumps(meta, ensure_ascii=False, sort_keys=True)
         if t.source or t.source_variants:
             ls = etree.SubElement(ce, _q("langSec"))
@@ -267,6 +272,9 @@ def _entry(ce: etree._Element, warnings: list[str]) -> Term:
         forbidden=tgt["forbidden"],
         gloss=tgt["gloss"],
         gloss_first=bool(meta.get("gloss_first", False)),
+        variant_policy=str(meta.get("variant_policy") or "allowed"),
+        not_term=[str(x) for x in meta.get("not_term") or []],
+        ambiguous=bool(meta.get("ambiguous", False)),
         note="\n".join(notes) or None,
         status=meta.get("status") or "approved",
         source_pointed=src["pointed"],
