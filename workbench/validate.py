@@ -145,7 +145,7 @@ def _unique(seen: dict[Any, str], value: Any, path: str, where: str) -> None:
 
 def validate_term(value: Any, path: str) -> int | None:
     """One termbase entry (``Term.to_dict()``); returns its id (None when it has none)."""
-    from workbench.terms.model import CASE_RULES, TERM_KINDS, TERM_STATUSES
+    from workbench.terms.model import CASE_RULES, TERM_KINDS, TERM_STATUSES, VARIANT_POLICIES
 
     t = _Obj(value, path)
     t.str("source")
@@ -155,11 +155,13 @@ def validate_term(value: Any, path: str) -> int | None:
     t.str("kind", choices=TERM_KINDS)
     t.str("status", choices=TERM_STATUSES)
     t.str("case", choices=CASE_RULES)
-    for key in ("variants", "forbidden", "source_variants"):
+    t.str("variant_policy", choices=VARIANT_POLICIES)
+    for key in ("variants", "forbidden", "source_variants", "not_term"):
         t.strs(key)
     for key in ("gloss", "note", "source_pointed", "source_lang", "created", "updated"):
         t.str(key)
     t.bool("gloss_first")
+    t.bool("ambiguous")
     t.int("rev", minimum=1)
     return t.int("id")
 

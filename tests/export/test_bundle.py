@@ -369,3 +369,19 @@ def test_a_bundle_over_the_limit_is_refused_naming_the_flag(seeded, tmp_path: Pa
     err = capsys.readouterr().err
     assert "over the limit of 1 KB" in err and "--max-mb" in err
     assert main(["--db", str(tmp_path / "n.db"), "import-bundle", str(tmp_path / "b.json")]) == 0
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "match"),
+    [
+        ("variant_policy", "sometimes", r"terms\[0\]\.variant_policy: 'sometimes' is not one of allowed, deprecated, forbidden"),
+        ("not_term", "גוף האדם", r"terms\[0\]\.not_term: expected a list, got a string"),
+        ("ambiguous", "yes", r"terms\[0\]\.ambiguous: expected true or false, got a string"),
+    ],
+)  # fmt: skip
+def test_term_policy_fields_are_checked(seeded, tmp_path: Path, key: str, value: Any, match: str) -> None:
+    """The termbase's policy fields get the same schema as the rest: a string where a list belongs
+    would otherwise become one context per letter, as variants once did."""
+    data = _bundle_of(seeded, tmp_path)
+    data["terms"][0][key] = value
+    _refused(tmp_path, data, match, f"{key}.json")
