@@ -15,12 +15,21 @@ raise :class:`~workbench.align.edits.InvalidEdit` and stale saves
 For a team: every operation first checks the editor's role ("edit"; "review" for
 :meth:`AlignmentEditor.confirm_document`), undo lists are per editor, and an undo refused because
 someone built on the operation names who changed what since (the history rows after it).
+
+Link operations are checked per link, not per document: one based on an older alignment revision,
+whose view of the links the editor holds (``known``), is applied to the current list when every
+link it changes (a merge's or move's neighbour included) still has the id and ``rev`` the editor
+saw, and refused naming who changed which of them otherwise; so editors working on different links
+of one document do not refuse each other's work. Their undo entries keep only the stretches of the
+list they changed (before and after) and are blocked only by changes to those links. Re-align and
+paragraph splits stay whole-document (their entries keep the full list, as older entries do).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any, Literal
 
 from workbench.align.edits import (
@@ -57,10 +66,13 @@ class UndoEntry:
 
     label: str
     doc_id: int
-    kind: Literal["links", "text", "split"]
+    kind: Literal["links", "text", "split", "span"]
     revs_before: dict[str, int]
     revs_after: dict[str, int]
-    links: list[Link] | None = None  # the link list before the operation
+    links: list[Link] | None = None  # the link list before the operation (re-align, paragraph split)
+    #: a link operation: the links it changed, (before, after) per stretch of the list it touched;
+    #: ``revs_after`` then holds ``"link:<id>"`` keys, so only a change to those links blocks the undo
+    spans: list[tuple[list[Link], list[Link]]] | None = None
     paragraph: dict[str, Any] | None = None  # snapshot of the edited / split paragraph before
     tail_id: str | None = None  # split: the paragraph the split created
     key: int | None = None  # row id when the entry is kept in the store
@@ -68,20 +80,31 @@ class UndoEntry:
     #: others built on it since, which a refused undo names (who changed what, and when)
     since: int | None = None
 
+    def before_map(self) -> dict[str, int]:
+        """The revisions the operation started from: ``revs_before`` and, for an entry that kept the
+        whole link list, each link's."""
+        out = dict(self.revs_before)
+        for lk in self.links or ():
+            out.setdefault(f"link:{lk.id}", lk.rev)
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "label": self.label, "doc_id": self.doc_id, "kind": self.kind, "revs_before": self.revs_before,
             "revs_after": self.revs_after, "paragraph": self.paragraph, "tail_id": self.tail_id,
             "links": None if self.links is None else [asdict(lk) for lk in self.links], "since": self.since,
+            "spans": None if self.spans is None else [[[asdict(lk) for lk in b], [asdict(lk) for lk in a]]
+                                                      for b, a in self.spans],
         }  # fmt: skip
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], key: int | None = None) -> UndoEntry:
-        links = d.get("links")
+        links, spans = d.get("links"), d.get("spans")
         return cls(
             d["label"], int(d["doc_id"]), d["kind"], dict(d["revs_before"]), dict(d["revs_after"]),
             links=None if links is None else [Link(**lk) for lk in links],
             paragraph=d.get("paragraph"), tail_id=d.get("tail_id"), key=key, since=d.get("since"),
+            spans=None if spans is None else [([Link(**lk) for lk in b], [Link(**lk) for lk in a]) for b, a in spans],
         )  # fmt: skip
 
 
@@ -89,7 +112,7 @@ def _rebase_entry(e: UndoEntry, done: UndoEntry, now: dict[str, int]) -> bool:
     """Point ``e`` at the revisions the undo of ``done`` left where it expected those ``done`` had
     started from; True when something changed."""
     changed = False
-    for key, before in done.revs_before.items():
+    for key, before in done.before_map().items():
         if key in now and e.revs_after.get(key) == before:
             e.revs_after[key] = now[key]
             changed = True
@@ -170,6 +193,82 @@ def _snapshot(p: Paragraph) -> dict[str, Any]:
             "label_value": p.label_value}  # fmt: skip
 
 
+def _link_key(lk: Link) -> tuple[Any, ...]:
+    return (lk.id, tuple(lk.source), tuple(lk.target), lk.status, round(float(lk.score), 6), repr(lk.sentences))
+
+
+def _same(a: Link, b: Link) -> bool:
+    return (a.id == b.id and a.source == b.source and a.target == b.target and a.status == b.status
+            and round(float(a.score), 6) == round(float(b.score), 6) and a.sentences == b.sentences)  # fmt: skip
+
+
+def changed_spans(old: Sequence[Link], new: Sequence[Link]) -> list[tuple[int, int, int, int]]:
+    """The stretches an operation changed: ``(i1, i2, j1, j2)`` where ``old[i1:i2]`` became
+    ``new[j1:j2]``; never empty on the old side (a link only inserted is anchored on its neighbour)."""
+    lo = 0
+    while lo < min(len(old), len(new)) and _same(old[lo], new[lo]):
+        lo += 1
+    hi_o, hi_n = len(old), len(new)
+    while hi_o > lo and hi_n > lo and _same(old[hi_o - 1], new[hi_n - 1]):
+        hi_o, hi_n = hi_o - 1, hi_n - 1
+    matcher = SequenceMatcher(None, [_link_key(lk) for lk in old[lo:hi_o]], [_link_key(lk) for lk in new[lo:hi_n]],
+                              autojunk=False)  # fmt: skip
+    spans: list[tuple[int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        i1, i2, j1, j2 = i1 + lo, i2 + lo, j1 + lo, j2 + lo
+        if i1 == i2:  # only inserted: the link before it (or after it) belongs to the stretch
+            if i1 > 0:
+                i1, j1 = i1 - 1, j1 - 1
+            else:
+                i2, j2 = i2 + 1, j2 + 1
+        if spans and i1 <= spans[-1][1]:
+            a1, a2, b1, b2 = spans[-1]
+            spans[-1] = (min(a1, i1), max(a2, i2), min(b1, j1), max(b2, j2))
+        else:
+            spans.append((i1, i2, j1, j2))
+    return spans
+
+
+def splice(current: Sequence[Link], spans: Sequence[tuple[Sequence[Link], Sequence[Link]]], *, check_revs: bool = True
+           ) -> tuple[list[Link], list[list[Link]], list[Link]]:  # fmt: skip
+    """Replace, in ``current``, each stretch ``old`` by ``new`` (copies) when every link of ``old``
+    is still there with its ``rev`` (unless ``check_revs`` is off: an undo compares the revisions
+    its entry follows instead), next to each other in that order.
+
+    Returns (the new list, the links inserted per stretch, the links of ``old`` that changed, moved
+    or went since): when the last is not empty nothing may be saved."""
+    at = {lk.id: k for k, lk in enumerate(current)}
+    placed: list[tuple[int, int, int]] = []  # (first position, last position + 1, stretch)
+    bad: list[Link] = []
+    for n, (old, _new) in enumerate(spans):
+        ks = [at.get(lk.id) for lk in old]
+        changed = [lk for lk, k in zip(old, ks, strict=True) if k is None or (check_revs and current[k].rev != lk.rev)]
+        if changed:
+            bad.extend(changed)
+        elif ks != list(range(ks[0], ks[0] + len(ks))):  # type: ignore[operator]
+            bad.extend(old)
+        else:
+            placed.append((ks[0], ks[0] + len(ks), n))  # type: ignore[operator]
+    placed.sort()
+    for (_a1, a2, _n1), (b1, _b2, _n2) in zip(placed, placed[1:], strict=False):
+        if b1 < a2:
+            bad.extend(spans[_n2][0])
+    if bad:
+        return list(current), [], bad
+    out: list[Link] = []
+    inserted: list[list[Link]] = [[] for _ in spans]
+    cursor = 0
+    for a1, a2, n in placed:
+        out.extend(current[cursor:a1])
+        inserted[n] = copy_links(spans[n][1])
+        out.extend(inserted[n])
+        cursor = a2
+    out.extend(current[cursor:])
+    return out, inserted, []
+
+
 # ------------------------------------------------------------------------------- orchestration
 
 
@@ -202,7 +301,7 @@ class AlignmentEditor:
     def _links_at(self, rev: int) -> list[Link]:
         """The stored links, at revision ``rev`` (call inside a transaction that checked the revision)."""
         if self.known is not None and self.known[0] == rev:
-            return copy_links(self.known[1])
+            return list(self.known[1])  # the operations copy what they return and never touch their input
         return self.store.get_links(self.doc_id)
 
     # -- conflicts ---------------------------------------------------------------------------
@@ -255,15 +354,65 @@ class AlignmentEditor:
 
     def _link_edit(self, expected_rev: int, label: str, compute: Callable[[list[Link]], tuple[list[Link], int | None]],
                    permission: str = "edit") -> EditResult:  # fmt: skip
+        """Apply ``compute`` to the links the editor saw and save what it changed.
+
+        Based on the current revision, the result is saved as is. Based on an older one whose links
+        the editor's view holds (``known``), the stretches the operation changed (with the neighbours
+        a merge or move reads, which it changes too) are put into the current list when each of their
+        links still has the id and ``rev`` the editor saw; when one of them changed the operation is
+        refused, naming who changed it. Without that view, any change in between refuses it."""
         with self.store.transaction():
             self._authorize(permission)
-            self._check_rev(expected_rev)
-            before = self._links_at(expected_rev)
-            new, focus = compute(before)
-            rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)
-            self._push(UndoEntry(label, self.doc_id, "links", {"alignment": expected_rev}, {"alignment": rev},
-                                 links=before))  # fmt: skip
+            current_rev = self.store.alignment_rev(self.doc_id)
+            if current_rev == expected_rev:
+                before = self._links_at(expected_rev)
+                new, focus = compute(before)
+                spans = changed_spans(before, new)
+                rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)
+                changed = [(before[i1:i2], new[j1:j2]) for i1, i2, j1, j2 in spans]
+            else:
+                if self.known is None or self.known[0] != expected_rev:
+                    raise self._conflict(current_rev, expected_rev)
+                view = copy_links(self.known[1])
+                new_view, focus = compute(view)
+                spans = changed_spans(view, new_view)
+                current = self.store.get_links(self.doc_id)
+                wanted = [(view[i1:i2], new_view[j1:j2]) for i1, i2, j1, j2 in spans]
+                new, inserted, bad = splice(current, wanted)
+                if bad:
+                    raise self._link_conflict(current_rev, expected_rev, bad, current)
+                if focus is not None:
+                    fid = new_view[min(focus, len(new_view) - 1)].id
+                    focus = next((k for k, lk in enumerate(new) if lk.id == fid), None)
+                rev = self.store.save_links(self.doc_id, new, current_rev, self.user)
+                changed = [(old, ins) for (old, _), ins in zip(wanted, inserted, strict=True)]
+            # the links as saved (``save_links`` set their revisions), before and after each stretch
+            entry_spans = [(copy_links(b), copy_links(a)) for b, a in changed]
+            # "alignment" in revs_before only: an undo right after it lets the entries before it follow
+            self._push(UndoEntry(label, self.doc_id, "span",
+                                 {"alignment": current_rev, **{f"link:{lk.id}": lk.rev for b, _ in entry_spans for lk in b}},
+                                 {f"link:{lk.id}": lk.rev for _, a in entry_spans for lk in a},
+                                 spans=entry_spans))  # fmt: skip
         return EditResult(rev, label, focus)
+
+    def _link_conflict(self, current_rev: int, expected_rev: int, bad: Sequence[Link],
+                       current: Sequence[Link]) -> ConflictError:  # fmt: skip
+        """The operation touched links someone changed since the editor's view: name them, who and when."""
+        pos = {lk.id: k + 1 for k, lk in enumerate(current)}
+        ids = list(dict.fromkeys(lk.id for lk in bad))
+        who = self.store.last_changes(self.doc_id, ids)
+        parts = []
+        for lid in ids[:3]:
+            name = f"link {pos[lid]}" if lid in pos else "a link you worked on (gone now)"
+            by = f" by {who[lid][0]} at {str(who[lid][1])[11:19]} UTC" if lid in who else ""
+            parts.append(f"{name} was changed{by}")
+        more = len(ids) - 3
+        tail = f" and {more} more" if more > 0 else ""
+        return ConflictError(
+            f"the alignment of document {self.doc_id} changed since you loaded it (now revision {current_rev},"
+            f" yours {expected_rev}): {', '.join(parts)}{tail}. The page now shows the current state; redo your"
+            " change if it still applies — nothing was saved"
+        )
 
     def merge_with_next(self, link_id: str, expected_rev: int) -> EditResult:
         def compute(links: list[Link]) -> tuple[list[Link], int]:
@@ -430,8 +579,15 @@ class AlignmentEditor:
         return e.label if e else None
 
     def _current_revs(self, keys: Iterable[str]) -> dict[str, int | None]:
+        keys = list(keys)
         out: dict[str, int | None] = {}
+        link_ids = [k.split(":", 1)[1] for k in keys if k.startswith("link:")]
+        if link_ids:
+            revs = self.store.link_revs(self.doc_id, link_ids)
+            out.update({f"link:{lid}": revs.get(lid) for lid in link_ids})
         for key in keys:
+            if key.startswith("link:"):
+                continue
             if key == "alignment":
                 out[key] = self.store.alignment_rev(self.doc_id)
             else:
@@ -459,7 +615,8 @@ class AlignmentEditor:
                 built_on = self.changes_since(entry, stale)
         if stale:
             self.undo_stack.remove(entry)  # outside the transaction: kept off the list for good
-            what = "the alignment" if "alignment" in stale else "the paragraph"
+            what = "the alignment" if "alignment" in stale else "the links" if any(
+                k.startswith("link:") for k in stale) else "the paragraph"
             raise ConflictError(
                 f"cannot undo “{entry.label}”: {built_on or what + ' changed since'} — it was taken off your"
                 " undo list; nothing was undone"
@@ -475,11 +632,13 @@ class AlignmentEditor:
             recent = self.recent_changes()
             return f"it changed since ({recent})" if recent else ""
         paras = {k.split(":", 1)[1] for k in stale if k.startswith("para:")}
+        link_ids = {k.split(":", 1)[1] for k in stale if k.startswith("link:")}
         rows = self.store.changes_since(self.doc_id, entry.since, limit=5000)
         if "alignment" in stale:
             rows = [r for r in rows if r["entity"] in ("link", "paragraph")]
         else:
-            rows = [r for r in rows if r["entity"] == "paragraph" and r["entity_id"] in paras]
+            rows = [r for r in rows if (r["entity"] == "paragraph" and r["entity_id"] in paras)
+                    or (r["entity"] == "link" and r["entity_id"] in link_ids)]  # fmt: skip
         if not rows:
             return ""
         latest: dict[tuple[str, str], dict[str, Any]] = {}
@@ -508,7 +667,16 @@ class AlignmentEditor:
 
     def _apply_undo(self, entry: UndoEntry) -> dict[str, int]:
         """Restore what ``entry`` saved (inside the caller's transaction); the revisions it leaves."""
-        if entry.kind == "links":
+        if entry.kind == "span":
+            assert entry.spans is not None
+            current = self.store.get_links(self.doc_id)
+            # the revisions were checked against ``revs_after`` (which follow this editor's own undos)
+            restored, _, bad = splice(current, [(after, before) for before, after in entry.spans], check_revs=False)
+            if bad:
+                raise ConflictError(f"cannot undo “{entry.label}”: the links it changed were moved apart since"
+                                    " — nothing was undone")  # fmt: skip
+            self.store.save_links(self.doc_id, restored, self.store.alignment_rev(self.doc_id), self.user)
+        elif entry.kind == "links":
             assert entry.links is not None
             self.store.save_links(self.doc_id, copy_links(entry.links), entry.revs_after["alignment"], self.user)
         elif entry.kind == "text":
@@ -526,7 +694,7 @@ class AlignmentEditor:
             self._restore_text(snap, merged.rev)
             if entry.links:
                 self.store.save_links(self.doc_id, copy_links(entry.links), self.store.alignment_rev(self.doc_id), self.user)
-        return {k: v for k, v in self._current_revs(entry.revs_before).items() if v is not None}
+        return {k: v for k, v in self._current_revs(entry.before_map()).items() if v is not None}
 
     def _restore_text(self, snap: dict[str, Any] | None, rev: int) -> None:
         assert snap is not None

@@ -394,3 +394,21 @@ def test_a_write_lock_held_past_the_timeout_is_one_line(db_path: Path, monkeypat
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_a_paragraph_edit_leaves_the_document_row_alone_and_listings_show_it(store) -> None:  # noqa: ANN001
+    """Two edits of one document's paragraphs must not both write its row (a serialization conflict
+    on PostgreSQL): "updated" in listings and the document comes from its paragraphs instead."""
+    doc_id = store.create_document(make_doc(), "t")
+    with store.reading() as c:
+        row_before = tuple(c.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone())
+    created = store.get_document(doc_id).updated
+    p = store.get_document(doc_id).target.paragraphs[1]
+    after = store.update_paragraph(p.id, "An edited target", None, p.rev, "ann")
+    with store.reading() as c:
+        assert tuple(c.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()) == row_before
+        edited = c.execute("SELECT updated FROM paragraphs WHERE id = ?", (after.id,)).fetchone()[0]
+    assert edited >= created
+    assert store.get_document(doc_id).updated == edited
+    (summary,) = [d for d in store.list_documents() if d.id == doc_id]
+    assert summary.updated == edited

@@ -4,7 +4,8 @@ The alignment carries one revision number per document (``documents.alignment_re
 link its own ``rev``. Editors' operations (merge, split, move, confirm) are computed on a copy
 and saved with :meth:`AlignmentMixin.save_links`; a save based on a stale alignment revision is
 refused, and the message names the links that changed in between, so two editors never overwrite
-each other silently.
+each other silently. (The editor service, :mod:`workbench.editing`, re-bases an operation on the
+current list when the links it changed are still as its editor saw them, per link ``rev``.)
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ class AlignmentMixin:
         with self.db.reading() as c:
             rows = c.execute("SELECT * FROM links WHERE doc_id = ? ORDER BY pos", (doc_id,)).fetchall()
         return [_row_to_link(r) for r in rows]
+
+    def link_revs(self, doc_id: int, link_ids: list[str]) -> dict[str, int]:
+        """{link id: rev} of those of ``link_ids`` the document still has (what an undo checks)."""
+        wanted = set(link_ids)
+        with self.db.reading() as c:
+            rows = c.execute("SELECT id, rev FROM links WHERE doc_id = ?", (doc_id,)).fetchall()
+        return {r[0]: int(r[1]) for r in rows if r[0] in wanted}
 
     def alignment_rev(self, doc_id: int) -> int:
         with self.db.reading() as c:

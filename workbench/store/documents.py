@@ -131,7 +131,7 @@ class DocumentsMixin:
             metadata=meta,
             id=row["id"],
             created=row["created"],
-            updated=row["updated"],
+            updated=max([row["updated"], *(r["updated"] for r in rows if r["updated"])]),
             alignment_rev=row["alignment_rev"],
             meta_rev=row["meta_rev"],
         )
@@ -144,7 +144,8 @@ class DocumentsMixin:
                   (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id AND p.side = 'source') AS n_src,
                   (SELECT count(*) FROM paragraphs p WHERE p.doc_id = d.id AND p.side = 'target') AS n_tgt,
                   (SELECT count(*) FROM links l WHERE l.doc_id = d.id) AS n_links,
-                  (SELECT count(*) FROM links l WHERE l.doc_id = d.id AND l.status = 'confirmed') AS n_conf
+                  (SELECT count(*) FROM links l WHERE l.doc_id = d.id AND l.status = 'confirmed') AS n_conf,
+                  (SELECT max(p.updated) FROM paragraphs p WHERE p.doc_id = d.id) AS p_updated
                 FROM documents d ORDER BY d.id
                 """
             ).fetchall()
@@ -159,7 +160,7 @@ class DocumentsMixin:
                 links=r["n_links"],
                 confirmed=r["n_conf"],
                 created=r["created"],
-                updated=r["updated"],
+                updated=max(r["updated"], r["p_updated"] or r["updated"]),  # paragraph edits leave the row alone
                 meta_rev=r["meta_rev"],
             )
             for r in rows
@@ -284,7 +285,8 @@ class DocumentsMixin:
                     para_id,
                 ),
             )
-            c.execute("UPDATE documents SET updated = ? WHERE id = ?", (now(), row["doc_id"]))
+            # the document's row is left alone: two edits of one document's paragraphs must not
+            # collide on it (PostgreSQL); its "updated" is derived from the paragraphs when read
             self.db.log(c, user, "paragraph", para_id, row["doc_id"], "edit", para_snapshot(before), para_snapshot(after))
         return after
 
