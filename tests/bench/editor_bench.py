@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -29,29 +28,12 @@ TARGET = 1.0
 
 
 def build(db: Path, n_links: int, seed: int = 7) -> int:
-    from workbench.io import load_pair
-    from workbench.model import Document, Link, Paragraph, Text
+    from tests.bench.synthetic import tiled_document
     from workbench.store import open_store
 
-    pair, _ = load_pair(source=REPO / "corpus/intro_zohar/he.json", target=REPO / "corpus/intro_zohar/en.json")
-    assert pair.source and pair.target
-    he = [p.text for p in pair.source.paragraphs]
-    en = [p.text for p in pair.target.paragraphs]
-    rng = random.Random(seed)
-    src: list[Paragraph] = []
-    tgt: list[Paragraph] = []
-    links: list[Link] = []
-    for i in range(n_links):
-        s = Paragraph(he[i % len(he)])
-        ts = [Paragraph(en[i % len(en)])]
-        if i % 17 == 5:
-            ts.append(Paragraph(en[(i + 1) % len(en)]))
-        src.append(s)
-        tgt.extend(ts)
-        score = rng.betavariate(5, 1.2)
-        links.append(Link([s.id], [t.id for t in ts], score=score, status="confirmed" if i % 10 == 0 else "auto"))
+    doc, links = tiled_document(n_links, "Bench", seed)
     store = open_store(db)
-    doc_id = store.create_document(Document("Bench", Text("he", src), Text("en", tgt)), "bench")
+    doc_id = store.create_document(doc, "bench")
     store.save_links(doc_id, links, 0, "bench")
     store.close()
     return doc_id

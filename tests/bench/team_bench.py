@@ -92,8 +92,6 @@ def build(db: str, n_links: int, n_terms: int, editors: int, seed: int = 7) -> d
     10th confirmed), the termbase (the demo's, then synthetic entries up to ``n_terms``) and a first
     checks run, so there are findings to tag."""
     from workbench.checks import CheckRunner
-    from workbench.io import load_pair
-    from workbench.model import Document, Link, Paragraph, Text
     from workbench.store import open_store
     from workbench.terms.csvio import read_csv
     from workbench.terms.model import Term
@@ -109,24 +107,11 @@ def build(db: str, n_links: int, n_terms: int, editors: int, seed: int = 7) -> d
         store.accounts.add(name, role, user=admin)
         users.append((name, role))
 
-    pair, _ = load_pair(source=REPO / "corpus/intro_zohar/he.json", target=REPO / "corpus/intro_zohar/en.json")
-    assert pair.source and pair.target
-    he = [p.text for p in pair.source.paragraphs]
-    en = [p.text for p in pair.target.paragraphs]
-    rng = random.Random(seed)
-    src: list[Paragraph] = []
-    tgt: list[Paragraph] = []
-    links: list[Link] = []
-    for i in range(n_links):
-        s = Paragraph(he[i % len(he)])
-        ts = [Paragraph(en[i % len(en)])]
-        if i % 17 == 5:
-            ts.append(Paragraph(en[(i + 1) % len(en)]))
-        src.append(s)
-        tgt.extend(ts)
-        links.append(Link([s.id], [t.id for t in ts], score=rng.betavariate(5, 1.2),
-                          status="confirmed" if i % 10 == 0 else "auto"))  # fmt: skip
-    doc_id = store.create_document(Document("Team bench", Text("he", src), Text("en", tgt)), admin)
+    from tests.bench.synthetic import tiled_document
+
+    doc, links = tiled_document(n_links, "Team bench", seed)
+    rng = random.Random(seed + 1)  # the termbase's made-up entries
+    doc_id = store.create_document(doc, admin)
     store.save_links(doc_id, links, store.alignment_rev(doc_id), admin)
 
     terms, _ = read_csv(REPO / "corpus/termbase.csv")
