@@ -148,13 +148,15 @@ def test_stale_saves_are_refused_across_two_processes(backend: str, tmp_path: Pa
 # ------------------------------------------------------------------------------ serialization failures
 
 
-def _hold_document_row(url: str, doc_id: int, locked: threading.Event, release_after: float) -> None:
-    """Another session changes the document row (not the paragraph) and commits a moment later."""
+def _hold_paragraph_row(url: str, para_id: str, locked: threading.Event, release_after: float) -> None:
+    """Another session touches the paragraph's row without changing its revision (as a re-anchoring
+    or a bookkeeping write would) and commits a moment later: the edit waiting on the row then fails
+    to serialise, and a retry, which finds the revision still current, succeeds."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
-        conn.execute("UPDATE documents SET updated = updated WHERE id = %s", (doc_id,))
+        conn.execute("UPDATE paragraphs SET updated = updated WHERE id = %s", (para_id,))
         locked.set()
         time.sleep(release_after)
         conn.execute("COMMIT")
@@ -173,7 +175,7 @@ def test_serialization_failures_are_retried_then_reported(retries: int, tmp_path
     doc_id = s.create_document(make_doc())
     p = s.get_document(doc_id).target.paragraphs[0]
     locked = threading.Event()
-    t = threading.Thread(target=_hold_document_row, args=(url, doc_id, locked, 0.5))
+    t = threading.Thread(target=_hold_paragraph_row, args=(url, p.id, locked, 0.5))
     t.start()
     assert locked.wait(10)
     try:
