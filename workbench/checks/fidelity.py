@@ -99,8 +99,11 @@ class DuplicatePassage(AggregateCheck):
     def aggregate(self, rows: Iterable[GlossRow], ctx: CheckContext, partition: str | None = None) -> Iterator[Issue]:
         sents = _by_kind(rows, SENTENCE)
         words = [set(r.surface.split()) for r in sents]
+        lo = 0  # the first sentence within NEAR links of b (sorted by position: the earlier ones are skipped)
         for i, b in enumerate(sents):
-            for k in range(max(0, i - 60), i):
+            while sents[lo].pos < b.pos - NEAR:
+                lo += 1
+            for k in range(max(0, i - 60, lo), i):
                 a = sents[k]
                 if b.pos - a.pos > NEAR or (a.para_id == b.para_id and a.seq == b.seq):
                     continue
@@ -110,7 +113,13 @@ class DuplicatePassage(AggregateCheck):
                 wa, wb = words[k], words[i]
                 if len(wa & wb) < 0.8 * max(len(wa), len(wb)):
                     continue  # a cheap bound before the character comparison
-                ratio = SequenceMatcher(None, a.surface, b.surface, autojunk=False).ratio()
+                if a.surface == b.surface:
+                    ratio = 1.0  # what SequenceMatcher gives for equal texts, without its quadratic search
+                else:
+                    sm = SequenceMatcher(None, a.surface, b.surface, autojunk=False)
+                    if sm.quick_ratio() < SIMILAR:
+                        continue  # an upper bound of ratio(), from the letters alone
+                    ratio = sm.ratio()
                 if ratio >= SIMILAR:
                     where = "the same link" if a.unit == b.unit else f"{b.pos - a.pos} link(s) earlier"
                     yield self.issue(
@@ -156,13 +165,16 @@ class SplitSentence(AggregateCheck):
 
 
 # word[gloss] / word(gloss): a letter glued to an opening bracket ("soul(s)" is a plural marker).
-_OPEN_GLUED = re.compile(r"[^\W\d_][\[(](?!s\))")
+# Each pattern begins with the bracket, quote or digit it is about and checks what precedes it by a
+# lookbehind, so that the regex engine skips to those characters instead of trying every position
+# (three times faster; the same matches). _OPEN_GLUED matches the bracket: the finding starts one before.
+_OPEN_GLUED = re.compile(r"[\[(](?<=[^\W\d_][\[(])(?!s\))")
 # [gloss]word / (gloss)word: a closing bracket glued to a letter ("[T]he": an editorial capital).
 _CLOSE_GLUED = re.compile(r"[\])][^\W\d_]")
 # "(the: a closing quote glued to an opening parenthesis, or a parenthesis glued to an opening quote.
-_QUOTE_PAREN = re.compile(r"(?<=[^\s\"“(\[])[\"”]\(|\)[\"“](?=[^\W\d_])")
+_QUOTE_PAREN = re.compile(r"[\"”)](?:(?<=[^\s\"“(\[][\"”])\(|(?<=\))[\"“](?=[^\W\d_]))")
 # 3.The: an item number glued to the first word.
-_NUMBER_JOIN = re.compile(r"(?<![\d.])\d{1,3}\.(?=[A-Z][a-z])")
+_NUMBER_JOIN = re.compile(r"\d(?<![\d.]\d)\d{0,2}\.(?=[A-Z][a-z])")
 
 
 @register
@@ -182,7 +194,7 @@ class BracketSpacing(LinkCheck):
             if "[" not in text and "(" not in text and not any(ch.isdigit() for ch in text[:8]):
                 continue
             for m in _OPEN_GLUED.finditer(text):
-                yield self._at(p, m.start(), m.end(), "no space before the opening bracket")
+                yield self._at(p, m.start() - 1, m.end(), "no space before the opening bracket")
             for m in _CLOSE_GLUED.finditer(text):
                 o = text.rfind("[" if text[m.start()] == "]" else "(", 0, m.start())
                 if o >= 0 and m.start() - o <= 3:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from workbench.findings_types import GlossRow
@@ -62,7 +63,14 @@ _ROUGH_END = re.compile(r"(?<=[.!?…:])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z
 
 def rough_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans cut at . ! ? before a capital: enough to compare sentences for duplication,
-    and cheap (the full segmenter is the slowest part of a check run when used for every link)."""
+    and cheap (the full segmenter is the slowest part of a check run when used for every link).
+    Cached per text: ``term-missing`` and the unit's rows both cut the same paragraphs (callers must
+    not change the list)."""
+    return _rough_sentences(text)
+
+
+@lru_cache(maxsize=4096)
+def _rough_sentences(text: str) -> list[tuple[int, int]]:
     out, a = [], 0
     for m in _ROUGH_END.finditer(text):
         out.append((a, m.start()))
@@ -74,7 +82,7 @@ def rough_sentences(text: str) -> list[tuple[int, int]]:
 
 def sentence_key(text: str) -> str:
     """A sentence as compared for duplication: its words, lower case, one space."""
-    return " ".join(w.casefold() for w in _LETTERS.findall(text))
+    return " ".join(_LETTERS.findall(text)).casefold()  # casefold is per letter: the same as word by word
 
 
 def edge_surface(first: str, last: str) -> str:

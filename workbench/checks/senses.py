@@ -31,17 +31,22 @@ _QUOTES = {'"': "[\"\u05f4\u201d\u201c]", "'": "['\u05f3\u2019\u2018]", "\u05f4"
 
 
 @lru_cache(maxsize=1)
-def citation_patterns() -> tuple[re.Pattern[str], ...]:
-    """The compiled lines of ``data/citations.txt`` (``{P}``: optional prefix letters)."""
+def _citation_bodies() -> tuple[str, ...]:
+    """The lines of ``data/citations.txt`` as regular expressions (``{P}``: optional prefix letters)."""
     text = resources.files("workbench.checks").joinpath("data/citations.txt").read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        body = line.replace("{P}", _NOT_LETTER_BEFORE + _PREFIX)
-        out.append(re.compile(body))
+        out.append(line.replace("{P}", _NOT_LETTER_BEFORE + _PREFIX))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def citation_patterns() -> tuple[re.Pattern[str], ...]:
+    """The compiled lines of ``data/citations.txt`` (``{P}``: optional prefix letters)."""
+    return tuple(re.compile(body) for body in _citation_bodies())
 
 
 def phrase_pattern(context: str) -> re.Pattern[str]:
@@ -64,7 +69,7 @@ def _term_patterns(contexts: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 def _citation_regex() -> re.Pattern[str]:
     """The citation lines as one alternation: one pass over a paragraph instead of one per line (a
     match hides the matches inside it, which it covers anyway)."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in citation_patterns()))
+    return re.compile("|".join(f"(?:{body})" for body in _citation_bodies()))  # not compiled one by one first
 
 
 @lru_cache(maxsize=16384)
@@ -78,7 +83,15 @@ def not_term_spans(text: str, term: Any) -> list[tuple[int, int]]:
     contexts = tuple(getattr(term, "not_term", None) or ())
     if not contexts:
         return []
-    return [m.span() for pat in _term_patterns(contexts) for m in pat.finditer(text) if m.end() > m.start()]
+    return list(_not_term_spans(text, contexts))
+
+
+@lru_cache(maxsize=16384)
+def _not_term_spans(text: str, contexts: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Cached per (text, contexts): a paragraph with several hits of a term asks once per hit."""
+    return tuple(
+        m.span() for pat in _term_patterns(contexts) for m in pat.finditer(text) if m.end() > m.start()
+    )
 
 
 def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -123,12 +123,20 @@ class TermMisspelling(TermCheck):
             return
         grounded = unit.paired and bool(a.src_count)
         for p in unit.target:
-            hits = [(o.hit.start, o.hit.end) for o in a.tgt if o.para is p] + citation_spans(p.text)
-            for m in _WORD.finditer(p.text):
-                w = m.group()
+            # Each distinct word is looked up once; most paragraphs have no candidate and end here.
+            cands = {}
+            for w in set(_WORD.findall(p.text)):
                 if len(w) < 4 or (w[0].islower() and not grounded):
                     continue  # lower case: only where the source has terms
                 got = _candidate(forms, w)
+                if got is not None:
+                    cands[w] = got
+            if not cands:
+                continue
+            hits = [(o.hit.start, o.hit.end) for o in a.tgt if o.para is p] + citation_spans(p.text)
+            for m in _WORD.finditer(p.text):
+                w = m.group()
+                got = cands.get(w)
                 if got is None or any(s <= m.start() < e for s, e in hits):  # a term, a book title, a citation
                     continue
                 form, tid = got

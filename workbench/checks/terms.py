@@ -122,7 +122,13 @@ def align_sentences_by_length(src: list[int], tgt: list[int]) -> list[AlignedLin
     if n <= 1 or m <= 1:
         return [AlignedLink(list(range(n)), list(range(m)), 1.0)] if n or m else []
     ratio = (sum(tgt) + 1) / (sum(src) + 1)
-    inf = float("inf")
+    # Prefix sums: a bead's length is one subtraction (the same integers as summing the slice).
+    ps, pt = [0], [0]
+    for x in src:
+        ps.append(ps[-1] + x)
+    for x in tgt:
+        pt.append(pt[-1] + x)
+    log, inf = math.log, float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
@@ -135,8 +141,11 @@ def align_sentences_by_length(src: list[int], tgt: list[int]) -> list[AlignedLin
                 a, b = i + di, j + dj
                 if a > n or b > m:
                     continue
-                ls, lt = sum(src[i:a]), sum(tgt[j:b])
-                c = c0 + pen + (abs(math.log((lt + 5) / ((ls + 5) * ratio))) if di and dj else 0.0)
+                if di and dj:
+                    ls, lt = ps[a] - ps[i], pt[b] - pt[j]
+                    c = c0 + pen + abs(log((lt + 5) / ((ls + 5) * ratio)))
+                else:
+                    c = c0 + pen + 0.0
                 if c < cost[a][b]:
                     cost[a][b], back[a][b] = c, (i, j)
     out: list[AlignedLink] = []
