@@ -192,3 +192,19 @@ def store(db_path: Path):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+class as_other_user:  # noqa: N801 - used as a context manager
+    """Act as uid/gid 65534 (nobody) when the tests run as root, who may write anything: permission
+    tests (read-only files, someone else's file) mean something only for an ordinary user."""
+
+    def __enter__(self) -> None:
+        self.root = hasattr(os, "geteuid") and os.geteuid() == 0
+        if self.root:
+            os.setegid(65534)
+            os.seteuid(65534)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.root:
+            os.seteuid(0)
+            os.setegid(0)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import as_other_user
 from workbench.atomic import atomic_path
 from workbench.errors import WorkbenchError
 from workbench.export.files import export_path, exports_dir, safe_filename
@@ -109,21 +110,6 @@ def shared_dir():  # noqa: ANN201
     os.chmod(folder, 0o777)
     yield folder
     shutil.rmtree(folder, ignore_errors=True)
-
-
-class as_other_user:  # noqa: N801 - used as a context manager
-    """Act as uid/gid 65534 (nobody) when the tests run as root, who may write anything."""
-
-    def __enter__(self) -> None:
-        self.root = hasattr(os, "geteuid") and os.geteuid() == 0
-        if self.root:
-            os.setegid(65534)
-            os.seteuid(65534)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.root:
-            os.seteuid(0)
-            os.setegid(0)
 
 
 def _write(dest: Path, text: str) -> None:

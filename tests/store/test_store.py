@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import as_other_user
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.model import Document, Link, Mark, Paragraph, Text
 from workbench.store import open_store
@@ -312,23 +313,6 @@ def test_a_project_of_the_previous_release_is_recognised_and_stamped(tmp_path: P
     assert s.list_documents() == []
 
 
-class _AsUser:
-    """Run a block as an unprivileged user when the tests run as root (root may write anything)."""
-
-    def __init__(self) -> None:
-        self.root = hasattr(os, "geteuid") and os.geteuid() == 0
-
-    def __enter__(self) -> None:
-        if self.root:
-            os.setegid(65534)
-            os.seteuid(65534)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.root:
-            os.seteuid(0)
-            os.setegid(0)
-
-
 @pytest.fixture
 def shared_dir() -> Path:
     """A folder every user may enter and write (pytest's own tmp folders are private to root)."""
@@ -348,7 +332,7 @@ def test_a_read_only_database_is_called_read_only(shared_dir: Path) -> None:
     s.create_document(make_doc())
     s.close()
     os.chmod(path, 0o444)
-    with _AsUser(), pytest.raises(WorkbenchError) as info:
+    with as_other_user(), pytest.raises(WorkbenchError) as info:
         open_store(path)
     assert "read-only" in str(info.value) and "not a workbench database" not in str(info.value)
 
