@@ -284,3 +284,28 @@ def test_a_database_of_the_previous_release_upgrades_in_place(tmp_path: Path) ->
     f = s.findings.get("f1")
     assert (f.status, f.comment, f.rev) == ("accepted", "why", 1)
     assert s.history(1)[0]["user"] == "editor" and s.accounts.list() == []
+
+
+def test_presence_is_written_at_most_every_20_seconds(store) -> None:
+    """A page touches on every run; only the first touch in 20 s costs a write."""
+    clock = Clock()
+    repo = AccountsRepo(store, clock)
+    doc_id = store.create_document(make_doc())
+    seen = lambda: store.db.conn.execute("SELECT seen FROM presence").fetchone()[0]  # noqa: E731
+    repo.touch(doc_id, "alice")
+    first = seen()
+    clock.t += timedelta(seconds=10)
+    repo.touch(doc_id, "alice")
+    assert seen() == first
+    clock.t += timedelta(seconds=11)
+    repo.touch(doc_id, "alice")
+    assert seen() > first
+
+
+def test_the_signing_key_is_made_once_and_shared(store) -> None:
+    """Two repositories (two server processes) sign with the same key, read once each."""
+    a, b = AccountsRepo(store), AccountsRepo(store)
+    a.add("alice", "admin", PW)
+    token = a.start_session("alice")
+    assert b.session_account(token).name == "alice"
+    assert store.db.conn.execute("SELECT count(*) FROM settings WHERE key = 'session_key'").fetchone()[0] == 1

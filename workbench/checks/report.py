@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.atomic import csv_safe
+from workbench.cells import csv_safe
 from workbench.checks.base import SEVERITIES, SEVERITY_RANK, Finding, registry, severity_at_least
 from workbench.findings_types import Decision
 

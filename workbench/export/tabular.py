@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workbench.atomic import atomic_path, csv_safe
+from workbench.atomic import atomic_path
+from workbench.cells import csv_safe
 from workbench.export.ooxml import xml_text
 from workbench.export.units import check_exportable, iter_rows, joined, labels, text_is_rtl
 from workbench.hebrew import hebrew_ratio

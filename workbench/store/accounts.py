@@ -35,6 +35,7 @@ FREE_FAILURES = 5  # failed sign-ins allowed per key in the window before the ba
 WINDOW = timedelta(minutes=15)
 MAX_WAIT = timedelta(minutes=15)
 SESSION_HOURS = 12.0
+TOUCH_EVERY = timedelta(seconds=20)  # presence is "seen in the last minute"
 MIN_PASSWORD = 8
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@")
 
@@ -91,6 +92,8 @@ class AccountsRepo:
     def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self.clock = clock or (lambda: datetime.now(UTC))
+        self._signing_key: bytes | None = None
+        self._touched: dict[tuple[int, str], datetime] = {}  # presence written by this process, and when
 
     # ------------------------------------------------------------------------------ accounts
 
@@ -268,14 +271,23 @@ class AccountsRepo:
     # ------------------------------------------------------------------------------ sessions
 
     def _key(self) -> bytes:
-        """The project's signing key, made on first use (a team's servers share it through the database)."""
-        with self.store.transaction() as c:
-            r = c.execute("SELECT value FROM settings WHERE key = 'session_key'").fetchone()
+        """The project's signing key, made on first use (a team's servers share it through the database).
+
+        Read once per repository: it never changes, and a page checks its session's token on every
+        run, which must not cost a write transaction each time."""
+        if self._signing_key is None:
+            with self.store.reading() as c:
+                r = c.execute("SELECT value FROM settings WHERE key = 'session_key'").fetchone()
             if r is None:
-                value = secrets.token_hex(32)
-                c.execute("INSERT INTO settings (key, value) VALUES ('session_key', ?)", (value,))
-                return bytes.fromhex(value)
-        return bytes.fromhex(r["value"])
+                with self.store.transaction() as c:  # two servers making it at once: the first one wins
+                    c.execute("INSERT INTO settings (key, value) VALUES ('session_key', ?) ON CONFLICT (key) DO NOTHING",
+                              (secrets.token_hex(32),))  # fmt: skip
+                    r = c.execute("SELECT value FROM settings WHERE key = 'session_key'").fetchone()
+            self._signing_key = bytes.fromhex(r["value"])
+        return self._signing_key
+
+    def _sign(self, body: str) -> str:
+        return base64.urlsafe_b64encode(hmac.new(self._key(), body.encode(), hashlib.sha256).digest()).decode().rstrip("=")
 
     def start_session(self, name: str, address: str | None = None, hours: float = SESSION_HOURS) -> str:
         """A new signed token for ``name``: ``<random>.<expiry unix time>.<signature>``."""
@@ -283,8 +295,7 @@ class AccountsRepo:
         t = self.clock()
         expires = t + timedelta(hours=hours)
         body = f"{raw}.{int(expires.timestamp())}"
-        sig = base64.urlsafe_b64encode(hmac.new(self._key(), body.encode(), hashlib.sha256).digest()).decode().rstrip("=")
-        token = f"{body}.{sig}"
+        token = f"{body}.{self._sign(body)}"
         with self.store.transaction() as c:
             c.execute("DELETE FROM auth_sessions WHERE expires < ?", (t.isoformat(timespec="milliseconds"),))
             c.execute(
@@ -298,8 +309,7 @@ class AccountsRepo:
         if not token or token.count(".") != 2:
             return None
         body, _, sig = token.rpartition(".")
-        want = base64.urlsafe_b64encode(hmac.new(self._key(), body.encode(), hashlib.sha256).digest()).decode().rstrip("=")
-        if not hmac.compare_digest(sig, want):
+        if not hmac.compare_digest(sig, self._sign(body)):
             return None
         try:
             expires = int(body.rsplit(".", 1)[1])
@@ -323,12 +333,21 @@ class AccountsRepo:
     # ------------------------------------------------------------------------------ presence
 
     def touch(self, doc_id: int, user: str) -> None:
-        """``user`` has document ``doc_id`` open now."""
+        """``user`` has document ``doc_id`` open now.
+
+        A page calls it on every run; the row is written at most every :data:`TOUCH_EVERY` per
+        editor and document from one process, which is plenty for "seen in the last minute" and
+        keeps a write transaction off every rerun."""
+        t = self.clock()
+        last = self._touched.get((doc_id, user))
+        if last is not None and timedelta(0) <= t - last < TOUCH_EVERY:
+            return
+        self._touched[(doc_id, user)] = t
         with self.store.transaction() as c:
             c.execute(
                 'INSERT INTO presence (doc_id, "user", seen) VALUES (?, ?, ?)'
                 ' ON CONFLICT (doc_id, "user") DO UPDATE SET seen = excluded.seen',
-                (doc_id, user, self.clock().isoformat(timespec="milliseconds")),
+                (doc_id, user, t.isoformat(timespec="milliseconds")),
             )
 
     def present(self, doc_id: int, *, seconds: float = 60, exclude: str | None = None) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.atomic import csv_safe, csv_unsafe
+from workbench.cells import csv_safe, csv_unsafe
 from workbench.errors import InputError
 from workbench.terms.english import english_share
 from workbench.terms.model import Term, has_niqqud
