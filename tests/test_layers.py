@@ -77,6 +77,12 @@ RULES: list[Rule] = [
         ("workbench.store", "workbench.editing", "workbench.commands", "workbench.cli", "workbench.app"),
         why="edits on link lists return new lists; workbench.editing saves them through the store",
     ),
+    Rule(
+        "search keys and query matching are pure; the store indexes, the search service asks",
+        ("workbench.search_text", "workbench.store.search_index", "workbench.io.tmx"),
+        ("workbench.search", "workbench.commands", "workbench.cli", "workbench.app"),
+        why="the index and the search check candidates with the same pure functions; the service sits above the store",
+    ),
 ]
 
 

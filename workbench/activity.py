@@ -47,6 +47,8 @@ NOT_REVERTIBLE: dict[tuple[str, str], str] = {
     ("termbase", "import"): "a termbase import cannot be reverted one by one; revert its term changes one at a time"
                             " or import the earlier file again",
     ("proposal", "reject"): "a rejected proposal cannot be reverted here; add the term on the Terms page instead",
+    ("document", "revert-update-source"): "a reverted update cannot be reverted; update the side from the file again",
+    ("document", "revert-update-target"): "a reverted update cannot be reverted; update the side from the file again",
 }
 _ACCOUNT = "account changes cannot be reverted here; change the account with `workbench users` instead"
 _LINK_STRUCTURE = NOT_REVERTIBLE[("link", "create")]
@@ -85,7 +87,8 @@ def why_not_revertible(entity: str, action: str, before: Any, after: Any) -> str
         return None
     if (entity, action) in {("paragraph", "edit"), ("term", "update"), ("term", "create"), ("term", "delete"),
                             ("annotation", "update"), ("annotation", "create"), ("annotation", "delete"),
-                            ("finding", "tag"), ("document", "update")}:  # fmt: skip
+                            ("finding", "tag"), ("document", "update"), ("document", "update-source"),
+                            ("document", "update-target")}:  # fmt: skip
         return None
     return f"a {action} of a {entity} cannot be reverted here"
 
@@ -120,6 +123,12 @@ def summary(entity: str, action: str, before: Any, after: Any) -> str:
         return f"{action} {name}"
     if entity == "finding" and action == "tag":
         return f"{b.get('status')} → {a.get('status')}" + (f": {_short(a['comment'])}" if a.get("comment") else "")
+    if entity == "document" and action in ("update-source", "update-target"):
+        counts = a.get("summary") or {}
+        said = ", ".join(f"{n} {k}" for k, n in counts.items() if n and k != "unchanged") or "no change"
+        return f"{action[7:]} version {a.get('version')} from {a.get('file') or 'a new file'}: {said}"
+    if entity == "document" and action in ("revert-update-source", "revert-update-target"):
+        return f"{action[14:]} update {b.get('version')} reverted"
     if entity == "document" and action == "update":
         return " and ".join(k for k in ("title", "metadata") if b.get(k) != a.get(k)) + " changed"
     if entity == "link" and action == "update":
@@ -131,6 +140,12 @@ def summary(entity: str, action: str, before: Any, after: Any) -> str:
         return f"link {action}d ({len(shape.get('source') or [])}-{len(shape.get('target') or [])})"
     if entity == "account":
         return f"{action} {a.get('role') or ''}".strip()
+    if entity == "review":  # the desk's review status of a link
+        return f"link {a.get('link')}: {b.get('status') or 'draft'} → {a.get('status')}"
+    if entity == "comment":
+        if action in ("comment", "reply"):
+            return f"{action}: {_short(a.get('text') or '')}"
+        return "thread resolved" if action == "resolve" else "thread reopened"
     return action
 
 
@@ -358,6 +373,12 @@ def _link_status(store: Store, change: dict[str, Any], user: str) -> None:
     store.save_links(doc_id, links, rev, user)
 
 
+def _side_update(store: Store, change: dict[str, Any], user: str) -> None:
+    from workbench.update import revert_update
+
+    revert_update(store, int(change["change"]), user)
+
+
 _HANDLERS = {
     ("paragraph", "edit"): _paragraph_edit,
     ("term", "update"): _term_update,
@@ -369,4 +390,6 @@ _HANDLERS = {
     ("finding", "tag"): _finding_tag,
     ("document", "update"): _document_update,
     ("link", "update"): _link_status,
+    ("document", "update-source"): _side_update,
+    ("document", "update-target"): _side_update,
 }

@@ -21,7 +21,7 @@ from workbench.store import default_db_path, open_store
 from workbench.store.db import is_url
 
 # Each area adds its subcommands through register(subparsers).
-COMMAND_MODULES = ["align", "terms", "check", "fix", "export", "users", "history", "db"]
+COMMAND_MODULES = ["align", "terms", "check", "fix", "export", "users", "history", "db", "review", "versions", "search"]
 
 
 

@@ -1,8 +1,8 @@
 """Conflict-safe editing of a stored alignment, with undo: the service over :mod:`workbench.align.edits`.
 
 :class:`AlignmentEditor` has one method per operation that reads the store, applies the pure
-operation and saves conflict-safely — link lists through ``save_links`` with the alignment revision
-the editor saw, text through ``update_paragraph`` with the paragraph revision, splits through the
+operation and saves conflict-safely — the links an operation changed through ``replace_link_spans``
+with the revisions the editor saw (a re-align's whole list through ``save_links``), text through ``update_paragraph`` with the paragraph revision, splits through the
 store's ``split_paragraph`` / ``merge_paragraph_with_next`` — and records how to undo it on an
 :class:`UndoStack` (in memory) or a :class:`StoredUndoStack` (in the store, per document and editor:
 the app's, so undo survives a reload), in the edit's own transaction.
@@ -23,6 +23,9 @@ saw, and refused naming who changed which of them otherwise; so editors working 
 of one document do not refuse each other's work. Their undo entries keep only the stretches of the
 list they changed (before and after) and are blocked only by changes to those links. Re-align and
 paragraph splits stay whole-document (their entries keep the full list, as older entries do).
+
+Each public operation is run again as a whole when its PostgreSQL transaction fails to serialise
+(``retry_public_methods``): the store methods it calls join its transaction and cannot retry alone.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ from workbench.align.edits import (
 )
 from workbench.errors import ConflictError, NotFoundError
 from workbench.model import Link, Mark, Paragraph, Side
+from workbench.store.alignment import LinksChanged
+from workbench.store.db import retry_public_methods
 
 if TYPE_CHECKING:
     from workbench.store import Store
@@ -279,6 +284,20 @@ class EditResult:
     focus: int | None = None  # index of the link to show afterwards
 
 
+def _window(links: Sequence[Link], ids: Sequence[str] | None) -> tuple[int, int]:
+    """The stretch ``links[lo:hi]`` a one-link operation on ``ids`` reads: those links and one
+    neighbour on each side (a merge takes the next link in, a move the previous or the next); the
+    whole list when ``ids`` is None, unknown (the operation's own refusal says so) or far apart."""
+    if not ids:
+        return 0, len(links)
+    wanted = set(ids)
+    at = [k for k, lk in enumerate(links) if lk.id in wanted]
+    if len(at) != len(wanted) or at[-1] - at[0] > 50:
+        return 0, len(links)
+    return max(0, at[0] - 1), min(len(links), at[-1] + 2)
+
+
+@retry_public_methods  # a PostgreSQL serialization failure of the operation's transaction: run it again
 class AlignmentEditor:
     """Conflict-safe editing of one document's alignment.
 
@@ -353,57 +372,68 @@ class AlignmentEditor:
     # -- link operations ---------------------------------------------------------------------
 
     def _link_edit(self, expected_rev: int, label: str, compute: Callable[[list[Link]], tuple[list[Link], int | None]],
-                   permission: str = "edit") -> EditResult:  # fmt: skip
+                   permission: str = "edit", around: Sequence[str] | None = None) -> EditResult:  # fmt: skip
         """Apply ``compute`` to the links the editor saw and save what it changed.
 
-        Based on the current revision, the result is saved as is. Based on an older one whose links
-        the editor's view holds (``known``), the stretches the operation changed (with the neighbours
-        a merge or move reads, which it changes too) are put into the current list when each of their
-        links still has the id and ``rev`` the editor saw; when one of them changed the operation is
-        refused, naming who changed it. Without that view, any change in between refuses it."""
-        with self.store.transaction():
-            self._authorize(permission)
-            current_rev = self.store.alignment_rev(self.doc_id)
-            if current_rev == expected_rev:
-                before = self._links_at(expected_rev)
-                new, focus = compute(before)
-                spans = changed_spans(before, new)
-                rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)
-                changed = [(before[i1:i2], new[j1:j2]) for i1, i2, j1, j2 in spans]
-            else:
-                if self.known is None or self.known[0] != expected_rev:
-                    raise self._conflict(current_rev, expected_rev)
-                view = copy_links(self.known[1])
-                new_view, focus = compute(view)
-                spans = changed_spans(view, new_view)
-                current = self.store.get_links(self.doc_id)
-                wanted = [(view[i1:i2], new_view[j1:j2]) for i1, i2, j1, j2 in spans]
-                new, inserted, bad = splice(current, wanted)
-                if bad:
-                    raise self._link_conflict(current_rev, expected_rev, bad, current)
-                if focus is not None:
-                    fid = new_view[min(focus, len(new_view) - 1)].id
-                    focus = next((k for k, lk in enumerate(new) if lk.id == fid), None)
-                rev = self.store.save_links(self.doc_id, new, current_rev, self.user)
-                changed = [(old, ins) for (old, _), ins in zip(wanted, inserted, strict=True)]
-            # the links as saved (``save_links`` set their revisions), before and after each stretch
-            entry_spans = [(copy_links(b), copy_links(a)) for b, a in changed]
+        The operation is computed on the editor's view (``known``, or the links read now when it has
+        none, which must then still be at ``expected_rev``), outside any transaction. Only the
+        stretches it changed (with the neighbours a merge or move reads, which it changes too) are
+        written, by :meth:`~workbench.store.Store.replace_link_spans`: when each of their links still
+        has the id and ``rev`` the editor saw, whatever else changed in the document meanwhile;
+        otherwise the operation is refused, naming who changed which of them. The write reads and
+        writes only those links (and the positions after a stretch whose length changed), so a link
+        edit costs the same on a document of 30 links or 3,000, and two editors' edits of different
+        links of one document queue for a moment on PostgreSQL instead of refusing each other.
+
+        ``around``: the links the operation names; it is then computed on them and their neighbours
+        only (what every one-link operation reads), not on a copy of the whole list."""
+        self._authorize(permission)
+        if self.known is not None and self.known[0] == expected_rev:
+            view = self.known[1]  # the operations copy what they return and never touch their input
+        else:
+            with self.store.reading():
+                current_rev = self.store.alignment_rev(self.doc_id)
+                view = self.store.get_links(self.doc_id) if current_rev == expected_rev else []
+            if current_rev != expected_rev:
+                raise self._conflict(current_rev, expected_rev)
+        lo, hi = _window(view, around)
+        try:
+            new_view, focus = compute(view[lo:hi])
+        except InvalidEdit:
+            if (lo, hi) == (0, len(view)):
+                raise
+            lo, hi = 0, len(view)  # the refusal in the words of the whole list ("link 7 is the last link")
+            new_view, focus = compute(view)
+        spans = changed_spans(view[lo:hi], new_view)
+        if not spans:
+            raise InvalidEdit("nothing to change: the links are already as asked")
+        wanted = [(view[lo + i1: lo + i2], new_view[j1:j2]) for i1, i2, j1, j2 in spans]
+        with self.store.transaction(locking=True):
+            try:
+                before_rev, rev, written = self.store.replace_link_spans(self.doc_id, wanted, self.user,
+                                                                          permission=permission)  # fmt: skip
+            except LinksChanged as exc:
+                raise self._link_conflict(exc.current_rev, expected_rev, exc.bad) from None
+            if focus is not None:
+                fid = new_view[min(focus, len(new_view) - 1)].id
+                focus = self.store.link_positions(self.doc_id, [fid]).get(fid)
+            # the links as saved (with the revisions the store gave them), before and after each stretch
+            entry_spans = [(copy_links(old), copy_links(saved)) for (old, _), saved in zip(wanted, written, strict=True)]
             # "alignment" in revs_before only: an undo right after it lets the entries before it follow
             self._push(UndoEntry(label, self.doc_id, "span",
-                                 {"alignment": current_rev, **{f"link:{lk.id}": lk.rev for b, _ in entry_spans for lk in b}},
+                                 {"alignment": before_rev, **{f"link:{lk.id}": lk.rev for b, _ in entry_spans for lk in b}},
                                  {f"link:{lk.id}": lk.rev for _, a in entry_spans for lk in a},
                                  spans=entry_spans))  # fmt: skip
         return EditResult(rev, label, focus)
 
-    def _link_conflict(self, current_rev: int, expected_rev: int, bad: Sequence[Link],
-                       current: Sequence[Link]) -> ConflictError:  # fmt: skip
+    def _link_conflict(self, current_rev: int, expected_rev: int, bad: Sequence[str]) -> ConflictError:
         """The operation touched links someone changed since the editor's view: name them, who and when."""
-        pos = {lk.id: k + 1 for k, lk in enumerate(current)}
-        ids = list(dict.fromkeys(lk.id for lk in bad))
-        who = self.store.last_changes(self.doc_id, ids)
+        ids = list(dict.fromkeys(bad))
+        pos = self.store.link_positions(self.doc_id, ids[:3])
+        who = self.store.last_changes(self.doc_id, ids[:3])
         parts = []
         for lid in ids[:3]:
-            name = f"link {pos[lid]}" if lid in pos else "a link you worked on (gone now)"
+            name = f"link {pos[lid] + 1}" if lid in pos else "a link you worked on (gone now)"
             by = f" by {who[lid][0]} at {str(who[lid][1])[11:19]} UTC" if lid in who else ""
             parts.append(f"{name} was changed{by}")
         more = len(ids) - 3
@@ -419,14 +449,14 @@ class AlignmentEditor:
             i = index_of(links, link_id)
             return merge_next(links, i, confirm=self.confirm_edits), i
 
-        return self._link_edit(expected_rev, "merge links", compute)
+        return self._link_edit(expected_rev, "merge links", compute, around=[link_id])
 
     def split_link(self, link_id: str, source_cut: int, target_cut: int, expected_rev: int) -> EditResult:
         def compute(links: list[Link]) -> tuple[list[Link], int]:
             i = index_of(links, link_id)
             return split_link(links, i, source_cut, target_cut, confirm=self.confirm_edits), i
 
-        return self._link_edit(expected_rev, "split link", compute)
+        return self._link_edit(expected_rev, "split link", compute, around=[link_id])
 
     def move_paragraph(self, link_id: str, side: Side, direction: Direction, expected_rev: int,
                        para_id: str | None = None) -> EditResult:  # fmt: skip
@@ -438,14 +468,14 @@ class AlignmentEditor:
                 j = i  # link i emptied and disappeared; the next one took its place
             return new, j
 
-        return self._link_edit(expected_rev, f"move {side} paragraph {direction}", compute)
+        return self._link_edit(expected_rev, f"move {side} paragraph {direction}", compute, around=[link_id])
 
     def detach(self, link_id: str, side: Side, para_id: str, expected_rev: int) -> EditResult:
         def compute(links: list[Link]) -> tuple[list[Link], int]:
             i = index_of(links, link_id)
             return detach_paragraph(links, i, side, para_id, confirm=self.confirm_edits), i
 
-        return self._link_edit(expected_rev, f"detach {side} paragraph", compute)
+        return self._link_edit(expected_rev, f"detach {side} paragraph", compute, around=[link_id])
 
     def set_status(self, link_ids: Sequence[str], status: Status, expected_rev: int) -> EditResult:
         ids = list(link_ids)
@@ -457,7 +487,7 @@ class AlignmentEditor:
         def compute(links: list[Link]) -> tuple[list[Link], int]:
             return set_status(links, ids, status), index_of(links, ids[0])
 
-        return self._link_edit(expected_rev, label, compute)
+        return self._link_edit(expected_rev, label, compute, around=ids)
 
     def confirm(self, link_ids: Sequence[str], expected_rev: int) -> EditResult:
         return self.set_status(link_ids, "confirmed", expected_rev)
@@ -512,7 +542,9 @@ class AlignmentEditor:
         """Replace a paragraph's text (marks are kept only when the text is unchanged, see the store)."""
         if not text.strip():
             raise InvalidEdit("a paragraph cannot be emptied here; detach it or merge it into its neighbour instead")
-        with self.store.transaction():
+        # the store locks the paragraph's row before its revision check: another edit of it waits
+        # (PostgreSQL, READ COMMITTED) rather than failing to serialise on the history and undo rows
+        with self.store.transaction(locking=True):
             self._authorize()
             before = self.store.get_paragraph(para_id)
             if before.rev == expected_para_rev and before.text == text:
@@ -669,13 +701,14 @@ class AlignmentEditor:
         """Restore what ``entry`` saved (inside the caller's transaction); the revisions it leaves."""
         if entry.kind == "span":
             assert entry.spans is not None
-            current = self.store.get_links(self.doc_id)
-            # the revisions were checked against ``revs_after`` (which follow this editor's own undos)
-            restored, _, bad = splice(current, [(after, before) for before, after in entry.spans], check_revs=False)
-            if bad:
+            # the revisions were checked against ``revs_after`` (which follow this editor's own undos);
+            # only the stretches the operation changed are written back
+            try:
+                self.store.replace_link_spans(self.doc_id, [(after, copy_links(before)) for before, after in entry.spans],
+                                              self.user, check_revs=False)  # fmt: skip
+            except LinksChanged:
                 raise ConflictError(f"cannot undo “{entry.label}”: the links it changed were moved apart since"
-                                    " — nothing was undone")  # fmt: skip
-            self.store.save_links(self.doc_id, restored, self.store.alignment_rev(self.doc_id), self.user)
+                                    " — nothing was undone") from None  # fmt: skip
         elif entry.kind == "links":
             assert entry.links is not None
             self.store.save_links(self.doc_id, copy_links(entry.links), entry.revs_after["alignment"], self.user)

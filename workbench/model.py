@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 Side = Literal["source", "target"]
 SIDES: tuple[Side, Side] = ("source", "target")
+#: a link's review status on the editor's desk (see workbench.store.reviews)
+REVIEW_STATUSES: tuple[str, ...] = ("draft", "edited", "reviewed", "approved")
 
 
 def new_id() -> str:

@@ -17,6 +17,7 @@ import math
 from typing import Any
 
 from workbench.errors import WorkbenchError
+from workbench.model import REVIEW_STATUSES
 
 LINK_STATUSES = ("auto", "confirmed")
 MARK_KINDS = ("italic", "bold", "footnote")
@@ -316,6 +317,104 @@ def _findings(d: _Obj, para_ids: dict[str, str], link_ids: set[str], term_ids: s
             t.bool("auto")
 
 
+def _decisions(items: list[Any], path: str, term_ids: set[int]) -> set[str]:
+    """Decisions (tags on groups of findings): the parts their group id is made from, a known status,
+    a term of the bundle; group ids unique. Returns the group ids (what a fix may name)."""
+    from workbench.checks.base import STATUSES
+
+    seen: dict[Any, str] = {}
+    for i, raw in enumerate(items):
+        where = f"{path}[{i}]"
+        d = _Obj(raw, where)
+        group = d.str("group", required=True, empty=False)
+        _unique(seen, group, f"{where}.group", where.rsplit(".", 1)[-1])
+        d.str("check", required=True, empty=False)
+        d.str("form", null=False)
+        d.str("status", required=True, choices=tuple(STATUSES))
+        tid = d.int("term_id")
+        if tid is not None and tid not in term_ids:
+            raise SchemaError(f"{where}.term_id", f"term {tid} is not among the bundle's terms")
+        for key in ("comment", "user", "at"):
+            d.str(key)
+        d.int("rev", minimum=1)
+    return set(seen)
+
+
+def _fixes(d: _Obj, para_ids: dict[str, str]) -> None:
+    """Batch fixes: their group, the find/replace texts, and every paragraph they changed (as it was,
+    and the revision the fix left it at) being one of this document's."""
+    seen: dict[Any, str] = {}
+    for i, raw in enumerate(d.list("fixes")):
+        where = f"{d.path}.fixes[{i}]"
+        f = _Obj(raw, where)
+        fid = f.str("id", required=True, empty=False)
+        _unique(seen, fid, f"{where}.id", f"fixes[{i}]")
+        f.str("group", required=True, empty=False)
+        f.str("find", required=True, null=False)
+        f.str("replace_with", required=True, null=False)
+        for key in ("user", "at", "undone"):
+            f.str(key)
+        payload = _Obj(f.obj("payload", required=True), f"{where}.payload")
+        payload.strs("occurrences")
+        for k, rawp in enumerate(payload.list("paragraphs", required=True)):
+            at = f"{where}.payload.paragraphs[{k}]"
+            pp = _Obj(rawp, at)
+            pid = pp.str("id", required=True, empty=False)
+            if pid not in para_ids:
+                raise SchemaError(f"{at}.id", f"paragraph {pid!r} does not exist in this document")
+            pp.str("text", required=True, null=False)
+            pp.int("rev_after", required=True, minimum=1)
+            pp.str("label")
+            pp.int("label_value")
+            for m, mark in enumerate(pp.list("marks")):
+                mo = _Obj(mark, f"{at}.marks[{m}]")
+                mo.int("start", required=True, minimum=0)
+                mo.int("end", required=True, minimum=0)
+                mo.str("kind", required=True, choices=MARK_KINDS)
+                mo.str("value")
+
+
+def _reviews_and_comments(d: _Obj, para_ids: dict[str, str], link_ids: set[str]) -> None:
+    """The desk's review rows and comments: on a link of this document (or, a one-sided document, a
+    paragraph of it), a known status, comments with text, a reply's thread written before it."""
+    rows = set(link_ids) | (set(para_ids) if not link_ids else set())
+    seen: dict[Any, str] = {}
+    for i, raw in enumerate(d.list("reviews")):
+        where = f"{d.path}.reviews[{i}]"
+        r = _Obj(raw, where)
+        lid = r.str("link", required=True, empty=False)
+        if lid not in rows:
+            raise SchemaError(f"{where}.link", f"link {lid!r} does not exist in this document")
+        _unique(seen, lid, f"{where}.link", f"reviews[{i}]")
+        r.str("status", required=True, choices=REVIEW_STATUSES)
+        r.str("user")
+        r.str("at")
+        r.int("rev", minimum=1)
+        for pid, rev in (r.obj("paras") or {}).items():
+            if pid not in para_ids:
+                raise SchemaError(f"{where}.paras", f"paragraph {pid!r} does not exist in this document")
+            if not isinstance(rev, int) or isinstance(rev, bool) or rev < 1:
+                raise SchemaError(f"{where}.paras.{pid}", "expected a revision (a whole number from 1)")
+    ids: dict[Any, str] = {}
+    for i, raw in enumerate(d.list("comments")):
+        where = f"{d.path}.comments[{i}]"
+        c = _Obj(raw, where)
+        cid = c.str("id", required=True, empty=False)
+        _unique(ids, cid, f"{where}.id", f"comments[{i}]")
+        c.str("link", required=True, empty=False)
+        parent = c.str("parent")
+        if parent is not None and parent not in ids:
+            raise SchemaError(f"{where}.parent", f"comment {parent!r} is not an earlier comment of this document")
+        c.str("text", required=True, empty=False)
+        for key in ("user", "at", "quote", "resolved_by", "resolved_at"):
+            c.str(key)
+        c.str("side", choices=SIDES)
+        para = c.str("para")
+        if para is not None and para not in para_ids:
+            raise SchemaError(f"{where}.para", f"paragraph {para!r} does not exist in this document")
+        c.int("rev", minimum=1)
+
+
 def validate_document(value: Any, path: str, term_ids: set[int]) -> int | None:
     d = _Obj(value, path)
     d.str("title", required=True, empty=False)
@@ -332,6 +431,9 @@ def validate_document(value: Any, path: str, term_ids: set[int]) -> int | None:
     link_ids = _links(d, para_ids, sides)
     _annotations(d, para_ids, term_ids)
     _findings(d, para_ids, link_ids, term_ids)
+    _decisions(d.list("decisions"), d.at("decisions"), term_ids)
+    _fixes(d, para_ids)
+    _reviews_and_comments(d, para_ids, link_ids)
     return d.int("id")
 
 
@@ -350,4 +452,5 @@ def validate_bundle(data: Any, *, format_name: str, version: int) -> None:
         did = validate_document(doc, f"documents[{i}]", term_ids)
         if did is not None:
             _unique(seen, did, f"documents[{i}].id", f"documents[{i}]")
+    _decisions(top.list("decisions"), "decisions", term_ids)
 

@@ -169,6 +169,77 @@ def build_case(
     return {"source": src, "target": tgt, "gold": links, "kinds": dict(kinds), "refs": [p.get("ref") for p in pairs]}
 
 
+def _groups(n: int, rng: random.Random, join: float, max_group: int, keep: list[bool] | None = None) -> list[list[int]]:
+    """Units 0..n-1 (those with ``keep``) in consecutive paragraphs: each unit joins the paragraph
+    before it with probability ``join``, up to ``max_group`` units a paragraph."""
+    out: list[list[int]] = []
+    for i in range(n):
+        if keep is not None and not keep[i]:
+            continue
+        if out and len(out[-1]) < max_group and rng.random() < join:
+            out[-1].append(i)
+        else:
+            out.append([i])
+    return out
+
+
+def build_regrouped_case(
+    pairs: list[dict[str, Any]],
+    seed: int,
+    join: float = 0.3,
+    max_group: int = 3,
+    drop: float = 0.0,
+) -> dict[str, Any]:
+    """Both sides paragraphed differently: each side groups the gold units into paragraphs of its
+    own (every unit joins the previous paragraph with probability ``join``, drawn independently on
+    each side), as editions that regroup the same text do. ``drop``: units whose translation is
+    left out (a source paragraph of dropped units only is a 1-0).
+
+    The gold links are the smallest groups of paragraphs that share their units: a source and a
+    target paragraph are in one link when they hold a common unit, so links of 3-2, 2-3 or more
+    come out wherever the two paragraphings cross.
+    """
+    rng = random.Random(seed)
+    he = [_one_line(p["he"]) for p in pairs]
+    en = [_one_line(p["en"]) for p in pairs]
+    n = len(he)
+    if not n:
+        raise ValueError("no pairs")
+    keep = [True] * n
+    for i in rng.sample(range(n), _count(drop, n)):
+        keep[i] = False
+    sgroups = _groups(n, rng, join, max_group)
+    tgroups = _groups(n, rng, join, max_group, keep)
+    target = [" ".join(en[i] for i in g) for g in tgroups]
+    source = [" ".join(he[i] for i in g) for g in sgroups]
+    links: Links = []
+    kinds: Counter[str] = Counter()
+    tk = sk = 0
+    while sk < len(sgroups):
+        s_set, t_set = [sk], []
+        last = max(sgroups[sk])
+        # grow the link until neither side has a paragraph reaching past the other's last unit
+        while True:
+            grown = False
+            while tk < len(tgroups) and min(tgroups[tk]) <= last:
+                t_set.append(tk)
+                last = max(last, max(tgroups[tk]))
+                tk += 1
+                grown = True
+            while sk + len(s_set) < len(sgroups) and min(sgroups[sk + len(s_set)]) <= last:
+                last = max(last, max(sgroups[sk + len(s_set)]))
+                s_set.append(sk + len(s_set))
+                grown = True
+            if not grown:
+                break
+        links.append([s_set, t_set])
+        kinds[f"{len(s_set)}-{len(t_set)}"] += 1
+        sk += len(s_set)
+    validate(links, len(source), len(target))
+    return {"source": source, "target": target, "gold": links, "kinds": dict(kinds), "refs": [p.get("ref") for p in pairs],
+            "source_units": sgroups, "target_units": tgroups, "dropped": [i for i in range(n) if not keep[i]]}
+
+
 def validate(links: Links, n_src: int, n_tgt: int) -> None:
     """Every paragraph of both sides in exactly one link, in order, and no empty link."""
     s_seen: list[int] = []
@@ -214,9 +285,17 @@ def write_case(
     insert: float = DEFAULT_RATES["insert"],
     limit: int = 0,
     split_min_chars: int = 250,
+    regroup: float = 0.0,
+    max_group: int = 3,
 ) -> dict[str, Any]:
-    """Build a case from ``pairs_path`` and write its four files into ``out``; returns case.json's content."""
-    case = build_case(read_pairs(pairs_path, limit), seed, merge, split, drop, insert, split_min_chars)
+    """Build a case from ``pairs_path`` and write its four files into ``out``; returns case.json's content.
+
+    ``regroup`` > 0 builds a regrouped case instead (:func:`build_regrouped_case` with that join
+    probability, ``max_group`` and ``drop``; the other rates are not used)."""
+    if regroup:
+        case = build_regrouped_case(read_pairs(pairs_path, limit), seed, regroup, max_group, drop)
+    else:
+        case = build_case(read_pairs(pairs_path, limit), seed, merge, split, drop, insert, split_min_chars)
     out.mkdir(parents=True, exist_ok=True)
     write_paragraphs(out / "source.txt", case["source"])
     write_paragraphs(out / "target.txt", case["target"])
@@ -230,6 +309,7 @@ def write_case(
         "limit": limit or None,
         "rates": {"merge": merge, "split": split, "drop": drop, "insert": insert},
         "split_min_chars": split_min_chars,
+        **({"regroup": regroup, "max_group": max_group} if regroup else {}),
         "n_source": len(case["source"]),
         "n_target": len(case["target"]),
         "n_links": len(case["gold"]),
@@ -251,10 +331,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--insert", type=float, default=DEFAULT_RATES["insert"], help="notes inserted per segment (0-1)")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N pairs")
     ap.add_argument("--split-min-chars", type=int, default=250, help="what counts as a long segment")
+    ap.add_argument("--regroup", type=float, default=0.0,
+                    help="instead of the rates above: paragraph both sides anew, each unit joining the paragraph"
+                         " before it with this probability (independently per side); --drop still applies")
+    ap.add_argument("--max-group", type=int, default=3, help="with --regroup: at most this many units a paragraph")
     args = ap.parse_args(argv)
     meta = write_case(
         args.pairs, args.out_dir, args.seed, merge=args.merge, split=args.split, drop=args.drop,
         insert=args.insert, limit=args.limit, split_min_chars=args.split_min_chars,
+        regroup=args.regroup, max_group=args.max_group,
     )  # fmt: skip
     print(json.dumps({k: meta[k] for k in ("n_source", "n_target", "n_links", "link_types")}))
     return 0

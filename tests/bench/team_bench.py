@@ -146,7 +146,7 @@ class Editor:
         self.rng = random.Random(seed * 1000 + index)
         self.editor = AlignmentEditor(self.store, doc_id, user, StoredUndoStack(self.store, user))
         self.index, self.editors = index, editors
-        self.doc_cache: tuple[Any, Any] | None = None
+        self.doc_cache: tuple[Any, Any, Any] | None = None
         self.links_cache: tuple[int, list[Any]] | None = None
         self.window_start = 0
         self.findings: list[Any] = []
@@ -169,12 +169,12 @@ class Editor:
         s.may(self.user, "edit")
         with s.reading():
             mark = tuple((h[0]["id"] if h else 0) for h in (s.history(d, 1, "paragraph"), s.history(d, 1, "document")))
-            if self.doc_cache is None or self.doc_cache[0] != mark:
-                doc = s.get_document(d)
-                self.doc_cache = (mark, doc.paragraph_index())
+            if self.doc_cache is None or self.doc_cache[0] != mark:  # as the page: unchanged paragraphs kept
+                doc = s.get_document(d, reuse=self.doc_cache[2] if self.doc_cache else None)
+                self.doc_cache = (mark, doc.paragraph_index(), doc)
             rev = s.alignment_rev(d)
-            if self.links_cache is None or self.links_cache[0] != rev:
-                self.links_cache = (rev, s.get_links(d))
+            if self.links_cache is None or self.links_cache[0] != rev:  # as the page: unchanged links kept
+                self.links_cache = (rev, s.get_links(d, reuse=self.links_cache[1] if self.links_cache else None))
         links = self.links_cache[1]
         self.window_start = min(self.window_start, max(0, len(links) - WINDOW))
         s.last_changes(d, [lk.id for lk in links[self.window_start: self.window_start + WINDOW]])
@@ -232,19 +232,21 @@ class Editor:
 
         rev, links = self.links_cache  # type: ignore[misc]
         lk = links[i]
+        # what the editor expects to see saved (computed on the link and its neighbour: the editor's
+        # own bookkeeping, not the service's work, so it does not copy the whole list inside the timing)
         if kind == "link_confirm":
             status = "auto" if lk.status == "confirmed" else "confirmed"
             self.editor.set_status([lk.id], status, rev)
-            after = edits.set_status(links, [lk.id], status)[i]
+            after = edits.set_status([lk], [lk.id], status)[0]
         elif len(lk.source) + len(lk.target) > 2:
             cut_s, cut_t = min(1, len(lk.source)), min(1, len(lk.target))
             if (cut_s, cut_t) == (len(lk.source), len(lk.target)):
                 cut_s, cut_t = (len(lk.source), 1) if len(lk.target) > 1 else (1, len(lk.target))
             self.editor.split_link(lk.id, cut_s, cut_t, rev)
-            after = edits.split_link(links, i, cut_s, cut_t)[i]
+            after = edits.split_link([lk], 0, cut_s, cut_t)[0]
         else:
             self.editor.merge_with_next(lk.id, rev)
-            after = edits.merge_next(links, i)[i]
+            after = edits.merge_next(links[i: i + 2], 0)[0]
         self.saves.append({"entity": "link", "id": after.id, "source": after.source, "target": after.target,
                            "status": after.status})  # fmt: skip
 
@@ -327,8 +329,10 @@ class Editor:
             mix["term_edit"] = TERM_WEIGHT
         kinds, weights = list(mix), list(mix.values())
         self.timed("page_load", self.load_page)
-        self.load_findings()
-        self.load_terms()
+        if not self.findings:
+            self.load_findings()
+        if not self.terms:
+            self.load_terms()
         while time.time() < until:
             if think > 0:
                 time.sleep(min(self.rng.expovariate(1 / think), max(0.0, until - time.time())))
@@ -345,6 +349,9 @@ def worker(db: str, doc_id: int, user: str, role: str, index: int, editors: int,
         ed.load_page()  # warm: imports, first read, caches (not timed)
         ed.next_page()  # to the start of this editor's own stretch
         ed.load_page()
+        # the pages' first loads before the start, not all at once in its first seconds
+        ed.load_findings()
+        ed.load_terms()
         ed.times.clear()
         ready.put(index)
         go.wait()

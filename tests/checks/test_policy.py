@@ -26,15 +26,51 @@ def test_a_deprecated_variant_is_one_warning_with_its_count() -> None:
 
 def test_missing_rendering_of_an_ambiguous_word_is_info() -> None:
     (f,) = _run([["והנשמה יורדת", "and it descends"]], "term-missing")
-    assert f.severity == "info" and f.data["ambiguous"]
+    assert f.severity == "info" and f.data["ambiguous"] and f.data["reason"] == "ambiguous"
+
+
+# Item 62 of the Introduction to the Book of Zohar: the English abridges its first sentence to a
+# clause, and translates the next one.
+ITEM_62 = [
+    "סב. גם הדרך היא בכל פרצוף פרטי, שבכלים דחב\"ד עד החזה שלו האורות מכוסים, ואינם מתחילים להאיר חסדים "
+    "המגולים, שפירושו התגלות הארת חכמה עליונה, אלא מחזה ולמטה. והיא הסיבה שמטרם התחילו להתגלות הכלים "
+    "בעולם, היתה חכמת הזוהר מכוסה מן העולם.",
+    "This also occurs on an individual basis. For this reason the understanding of the Zohar was hidden "
+    "from the world until then.",
+]
+
+
+def test_a_term_left_out_with_its_sentence_is_a_warning() -> None:
+    got = {f.key: f for f in _run([ITEM_62], "term-missing")}
+    f = got["חב\"ד"]
+    assert f.severity == "warning" and f.data["reason"] == "omitted"
+    assert "much shorter than its source" in f.message and "individual basis" in f.message
+    # Kli (כלים) is in the sentence translated in full: only a reader can tell a paraphrase from a slip.
+    assert got["כלים"].severity == "info" and got["כלים"].data["reason"] == "paraphrase"
+
+
+def test_a_term_paraphrased_or_named_fewer_times_is_info() -> None:
     (g,) = _run([["והמסך עולה", "and it rises"]], "term-missing")
-    assert g.severity == "warning"
+    assert g.severity == "info" and g.data["reason"] == "paraphrase"
+    got = _run([["המסך והמסך ובמסך", "The Masach"]], "term-missing")
+    assert [(f.severity, f.data["reason"]) for f in got] == [("info", "count"), ("info", "count")]
+
+
+def test_an_acronym_rendered_by_what_it_stands_for_is_rendered() -> None:
+    """חב"ד as "Hochma, Bina and Daat" (each within a few words of the last), or spelled out over the
+    link, is rendered; two of the three named far apart, in a longer text, is not."""
+    assert not _run([["כלים דחב\"ד", "the vessels of Chochmah, Binah and Daat"]], "term-missing")
+    assert not _run([["בחב\"ד שלו. ועוד.", "In his Hochma. And in Bina. And in Daat too."]], "term-missing")
+    (f,) = _run([["כלים דחב\"ד", "the vessels of Chochmah and then, much later in a long winding sentence that "
+                  "goes on and on about other things, Binah"]], "term-missing")  # fmt: skip
+    assert f.data["rendered"] == 0
 
 
 def test_term_missing_names_what_the_sentence_has_instead() -> None:
     (f,) = _run([["המסך עולה למעלה. והאור יורד למטה.", "The Masakhh rises above. And the light descends below."]],
                 "term-missing")  # fmt: skip
-    assert f.data["instead"] == "Masakhh" and "has ‘Masakhh’ in its place" in f.message
+    assert f.data["instead"] == "Masakhh" and "has ‘Masakhh’ in its place (probably a misspelling)" in f.message
+    assert f.severity == "warning" and f.data["reason"] == "misspelt"
     (g,) = _run([["המסך עולה למעלה. והאור יורד למטה.", "It rises above. And the light descends below."]],
                 "term-missing")  # fmt: skip
     assert g.data["sentence"] == "It rises above." and "reads ‘It rises above.’" in g.message

@@ -8,6 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from workbench.errors import WorkbenchError
 from workbench.model import Document, Link, Paragraph, Text
 from workbench.store import open_store
 from workbench.terms import Term
@@ -183,4 +184,52 @@ def test_accepted_discovery_proposal_is_a_candidate_to_approve(app: AppTest, db_
     app.multiselect(key="tb_status").select("proposed").run()  # the next run still shows it
     assert any("candidates" in m.value for m in app.success)
     assert "Rosh" in list(editor(app, "tb_editor")["rendering"])  # waiting for the terminologist
+    s.close()
+
+
+def test_policy_columns_are_shown_and_saved(app: AppTest, db_path: Path) -> None:
+    """The variant policy, ambiguity and not-term contexts of an entry are columns of the table; an
+    edit of them is saved through the core at the revision shown (and a role without the terms
+    permission is refused by the core, not only by the page)."""
+    s = open_store(db_path)
+    s.terms.add(Term("גוף", "Guf", gloss="body", variant_policy="deprecated", ambiguous=True,
+                     not_term=["גוף האדם", "re:הגוף (?:נרקב|מקולקל)"]))  # fmt: skip
+    app.run()
+    assert not app.exception
+    row = editor(app, "tb_editor").to_dict("records")[0]
+    assert (row["variant_policy"], row["ambiguous"]) == ("deprecated", True)
+    assert row["not_term"] == "גוף האדם | re:הגוף (?:נרקב|מקולקל)"  # the regex's own | stays inside it
+    app.session_state["tb_editor"] = {
+        "edited_rows": {0: {"variant_policy": "forbidden", "ambiguous": False,
+                            "not_term": "גוף האדם | גוף אחד | re:הגוף (?:נרקב|מקולקל)"}},
+        "added_rows": [], "deleted_rows": [],
+    }  # fmt: skip
+    app.run()
+    app.button(key="tb_save").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    (guf,) = s.terms.list_terms()
+    assert (guf.variant_policy, guf.ambiguous, guf.rev) == ("forbidden", False, 2)
+    assert guf.not_term == ["גוף האדם", "גוף אחד", "re:הגוף (?:נרקב|מקולקל)"]
+    row = editor(app, "tb_editor").to_dict("records")[0]
+    assert row["variant_policy"] == "forbidden" and row["ambiguous"] is False
+    s.close()
+
+
+def test_policy_edits_are_refused_by_the_core_for_an_editor(db_path: Path) -> None:
+    from workbench.roles import PermissionDenied
+    from workbench.terms.service import apply_table_edits, terms_table
+
+    s = open_store(db_path)
+    s.accounts.add("root", "admin")
+    s.accounts.add("ed", "editor", user="root")
+    s.terms.add(Term("גוף", "Guf", gloss="body"), "root")
+    loaded = s.terms.list_terms()
+    rows = terms_table(loaded)
+    rows[0]["variant_policy"] = "forbidden"
+    with pytest.raises(PermissionDenied):
+        apply_table_edits(s.terms, loaded, rows, "ed")
+    rows[0]["variant_policy"] = "sometimes"
+    with pytest.raises(WorkbenchError, match="variant policy 'sometimes'"):
+        apply_table_edits(s.terms, loaded, rows, "root")
+    assert s.terms.list_terms()[0].variant_policy == "allowed" and s.terms.list_terms()[0].rev == 1
     s.close()

@@ -20,6 +20,7 @@ from workbench.align.aligner import (
     explain_link,
     realign_document,
     sentence_aligner,
+    sentence_spread,
 )
 from workbench.align.sentences import SentenceAlignment
 from workbench.align.signals import LexiconSignal, LexMatch, PairLexicon, SkeletonLexicon, default_signals
@@ -30,5 +31,5 @@ from workbench.segment import split_sentences
 __all__ = [
     "AlignConfig", "AlignedLink", "Aligner", "AlignmentRun", "LexMatch", "LexiconSignal", "PairLexicon", "SentenceAlignment",
     "SkeletonLexicon", "align_link_sentences", "align_paragraphs", "align_sentences", "best_skeleton_match",
-    "default_signals", "explain_link", "realign_document", "sentence_aligner", "skeleton_match", "split_sentences",
+    "default_signals", "explain_link", "realign_document", "sentence_aligner", "sentence_spread", "skeleton_match", "split_sentences",
 ]  # fmt: skip

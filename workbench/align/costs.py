@@ -29,6 +29,33 @@ SENTENCE_PRIORS: dict[Bead, float] = {
 }  # fmt: skip
 
 
+def adapted_priors(base: Mapping[Bead, float], counts: Mapping[Bead, int], *, alpha: float = 30.0,
+                   min_rate: float = 0.2) -> dict[Bead, float] | None:  # fmt: skip
+    """Bead priors for a second pass, from the bead counts of a first pass's path (``counts``).
+
+    The default priors are those of editions that keep each other's paragraphs: 1-1 nearly always,
+    and a link of two paragraphs on both sides or three on one side almost never. A translation
+    that paragraphs the text anew shows itself in the first pass as many 2-1 and 1-2 links; where
+    at least ``min_rate`` of the links are merges, the priors become the first pass's rates (with
+    ``alpha`` links' worth of the defaults mixed in), and the beads the first pass could hardly take
+    get the rates two independent regroupings would give: with q the share of merges a side, 2-2
+    at q^2, 3-1 and 1-3 at q^2 / 2, and 3-2 and 2-3 (added to the search) at q^3. Returns None
+    below ``min_rate`` (or on fewer than 12 links): the common case keeps its priors and beads.
+    """
+    total = sum(counts.values())
+    merges = sum(c for (ds, dt), c in counts.items() if ds and dt and ds + dt > 2)
+    if total < 12 or merges < min_rate * total:
+        return None
+    out = {b: (counts.get(b, 0) + alpha * p) / (total + alpha) for b, p in base.items()}
+    q = merges / total / 2
+    out[(2, 2)] = max(out.get((2, 2), 0.0), q * q)
+    for b in ((3, 1), (1, 3)):
+        out[b] = max(out.get(b, 0.0), q * q / 2)
+    for b in ((3, 2), (2, 3)):
+        out[b] = max(out.get(b, 0.0), q**3)
+    return out
+
+
 def window_for_band(band: Band, center: np.ndarray, beads: Sequence[Bead] = BEADS) -> Window:
     """Target units that can share a bead with each source unit, given the dp band; ``center`` is
     the expected target position of each source unit (see :class:`Window`)."""
@@ -105,6 +132,61 @@ class BeadEvidence:
         if ds > 1 and dt > 1:
             out = out + self.q.rect(ds - 1, dt - 1, rows - 1, cols - 1)
         return out
+
+
+def pair_best(ev: PairEvidence, n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each source and each target unit's strongest pair evidence (summed over signals) in the window."""
+    best_s, best_t = np.zeros(n), np.zeros(m)
+    if len(ev):
+        key = ev.src.astype(np.int64) * (m + 1) + ev.tgt
+        uniq, inv = np.unique(key, return_inverse=True)
+        sums = np.bincount(inv, weights=ev.score)
+        np.maximum.at(best_s, uniq // (m + 1), sums)
+        np.maximum.at(best_t, uniq % (m + 1), sums)
+    return best_s, best_t
+
+
+class Unmatched:
+    """Evidence that a member of a merged bead has no part in it: the bead model of 1-0 against 2-1.
+
+    When a translation leaves a paragraph out, the dp can explain the orphan two ways: a 1-0 link,
+    or folding it into its neighbour's link as a 2-1. Priors and (where the translation's length
+    varies a lot, as with commentary woven into it) the length model favour the merge; what tells
+    them apart is that a merged paragraph's words are found in the merged link, an orphan's are not.
+    So each member of a bead with two or more units on a side is checked against the bead's other
+    side: its pair evidence there, against what a paragraph of its length has with its counterpart
+    in this document (``density``: median evidence per letter of each unit with its best partner in
+    the window). A member with less than ``share`` of that expectation costs up to ``weight`` nats
+    (linearly down to none at the expectation), so the dp takes the 1-0 when the orphan is bare and
+    the merge when its words are there. Silent where the pair signals find nothing (a language pair
+    without shared features): no expectation, no evidence either way.
+    """
+
+    def __init__(self, rect: RectSum, src_len: np.ndarray, tgt_len: np.ndarray, best_s: np.ndarray,
+                 best_t: np.ndarray, weight: float, share: float = 0.5, targets: bool = False) -> None:  # fmt: skip
+        self.rect, self.weight, self.targets = rect, weight, targets
+        ok_s, ok_t = src_len > 0, tgt_len > 0
+        ds_ = np.median(best_s[ok_s] / src_len[ok_s]) if ok_s.any() else 0.0
+        dt_ = np.median(best_t[ok_t] / tgt_len[ok_t]) if ok_t.any() else 0.0
+        self.expect_s = share * ds_ * np.asarray(src_len, dtype=np.float64)
+        self.expect_t = share * dt_ * np.asarray(tgt_len, dtype=np.float64)
+        self.active = bool(weight) and ds_ > 0 and dt_ > 0 and not rect.empty
+
+    def __call__(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray | float:
+        if not self.active or (ds < 2 and dt < 2):
+            return 0.0
+        out = np.zeros(cols.shape)
+        if ds >= 2:
+            for d in range(1, ds + 1):
+                e = self.rect.rect(1, dt, rows - d + 1, cols)
+                x = self.expect_s[rows - d][:, None]
+                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0)
+        if dt >= 2 and self.targets:
+            for d in range(1, dt + 1):
+                e = self.rect.rect(ds, 1, rows, cols - d + 1)
+                x = self.expect_t[np.clip(cols - d, 0, self.expect_t.size - 1)]
+                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0)
+        return self.weight * out
 
 
 class BeadCosts:

@@ -26,6 +26,7 @@ from workbench.align.edits import (
     next_to_review,
     sentence_ends,
 )
+from workbench.app import tm_panel
 from workbench.app.align_state import AlignPageState, Loaded
 from workbench.app.widgets import (
     diff_html,
@@ -415,6 +416,7 @@ def action_bar(page: AlignPage, loaded: Loaded, win: Window, i: int) -> None:
                          args=(para_id, tk, para.rev, para.text))  # fmt: skip
             st.button("Save text", key="al_save_text", disabled=ro, on_click=page.save_text,
                       args=(para_id, tk, para.rev, para.text))  # fmt: skip
+        tm_panel.show(page.store, page.user, page.doc_id, sel, doc.source_lang, doc.target_lang)  # translation memory
 
 
 # ------------------------------------------------------------------------------ rows

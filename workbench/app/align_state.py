@@ -225,13 +225,17 @@ class AlignPageState:
             doc_key = (doc_id, created, para_mark)
             cached = self.ss.get(self.DOC_CACHE)
             if cached is None or cached[0] != doc_key:
-                doc = store.get_document(doc_id)
+                # paragraphs unchanged since the last load (same id and revision) are kept, not read again
+                doc = store.get_document(doc_id, reuse=cached[1] if cached is not None and cached[0][:2] == doc_key[:2]
+                                         else None)  # fmt: skip
                 cached = self.ss[self.DOC_CACHE] = (doc_key, doc, doc.paragraph_index())
             rev = store.alignment_rev(doc_id)
             links_key = (doc_id, created, rev)
             cached_links = self.ss.get(self.LINKS_CACHE)
             if cached_links is None or cached_links[0] != links_key:
-                cached_links = self.ss[self.LINKS_CACHE] = (links_key, store.get_links(doc_id))
+                # the links unchanged since the last load (same id and revision) are kept, not read again
+                before = cached_links[1] if cached_links is not None and cached_links[0][:2] == links_key[:2] else None
+                cached_links = self.ss[self.LINKS_CACHE] = (links_key, store.get_links(doc_id, reuse=before))
         self.ss[self.SEEN] = (doc_id, rev)
         return Loaded(cached[1], cached[2], rev, cached_links[1], links_key)
 

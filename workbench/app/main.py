@@ -20,9 +20,12 @@ pages = [
 ]
 for name, title, icon in (
     ("align", "Alignment", ":material/compare:"),
+    ("desk", "Desk", ":material/edit_note:"),
     ("terms", "Terms", ":material/translate:"),
+    ("search", "Search", ":material/search:"),
     ("consistency", "Consistency", ":material/rule:"),
     ("export", "Export", ":material/download:"),
+    ("compare", "Compare", ":material/difference:"),
     ("activity", "Activity", ":material/history:"),
 ):
     pages.append(st.Page(PAGES / f"{name}.py", title=title, icon=icon, url_path=name))

@@ -171,6 +171,13 @@ def _list_items(text: str, hits: list[Any]) -> set[int]:
 _LIST_GLUE = re.compile(r"^(?:\s*,\s*|\s*,?\s+(?:and|or)\s+)(?:the\s+)?$", re.I)
 
 
+# The words between a term and the list of terms that spells it out: "Sefirot, which are Keter,
+# ...", "NRNHY: Nefesh, ...", "the worlds (Atzilut, ...", "known as".
+_INTRODUCES = re.compile(
+    r"\s*[,:(—–-]?\s*(?:(?:which|that|who|they)\s+(?:are|is|were)|namely|i\.e\.|that is|known as|called)?"
+    r"\s*[:,(—–-]?\s*(?:the\s+)?$", re.I)  # fmt: skip
+
+
 def _ends_list(text: str, start: int, hits: list[Any]) -> bool:
     """True when the occurrence at ``start`` is the last item of a list of terms ("X, Y and Z")."""
     prev = [h.end for h in hits if h.end <= start]
@@ -266,9 +273,10 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
         if cites:
             hits = [h for h in hits if not inside(cites, h.start, h.end)]  # "Tikkunei Zohar"
         spans: list[tuple[int, int]] = []
-        listed = _list_items(p.text, [g[0] for g in _span_groups(hits)])
+        groups = _span_groups(hits)
+        listed = _list_items(p.text, [g[0] for g in groups])
         fn_marks = [mk.start for mk in p.marks if mk.kind == "footnote"] if p.marks else []
-        for gi, group in enumerate(_span_groups(hits)):
+        for gi, group in enumerate(groups):
             if len(group) > 1:
                 # Two terms sharing a rendering come back on the same span: keep the one the source has.
                 grounded = [h for h in group if out.src_count.get(h.term_id)]
@@ -298,6 +306,8 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
                         occ.glossed = NAMED
                     elif gi in listed:
                         occ.glossed = NAMED  # an item of a list of terms
+                    elif gi + 1 in listed and _INTRODUCES.match(p.text, h.end, groups[gi + 1][0].start):
+                        occ.glossed = NAMED  # "the five Sefirot, which are Keter, Hochma, Bina...": spelled out
                 out.tgt.append(occ)
                 if " " in h.surface or "-" in h.surface:
                     for tid in _nested(h.surface, index):
@@ -364,6 +374,48 @@ def _gloss_coverage(unit: LinkUnit, ctx: CheckContext, a: UnitTerms, wanted: set
     return out
 
 
+EXPANSION_GAP = 60
+
+
+def expansions(a: UnitTerms, index: TermIndex, wanted: set[Any]) -> dict[Any, int]:
+    """How many times the translation renders each acronym of ``wanted`` by what it stands for:
+    its parts named together (נרנח"י as "Nefesh, Ruach, Neshama, Chaya and Yechida"; all but one
+    part, at least two, each within :data:`EXPANSION_GAP` characters of the last), or an acronym
+    that contains it (נה"י as "NHYM"). When no run is that close, the link naming every part counts
+    once (ד' עולמות אבי"ע, rendered by a sentence per world). Each run counts once."""
+    out: dict[Any, int] = {}
+    per_para: dict[str, list[Any]] = defaultdict(list)
+    for o in a.tgt:
+        per_para[o.para.id].append(o.hit)
+    every = {o.hit.term_id for o in a.tgt}
+    for tid in wanted:
+        parts = index.gloss_terms[tid]
+        need = max(2, len(parts) - 1)
+        n = 0
+        for hits in per_para.values():
+            have: set[Any] = set()
+            last = None
+            for h in hits:
+                other = index.gloss_terms.get(h.term_id)
+                if h.term_id != tid and other is not None and parts <= other:
+                    n += 1  # "NHYM" for נה"י
+                    continue
+                if h.term_id not in parts:
+                    continue
+                if last is not None and h.start - last > EXPANSION_GAP:
+                    have = set()
+                have.add(h.term_id)
+                last = h.end
+                if len(have) >= need:
+                    n += 1
+                    have, last = set(), None
+        if not n and parts <= every:
+            n = 1
+        if n:
+            out[tid] = n
+    return out
+
+
 def coverage(unit: LinkUnit, ctx: CheckContext) -> tuple[UnitTerms, dict[Any, int], dict[Any, list[str]]] | None:
     """Analysis, known-form coverage per term and gloss renderings per under-covered term."""
     a = analyse(unit, ctx)
@@ -377,6 +429,11 @@ def coverage(unit: LinkUnit, ctx: CheckContext) -> tuple[UnitTerms, dict[Any, in
         tid = o.hit.term_id
         known[tid] = known.get(tid, 0) + 1
     short = {tid for tid, n in a.src_count.items() if n > known.get(tid, 0)} if unit.paired else set()
+    spelled = {tid for tid in short if tid in ctx.terms.gloss_terms} if ctx.terms else set()
+    if spelled:
+        for tid, n in expansions(a, ctx.terms, spelled).items():
+            known[tid] = known.get(tid, 0) + n
+        short = {tid for tid in short if a.src_count[tid] > known.get(tid, 0)}
     glosses = _gloss_coverage(unit, ctx, a, short) if short else {}
     unit.memo["coverage"] = (a, known, glosses)
     return unit.memo["coverage"]

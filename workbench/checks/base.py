@@ -44,7 +44,7 @@ SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 Scope = Literal["link", "document", "corpus"]
 
 # Bump when a check changes what it reports: cached per-link results are then recomputed.
-CHECKS_VERSION = "3"
+CHECKS_VERSION = "4"
 
 
 @dataclass(slots=True)

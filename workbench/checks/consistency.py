@@ -37,7 +37,8 @@ class TermInconsistent(AggregateCheck):
         "3 × Masakh — grammatical forms and sentence-initial capitals count as the same rendering), "
         "or one English rendering used for several source terms. Allowed variants count as the "
         "preferred rendering (term-variant judges them per document), and so does the gloss of a "
-        "source word the termbase marks ambiguous (its ordinary sense)."
+        "source word the termbase marks ambiguous (its ordinary sense); a gloss shared only by "
+        "ambiguous words (soul for נפש and נשמה) is not one rendering for several terms."
     )
 
     def aggregate(self, rows: Iterable[UsageRow], ctx: CheckContext, partition: str | None = None) -> Iterator[Issue]:
@@ -49,6 +50,9 @@ class TermInconsistent(AggregateCheck):
         per_term_doc: dict[Any, dict[Any, Counter]] = defaultdict(lambda: defaultdict(Counter))
         missing: Counter = Counter()
         reverse: dict[str, Counter] = defaultdict(Counter)
+        # Renderings used as a term's form, or as the gloss of a word that is always the term: a
+        # gloss shared only by ambiguous words ("soul" for נפש and נשמה) is their ordinary sense.
+        named: set[str] = set()
         for r in rows:
             if r.kind == "missing":
                 missing[r.term_id] += r.n
@@ -66,6 +70,8 @@ class TermInconsistent(AggregateCheck):
             per_term_doc[r.term_id][r.doc_id][bucket] += r.n
             if r.grounded:
                 reverse[r.bucket.casefold()][r.term_id] += r.n
+                if r.kind != "gloss" or term is None or not term.ambiguous:
+                    named.add(r.bucket.casefold())
         for tid, dist in per_term.items() if partition in (None, "term") else ():
             if len(dist) < 2 or tid not in index.terms:
                 continue
@@ -83,7 +89,7 @@ class TermInconsistent(AggregateCheck):
             )  # fmt: skip
         for rkey, terms in reverse.items() if partition in (None, "rendering") else ():
             terms = Counter({t: n for t, n in terms.items() if t in index.terms})
-            if len(terms) < 2:
+            if len(terms) < 2 or rkey not in named:
                 continue
             ordered = sorted(terms.items(), key=lambda kv: -kv[1])
             names = ", ".join(f"{n} × {index.terms[t].source or index.terms[t].preferred}" for t, n in ordered)

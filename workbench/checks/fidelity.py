@@ -98,19 +98,30 @@ class DuplicatePassage(AggregateCheck):
 
     def aggregate(self, rows: Iterable[GlossRow], ctx: CheckContext, partition: str | None = None) -> Iterator[Issue]:
         sents = _by_kind(rows, SENTENCE)
-        words = [set(r.surface.split()) for r in sents]
+        # Positions and lengths as plain lists: the pair loop below runs up to 60 times per sentence
+        # and most pairs fail the length test, so it reads no row attribute before passing it.
+        pos = [r.pos for r in sents]
+        lens = [len(r.surface) for r in sents]
+        words: list[set[str] | None] = [None] * len(sents)  # word sets, made when a pair needs them
         lo = 0  # the first sentence within NEAR links of b (sorted by position: the earlier ones are skipped)
         for i, b in enumerate(sents):
-            while sents[lo].pos < b.pos - NEAR:
+            pb, lb = pos[i], lens[i]
+            while pos[lo] < pb - NEAR:
                 lo += 1
             for k in range(max(0, i - 60, lo), i):
-                a = sents[k]
-                if b.pos - a.pos > NEAR or (a.para_id == b.para_id and a.seq == b.seq):
+                if pb - pos[k] > NEAR:
                     continue
-                la, lb = len(a.surface), len(b.surface)
-                if min(la, lb) < SIMILAR * max(la, lb):
+                la = lens[k]
+                if (la if la < lb else lb) < SIMILAR * (la if la > lb else lb):
+                    continue
+                a = sents[k]
+                if a.para_id == b.para_id and a.seq == b.seq:
                     continue
                 wa, wb = words[k], words[i]
+                if wa is None:
+                    wa = words[k] = set(a.surface.split())
+                if wb is None:
+                    wb = words[i] = set(b.surface.split())
                 if len(wa & wb) < 0.8 * max(len(wa), len(wb)):
                     continue  # a cheap bound before the character comparison
                 if a.surface == b.surface:

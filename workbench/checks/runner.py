@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
@@ -229,6 +229,8 @@ def run_checks(
 
 PARALLEL_MIN_UNITS = 2000
 TX_UNITS = 2000
+#: attempts to store a document's results computed outside the write transaction (see ``_store_doc``)
+STORE_ATTEMPTS = 3
 _WORK: tuple[Any, ...] | None = None
 
 
@@ -340,8 +342,15 @@ class CheckRunner:
         only for big runs, on platforms with ``fork``, and never from a multi-threaded process such
         as the Streamlit server).
         """
-        with gc_paused():
-            return self._run(doc_ids, force, user, workers)
+        from workbench.store.db import retry_call
+
+        wanted = None if doc_ids is None else list(doc_ids)
+
+        def once() -> RunReport:
+            with gc_paused():
+                return self._run(wanted, force, user, workers)
+
+        return retry_call(self.store, once)  # a PostgreSQL serialization failure: the run again (cached units skip)
 
     def _run(self, doc_ids: Iterable[int] | None, force: bool, user: str, workers: int | None) -> RunReport:
         t0 = time.perf_counter()
@@ -426,24 +435,14 @@ class CheckRunner:
 
     @contextmanager
     def _batches(self) -> Iterator[Any]:
-        """Write transactions spanning several documents (about :data:`TX_UNITS` recomputed units
-        each) for big runs: a finding's id is a hash, so every transaction touches most pages of
-        the findings' primary-key index, and fewer transactions write (and checkpoint) far fewer
-        pages. Small enough that other writers (an editor saving) wait at most a second or so.
-        Call the yielded ``tick(n)`` after each document, ``n`` its recomputed units."""
-        with self.store.db.bulk_writes(), ExitStack() as stack:
-            pending = 0
-
-            def tick(n: int) -> None:
-                nonlocal pending
-                pending += n
-                if pending >= TX_UNITS:
-                    stack.close()  # commit this batch
-                    pending = 0
-                    stack.enter_context(self.store.transaction())
-
-            stack.enter_context(self.store.transaction())
-            yield tick
+        """The storing side of a run: one WAL checkpoint at the end rather than after each commit
+        (SQLite), and each document's results written in a short transaction of its own once its
+        checks were computed, outside any: a run never holds the write lock while it computes, so
+        an editor saving meanwhile waits for one document's writes at most, not for its checks.
+        (Documents used to share transactions of about :data:`TX_UNITS` units, checks included.)
+        Call the yielded ``tick(n)`` after each document."""
+        with self.store.db.bulk_writes():
+            yield lambda n: None
 
     def _store_plan(
         self, plan: tuple[Any, ...], res: list[UnitResult], ctx: CheckContext, user: str, track: bool
@@ -483,6 +482,12 @@ class CheckRunner:
 
     def recheck_paragraphs(self, para_ids: Iterable[str], *, user: str = "checks") -> RunReport:
         """After editing paragraphs: re-check only the links that hold them, then the aggregates."""
+        from workbench.store.db import retry_call
+
+        ids = list(para_ids)
+        return retry_call(self.store, lambda: self._recheck_paragraphs(ids, user))
+
+    def _recheck_paragraphs(self, para_ids: list[str], user: str) -> RunReport:
         t0 = time.perf_counter()
         report = RunReport()
         ctx = self.context()
@@ -613,28 +618,39 @@ class CheckRunner:
         positions = units if isinstance(units, dict) else {u.key: u.pos for u in units}
         findings = [f for r in results for f in r.findings]
         scope_units = [r.unit.key for r in results] + removed
-        old_terms: set[Any] = set()
-        old_keys: set[str] = set()
-        with self.store.transaction():
-            if track:
-                old_terms, old_keys = repo.usage_keys(scope_units)
-            stats = [UnitStats(r.unit.key, r.signature, r.usage, r.gloss) for r in results]
-            repo.replace_unit_stats(doc_id, stats, removed, whole=whole)
-            counts = self._sync_units(findings, doc_id, scope_units, user, whole=whole)
-            if ctx.terms is not None and self.doc_checks:
-                if whole:
-                    rows = [g for r in results for g in r.gloss]
-                else:
-                    rows = repo.gloss_rows(doc_id)
-                for row in rows:
-                    row.pos = positions.get(row.unit, row.pos)
-                need = [r.para_id for r in rows if r.para_id not in texts]
-                if need:
-                    texts = {**texts, **repo.paragraph_texts(need)}
-                unit_of_para = {r.para_id: r.unit for r in rows}
-                issues = [it for chk in self.doc_checks for it in chk.aggregate(rows, ctx)]
-                doc_findings = aggregate_findings(issues, self.severities, f"d:{doc_id}", texts, unit_of_para)
-                _merge(counts, self._sync_units(doc_findings, doc_id, [f"d:{doc_id}"], user))
+        stats = [UnitStats(r.unit.key, r.signature, r.usage, r.gloss) for r in results]
+        doc_wide = ctx.terms is not None and bool(self.doc_checks)
+        # The document-wide checks are computed from the cached rows of the document's other units
+        # and the new rows of these, outside the write transaction; the write then checks that no
+        # other run stored results for the document meanwhile (the cache's signatures are what they
+        # were read as), else computes again. The last attempt computes inside the transaction.
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            last = attempt == STORE_ATTEMPTS
+            with self.store.transaction() if last else nullcontext():
+                with self.store.reading():
+                    base = repo.unit_signatures(doc_id)
+                    old_terms, old_keys = repo.usage_keys(scope_units) if track else (set(), set())
+                    stored_rows = repo.gloss_rows(doc_id) if doc_wide and not whole else []
+                doc_findings = None
+                if doc_wide:
+                    scope = set(scope_units)
+                    rows = [g for g in stored_rows if g.unit not in scope] + [g for r in results for g in r.gloss]
+                    for row in rows:
+                        row.pos = positions.get(row.unit, row.pos)
+                    need = [r.para_id for r in rows if r.para_id not in texts]
+                    if need:
+                        texts = {**texts, **repo.paragraph_texts(need)}
+                    unit_of_para = {r.para_id: r.unit for r in rows}
+                    issues = [it for chk in self.doc_checks for it in chk.aggregate(rows, ctx)]
+                    doc_findings = aggregate_findings(issues, self.severities, f"d:{doc_id}", texts, unit_of_para)
+                with self.store.transaction():
+                    if not last and repo.unit_signatures(doc_id) != base:
+                        continue  # another run stored this document meanwhile: compute on its results
+                    repo.replace_unit_stats(doc_id, stats, removed, whole=whole)
+                    counts = self._sync_units(findings, doc_id, scope_units, user, whole=whole)
+                    if doc_findings is not None:
+                        _merge(counts, self._sync_units(doc_findings, doc_id, [f"d:{doc_id}"], user))
+            break
         if not track:
             return counts, set(), set()
         new_terms = {u.term_id for r in results for u in r.usage}
@@ -645,21 +661,37 @@ class CheckRunner:
         self, ctx: CheckContext, terms: set[Any] | None, keys: set[str] | None, user: str,
         rows: list[UsageRow] | None = None,
     ) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        with self.store.transaction():
-            if terms is None and keys is None:
-                self.repo.mark_corpus(ctx.terms.version if ctx.terms else "")
-            for chk in self.corpus_checks:
-                by_term = rows if rows is not None else self.repo.usage_rows(term_ids=terms)
-                issues = list(chk.aggregate(by_term, ctx, "term"))
-                f_terms = aggregate_findings(issues, self.severities, "corpus", {})
-                _merge(counts, self._sync_corpus(f_terms, [chk.id], user, terms=terms, reverse=False))
-                by_key = [r for r in rows if r.grounded] if rows is not None else self.repo.usage_rows(rkeys=keys, grounded=True)
-                issues = list(chk.aggregate(by_key, ctx, "rendering"))
-                f_keys = aggregate_findings(issues, self.severities, "corpus", {})
-                rkeys = None if keys is None else {f"reverse:{k}" for k in keys}
-                _merge(counts, self._sync_corpus(f_keys, [chk.id], user, keys=rkeys, reverse=True))
+        # Computed outside the write transaction from the cached rows as read; stored only if the
+        # cache still holds what was read (its row count and sum), else computed again (the last
+        # attempt inside the transaction), as a document's results are (see ``_store_doc``).
+        rkeys = None if keys is None else {f"reverse:{k}" for k in keys}
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            last = attempt == STORE_ATTEMPTS
+            with self.store.transaction() if last else nullcontext():
+                base = self._usage_fingerprint()
+                found = []
+                for chk in self.corpus_checks:
+                    by_term = rows if rows is not None else self.repo.usage_rows(term_ids=terms)
+                    f_terms = aggregate_findings(list(chk.aggregate(by_term, ctx, "term")), self.severities, "corpus", {})
+                    by_key = ([r for r in rows if r.grounded] if rows is not None
+                              else self.repo.usage_rows(rkeys=keys, grounded=True))  # fmt: skip
+                    f_keys = aggregate_findings(list(chk.aggregate(by_key, ctx, "rendering")), self.severities, "corpus", {})
+                    found.append((chk, f_terms, f_keys))
+                counts: dict[str, int] = {}
+                with self.store.transaction():
+                    if not last and self._usage_fingerprint() != base:
+                        continue  # another run changed the cache meanwhile: compute on what it stored
+                    if terms is None and keys is None:
+                        self.repo.mark_corpus(ctx.terms.version if ctx.terms else "")
+                    for chk, f_terms, f_keys in found:
+                        _merge(counts, self._sync_corpus(f_terms, [chk.id], user, terms=terms, reverse=False))
+                        _merge(counts, self._sync_corpus(f_keys, [chk.id], user, keys=rkeys, reverse=True))
+            break
         return counts
+
+    def _usage_fingerprint(self) -> Any:
+        """What the corpus-wide checks were computed from: the cached usage rows' count and sum."""
+        return self.repo.usage_fingerprint()
 
 
 def now() -> str:

@@ -51,6 +51,7 @@ class _Forms:
             low = form.casefold()
             self.buckets.setdefault((low[0], len(low)), []).append((low, form, tid))
         self.cache: dict[str, tuple[str, Any] | None] = {}
+        self.candidates: dict[str, Any] = {}  # word -> what :func:`_candidate` found (one dict read)
 
     def near(self, word: str) -> tuple[str, Any] | None:
         """The closest listed form ``word`` is a near miss of (cached per word: a corpus repeats its
@@ -155,15 +156,20 @@ class TermMisspelling(TermCheck):
 def _candidate(forms: _Forms, w: str) -> tuple[str, Any] | None:
     """The form ``w`` probably misspells, or None (a listed form, an English word, no near miss);
     cached per word with the forms."""
-    key = "\x00" + w
-    if key in forms.cache:
-        return forms.cache[key]
+    got = forms.candidates.get(w, _UNSEEN)
+    if got is not _UNSEEN:
+        return got
     base = re.sub(r"(?:['’]s|s)$", "", w) if len(w) > 5 else w
     got = None
     if not (w.casefold() in forms.known or base.casefold() in forms.known or _english(w) or _english(base)):
         got = forms.near(w)
-    forms.cache[key] = got
+    if len(forms.candidates) > 200_000:
+        forms.candidates.clear()
+    forms.candidates[w] = got
     return got
+
+
+_UNSEEN = object()
 
 
 def _sentence_start(text: str, i: int) -> bool:

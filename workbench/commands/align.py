@@ -134,13 +134,16 @@ def align_files(
     ``embed=False`` leaves the optional embedding signal out (None: the default signal set);
     ``learn=False`` aligns in one pass, without the learned lexicon; ``refine=False`` without the
     sentence-level second look."""
-    from workbench.align import align_link_sentences, align_paragraphs
+    from workbench.align import align_link_sentences, align_paragraphs, sentence_spread
 
     src, src_lang = _read(source)
     tgt, tgt_lang = _read(target)
     if not src and not tgt:
         raise WorkbenchError("both files are empty: nothing to align")
-    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress, config=_config(refine))
+    runs: list[Any] = []
+    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress, config=_config(refine),
+                             on_run=runs.append)  # fmt: skip
+    sigma = sentence_spread(runs[0]) if runs else None
     out = []
     for lk in links:
         d = lk.to_dict()
@@ -148,7 +151,8 @@ def align_files(
             s_texts = [_text(src[i]) for i in lk.source]
             t_texts = [_text(tgt[j]) for j in lk.target]
             d["sentences"] = [
-                s.to_dict() for s in align_link_sentences(s_texts, t_texts, src_lang or None, tgt_lang or None)
+                s.to_dict()
+                for s in align_link_sentences(s_texts, t_texts, src_lang or None, tgt_lang or None, length_sigma=sigma)
             ]
         out.append(d)
     return {"links": out}

@@ -65,6 +65,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         source_notes=not args.no_source_notes,
         annotations=not args.hide_annotations,
         confirmed_only=args.confirmed_only,
+        comments=args.comments,
     )
 
 
@@ -154,6 +155,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="term glosses as footnotes, as a glossary appendix, or none (default: %(default)s)")
     g.add_argument("--no-source-notes", action="store_true", help="leave out the paragraphs' own notes")
     g.add_argument("--hide-annotations", action="store_true", help="ignore term annotations")
+    g.add_argument("--comments", action="store_true",
+                   help="the desk's comments as Word comments beside their paragraphs (resolved threads marked done)")
     p.add_argument("--confirmed-only", action="store_true", help="only confirmed links (all formats)")
     p.add_argument("--report", action="store_true",
                    help="csv: the consistency report (findings and tags) instead of the alignment table")

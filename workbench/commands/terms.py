@@ -39,11 +39,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = _store(args).terms.import_file(path, user=cli_user())
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
-    print(f"{path.name}: {report}")
+    kind = ""
+    if path.suffix.lower() in (".tbx", ".xml"):
+        from workbench.terms.tbx import tbx_version
+
+        kind = f" (TBX {tbx_version(path.read_bytes())})"
+    print(f"{path.name}{kind}: {report}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.tbx:  # TBX 2008 (martif, what translate-toolkit and Weblate read) or v3, whatever the extension
+        from workbench.terms.tbx import write_tbx
+
+        store = _store(args)
+        n = write_tbx(store.terms.list_terms(status=args.status, order="id"), args.file, version=args.tbx)
+        print(f"{n} term(s) written to {args.file} (TBX {args.tbx})")
+        return 0
     n = _store(args).terms.export_file(args.file, status=args.status)
     print(f"{n} term(s) written to {args.file}")
     return 0
@@ -201,6 +213,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = sub.add_parser("export", help="export the termbase (.csv or .tbx by extension)")
     q.add_argument("file", metavar="FILE")
     q.add_argument("--status", choices=["proposed", "approved"], help="only entries with this status")
+    q.add_argument("--tbx", choices=["2008", "v3"], help="write TBX: 2008 (martif; translate-toolkit, Weblate) or v3 "
+                   "(the default for .tbx); import detects which")
     q.set_defaults(func=cmd_export)
 
     q = sub.add_parser("list", help="list termbase entries")

@@ -9,7 +9,17 @@ Format (versioned; a reader refuses versions newer than it knows)::
                     "target": {...} | null,
                     "links": [{"id", "source", "target", "score", "status", "rev", "sentences"}],
                     "annotations": [Annotation.to_dict(), ...],
-                    "findings": [{..., "tags": [...]}, ...]}, ...]}
+                    "findings": [{..., "tags": [...]}, ...],
+                    "decisions": [{"group", "check", "term_id", "form", "status", "comment", "user", "at", "rev"}],
+                    "fixes": [{"id", "group", "user", "at", "find", "replace_with", "payload", "undone"}]}, ...],
+     "decisions": [...]}        # the corpus-wide decisions (no document)
+
+``decisions`` (an editor's tag on a group of findings) and ``fixes`` (batch fixes, kept so that
+their author can undo one as a whole) are optional: a bundle written before they existed still
+reads, and its findings keep their own tags. So are a document's ``reviews`` (``{"link", "status",
+"user", "at", "paras", "rev"}``: the desk's review status per link) and ``comments`` (``{"id",
+"link", "parent", "user", "at", "text", "quote", "side", "para", "resolved_by", "resolved_at",
+"rev"}``, threads before their replies).
 
 Documents are written one at a time, so the bundle never exists twice in memory. Import runs in
 one transaction (all or nothing) through the store's own calls: paragraph and link ids are kept
@@ -48,10 +58,14 @@ class BundleStats:
     terms: int = 0
     annotations: int = 0
     findings: int = 0
+    decisions: int = 0
+    fixes: int = 0
 
     def summary(self) -> str:
         return (f"{self.documents} document(s), {self.paragraphs} paragraphs, {self.links} links, {self.terms} terms,"
-                f" {self.annotations} annotations, {self.findings} findings")
+                f" {self.annotations} annotations, {self.findings} findings"
+                + (f", {self.decisions} decisions" if self.decisions else "")
+                + (f", {self.fixes} batch fixes" if self.fixes else ""))
 
 
 @dataclass
@@ -75,6 +89,7 @@ class ImportReport(BundleStats):
             "documents": self.documents, "paragraphs": self.paragraphs, "links": self.links, "terms": self.terms,
             "annotations": self.annotations, "findings": self.findings, "terms_reused": self.terms_reused,
             "ids_renewed": self.ids_renewed, "doc_ids": {str(k): v for k, v in self.doc_ids.items()},
+            "decisions": self.decisions, "fixes": self.fixes,
             "warnings": self.warnings,
         }
 
@@ -119,6 +134,9 @@ def document_record(store: Store, doc_id: int) -> dict[str, Any]:
     }
     rec["annotations"] = [a.to_dict() for a in store.terms.annotations(doc_id=doc_id, reanchor_spans=False)]
     rec["findings"] = findings_of(store, doc_id)
+    rec.update(store.decisions.bundle_records(doc_id))  # "decisions", "fixes"
+    rec["reviews"] = store.reviews.bundle_records(doc_id)
+    rec["comments"] = store.comments.bundle_records(doc_id)
     return rec
 
 
@@ -148,8 +166,15 @@ def write_bundle(
             stats.links += len(rec["links"])
             stats.annotations += len(rec["annotations"])
             stats.findings += len(rec["findings"])
+            stats.decisions += len(rec["decisions"])
+            stats.fixes += len(rec["fixes"])
             if progress:
                 progress((i + 1) / len(ids), f"document {i + 1} of {len(ids)}")
+        corpus = store.decisions.bundle_records(None)["decisions"]
+        stats.decisions += len(corpus)
+        fh.write('\n],\n"decisions":[')
+        for i, d in enumerate(corpus):
+            fh.write(("," if i else "") + "\n" + dumps(d))
         fh.write("\n]}\n")
     return stats
 
@@ -220,8 +245,15 @@ def _taken(store: Store, para_ids: list[str], link_ids: set[str], existing_links
 
 
 def import_bundle(store: Store, path: str | Path, user: str = "import", *, max_bytes: int | None = None) -> ImportReport:
-    """Import every term and document of a bundle, in one transaction."""
+    """Import every term and document of a bundle, in one transaction (run again, from the start,
+    when PostgreSQL aborts it as a serialization failure)."""
+    from workbench.store.db import retry_call
+
     data = read_bundle(path, max_bytes=max_bytes)
+    return retry_call(store, lambda: _import_data(store, path, data, user))
+
+
+def _import_data(store: Store, path: str | Path, data: dict[str, Any], user: str) -> ImportReport:
     report = ImportReport()
     trepo, frepo = store.terms, store.findings
     with store.transaction() as c:
@@ -233,6 +265,9 @@ def import_bundle(store: Store, path: str | Path, user: str = "import", *, max_b
             if not isinstance(rec, dict) or not isinstance(rec.get("title"), str):
                 raise WorkbenchError(f"{where}: missing title")
             _import_document(store, trepo, frepo, rec, term_map, existing_links, report, user, where)
+        if data.get("decisions"):
+            n, _ = store.decisions.restore(data["decisions"], [], doc_id=None, paragraphs={}, terms=term_map, user=user)
+            report.decisions += n
     return report
 
 
@@ -316,6 +351,15 @@ def _import_document(
     findings = rec.get("findings") or []
     if findings:
         report.findings += restore_findings(frepo, findings, doc_id, pmap, lmap, term_map, user)
+    if rec.get("decisions") or rec.get("fixes"):
+        n_dec, n_fix = store.decisions.restore(rec.get("decisions") or [], rec.get("fixes") or [], doc_id=doc_id,
+                                               paragraphs=pmap, terms=term_map, user=user)  # fmt: skip
+        report.decisions += n_dec
+        report.fixes += n_fix
+    if rec.get("reviews"):
+        store.reviews.restore(rec["reviews"], doc_id=doc_id, paragraphs=pmap, links=lmap, user=user)
+    if rec.get("comments"):
+        store.comments.restore(rec["comments"], doc_id=doc_id, paragraphs=pmap, links=lmap, user=user)
 
 
 def restore_findings(

@@ -28,6 +28,7 @@ from docx.shared import Mm, Pt
 from workbench.atomic import atomic_path
 from workbench.errors import WorkbenchError
 from workbench.export import ooxml
+from workbench.export.comments_part import DocxComments, exported_paragraphs
 from workbench.export.notes import Extras, GlossaryEntry, TermSpan
 from workbench.export.options import PAGE_SIZES, ExportOptions
 from workbench.export.units import Row, check_exportable, count_rows, iter_rows, text_is_rtl
@@ -58,6 +59,7 @@ class DocxStats:
     rows: int = 0
     paragraphs: int = 0
     footnotes: int = 0
+    comments: int = 0  # Word comments written (one per message of a thread)
     glossary_entries: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -81,6 +83,8 @@ class _Builder:
         self.extras = extras or Extras()
         self.document = docx.Document()
         self.footnotes = ooxml.Footnotes(self.document)
+        self.comments = DocxComments(self.document, self.extras.comments if options.comments else ())
+        self.comments.plan(exported_paragraphs(doc, options.layout))
         self.stats = DocxStats(warnings=list(options.warnings))
         self.spans = self.extras.by_paragraph() if options.annotations else {}
         self.glossed: set[str] = set()
@@ -199,6 +203,7 @@ class _Builder:
         o = self.o
         self.stats.paragraphs += 1
         p = ooxml.paragraph(parent, self.sid(STYLE_SOURCE_RTL if rtl else STYLE_TRANSLATION), bidi=rtl)
+        self.comments.anchor(p, para.id)
         text = para.text
         n = len(text)
         bold: list[tuple[int, int]] = []
@@ -429,6 +434,8 @@ def build_docx(
         b.title_page()
     rows = iter_rows(doc, links, layout=o.layout, confirmed_only=o.confirmed_only)
     b.body_rows(rows, total, progress)
+    b.comments.finish()
+    b.stats.comments = b.comments.count
     if o.notes == "glossary" and b.extras.glossary:
         b.glossary(b.extras.glossary)
     b.header_footer()

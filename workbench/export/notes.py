@@ -34,6 +34,7 @@ class GlossaryEntry:
 class Extras:
     spans: list[TermSpan] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
+    comments: list = field(default_factory=list)  # CommentNote threads (workbench.export.comments_part)
 
     def by_paragraph(self) -> dict[str, list[TermSpan]]:
         out: dict[str, list[TermSpan]] = {}

@@ -123,6 +123,7 @@ class ExportOptions:
     source_notes: bool = True
     annotations: bool = True
     confirmed_only: bool = False
+    comments: bool = False  # the desk's comment threads as Word comments (w:comment) beside their paragraphs
     column_headings: bool = True
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 

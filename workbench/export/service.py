@@ -107,8 +107,16 @@ def export_document(
 
         o = o.validated()
         extras = extras_from_store(store, doc) if (o.annotations or o.notes == "glossary") else None
+        if o.comments:
+            from workbench.export.comments_part import notes_from_threads
+            from workbench.export.notes import Extras
+
+            extras = extras or Extras()
+            extras.comments = notes_from_threads(store.comments.threads(doc_id), links or store.reviews.units(doc_id))
         st = write_docx(doc, links, out, o, extras, progress)
         what = f"{st.rows} rows, {st.paragraphs} paragraphs, {st.footnotes} footnotes"
+        if o.comments:
+            what += f", {st.comments} comments"
         if st.glossary_entries:
             what += f", glossary of {st.glossary_entries} terms"
         return ExportResult(out, fmt, f"wrote {out.name} ({o.layout}): {what}", st.warnings, st)

@@ -31,8 +31,8 @@ class Store(DocumentsMixin, AlignmentMixin):
         #: the SQLite file, or the PostgreSQL URL without its password
         self.path = self.db.path
 
-    def transaction(self) -> AbstractContextManager[Connection]:
-        return self.db.transaction()
+    def transaction(self, *, locking: bool = False) -> AbstractContextManager[Connection]:
+        return self.db.transaction(locking=locking)
 
     def reading(self) -> AbstractContextManager[Connection]:
         return self.db.reading()
@@ -95,6 +95,30 @@ class Store(DocumentsMixin, AlignmentMixin):
         from workbench.store.decisions import DecisionsRepo
 
         return DecisionsRepo(self)
+
+    @cached_property
+    def reviews(self):  # noqa: ANN201 - review status per link (the editor's desk)
+        from workbench.store.reviews import ReviewsRepo
+
+        return ReviewsRepo(self)
+
+    @cached_property
+    def comments(self):  # noqa: ANN201 - comments on links (the editor's desk)
+        from workbench.store.comments import CommentsRepo
+
+        return CommentsRepo(self)
+
+    @cached_property
+    def search(self):  # noqa: ANN201 - the concordance index and reference memory
+        from workbench.store.search_index import SearchIndex
+
+        return SearchIndex(self)
+
+    @cached_property
+    def versions(self):  # noqa: ANN201 - numbered versions of each side (workbench update)
+        from workbench.store.versions import VersionsRepo
+
+        return VersionsRepo(self)
 
     @cached_property
     def undo(self):  # noqa: ANN201 - type lives beside the store's other repositories

@@ -1,17 +1,28 @@
-"""The alignment of a document: an ordered list of links, saved as a whole against a revision.
+"""The alignment of a document: an ordered list of links, with a revision per link and per document.
 
-The alignment carries one revision number per document (``documents.alignment_rev``) and each
-link its own ``rev``. Editors' operations (merge, split, move, confirm) are computed on a copy
-and saved with :meth:`AlignmentMixin.save_links`; a save based on a stale alignment revision is
-refused, and the message names the links that changed in between, so two editors never overwrite
-each other silently. (The editor service, :mod:`workbench.editing`, re-bases an operation on the
-current list when the links it changed are still as its editor saw them, per link ``rev``.)
+The alignment carries one revision number per document (``documents.alignment_rev``, moved on by
+every write of its links: what a re-align, a bundle export or an activity revert compare) and each
+link its own ``rev``. Two ways to write:
+
+- :meth:`AlignmentMixin.save_links` replaces the whole list if the alignment is still at the
+  revision the caller read (a re-align, an import, a revert); a stale one is refused, naming the
+  links that changed in between.
+- :meth:`AlignmentMixin.replace_link_spans` replaces stretches of consecutive links (what an
+  editor's confirm, merge, split, move or detach changed) if each of their links still has the
+  ``rev`` the editor saw, whatever else changed meanwhile; it reads and writes only those links
+  (and shifts the positions after a stretch whose length changed), so its cost does not grow with
+  the document.
+
+Every writer of a document's links first locks the document's row (:meth:`_lock_alignment`): on
+PostgreSQL link edits of one document then queue for a few milliseconds, in ``READ COMMITTED``,
+instead of failing to serialise on that row as they did under ``SERIALIZABLE``.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ConflictError, WorkbenchError
@@ -32,6 +43,15 @@ def link_snapshot(link: Link) -> dict[str, Any]:
     }
 
 
+class LinksChanged(ConflictError):
+    """A link edit refused because links it changes were changed, moved or removed since the
+    editor's view: ``bad`` names them (ids), ``current_rev`` is the alignment's revision now."""
+
+    def __init__(self, message: str, bad: list[str], current_rev: int) -> None:
+        super().__init__(message)
+        self.bad, self.current_rev = bad, current_rev
+
+
 def _row_to_link(r: sqlite3.Row) -> Link:
     return Link(
         source=json.loads(r["source_ids"]),
@@ -48,17 +68,182 @@ def _row_to_link(r: sqlite3.Row) -> Link:
 class AlignmentMixin:
     db: Database
 
-    def get_links(self, doc_id: int) -> list[Link]:
+    def get_links(self, doc_id: int, reuse: Sequence[Link] | None = None) -> list[Link]:
+        """The document's links, in order.
+
+        ``reuse``: links read before (a page's last load): those still stored with the same id and
+        ``rev`` are returned as they are (the same objects: callers never change a link in place),
+        and only the others are read, so reloading after one link edit among 3,000 reads their ids
+        and revisions and one or two rows, not every row again."""
+        if not reuse:
+            with self.db.reading() as c:
+                rows = c.execute("SELECT * FROM links WHERE doc_id = ? ORDER BY pos", (doc_id,)).fetchall()
+            return [_row_to_link(r) for r in rows]
+        known = {lk.id: lk for lk in reuse}
         with self.db.reading() as c:
-            rows = c.execute("SELECT * FROM links WHERE doc_id = ? ORDER BY pos", (doc_id,)).fetchall()
-        return [_row_to_link(r) for r in rows]
+            order = c.execute("SELECT id, rev FROM links WHERE doc_id = ? ORDER BY pos", (doc_id,)).fetchall()
+            need = [r[0] for r in order if r[0] not in known or known[r[0]].rev != int(r[1])]
+            fresh = {r["id"]: _row_to_link(r) for r in c.execute(
+                f"SELECT * FROM links WHERE doc_id = ? AND id IN {c.dialect.json_list()}", (doc_id, json.dumps(need)))
+            } if need else {}  # fmt: skip
+        return [fresh[r[0]] if r[0] in fresh else known[r[0]] for r in order]
 
     def link_revs(self, doc_id: int, link_ids: list[str]) -> dict[str, int]:
         """{link id: rev} of those of ``link_ids`` the document still has (what an undo checks)."""
-        wanted = set(link_ids)
+        if not link_ids:
+            return {}
         with self.db.reading() as c:
-            rows = c.execute("SELECT id, rev FROM links WHERE doc_id = ?", (doc_id,)).fetchall()
-        return {r[0]: int(r[1]) for r in rows if r[0] in wanted}
+            rows = c.execute(f"SELECT id, rev FROM links WHERE doc_id = ? AND id IN {c.dialect.json_list()}",
+                             (doc_id, json.dumps(list(dict.fromkeys(link_ids))))).fetchall()  # fmt: skip
+        return {r[0]: int(r[1]) for r in rows}
+
+    def link_positions(self, doc_id: int, link_ids: list[str]) -> dict[str, int]:
+        """{link id: 0-based position} of those of ``link_ids`` the document has (one index seek each)."""
+        if not link_ids:
+            return {}
+        with self.db.reading() as c:
+            rows = c.execute(f"SELECT id, pos FROM links WHERE doc_id = ? AND id IN {c.dialect.json_list()}",
+                             (doc_id, json.dumps(list(dict.fromkeys(link_ids))))).fetchall()  # fmt: skip
+        return {r[0]: int(r[1]) for r in rows}
+
+    def _lock_alignment(self, c: Any, doc_id: int) -> int:
+        """The document's alignment revision, its row locked until the transaction ends: every writer
+        of a document's links takes it first, so on PostgreSQL they queue here (a few milliseconds
+        each) instead of aborting one another, and a ``READ COMMITTED`` writer reads the links only
+        once the previous one committed. On SQLite the write lock already holds everything."""
+        row = c.execute(f"SELECT alignment_rev FROM documents WHERE id = ?{c.dialect.for_update}", (doc_id,)).fetchone()
+        if row is None:
+            raise WorkbenchError(f"document {doc_id} does not exist")
+        return int(row[0])
+
+    def replace_link_spans(
+        self, doc_id: int, spans: Sequence[tuple[Sequence[Link], Sequence[Link]]], user: str = "system", *,
+        permission: str = "edit", check_revs: bool = True,
+    ) -> tuple[int, int, list[list[Link]]]:  # fmt: skip
+        """Replace, in the stored alignment, each stretch ``old`` of consecutive links by ``new``;
+        (the revision before, the new revision, the links written per stretch with their revisions).
+
+        What a link edit (confirm, merge, split, move, detach, and their undo) writes: it reads and
+        writes only the links it changes, plus the positions after a stretch whose length changed, so
+        its cost does not grow with the document's length, and it does not depend on the alignment
+        revision the editor saw. Each stretch must still be in the document, consecutive and in that
+        order, each link with the ``rev`` given (unless ``check_revs`` is off: an undo has checked
+        the revisions it follows itself); otherwise :class:`LinksChanged` names those that moved on.
+        ``new`` must hold exactly the paragraphs of ``old``, in the same order, with no empty link,
+        which keeps every paragraph of the document in exactly one link, in order.
+        """
+        spans = [(list(o), list(n)) for o, n in spans]
+        if not spans or any(not o for o, _ in spans):
+            raise WorkbenchError("a link edit needs the links it replaces")
+        with self.db.transaction(locking=True) as c:
+            self.authorize(user, permission, c)  # type: ignore[attr-defined]
+            before_rev = self._lock_alignment(c, doc_id)
+            old_ids = [lk.id for o, _ in spans for lk in o]
+            stored = {r["id"]: r for r in c.execute(
+                f"SELECT * FROM links WHERE doc_id = ? AND id IN {c.dialect.json_list()}{c.dialect.for_update}",
+                (doc_id, json.dumps(old_ids)))}  # fmt: skip
+            bad: list[str] = []
+            placed: list[tuple[int, int]] = []  # (first position, stretch)
+            for n, (old, _new) in enumerate(spans):
+                rows = [stored.get(lk.id) for lk in old]
+                changed = [lk.id for lk, r in zip(old, rows, strict=True)
+                           if r is None or (check_revs and int(r["rev"]) != lk.rev)]  # fmt: skip
+                if changed:
+                    bad += changed
+                    continue
+                first = int(rows[0]["pos"])  # type: ignore[index]
+                if [int(r["pos"]) for r in rows] != list(range(first, first + len(rows))):  # type: ignore[index]
+                    bad += [lk.id for lk in old]
+                    continue
+                placed.append((first, n))
+            placed.sort()
+            for (a, na), (b, _nb) in zip(placed, placed[1:], strict=False):
+                if b < a + len(spans[na][0]):
+                    raise WorkbenchError("a link edit names the same link in two stretches")
+            if bad:
+                raise self._links_changed(c, doc_id, before_rev, list(dict.fromkeys(bad)))
+            self._check_spans(c, doc_id, spans)
+            written: list[list[Link]] = [[] for _ in spans]
+            for first, n in reversed(placed):  # from the end: a shift leaves the earlier stretches where they are
+                written[n] = self._write_span(c, doc_id, first, spans[n][0], spans[n][1], stored, user)
+            c.execute("UPDATE documents SET alignment_rev = alignment_rev + 1 WHERE id = ?", (doc_id,))
+        return before_rev, before_rev + 1, written
+
+    @staticmethod
+    def _check_spans(c: Any, doc_id: int, spans: list[tuple[list[Link], list[Link]]]) -> None:
+        """Each stretch keeps its paragraphs in order and leaves no link empty; new ids are new."""
+        old_ids = {lk.id for o, _ in spans for lk in o}
+        fresh: list[str] = []
+        for old, new in spans:
+            for side in ("source", "target"):
+                if [p for lk in old for p in getattr(lk, side)] != [p for lk in new for p in getattr(lk, side)]:
+                    raise WorkbenchError(f"a link edit must keep the {side} paragraphs of the links it changes, in"
+                                         " order — nothing was saved")  # fmt: skip
+            for lk in new:
+                if not lk.source and not lk.target:
+                    raise WorkbenchError("a link edit would leave an empty link — nothing was saved")
+                if lk.id not in old_ids:
+                    fresh.append(lk.id)
+        all_new = [lk.id for _, new in spans for lk in new]
+        if len(all_new) != len(set(all_new)):
+            raise WorkbenchError("a link edit gives two links the same id — nothing was saved")
+        if fresh and c.execute(f"SELECT 1 FROM links WHERE id IN {c.dialect.json_list()} LIMIT 1",
+                               (json.dumps(fresh),)).fetchone():  # fmt: skip
+            raise WorkbenchError("a link edit creates a link whose id is taken — nothing was saved")
+
+    def _write_span(self, c: Any, doc_id: int, first: int, old: list[Link], new: list[Link],
+                    stored: dict[str, Any], user: str) -> list[Link]:  # fmt: skip
+        """Write one checked stretch at positions ``first``...: links gone are deleted, the ones after
+        it shifted when its length changed, and only changed links get a new ``rev`` and a history row."""
+        keep = {lk.id for lk in new}
+        for lk in old:
+            if lk.id not in keep:
+                c.execute("DELETE FROM links WHERE id = ?", (lk.id,))
+                self.db.log(c, user, "link", lk.id, doc_id, "delete", link_snapshot(_row_to_link(stored[lk.id])), None)
+        delta = len(new) - len(old)
+        if delta:
+            c.execute("UPDATE links SET pos = pos + ? WHERE doc_id = ? AND pos >= ?", (delta, doc_id, first + len(old)))
+        out: list[Link] = []
+        for k, lk in enumerate(new):
+            saved = Link(list(lk.source), list(lk.target), lk.score, lk.status, lk.id, lk.rev, lk.sentences)
+            src, tgt = json.dumps(saved.source), json.dumps(saved.target)
+            sent = json.dumps(saved.sentences, ensure_ascii=False) if saved.sentences is not None else None
+            prev = stored.get(saved.id)  # the old stretch's rows (a new id is checked not to exist)
+            if prev is None:
+                saved.rev = 1
+                c.execute("INSERT INTO links (id, doc_id, pos, source_ids, target_ids, score, status, sentences, rev)"
+                          " VALUES (?,?,?,?,?,?,?,?,?)",
+                          (saved.id, doc_id, first + k, src, tgt, float(saved.score), saved.status, sent, 1))  # fmt: skip
+                self.db.log(c, user, "link", saved.id, doc_id, "create", None, link_snapshot(saved))
+            else:
+                before = link_snapshot(_row_to_link(prev))
+                if before != link_snapshot(saved):
+                    saved.rev = int(prev["rev"]) + 1
+                    c.execute("UPDATE links SET pos = ?, source_ids = ?, target_ids = ?, score = ?, status = ?,"
+                              " sentences = ?, rev = ? WHERE id = ?",
+                              (first + k, src, tgt, float(saved.score), saved.status, sent, saved.rev, saved.id))  # fmt: skip
+                    self.db.log(c, user, "link", saved.id, doc_id, "update", before, link_snapshot(saved))
+                else:
+                    saved.rev = int(prev["rev"])
+                    if int(prev["pos"]) != first + k:  # the stretch's own rows were not shifted
+                        c.execute("UPDATE links SET pos = ? WHERE id = ?", (first + k, saved.id))
+            out.append(saved)
+        return out
+
+    def _links_changed(self, c: Any, doc_id: int, current_rev: int, bad: list[str]) -> LinksChanged:
+        """The refusal of a link edit whose links moved on: which, by whom and when."""
+        pos = {r[0]: int(r[1]) for r in c.execute(
+            f"SELECT id, pos FROM links WHERE doc_id = ? AND id IN {c.dialect.json_list()}", (doc_id, json.dumps(bad)))}
+        parts = []
+        for lid in bad[:3]:
+            name = f"link {pos[lid] + 1}" if lid in pos else "a link you worked on (gone now)"
+            parts.append(f"{name} was changed{self.db.changed_by(c, 'link', lid)}")
+        more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+        return LinksChanged(
+            f"the alignment of document {doc_id} changed since you loaded it (now revision {current_rev}):"
+            f" {', '.join(parts)}{more}. Reload and redo your change if it still applies — nothing was saved",
+            bad, current_rev,
+        )  # fmt: skip
 
     def alignment_rev(self, doc_id: int) -> int:
         with self.db.reading() as c:
@@ -98,12 +283,9 @@ class AlignmentMixin:
         Links keep their ids across saves; only links whose content changed get a new ``rev`` and a
         history row, so the history shows what an editor did rather than a full rewrite.
         """
-        with self.db.transaction() as c:
+        with self.db.transaction(locking=True) as c:
             self.authorize(user, "edit", c)  # type: ignore[attr-defined]
-            row = c.execute("SELECT alignment_rev FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            if row is None:
-                raise WorkbenchError(f"document {doc_id} does not exist")
-            current = int(row[0])
+            current = self._lock_alignment(c, doc_id)
             if current != expected_alignment_rev:
                 raise self._stale_alignment(c, doc_id, current, expected_alignment_rev)
             self._replace_links(c, doc_id, links, user)

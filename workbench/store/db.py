@@ -16,8 +16,14 @@ is shared between sessions and there is no process-wide lock around reads.
 - PostgreSQL (a team server, several app processes): writes run ``SERIALIZABLE``, so a revision
   check and the update it guards behave as if the transactions ran one after the other, across
   processes; reads run ``REPEATABLE READ`` (one snapshot). A transaction the server aborts as a
-  serialization failure or a deadlock (SQLSTATE 40001/40P01) is retried, as a whole store method,
-  up to :data:`RETRIES` times (:func:`retrying`), then refused with :class:`SerializationConflict`.
+  serialization failure or a deadlock (SQLSTATE 40001/40P01) is retried, as a whole store method
+  (or a whole service operation that opened the transaction, e.g. an alignment edit or a checks
+  run), up to :data:`RETRIES` times (:func:`retrying`), then refused with :class:`SerializationConflict`.
+- Hot rows: a unit opened with ``transaction(locking=True)`` runs ``READ COMMITTED`` on PostgreSQL
+  instead; its code takes row locks (``SELECT ... FOR UPDATE``, :attr:`Dialect.for_update`) on
+  what its revision checks read, so a concurrent writer of the same rows waits a few milliseconds
+  rather than failing to serialise. The link edits use it (every one of them used to collide on the
+  document's alignment revision under ``SERIALIZABLE``).
 """
 
 from __future__ import annotations
@@ -157,6 +163,9 @@ class Dialect:
     """The SQL fragments that differ between the backends (everything else is written once)."""
 
     name = "sqlite"
+    #: appended to a SELECT whose rows the transaction checks and then writes (SQLite's writer
+    #: already holds the whole database)
+    for_update = ""
 
     def json_list(self, typ: str = "text") -> str:
         """``(SELECT value FROM <the JSON array given as one parameter>)``, for ``x IN ...``."""
@@ -173,6 +182,7 @@ class Dialect:
 
 class PostgresDialect(Dialect):
     name = "postgresql"
+    for_update = " FOR UPDATE"
 
     def json_list(self, typ: str = "text") -> str:
         cast = "::bigint" if typ == "int" else ""
@@ -314,10 +324,10 @@ class _AutoConn:
 
 
 class _Unit:
-    __slots__ = ("conn", "write")
+    __slots__ = ("conn", "write", "locking")
 
-    def __init__(self, conn: Conn, write: bool) -> None:
-        self.conn, self.write = conn, write
+    def __init__(self, conn: Conn, write: bool, locking: bool = False) -> None:
+        self.conn, self.write, self.locking = conn, write, locking
 
 
 # ---------------------------------------------------------------------------------------------- database
@@ -338,14 +348,24 @@ class Database:
         return getattr(self._local, "unit", None) is not None
 
     @contextmanager
-    def transaction(self) -> Iterator[Conn]:
-        """One write transaction; nested calls (on this thread) join the outer unit."""
+    def transaction(self, *, locking: bool = False) -> Iterator[Conn]:
+        """One write transaction; nested calls (on this thread) join the outer unit.
+
+        ``locking``: the unit's code locks (:attr:`Dialect.for_update`) every row its revision
+        checks read before it writes, so on PostgreSQL it may run ``READ COMMITTED`` (writers of the
+        same rows queue on the row lock instead of aborting one another); the outermost call decides.
+        """
         unit = getattr(self._local, "unit", None)
         if unit is not None:
             yield unit.conn
             return
-        with self._unit(write=True) as conn:
+        with self._unit(write=True, locking=locking) as conn:
             yield conn
+
+    def locking(self) -> bool:
+        """Whether the open unit runs with row locks rather than ``SERIALIZABLE`` (see :meth:`transaction`)."""
+        unit = getattr(self._local, "unit", None)
+        return bool(unit is not None and unit.locking)
 
     @contextmanager
     def reading(self) -> Iterator[Conn]:
@@ -358,7 +378,7 @@ class Database:
             yield conn
 
     @contextmanager
-    def _unit(self, write: bool) -> Iterator[Conn]:
+    def _unit(self, write: bool, locking: bool = False) -> Iterator[Conn]:
         raise NotImplementedError
 
     @contextmanager
@@ -477,6 +497,7 @@ class SQLiteDatabase(Database):
         self._pool_lock = threading.Lock()
         self._memory_lock = threading.RLock()
         self._closed = False
+        self._ready = False
         if not self._memory:
             self._check_path()
         conn = self._new_conn()
@@ -493,6 +514,7 @@ class SQLiteDatabase(Database):
                 raise WorkbenchError(f"{self.path}: the database is read-only here ({exc}); the workbench "
                                      "needs to write to it and to its folder") from exc
             raise WorkbenchError(f"{self.path}: not a workbench database ({exc})") from exc
+        self._ready = True
         self._idle.append(conn)
 
     def _new_conn(self) -> sqlite3.Connection:
@@ -503,6 +525,10 @@ class SQLiteDatabase(Database):
             raise WorkbenchError(f"{self.path}: cannot open database ({exc})") from exc
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys=ON")
+        if self._ready:
+            # Per connection, not per file: without it every pooled connection but the first synced
+            # the log on each commit (FULL), inside the write lock. (The first gets it in _open.)
+            conn.execute("PRAGMA synchronous=NORMAL")
         return conn
 
     def _check_path(self) -> None:
@@ -641,7 +667,7 @@ class SQLiteDatabase(Database):
         conn.close()
 
     @contextmanager
-    def _unit(self, write: bool) -> Iterator[Conn]:
+    def _unit(self, write: bool, locking: bool = False) -> Iterator[Conn]:
         raw = self._checkout()
         raw.set_trace_callback(self.trace)
         if self.lock_timeout != _LOCK_TIMEOUT:  # a test's short wait
@@ -657,7 +683,7 @@ class SQLiteDatabase(Database):
             else:
                 raw.execute("BEGIN")
             conn = Conn(raw, SQLITE)
-            self._local.unit = _Unit(conn, write)
+            self._local.unit = _Unit(conn, write, locking)
             try:
                 yield conn
             except BaseException:
@@ -825,16 +851,17 @@ class PostgresDatabase(Database):
     # -- units of work ---------------------------------------------------------------------------
 
     @contextmanager
-    def _unit(self, write: bool) -> Iterator[Conn]:
+    def _unit(self, write: bool, locking: bool = False) -> Iterator[Conn]:
         errors = _pg_errors()
         try:
             raw = self.pool.getconn()
         except Exception as exc:
             raise WorkbenchError(f"{self.path}: no database connection ({str(exc).strip()})") from exc
         try:
-            raw.execute("BEGIN ISOLATION LEVEL SERIALIZABLE" if write else "BEGIN ISOLATION LEVEL REPEATABLE READ")
+            level = ("READ COMMITTED" if locking else "SERIALIZABLE") if write else "REPEATABLE READ"
+            raw.execute(f"BEGIN ISOLATION LEVEL {level}")
             conn = PgConn(raw, POSTGRES)
-            self._local.unit = _Unit(conn, write)
+            self._local.unit = _Unit(conn, write, locking)
             try:
                 yield conn
             except BaseException as exc:
@@ -882,28 +909,42 @@ def _db_of(obj: Any) -> Database | None:
     return db if isinstance(db, Database) else None
 
 
+def retry_call(owner: Any, fn: Callable[[], Any]) -> Any:
+    """``fn()``, run again (a bounded number of times, after a short random pause) while its
+    PostgreSQL transaction is aborted as a serialization failure, then refused clearly. ``owner`` is
+    what holds the database (a store, a repository, a service with ``.store``). Only the outermost
+    call retries: one made inside an open transaction lets the code that opened it decide, since
+    everything the transaction did is rolled back with it. For a service that opens a transaction
+    of its own around several store calls (an alignment edit, a bundle import, a checks run), which
+    the store methods' own retries cannot repeat."""
+    db = _db_of(owner) if not isinstance(owner, Database) else owner
+    if db is None or db.dialect is SQLITE or db.in_unit():
+        return fn()
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return fn()
+        except SerializationConflict as exc:
+            if attempt == RETRIES:
+                raise SerializationConflict(
+                    f"{exc} (tried {RETRIES} times: other sessions keep changing the same data)"
+                ) from exc
+            time.sleep(random.uniform(0.0, min(0.25, 0.005 * 2**attempt)))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def retrying(fn: F) -> F:
-    """Run a store method again (a bounded number of times, after a short random pause) when its
-    PostgreSQL transaction was aborted as a serialization failure; only the outermost call retries
-    (a method called inside another's transaction lets the outer one decide)."""
+    """Run a store method (or a service's method or function whose first argument holds the
+    database, see :func:`retry_call`) again when its PostgreSQL transaction was aborted as a
+    serialization failure; only the outermost call retries."""
 
     @functools.wraps(fn)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        db = _db_of(self)
+        db = _db_of(self) if not isinstance(self, Database) else self
         if db is None or db.dialect is SQLITE or db.in_unit():
             return fn(self, *args, **kwargs)
         # An iterator argument would be empty on the second attempt: read it once, up front.
         args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
-        for attempt in range(1, RETRIES + 1):
-            try:
-                return fn(self, *args, **kwargs)
-            except SerializationConflict as exc:
-                if attempt == RETRIES:
-                    raise SerializationConflict(
-                        f"{exc} (tried {RETRIES} times: other sessions keep changing the same data)"
-                    ) from exc
-                time.sleep(random.uniform(0.0, min(0.25, 0.005 * 2**attempt)))
-        raise AssertionError("unreachable")  # pragma: no cover
+        return retry_call(db, lambda: fn(self, *args, **kwargs))
 
     wrapper.__wrapped_retry__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

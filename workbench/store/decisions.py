@@ -247,3 +247,78 @@ class DecisionsRepo:
             cur = c.execute("UPDATE fixes SET undone = ? WHERE id = ? AND undone IS NULL", (now(), fix_id))
             if not cur.rowcount:
                 raise ConflictError(f"batch fix {fix_id} was undone already — nothing was undone")
+
+    # ------------------------------------------------------------------------------ bundles
+
+    def bundle_records(self, doc_id: int | None) -> dict[str, list[dict[str, Any]]]:
+        """The decisions (and, for a document, the batch fixes) of ``doc_id`` — None: the corpus-wide
+        decisions — as plain JSON-able dicts for a project bundle (:mod:`workbench.export.bundle`).
+
+        A decision carries its group's parts (check, term, form), not only the group id: the id is
+        made from the document and term ids, which an import renumbers."""
+        sql = f"SELECT {_DCOLS} FROM decisions WHERE " + ("doc_id IS NULL" if doc_id is None else "doc_id = ?")
+        with self.store.reading() as c:
+            rows = c.execute(sql + " ORDER BY id", () if doc_id is None else (doc_id,)).fetchall()
+            fixes = [] if doc_id is None else c.execute(
+                'SELECT id, group_id, "user", at, find, replace_with, payload, undone FROM fixes WHERE doc_id = ?'
+                " ORDER BY at, id", (doc_id,)).fetchall()  # fmt: skip
+        decisions = [
+            {"group": d.group, "check": d.check, "term_id": d.term_id, "form": d.form, "status": d.status,
+             "comment": d.comment, "user": d.user, "at": d.at, "rev": d.rev}
+            for d in map(_decision, rows)
+        ]  # fmt: skip
+        return {
+            "decisions": decisions,
+            "fixes": [{"id": r[0], "group": r[1], "user": r[2], "at": r[3], "find": r[4], "replace_with": r[5],
+                       "payload": json.loads(r[6]), "undone": r[7]} for r in fixes],  # fmt: skip
+        }
+
+    def restore(self, decisions: Iterable[dict[str, Any]], fixes: Iterable[dict[str, Any]], *, doc_id: int | None,
+                paragraphs: Mapping[str, str], terms: Mapping[int, int], user: str) -> tuple[int, int]:  # fmt: skip
+        """Re-create a bundle's decisions and batch fixes (inside the import's transaction), with the
+        new document, term and paragraph ids; returns (decisions, fixes) restored.
+
+        A group id is made again from the new ids. A decision applies to the text as imported (its
+        ``since`` is the import's last history row), the same text as when the bundle was written.
+        A decision the project already holds (a corpus-wide one imported twice) is kept as it is.
+        A fix keeps its record, so its author can still undo it as one while its paragraphs stay at
+        the revisions the fix left them at (revisions are kept by an import)."""
+        n_dec = n_fix = 0
+        with self.store.transaction() as c:
+            self.store.authorize(user, "bundle", c)
+            since = int(c.execute("SELECT max(id) FROM history").fetchone()[0] or 0)
+            groups: dict[str, str] = {}
+            for d in decisions:
+                tid = d.get("term_id")
+                new_tid = None if tid is None else terms.get(int(tid), int(tid))
+                g = group_id(d["check"], doc_id, new_tid, d.get("form") or "")
+                groups[d["group"]] = g
+                cur = c.execute(
+                    f"INSERT INTO decisions ({_DCOLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
+                    (g, doc_id, d["check"], new_tid, d.get("form") or "", d.get("status") or "open", d.get("comment"),
+                     d.get("user") or user, d.get("at") or now(), since, int(d.get("rev") or 1)),
+                )  # fmt: skip
+                n_dec += cur.rowcount or 0
+            for f in fixes if doc_id is not None else ():
+                m = _GROUP.match(f["group"])
+                g = groups.get(f["group"])
+                if g is None and m is not None:
+                    term = m["term"]
+                    new_tid = None if term is None else terms.get(int(term), int(term))
+                    g = group_id(m["check"], doc_id, new_tid, f.get("find") or "")
+                payload = dict(f.get("payload") or {})
+                payload["paragraphs"] = [{**p, "id": paragraphs.get(p["id"], p["id"])}
+                                         for p in payload.get("paragraphs") or []]  # fmt: skip
+                fid = f["id"]
+                if c.execute("SELECT 1 FROM fixes WHERE id = ?", (fid,)).fetchone() is not None:
+                    import uuid
+
+                    fid = uuid.uuid4().hex[:12]  # the same bundle imported twice
+                c.execute(
+                    'INSERT INTO fixes (id, group_id, doc_id, "user", at, find, replace_with, payload, undone)'
+                    " VALUES (?,?,?,?,?,?,?,?,?)",
+                    (fid, g or f["group"], doc_id, f.get("user") or user, f.get("at") or now(), f.get("find") or "",
+                     f.get("replace_with") or "", json.dumps(payload, ensure_ascii=False), f.get("undone")),
+                )  # fmt: skip
+                n_fix += 1
+        return n_dec, n_fix

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.model import SIDES, Document, DocumentSummary, Link, Mark, Paragraph, Side, Text
 from workbench.store.db import now, retry_public_methods
+from workbench.store.search_index import reindex
 
 if TYPE_CHECKING:
     from workbench.store.db import Database
@@ -99,6 +100,7 @@ class DocumentsMixin:
                 for i, p in enumerate(paras)
             ],
         )
+        reindex(c, [p.id for p in paras])  # the concordance index follows every paragraph write
 
     def _doc_row(self, c: sqlite3.Connection, doc_id: int) -> sqlite3.Row:
         row = c.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -106,21 +108,39 @@ class DocumentsMixin:
             raise NotFoundError(f"document {doc_id} does not exist")
         return row
 
-    def get_document(self, doc_id: int) -> Document:
+    def get_document(self, doc_id: int, reuse: Document | None = None) -> Document:
+        """The document with its paragraphs. ``reuse``: the same document read before (a page's last
+        load): its paragraphs still stored with the same id and ``rev`` are taken as they are (the
+        same objects; nobody changes a paragraph in place), so a reload after one edit among 6,000
+        paragraphs reads their ids and revisions and the changed rows only."""
+        known = reuse.paragraph_index() if reuse is not None and reuse.id == doc_id else None
         with self.db.reading() as c:
             row = self._doc_row(c, doc_id)
-            rows = c.execute(
-                "SELECT * FROM paragraphs WHERE doc_id = ? ORDER BY side, pos", (doc_id,)
-            ).fetchall()
+            if known:
+                rows = c.execute("SELECT id, side, rev, updated FROM paragraphs WHERE doc_id = ? ORDER BY side, pos",
+                                 (doc_id,)).fetchall()  # fmt: skip
+                need = [r[0] for r in rows if r[0] not in known or known[r[0]].rev != r[2]]
+                fresh = {r["id"]: para_row_to_model(r) for r in c.execute(
+                    f"SELECT * FROM paragraphs WHERE doc_id = ? AND id IN {c.dialect.json_list()}",
+                    (doc_id, json.dumps(need)))} if need else {}  # fmt: skip
+            else:
+                rows = c.execute(
+                    "SELECT * FROM paragraphs WHERE doc_id = ? ORDER BY side, pos", (doc_id,)
+                ).fetchall()
         texts: dict[str, Text] = {}
         if row["has_source"]:
             texts["source"] = Text(row["source_lang"] or "und")
         if row["has_target"]:
             texts["target"] = Text(row["target_lang"] or "und")
-        for r in rows:
+        if known:
+            for pid, side, _rev, _updated in rows:
+                texts.setdefault(side, Text(row[f"{side}_lang"] or "und")).paragraphs.append(
+                    fresh[pid] if pid in fresh else known[pid])
+        for r in rows if not known else ():
             texts.setdefault(r["side"], Text(row[f"{r['side']}_lang"] or "und")).paragraphs.append(
                 para_row_to_model(r)
             )
+        stamps = [r[3] for r in rows] if known else [r["updated"] for r in rows]
         meta = json.loads(row["metadata"])
         meta.setdefault("source_lang", row["source_lang"])
         meta.setdefault("target_lang", row["target_lang"])
@@ -131,7 +151,7 @@ class DocumentsMixin:
             metadata=meta,
             id=row["id"],
             created=row["created"],
-            updated=max([row["updated"], *(r["updated"] for r in rows if r["updated"])]),
+            updated=max([row["updated"], *(u for u in stamps if u)]),
             alignment_rev=row["alignment_rev"],
             meta_rev=row["meta_rev"],
         )
@@ -172,6 +192,7 @@ class DocumentsMixin:
             row = self._doc_row(c, doc_id)
             self.db.log(c, user, "document", doc_id, doc_id, "delete", {"title": row["title"]}, None)
             c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+            reindex(c, doc_id=doc_id)
 
     def update_document(
         self, doc_id: int, expected_rev: int, user: str = "system", *, title: str | None = None,
@@ -223,8 +244,11 @@ class DocumentsMixin:
 
     # -- paragraphs --------------------------------------------------------------------------
 
-    def _para_row(self, c: sqlite3.Connection, para_id: str) -> sqlite3.Row:
-        row = c.execute("SELECT * FROM paragraphs WHERE id = ?", (para_id,)).fetchone()
+    def _para_row(self, c: sqlite3.Connection, para_id: str, lock: bool = False) -> sqlite3.Row:
+        # ``lock``: the row stays locked until the transaction ends (PostgreSQL), so a revision check
+        # on it holds in a READ COMMITTED unit too (see Database.transaction's ``locking``)
+        row = c.execute(f"SELECT * FROM paragraphs WHERE id = ?{c.dialect.for_update if lock else ''}",
+                        (para_id,)).fetchone()  # fmt: skip
         if row is None:
             raise NotFoundError(f"paragraph {para_id} does not exist (deleted by someone else?)")
         return row
@@ -261,7 +285,7 @@ class DocumentsMixin:
             raise WorkbenchError("an edit must say which revision it was based on")
         with self.db.transaction() as c:
             self.authorize(user, "edit", c)  # type: ignore[attr-defined]
-            row = self._para_row(c, para_id)
+            row = self._para_row(c, para_id, lock=True)
             if row["rev"] != expected_rev:
                 raise self._stale(c, row, expected_rev)
             before = para_row_to_model(row)
@@ -285,6 +309,7 @@ class DocumentsMixin:
                     para_id,
                 ),
             )
+            reindex(c, [para_id])
             # the document's row is left alone: two edits of one document's paragraphs must not
             # collide on it (PostgreSQL); its "updated" is derived from the paragraphs when read
             self.db.log(c, user, "paragraph", para_id, row["doc_id"], "edit", para_snapshot(before), para_snapshot(after))
@@ -318,6 +343,7 @@ class DocumentsMixin:
             if row["rev"] != expected_rev:
                 raise self._stale(c, row, expected_rev)
             c.execute("DELETE FROM paragraphs WHERE id = ?", (para_id,))
+            reindex(c, [para_id])
             c.execute(
                 "UPDATE paragraphs SET pos = pos - 1 WHERE doc_id = ? AND side = ? AND pos > ?",
                 (row["doc_id"], row["side"], row["pos"]),

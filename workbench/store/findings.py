@@ -320,6 +320,13 @@ class FindingsRepo:
             row = c.execute("SELECT value FROM check_state WHERE key = 'corpus'").fetchone()
         return row is None or row[0] != f"{termbase_version}|{n[0]}|{n[1]}"
 
+    def usage_fingerprint(self) -> tuple[int, int]:
+        """(rows, sum of counts) of the cached term usage: what tells a checks run that another one
+        stored results between its computing and its writing."""
+        with self.store.reading() as c:
+            n = c.execute("SELECT count(*), coalesce(sum(n), 0) FROM check_term_usage").fetchone()
+        return int(n[0]), int(n[1])
+
     def mark_corpus(self, termbase_version: str) -> None:
         with self.store.transaction() as c:
             n = c.execute("SELECT count(*), coalesce(sum(n), 0) FROM check_term_usage").fetchone()

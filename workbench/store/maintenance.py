@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import WorkbenchError
+from workbench.store import search_index
 from workbench.store.db import Conn, Database, connect, known_version, mask, resolve_target
 
 #: Every table of a project, parents before children (what a copy writes first).
@@ -25,8 +26,10 @@ TABLES = (
     "documents", "paragraphs", "links", "history", "terms", "term_rejections", "annotations", "findings",
     "finding_tags", "check_units", "check_term_usage", "check_gloss_occ", "check_state", "undo_entries",
     "accounts", "auth_sessions", "login_failures", "presence", "settings", "user_settings", "decisions",
-    "fixes",
+    "fixes", "link_reviews", "comments", "side_versions", "links_to_review", "tm_files", "tm_units",
 )  # fmt: skip
+#: Tables derived from the others (the concordance index): not copied; a copy is re-indexed on first use.
+DERIVED_TABLES = search_index.DERIVED_TABLES
 
 #: (child table, column, parent table, parent column): the foreign keys of the schema.
 FOREIGN_KEYS = (
@@ -44,6 +47,11 @@ FOREIGN_KEYS = (
     ("presence", "doc_id", "documents", "id"),
     ("decisions", "doc_id", "documents", "id"),
     ("fixes", "doc_id", "documents", "id"),
+    ("link_reviews", "doc_id", "documents", "id"),
+    ("comments", "doc_id", "documents", "id"),
+    ("side_versions", "doc_id", "documents", "id"),
+    ("links_to_review", "doc_id", "documents", "id"),
+    ("tm_units", "file_id", "tm_files", "id"),
 )
 BATCH = 2000
 
@@ -178,6 +186,7 @@ def _copy(src: Database, dst: Database, src_name: str, dst_name: str,
                     progress(table, n)
             report.tables.append(TableCopy(table, *table_digest(s, table, cols)))
         dst.reset_sequences(d)
+        search_index.clear(d)  # derived: the copy is indexed on first use
         for t in report.tables:
             got = table_digest(d, t.table, _columns(s, t.table))
             if got != (t.rows, t.checksum):

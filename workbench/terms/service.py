@@ -16,11 +16,13 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.model import Document, Link
+from workbench.terms.csvio import split_contexts
 from workbench.terms.matcher import TermMatcher
 from workbench.terms.model import Annotation, Term
 
 LIST_SEP = " | "
-TABLE_COLUMNS = ["id", "rendering", "source", "kind", "variants", "forbidden", "gloss", "gloss_first", "status", "note"]
+TABLE_COLUMNS = ["id", "rendering", "source", "kind", "variants", "forbidden", "gloss", "gloss_first", "variant_policy",
+                 "ambiguous", "not_term", "status", "note"]  # fmt: skip
 
 
 def terms_table(terms: Iterable[Term]) -> list[dict[str, Any]]:
@@ -35,6 +37,11 @@ def terms_table(terms: Iterable[Term]) -> list[dict[str, Any]]:
             "forbidden": LIST_SEP.join(t.forbidden),
             "gloss": t.gloss or "",
             "gloss_first": t.gloss_first,
+            "variant_policy": t.variant_policy,
+            "ambiguous": t.ambiguous,
+            # Written as in the CSV's not_term cell: "|" between contexts, except inside a regular
+            # expression's parentheses (re:(?:שפת|לשון)\s+הקודש stays one context).
+            "not_term": LIST_SEP.join(t.not_term),
             "status": t.status,
             "note": t.note or "",
         }
@@ -48,6 +55,13 @@ def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return str(value).strip()
+
+
+def _flag(value: Any) -> bool:
+    """A checkbox cell: True, or a yes-like text; an empty cell of an added row (None, NaN) is no."""
+    if isinstance(value, bool):
+        return value
+    return _cell(value).lower() in ("true", "yes", "1", "y")
 
 
 def _split(cell: Any) -> list[str]:
@@ -64,7 +78,13 @@ def row_to_term(row: dict[str, Any], base: Term | None = None) -> Term:
     t.variants = _split(row.get("variants"))
     t.forbidden = _split(row.get("forbidden"))
     t.gloss = _cell(row.get("gloss")) or None
-    t.gloss_first = bool(row.get("gloss_first")) and _cell(row.get("gloss_first")) != ""
+    t.gloss_first = _flag(row.get("gloss_first"))
+    # A row added in the table without these cells keeps the entry's (or the default) policy.
+    t.variant_policy = _cell(row.get("variant_policy")).lower() or t.variant_policy
+    if "ambiguous" in row:
+        t.ambiguous = _flag(row.get("ambiguous"))
+    if "not_term" in row:
+        t.not_term = split_contexts(_cell(row.get("not_term")))
     t.status = _cell(row.get("status")) or t.status
     t.note = _cell(row.get("note")) or None
     t.__post_init__()

@@ -103,11 +103,93 @@ def to_tbx_bytes(terms: list[Term], title: str = "Workbench termbase", target_la
     return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_tbx(terms: list[Term], path: str | Path, **kw: str) -> int:
+def _tig(parent: etree._Element, text: str, status: str | None = None, term_type: str | None = None) -> None:
+    tig = etree.SubElement(parent, "tig")
+    etree.SubElement(tig, "term").text = text
+    if term_type:
+        etree.SubElement(tig, "termNote", type="termType").text = term_type
+    if status:
+        etree.SubElement(tig, "termNote", type="administrativeStatus").text = status
+
+
+def to_tbx2008_bytes(terms: list[Term], title: str = "Workbench termbase", target_lang: str = "en") -> bytes:
+    """The same entries as TBX-Basic 2008 (ISO 30042:2008, root ``martif``, ``termEntry`` /
+    ``langSet`` / ``tig``): what translate-toolkit, and so Weblate's glossary import, reads. The
+    workbench note travels as in v3, so a round trip through this form loses nothing either."""
+    root = etree.Element("martif", type="TBX-Basic-V1")
+    root.set(XML_LANG, target_lang)
+    header = etree.SubElement(root, "martifHeader")
+    fd = etree.SubElement(header, "fileDesc")
+    etree.SubElement(etree.SubElement(fd, "titleStmt"), "title").text = title
+    etree.SubElement(etree.SubElement(fd, "sourceDesc"), "p").text = "Exported by the workbench"
+    etree.SubElement(etree.SubElement(header, "encodingDesc"), "p", type="XCSURI").text = "TBXBasicXCSV02.xcs"
+    body = etree.SubElement(etree.SubElement(root, "text"), "body")
+    for n, t in enumerate(terms, 1):
+        te = etree.SubElement(body, "termEntry", id=f"t{t.id if t.id is not None else n}")
+        if t.note:
+            etree.SubElement(te, "note").text = t.note
+        etree.SubElement(te, "note").text = META_PREFIX + json.dumps(_meta(t), ensure_ascii=False, sort_keys=True)
+        acr = "acronym" if t.kind == "acronym" else None
+        if t.source or t.source_variants:
+            ls = etree.SubElement(te, "langSet")
+            ls.set(XML_LANG, t.source_lang or "he")
+            if t.source:
+                _tig(ls, t.source, PREFERRED, acr)
+            if t.source_pointed:
+                _tig(ls, t.source_pointed, None, "variant")
+            for v in t.source_variants:
+                _tig(ls, v, ADMITTED)
+        ls = etree.SubElement(te, "langSet")
+        ls.set(XML_LANG, target_lang)
+        if t.gloss:
+            etree.SubElement(etree.SubElement(ls, "descripGrp"), "descrip", type="definition").text = t.gloss
+        _tig(ls, t.preferred, PREFERRED, acr)
+        for v in t.variants:
+            _tig(ls, v, ADMITTED)
+        for f in t.forbidden:
+            _tig(ls, f, DEPRECATED)
+    doc = etree.ElementTree(root)
+    return etree.tostring(doc, xml_declaration=True, encoding="UTF-8", pretty_print=True,
+                          doctype='<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">')
+
+
+def _meta(t: Term) -> dict:
+    meta: dict = {"kind": t.kind, "status": t.status, "gloss_first": t.gloss_first, "case": t.case,
+                  "variant_policy": t.variant_policy}
+    if t.not_term:
+        meta["not_term"] = t.not_term
+    if t.ambiguous:
+        meta["ambiguous"] = True
+    return meta
+
+
+TBX_VERSIONS = ("2008", "v3")
+
+
+def tbx_version(data: bytes) -> str:
+    """``2008`` (root ``martif``) or ``v3`` (root ``tbx``): which TBX a file is, read as import reads it."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(None, f"not well-formed XML: {exc}") from exc
+    name = etree.QName(root).localname
+    if name == "martif":
+        return "2008"
+    if name == "tbx":
+        return "v3"
+    raise InputError(None, f"not a TBX file (root element <{name}>)")
+
+
+def write_tbx(terms: list[Term], path: str | Path, version: str = "v3", **kw: str) -> int:
+    """Write ``terms`` as TBX ``version`` (``v3``, the default, or ``2008``), atomically."""
     from workbench.atomic import atomic_path
 
+    if version not in TBX_VERSIONS:
+        raise InputError(path, f"unknown TBX version {version!r}: use 2008 or v3")
+    data = to_tbx2008_bytes(terms, **kw) if version == "2008" else to_tbx_bytes(terms, **kw)
     with atomic_path(path) as tmp:
-        Path(tmp).write_bytes(to_tbx_bytes(terms, **kw))
+        Path(tmp).write_bytes(data)
     return len(terms)
 
 

@@ -71,6 +71,8 @@ if fmt == "docx":
         italics = c3.checkbox("Transliterations in italics", True, key="ex_italics")
         annotations = c1.checkbox("Show term annotations", True, key="ex_annotations")
         source_notes = c2.checkbox("Paragraph notes as footnotes", True, key="ex_source_notes")
+        comments = c1.checkbox("Comments as Word comments", False, key="ex_comments",
+                               help="the desk's comment threads in the margin beside their paragraphs")
         notes = c3.selectbox("Term glosses", ["footnotes", "glossary", "none"], key="ex_notes",
                              format_func={"footnotes": "as footnotes", "glossary": "as a glossary appendix",
                                           "none": "left out"}.get)
@@ -80,6 +82,7 @@ if fmt == "docx":
         title_page=title_page, title=title.strip() or None, author=author.strip() or None,
         translator=translator.strip() or None, credits=credits.strip() or None, running_header=running_header,
         page_numbers=page_numbers, italics=italics, annotations=annotations, source_notes=source_notes, notes=notes,
+        comments=comments,
     )
 if fmt != "tbx":
     options.confirmed_only = st.checkbox("Only confirmed links", False, key="ex_confirmed",

@@ -271,6 +271,11 @@ if pending is not None and may_import:
     w1.button("Import anyway", key="up_anyway", type="primary", on_click=_import_anyway)
     w2.button("Cancel", key="up_cancel", on_click=_cancel_import)
 
+if docs:
+    from workbench.app.update_panel import update_panel
+
+    update_panel(store, docs)  # a revised translation or original: upload, see the changes, apply
+
 if docs and not may_delete:
     st.caption(why_not(store, user, "delete"))
 elif docs:

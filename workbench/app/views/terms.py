@@ -28,7 +28,7 @@ from workbench.app.widgets import (
 from workbench.errors import WorkbenchError
 from workbench.terms.csvio import to_csv_text
 from workbench.terms.discovery import discover_document
-from workbench.terms.model import ANNOTATION_KINDS, TERM_KINDS, TERM_STATUSES
+from workbench.terms.model import ANNOTATION_KINDS, TERM_KINDS, TERM_STATUSES, VARIANT_POLICIES
 from workbench.terms.service import (
     TABLE_COLUMNS,
     annotation_proposals,
@@ -163,7 +163,17 @@ with tab_base:
                 "select": st.column_config.CheckboxColumn("select", width="small"),
                 "kind": st.column_config.SelectboxColumn("kind", options=list(TERM_KINDS)),
                 "status": st.column_config.SelectboxColumn("status", options=list(TERM_STATUSES)),
-                "gloss_first": st.column_config.CheckboxColumn("gloss 1st"),
+                "gloss_first": st.column_config.CheckboxColumn(
+                    "gloss 1st", help="the first occurrence in a document must carry the gloss"),
+                "variant_policy": st.column_config.SelectboxColumn(
+                    "variant policy", options=list(VARIANT_POLICIES),
+                    help="allowed: fine when a document uses it throughout; deprecated: one warning per "
+                         "document; forbidden: an error at every occurrence"),
+                "ambiguous": st.column_config.CheckboxColumn(
+                    "ambiguous", help="the source word is often an ordinary word: a missing rendering is only a hint"),
+                "not_term": st.column_config.TextColumn(
+                    "not the term in", help="source contexts where the word is not the term (גוף האדם), "
+                         "separated by |; re: starts a regular expression"),
                 "variants": st.column_config.TextColumn("variants", help="separated by |"),
                 "forbidden": st.column_config.TextColumn("forbidden", help="separated by |"),
             },
@@ -406,7 +416,8 @@ with tab_occ:
 # ------------------------------------------------------------------------------------------ import / export
 with tab_io:
     st.subheader("Import")
-    st.caption("CSV with the header `source,preferred,variants,forbidden,gloss,note` (`|` between variants), or TBX. "
+    st.caption("CSV with the header `source,preferred,variants,forbidden,gloss,note` (`|` between variants) and "
+               "optionally `gloss_first,variant_policy,not_term,ambiguous`, or TBX. "
                "A file with a bad row is not imported at all; the message names the line.")  # fmt: skip
     up = st.file_uploader("Termbase file", type=["csv", "tbx", "xml"], key="io_upload")
     if not may_terms:

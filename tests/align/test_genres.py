@@ -1,0 +1,147 @@
+"""Alignment beyond the home genre: the out-of-domain sets, the regrouped cases, and the models for
+them (bead priors re-estimated for a text paragraphed anew, the length spread widened for a
+translation with commentary woven in, the 1-0 against 2-1 model). The figures are the benchmark's
+(tests/bench/align_bench.py --genres-only); these tests pin behaviour on small real inputs."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from tests.bench import sefaria_pairs
+from tests.bench.align_bench import run_hunalign, sentence_chunks
+from tests.bench.make_align_case import DEFAULT_RATES, build_case, build_regrouped_case, read_pairs, validate
+from tests.conftest import need_data
+from workbench.align import AlignConfig, Aligner
+from workbench.align.costs import PARAGRAPH_PRIORS, RectSum, Unmatched, adapted_priors
+from workbench.align.signals.base import Window
+
+SETS = {"ruth": ("he.json", "en.json"), "mishnah_berakhot": ("he.excerpt.json", "en.excerpt.json"),
+        "talmud_berakhot": ("he.excerpt.json", "en.excerpt.json")}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_pairs_are_made_from_the_stored_excerpts(name: str, tmp_path) -> None:  # noqa: ANN001
+    he, en = (need_data(name, f) for f in SETS[name])
+    out = tmp_path / "pairs.jsonl"
+    assert sefaria_pairs.main([str(he), str(en), "--out", str(out)]) == 0
+    assert out.read_bytes() == need_data(name, "pairs.jsonl").read_bytes()
+    meta = json.loads(he.read_text(encoding="utf-8"))
+    assert meta["license"] and meta["versionTitle"]
+
+
+def test_regrouped_case_links_share_their_units() -> None:
+    pairs = read_pairs(need_data("mishnah_berakhot", "pairs.jsonl"))
+    case = build_regrouped_case(pairs, 3, join=0.4, max_group=3, drop=0.1)
+    validate(case["gold"], len(case["source"]), len(case["target"]))
+    dropped = set(case["dropped"])
+    assert len(dropped) == 4  # 10% of 39, rounded
+    for src, tgt in case["gold"]:
+        s_units = {u for k in src for u in case["source_units"][k]}
+        t_units = {u for k in tgt for u in case["target_units"][k]}
+        assert s_units - dropped == t_units  # a link holds the same units on both sides
+        assert tgt or s_units <= dropped  # a 1-0 holds dropped units only
+    kinds = Counter(f"{len(s)}-{len(t)}" for s, t in case["gold"])
+    assert any(max(len(s), len(t)) >= 3 for s, t in case["gold"]), kinds  # links beyond 2-2 do come out
+    assert build_regrouped_case(pairs, 3, 0.4, 3, 0.1) == case
+    assert build_regrouped_case(pairs, 4, 0.4, 3, 0.1) != case
+    # the source paragraphs are the units' Hebrew, in order, joined
+    assert case["source"][0].startswith(pairs[0]["he"].split()[0])
+
+
+def test_bead_priors_adapt_only_to_a_regrouped_text() -> None:
+    common = Counter({(1, 1): 130, (2, 1): 12, (1, 2): 6, (1, 0): 3, (0, 1): 2})
+    assert adapted_priors(PARAGRAPH_PRIORS, common, min_rate=0.25) is None
+    assert adapted_priors(PARAGRAPH_PRIORS, Counter({(2, 1): 5, (1, 1): 5})) is None  # too few links
+    regrouped = Counter({(1, 1): 40, (2, 1): 15, (1, 2): 14, (2, 2): 1})
+    pri = adapted_priors(PARAGRAPH_PRIORS, regrouped, min_rate=0.25)
+    assert pri is not None
+    q = 30 / 70 / 2
+    assert pri[(3, 2)] == pri[(2, 3)] == pytest.approx(q**3)
+    assert pri[(2, 2)] == pytest.approx(q * q) and pri[(2, 2)] > PARAGRAPH_PRIORS[(2, 2)]
+    assert PARAGRAPH_PRIORS[(2, 1)] < pri[(2, 1)] < 15 / 70  # the first pass's rate, smoothed
+    assert pri[(1, 1)] < PARAGRAPH_PRIORS[(1, 1)]
+
+
+def test_aligner_searches_larger_beads_where_the_text_is_regrouped() -> None:
+    pairs = read_pairs(need_data("mishnah_berakhot", "pairs.jsonl"))
+    regrouped = build_regrouped_case(pairs, 5, join=0.25, max_group=3, drop=0.03)
+    run = Aligner().run(regrouped["source"], regrouped["target"])
+    assert run.priors is not None and (3, 2) in run.priors
+    found = {(len(lk.source), len(lk.target)) for lk in run.links}
+    assert found & {(3, 2), (2, 3), (2, 2), (3, 1), (1, 3)}
+    plain = build_case(pairs, 1, **DEFAULT_RATES)
+    run = Aligner().run(plain["source"], plain["target"])
+    assert run.priors is None  # the common case keeps its priors and its bead set
+    assert all(len(lk.source) + len(lk.target) <= 4 for lk in run.links)
+    off = Aligner(None, AlignConfig(adapt_priors=False)).run(regrouped["source"], regrouped["target"])
+    assert off.priors is None
+
+
+def test_length_spread_widens_for_a_commentary_woven_translation() -> None:
+    talmud = build_case(read_pairs(need_data("talmud_berakhot", "pairs.jsonl")), 1, **DEFAULT_RATES)
+    run = Aligner().run(talmud["source"], talmud["target"])
+    assert run.params is not None and run.params.sigma > 0.35
+    assert Aligner(None, AlignConfig(widen_length=False)).run(talmud["source"], talmud["target"]).params.sigma == 0.2
+    ruth = build_case(read_pairs(need_data("ruth", "pairs.jsonl")), 1, **DEFAULT_RATES)
+    assert Aligner().run(ruth["source"], ruth["target"]).params.sigma == 0.2  # close translation: never narrower
+
+
+def test_unmatched_member_costs_a_merge() -> None:
+    # three source units, two target units; evidence: 0-0 strong, 1 has nothing anywhere, 2-1 strong
+    n, m = 3, 2
+    win = Window.full(n, m)
+    rect = RectSum(n, m, win, np.array([0, 2]), np.array([0, 1]), np.array([4.0, 4.0]))
+    lens = np.array([100.0, 100.0, 100.0])
+    best_s = np.array([4.0, 0.0, 4.0])
+    model = Unmatched(rect, lens, np.array([100.0, 100.0]), best_s, np.array([4.0, 4.0]), weight=2.0, share=0.5)
+    assert model.active
+    rows, cols = np.array([2]), np.array([[1]])
+    # bead (0, 1) -> target 0: unit 1 is bare (no evidence, 2 nats expected): the full weight
+    assert model(2, 1, rows, cols)[0, 0] == pytest.approx(2.0)
+    # bead (1, 2) -> target 1: unit 1 bare, unit 2 has all it should: again the weight, once
+    assert model(2, 1, np.array([3]), np.array([[2]]))[0, 0] == pytest.approx(2.0)
+    assert model(1, 1, rows, cols) == 0.0  # single units are the other signals' business
+    silent = Unmatched(rect, lens, np.array([100.0, 100.0]), np.zeros(3), np.zeros(2), weight=2.0)
+    assert not silent.active  # nothing shared anywhere: no expectation
+
+
+def test_bench_helpers(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr("shutil.which", lambda _name: None)
+    assert run_hunalign(["a"], ["b"]) is None  # skipped, not faked
+    pairs = read_pairs(need_data("ruth", "pairs.jsonl"))
+    chunks = sentence_chunks(pairs, 1)
+    assert sum(len(s) for s, _t in chunks) == len(pairs) == 85
+    assert all(len(s) == len(t) and 1 <= len(s) <= 6 for s, t in chunks)
+
+
+def test_sentences_inside_links_use_the_documents_length_spread(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import workbench.align as align_pkg
+    from workbench.align import sentence_aligner, sentence_spread
+    from workbench.align.signals.length import LengthSignal
+    from workbench.commands import align as align_cmd
+
+    al = sentence_aligner(length_sigma=0.6)
+    assert [s.sigma for s in al.signals if isinstance(s, LengthSignal)] == [0.6]
+    assert [s.sigma for s in sentence_aligner().signals if isinstance(s, LengthSignal)] == [None]  # fitted default
+    talmud = read_pairs(need_data("talmud_berakhot", "pairs.jsonl"))
+    src, tgt = tmp_path / "he.txt", tmp_path / "en.txt"
+    src.write_text("\n\n".join(p["he"] for p in talmud) + "\n", encoding="utf-8")
+    tgt.write_text("\n\n".join(p["en"] for p in talmud) + "\n", encoding="utf-8")
+    seen: list = []
+    real = align_pkg.align_link_sentences
+
+    def spy(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        seen.append(kw.get("length_sigma"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(align_pkg, "align_link_sentences", spy)
+    result = align_cmd.align_files(str(src), str(tgt), sentences=True)
+    assert seen and all(s is not None and s > 0.35 for s in seen)  # widened for the woven commentary
+    assert all("sentences" in lk for lk in result["links"] if lk["source"] and lk["target"])
+    ruth = Aligner().run(*(build_case(read_pairs(need_data("ruth", "pairs.jsonl")), 1, **DEFAULT_RATES)[k]
+                           for k in ("source", "target")))
+    assert sentence_spread(ruth) is None  # a close translation keeps the default

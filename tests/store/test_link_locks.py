@@ -1,0 +1,327 @@
+"""Link edits written per link, and service transactions retried as a whole (issue #15's latency work).
+
+On both backends: a link edit reads and writes only the links it changes (not the document's whole
+alignment), keeps every paragraph in exactly one link, and a stale one is refused naming who changed
+which link. On PostgreSQL: a link edit waits for another one in progress on the same document instead
+of failing to serialise, and a service's own transaction (an alignment editor's operation) that meets
+a serialization failure is run again as a whole, then refused clearly. The checks runner computes
+outside the write transaction and stores with a check that nobody stored the document meanwhile."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.store.test_backends import BACKENDS, PG, make_doc, new_db, one_to_one
+from workbench.editing import AlignmentEditor, StoredUndoStack
+from workbench.errors import ConflictError, WorkbenchError
+from workbench.model import Link
+from workbench.store import open_store
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def _seeded(url: str, n: int = 8) -> tuple[object, int]:
+    s = open_store(url)
+    doc_id = s.create_document(make_doc(n))
+    s.save_links(doc_id, one_to_one(s.get_document(doc_id)), 0, "t")
+    return s, doc_id
+
+
+def _order_holds(s, doc_id: int) -> None:  # noqa: ANN001
+    doc, links = s.get_document(doc_id), s.get_links(doc_id)
+    for side in ("source", "target"):
+        assert [p for lk in links for p in getattr(lk, side)] == [p.id for p in doc.side(side).paragraphs]
+    assert all(lk.source or lk.target for lk in links)
+
+
+# ------------------------------------------------------------------------------ per-link writes
+
+
+def test_two_editors_on_different_links_of_one_stale_view_both_save(backend: str, tmp_path: Path,
+                                                                   request: pytest.FixtureRequest) -> None:  # fmt: skip
+    url = new_db(backend, tmp_path, request)
+    s, doc_id = _seeded(url)
+    rev, links = s.alignment_rev(doc_id), s.get_links(doc_id)
+    alice = AlignmentEditor(s, doc_id, "alice", StoredUndoStack(s, "alice"), known=(rev, links))
+    other = open_store(url)
+    try:
+        bob = AlignmentEditor(other, doc_id, "bob", StoredUndoStack(other, "bob"), known=(rev, links))
+        a = alice.merge_with_next(links[1].id, rev)  # positions after link 2 shift down by one
+        b = bob.split_link(links[6].id, 1, 0, rev)  # based on the same, now stale, view
+        assert b.alignment_rev == a.alignment_rev + 1
+        after = s.get_links(doc_id)
+        assert len(after) == len(links)  # one link fewer, one more
+        assert after[1].source == links[1].source + links[2].source
+        assert after[b.focus].id == links[6].id and after[b.focus].target == []
+        _order_holds(s, doc_id)
+        # a third edit on a link bob changed, from the view before: refused, naming bob and the link
+        with pytest.raises(ConflictError, match=r"changed since you loaded it.*link 6 was changed by bob at"):
+            alice.confirm([links[6].id], rev)
+        # each undo takes back only its own stretch
+        assert "merge" in alice.undo().message
+        assert [lk.id for lk in s.get_links(doc_id)][:3] == [lk.id for lk in links[:3]]
+        _order_holds(s, doc_id)
+    finally:
+        other.close()
+        s.close()
+
+
+def test_a_link_edit_writes_only_the_links_it_changes(tmp_path: Path) -> None:
+    """SQLite's statement trace: no statement of a confirm or a merge reads the document's whole
+    alignment (every ``links`` statement names its ids, or shifts the positions after a merge)."""
+    s, doc_id = _seeded(f"sqlite:///{tmp_path / 'p.db'}", 8)
+    rev, links = s.alignment_rev(doc_id), s.get_links(doc_id)
+    ed = AlignmentEditor(s, doc_id, "ed", StoredUndoStack(s, "ed"), known=(rev, links))
+    seen: list[str] = []
+    s.db.conn.set_trace_callback(seen.append)
+    try:
+        r = ed.confirm([links[3].id], rev)
+        ed.known = (r.alignment_rev, s.get_links(doc_id))
+        seen.clear()
+        r = ed.merge_with_next(links[5].id, r.alignment_rev)
+    finally:
+        s.db.conn.set_trace_callback(None)
+    on_links = [q for q in seen if re.search(r"(FROM|UPDATE|INTO) links\b", q)]
+    assert len(on_links) >= 4  # read and lock the two links, delete one, shift, update the other
+    whole = [q for q in on_links if "id IN" not in q and "id = " not in q and "SET pos = pos +" not in q]
+    assert whole == [], whole
+    assert [h["action"] for h in s.history(doc_id, limit=2, entity="link")] == ["update", "delete"]  # newest first
+    _order_holds(s, doc_id)
+    s.close()
+
+
+def test_the_store_refuses_a_span_that_would_lose_or_reorder_paragraphs(backend: str, tmp_path: Path,
+                                                                        request: pytest.FixtureRequest) -> None:  # fmt: skip
+    s, doc_id = _seeded(new_db(backend, tmp_path, request), 4)
+    links = s.get_links(doc_id)
+    a, b = links[0], links[1]
+    with pytest.raises(WorkbenchError, match="keep the source paragraphs"):
+        s.replace_link_spans(doc_id, [([a], [Link(a.source + b.source, a.target, id=a.id)])], "t")
+    with pytest.raises(WorkbenchError, match="keep the target paragraphs"):
+        s.replace_link_spans(doc_id, [([a, b], [Link(a.source + b.source, b.target + a.target, id=a.id)])], "t")
+    with pytest.raises(WorkbenchError, match="empty link"):
+        s.replace_link_spans(doc_id, [([a], [Link(a.source, a.target, id=a.id), Link([], [])])], "t")
+    with pytest.raises(ConflictError, match="changed since you loaded it"):  # not consecutive: moved apart
+        s.replace_link_spans(doc_id, [([a, links[2]], [Link(a.source + links[2].source, a.target + links[2].target,
+                                                             id=a.id)])], "t")  # fmt: skip
+    assert [(lk.id, lk.rev) for lk in s.get_links(doc_id)] == [(lk.id, lk.rev) for lk in links]
+    assert s.alignment_rev(doc_id) == 1
+    s.close()
+
+
+# ------------------------------------------------------------------------------ PostgreSQL: waits, retries
+
+
+def _hold(url: str, sql: str, arg: object, locked: threading.Event, release_after: float) -> None:
+    """Another session writes a row (as an edit in progress would) and commits a moment later."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL SERIALIZABLE")
+        conn.execute(sql, (arg,))
+        locked.set()
+        time.sleep(release_after)
+        conn.execute("COMMIT")
+
+
+@pytest.mark.skipif(not PG, reason="row locks and serialization failures are PostgreSQL's")
+def test_a_link_edit_waits_for_another_on_the_same_document_instead_of_failing(
+        tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Another link edit of the document holds its alignment row: this one queues on it and saves,
+    at the first attempt (one attempt allowed: under SERIALIZABLE it failed to serialise)."""
+    import workbench.store.db as dbmod
+
+    monkeypatch.setattr(dbmod, "RETRIES", 1)
+    url = new_db("postgresql", tmp_path, request)
+    s, doc_id = _seeded(url)
+    rev, links = s.alignment_rev(doc_id), s.get_links(doc_id)
+    ed = AlignmentEditor(s, doc_id, "ed", StoredUndoStack(s, "ed"), known=(rev, links))
+    locked = threading.Event()
+    t = threading.Thread(target=_hold, args=(url, "UPDATE documents SET alignment_rev = alignment_rev + 1 WHERE id = %s",
+                                             doc_id, locked, 0.5))  # fmt: skip
+    t.start()
+    assert locked.wait(10)
+    try:
+        started = time.monotonic()
+        r = ed.confirm([links[2].id], rev)
+        assert time.monotonic() - started >= 0.3  # it waited for the other to commit
+        assert r.alignment_rev == rev + 2 and s.get_links(doc_id)[2].status == "confirmed"
+    finally:
+        t.join()
+        s.close()
+
+
+@pytest.mark.skipif(not PG, reason="serialization failures are PostgreSQL's (SQLite serialises writers)")
+@pytest.mark.parametrize("retries", [8, 1])
+def test_an_editor_operation_is_retried_as_a_whole_then_refused(
+        retries: int, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A paragraph split through the editor opens its own transaction (the split, its links, its undo
+    entry); another session touching the paragraph's row makes it fail to serialise: the editor's
+    operation is run again from the start and saves (without the retry of the outer transaction it
+    was refused), or, when the attempts run out, is refused with the clear message, nothing saved."""
+    import workbench.store.db as dbmod
+
+    monkeypatch.setattr(dbmod, "RETRIES", retries)
+    url = new_db("postgresql", tmp_path, request)
+    s, doc_id = _seeded(url)
+    p = s.get_document(doc_id).target.paragraphs[0]
+    rev = s.alignment_rev(doc_id)
+    ed = AlignmentEditor(s, doc_id, "ed", StoredUndoStack(s, "ed"))
+    locked = threading.Event()
+    t = threading.Thread(target=_hold, args=(url, "UPDATE paragraphs SET updated = updated WHERE id = %s", p.id,
+                                             locked, 0.5))  # fmt: skip
+    t.start()
+    assert locked.wait(10)
+    try:
+        if retries > 1:
+            ed.split_paragraph(p.id, 10, rev, p.rev)
+            after = s.get_document(doc_id).target.paragraphs
+            assert [q.text for q in after[:2]] == [p.text[:10].rstrip(), p.text[10:].lstrip()]
+            assert ed.undo_label() == "split paragraph" and s.undo.count(doc_id, "ed") == 1
+            _order_holds(s, doc_id)
+        else:
+            with pytest.raises(dbmod.SerializationConflict, match="nothing was saved — try again.*tried 1 times"):
+                ed.split_paragraph(p.id, 10, rev, p.rev)
+            assert s.get_paragraph(p.id).rev == p.rev and s.undo.count(doc_id, "ed") == 0
+            assert len(s.get_document(doc_id).target.paragraphs) == 8
+    finally:
+        t.join()
+        s.close()
+
+
+@pytest.mark.skipif(not PG, reason="row locks are PostgreSQL's (SQLite serialises writers)")
+def test_a_text_edit_waits_for_another_writer_of_the_paragraph_instead_of_failing(
+        tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The editor's text edit locks the paragraph's row before its revision check: another session
+    holding the row makes it wait, then save at the first attempt (its revision is still current)."""
+    import workbench.store.db as dbmod
+
+    monkeypatch.setattr(dbmod, "RETRIES", 1)
+    url = new_db("postgresql", tmp_path, request)
+    s, doc_id = _seeded(url)
+    p = s.get_document(doc_id).target.paragraphs[0]
+    ed = AlignmentEditor(s, doc_id, "ed", StoredUndoStack(s, "ed"))
+    locked = threading.Event()
+    t = threading.Thread(target=_hold, args=(url, "UPDATE paragraphs SET updated = updated WHERE id = %s", p.id,
+                                             locked, 0.5))  # fmt: skip
+    t.start()
+    assert locked.wait(10)
+    try:
+        ed.edit_text(p.id, "saved after the wait", p.rev)
+        assert s.get_paragraph(p.id).text == "saved after the wait" and ed.undo_label() == "edit text"
+    finally:
+        t.join()
+        s.close()
+
+
+# ------------------------------------------------------------------------------ SQLite connections
+
+
+@pytest.mark.sqlite_only
+def test_every_pooled_sqlite_connection_commits_without_syncing(tmp_path: Path) -> None:
+    """``synchronous`` is a setting of each connection: every one the pool hands out has NORMAL (1),
+    not only the first (FULL synced the log inside the write lock on every commit)."""
+    s = open_store(tmp_path / "p.db")
+    got: list[int] = []
+    ready = threading.Barrier(3)
+
+    def read() -> None:
+        with s.reading() as c:
+            ready.wait(5)  # three units open at once: three connections
+            got.append(int(c.execute("PRAGMA synchronous").fetchone()[0]))
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [1, 1, 1]
+    s.close()
+
+
+# ------------------------------------------------------------------------------ the checks runner
+
+
+def test_checks_compute_outside_the_write_transaction_and_recompute_when_overtaken(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from tests.conftest import CORPUS
+    from workbench.checks import CheckRunner
+    from workbench.checks import runner as runner_mod
+
+    url = new_db(backend, tmp_path, request)
+    s, doc_id = _seeded(url)
+    s.terms.import_file(CORPUS / "termbase.csv", user="t")
+    CheckRunner(s).run([doc_id])
+    p = s.get_document(doc_id).target.paragraphs[2]
+    s.update_paragraph(p.id, p.text + " Masach and Zivug again", expected_rev=p.rev, user="t")
+    expected_view = None
+
+    # what an undisturbed run stores, on a copy of the same state
+    twin_url = new_db(backend, tmp_path, request, "twin.db")
+    from workbench.store.maintenance import copy_project
+
+    copy_project(url, twin_url)
+    twin = open_store(twin_url)
+    CheckRunner(twin).run([doc_id])
+    expected_view = sorted((f.id, f.status, f.message) for f in twin.findings.list())
+    twin.close()
+
+    in_unit: list[bool] = []
+    real_compute, real_aggregate = runner_mod._compute, runner_mod.aggregate_findings
+    monkeypatch.setattr(runner_mod, "_compute", lambda *a: (in_unit.append(s.db.in_unit()), real_compute(*a))[1])
+    monkeypatch.setattr(runner_mod, "aggregate_findings",
+                        lambda *a: (in_unit.append(s.db.in_unit()), real_aggregate(*a))[1])  # fmt: skip
+    repo = s.findings
+    real_sigs = type(repo).unit_signatures
+    calls = {"n": 0}
+
+    def overtaken(self, d):  # noqa: ANN001, ANN202 - the check inside the first write sees another run's results
+        calls["n"] += 1
+        got = real_sigs(self, d)
+        return {**got, "someone else's": "x"} if calls["n"] == 3 else got
+
+    monkeypatch.setattr(type(repo), "unit_signatures", overtaken)
+    CheckRunner(s).run([doc_id])
+    assert in_unit and not any(in_unit), in_unit  # every computation outside a transaction
+    assert calls["n"] >= 5  # read, checked (overtaken), read again, checked again
+    assert sorted((f.id, f.status, f.message) for f in s.findings.list()) == expected_view
+    s.close()
+
+
+# ------------------------------------------------------------------------------ reloads that reuse
+
+
+def test_reloads_reuse_unchanged_rows_and_read_the_changed_ones(backend: str, tmp_path: Path,
+                                                                request: pytest.FixtureRequest) -> None:  # fmt: skip
+    """What a page's reload returns with ``reuse`` equals a full read after edits of links and
+    paragraphs by someone else, and keeps (the same objects) what did not change."""
+    url = new_db(backend, tmp_path, request)
+    s, doc_id = _seeded(url)
+    doc, links = s.get_document(doc_id), s.get_links(doc_id)
+    other = open_store(url)
+    try:
+        ed = AlignmentEditor(other, doc_id, "bob")
+        ed.merge_with_next(links[2].id, other.alignment_rev(doc_id))
+        ed.split_link(links[5].id, 1, 0, other.alignment_rev(doc_id))
+        p = doc.target.paragraphs[4]
+        other.update_paragraph(p.id, "changed by bob", expected_rev=p.rev, user="bob")
+        other.insert_paragraph(doc_id, "target", 1, type(p)("a new one"), "bob")
+    finally:
+        other.close()
+    again, full = s.get_links(doc_id, reuse=links), s.get_links(doc_id)
+    assert again == full and again is not full
+    assert again[0] is links[0] and again[-1] is links[-1]  # unchanged: the objects read before
+    doc2, doc_full = s.get_document(doc_id, reuse=doc), s.get_document(doc_id)
+    assert doc2 == doc_full
+    assert doc2.target.paragraphs[0] is doc.target.paragraphs[0]
+    assert [q.text for q in doc2.target.paragraphs][1] == "a new one" and "changed by bob" in [
+        q.text for q in doc2.target.paragraphs]
+    s.close()

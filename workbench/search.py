@@ -1,0 +1,644 @@
+"""Concordance and translation memory over every document of a project (above the store).
+
+- :func:`search`: aligned pairs where a query occurs (either side, or a clause on each side of the
+  same link), narrowed to the sentence pair when the link carries a sentence alignment, with the
+  spans to highlight on both sides;
+- :func:`renderings`: for a Hebrew query, how the matched passage was rendered in English across
+  the corpus (the English n-gram of each aligned unit that best answers the query, by how much more
+  often it stands beside the query than elsewhere in the corpus, transliterations of the query
+  preferred), counted;
+- :func:`suggestions`: the translation memory for one link (the most similar source passages
+  elsewhere, fuzzy percentage on the normalised Hebrew, exact repeats of 8 words or more flagged);
+- :func:`repeats`: every repeated Hebrew passage of 8 words or more whose English renderings differ.
+
+The index (:mod:`workbench.store.search_index`) proposes candidates; every candidate is checked
+here against its current text, which also gives the highlight spans.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.search_text import (
+    Clause,
+    Query,
+    english_stem,
+    match_spans,
+    merge_spans,
+    parse_query,
+    words,
+)
+from workbench.store.search_index import Candidate, Lookup
+
+if TYPE_CHECKING:
+    from workbench.store import Store
+
+#: candidates examined at most for one page of results (a query whose words are everywhere but whose
+#: phrase is nowhere stops there and says so)
+MAX_EXAMINED = 3000
+#: an exact repeat: a run of at least this many normalised words shared with another passage
+REPEAT_WORDS = 8
+#: the translation memory asks the index for units holding any of this many of the passage's longest words
+TM_KEYS = 8
+
+
+@dataclass
+class Hit:
+    document: int | None
+    link: str | None
+    source: str
+    target: str
+    source_spans: list[tuple[int, int]]
+    target_spans: list[tuple[int, int]]
+    score: float
+    title: str = ""
+    item: str | None = None
+    unit: str = "paragraph"  # or "sentence"
+    origin: str = "corpus"  # or "memory: LABEL"
+    link_pos: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["source_spans"] = [list(s) for s in self.source_spans]
+        d["target_spans"] = [list(s) for s in self.target_spans]
+        d["score"] = round(self.score, 4)
+        return d
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    hits: list[Hit]
+    examined: int
+    complete: bool  # every candidate was examined (False: more may exist beyond the page)
+    ms: float = 0.0
+
+
+# ---------------------------------------------------------------------------------------------- search
+
+
+def _lookups(clauses: Sequence[Clause], stem: bool) -> list[Lookup]:
+    out: dict[Lookup, None] = {}
+    for cl in clauses:
+        for t in cl.terms:
+            key = t.index_key
+            if not key:
+                continue
+            if stem and not t.hebrew and t.pattern is None:
+                out[Lookup(english_stem(key), "stems")] = None
+            else:
+                out[Lookup(key, "words", prefix=t.pattern is not None)] = None
+    return list(out)
+
+
+@lru_cache(maxsize=4096)
+def _sentence_spans(text: str, lang: str | None) -> tuple[tuple[int, int], ...]:
+    from workbench.segment import split_sentences
+
+    return tuple(split_sentences(text, lang))
+
+
+class _Units:
+    """Turns index candidates into aligned units (link, optionally narrowed to a sentence pair)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.docs = store.search.document_titles()
+
+    def paragraph_units(self, cands: Sequence[Candidate]) -> list[tuple[Candidate, dict[str, Any]]]:
+        """(candidate, unit) for paragraph candidates: unit has doc, link, paragraphs of both sides."""
+        pids = [c.ref[2:] for c in cands if c.ref.startswith("p:")]
+        paras = self.store.search.paragraphs(pids)
+        by_doc: dict[int, list[str]] = defaultdict(list)
+        for c in cands:
+            p = paras.get(c.ref[2:])
+            if p is not None:
+                by_doc[p["doc_id"]].append(c.ref[2:])
+        link_of: dict[str, dict[str, Any]] = {}
+        for doc_id, ids in by_doc.items():
+            side = paras[ids[0]]["side"]
+            for lk in self.store.search.links_of(doc_id, ids, side):
+                for pid in lk[side]:
+                    link_of[pid] = lk
+        others = {pid for lk in link_of.values() for pid in lk["source"] + lk["target"]} - set(paras)
+        paras.update(self.store.search.paragraphs(sorted(others)))
+        out = []
+        for c in cands:
+            pid = c.ref[2:]
+            p = paras.get(pid)
+            if p is None:
+                continue  # gone since it was indexed
+            lk = link_of.get(pid)
+            if lk is None:
+                src = [pid] if p["side"] == "source" else []
+                tgt = [pid] if p["side"] == "target" else []
+                lk = {"id": None, "pos": None, "source": src, "target": tgt, "sentences": None}
+            out.append((c, {"doc_id": p["doc_id"], "link": lk, "paras": paras}))
+        return out
+
+    def texts(self, unit: dict[str, Any]) -> tuple[list[str], list[str]]:
+        paras, lk = unit["paras"], unit["link"]
+        return ([paras[i]["text"] for i in lk["source"] if i in paras],
+                [paras[i]["text"] for i in lk["target"] if i in paras])  # fmt: skip
+
+    def sentence_pairs(self, unit: dict[str, Any]) -> list[tuple[str, str]]:
+        """The link's sentence pairs (from its stored sentence alignment), or [] when it has none."""
+        lk = unit["link"]
+        if not lk.get("sentences"):
+            return []
+        doc = self.docs.get(unit["doc_id"], {})
+        src, tgt = self.texts(unit)
+        ss = [t[a:b] for t in src for a, b in _sentence_spans(t, doc.get("source_lang"))]
+        ts = [t[a:b] for t in tgt for a, b in _sentence_spans(t, doc.get("target_lang"))]
+        out = []
+        for bead in lk["sentences"]:
+            try:
+                out.append((" ".join(ss[i] for i in bead.get("source", [])),
+                            " ".join(ts[j] for j in bead.get("target", []))))  # fmt: skip
+            except (IndexError, TypeError):
+                return []  # the text changed since the sentences were aligned
+        return out
+
+    def item(self, unit: dict[str, Any]) -> str | None:
+        paras, lk = unit["paras"], unit["link"]
+        for pid in lk["source"] + lk["target"]:
+            p = paras.get(pid)
+            if p and p.get("label"):
+                return p["label"]
+        if lk["source"] and lk["source"][0] in paras:
+            return f"¶{paras[lk['source'][0]]['pos'] + 1}"
+        if lk["target"] and lk["target"][0] in paras:
+            return f"¶{paras[lk['target'][0]]['pos'] + 1}"
+        return None
+
+
+def _check(q: Query, source: str, target: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
+    s = match_spans(q.source, source, q.exact, q.stem) if q.source else []
+    if s is None:
+        return None
+    t = match_spans(q.target, target, q.exact, q.stem) if q.target else []
+    if t is None:
+        return None
+    return s, t
+
+
+def search(
+    store: Store, text: str, *, lang: str = "both", exact: bool = False, stem: bool = False,
+    doc: int | None = None, limit: int = 20, memory: bool = True, sentences: bool = True,
+) -> SearchResult:
+    """Aligned units where the query occurs, best ranked first (see the module docstring)."""
+    if limit < 1:
+        raise WorkbenchError("--limit must be at least 1")
+    t0 = time.perf_counter()
+    q = parse_query(text, lang, exact, stem)
+    store.search.ensure_built()
+    units = _Units(store)
+    drive = "source" if q.source else "target"
+    lookups = _lookups(q.side(drive), stem)
+    if q.source and q.target:  # a clause on each side: walk the side with fewer candidates, check the other
+        other = _lookups(q.target, stem)
+        if other and (not lookups or store.search.count("target", other, cap=500)
+                      < store.search.count("source", lookups, cap=500)):
+            drive, lookups = "target", other
+    hits: list[Hit] = []
+    seen: set[tuple[Any, ...]] = set()
+    examined, offset = 0, 0
+    batch = max(50, limit * 2)
+    complete = True
+    while len(hits) < limit:
+        if examined >= MAX_EXAMINED:
+            complete = False
+            break
+        cands = store.search.candidates(drive, lookups, doc_id=doc, memory=memory and doc is None,
+                                        limit=batch, offset=offset)  # fmt: skip
+        if not cands:
+            break
+        offset += len(cands)
+        examined += len(cands)
+        mem = [c for c in cands if c.ref.startswith("m:")]
+        memunits = store.search.memory_units([(c.ref.split(":")[1], int(c.ref.split(":")[2])) for c in mem])
+        para_units = dict((id(c), u) for c, u in units.paragraph_units([c for c in cands if c.ref.startswith("p:")]))
+        for c in cands:
+            if len(hits) >= limit:
+                complete = False
+                break
+            if c.ref.startswith("m:"):
+                _, fid, pos, _side = c.ref.split(":")
+                mu = memunits.get((fid, int(pos)))
+                if mu is None or ("m", fid, pos) in seen:
+                    continue
+                found = _check(q, mu["source"], mu["target"])
+                if found is None:
+                    continue
+                seen.add(("m", fid, pos))
+                hits.append(Hit(None, None, mu["source"], mu["target"], found[0], found[1], c.score,
+                                title=mu["label"], origin=f"memory: {mu['label']}"))  # fmt: skip
+                continue
+            unit = para_units.get(id(c))
+            if unit is None:
+                continue
+            hit = _unit_hit(q, units, unit, c.score, sentences, seen)
+            if hit is not None:
+                hits.append(hit)
+        if len(cands) < batch:
+            break
+    return SearchResult(q, hits, examined, complete, (time.perf_counter() - t0) * 1000)
+
+
+def _unit_hit(q: Query, units: _Units, unit: dict[str, Any], score: float, sentences: bool,
+              seen: set[tuple[Any, ...]]) -> Hit | None:  # fmt: skip
+    lk = unit["link"]
+    key = ("l", unit["doc_id"], lk["id"] or tuple(lk["source"] + lk["target"]))
+    if key in seen:
+        return None
+    src, tgt = units.texts(unit)
+    source, target = "\n".join(src), "\n".join(tgt)
+    found = _check(q, source, target)
+    if found is None:
+        return None
+    seen.add(key)
+    title = units.docs.get(unit["doc_id"], {}).get("title", "")
+    base = dict(document=unit["doc_id"], link=lk["id"], title=title, item=units.item(unit), link_pos=lk["pos"])
+    if sentences:
+        for s_text, t_text in units.sentence_pairs(unit):
+            f = _check(q, s_text, t_text)
+            if f is not None:
+                return Hit(source=s_text, target=t_text, source_spans=f[0], target_spans=f[1], score=score,
+                           unit="sentence", **base)  # fmt: skip
+    return Hit(source=source, target=target, source_spans=found[0], target_spans=found[1], score=score, **base)
+
+
+# ---------------------------------------------------------------------------------------------- renderings
+
+_STOP = frozenset(
+    "a an the of to in on at by for from with and or but as is are was were be been this that these those it its "
+    "which who whom whose what when where there their his her he she they them we our you your i not no so than "
+    "then also into upon through about such".split()
+)  # fmt: skip
+
+
+@dataclass
+class Rendering:
+    rendering: str
+    count: int
+    share: float
+    score: float
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rendering": self.rendering, "count": self.count, "share": round(self.share, 4),
+                "score": round(self.score, 3), "examples": self.examples}  # fmt: skip
+
+
+@dataclass
+class RenderingReport:
+    query: str
+    units: int
+    renderings: list[Rendering]
+    unassigned: int
+    hits: list[Hit]
+
+
+def _ngrams(text: str, max_n: int = 4) -> dict[str, tuple[int, int, str]]:
+    """{key: (start, end, surface)} of the English n-grams of ``text`` that begin and end on a content word."""
+    ws = [w for w in words(text) if not w.hebrew]
+    out: dict[str, tuple[int, int, str]] = {}
+    for i, w in enumerate(ws):
+        if w.key in _STOP or w.key.isdigit():
+            continue
+        for n in range(1, max_n + 1):
+            if i + n > len(ws):
+                break
+            last = ws[i + n - 1]
+            if last.key in _STOP or ws[i + n - 1].start - w.end > 40 * n:
+                continue
+            key = " ".join(x.key for x in ws[i:i + n])
+            out.setdefault(key, (w.start, last.end, text[w.start:last.end]))
+    return out
+
+
+def renderings(store: Store, text: str, *, exact: bool = False, doc: int | None = None, max_units: int = 300
+               ) -> RenderingReport:  # fmt: skip
+    """How the Hebrew query was rendered in English across the corpus (see the module docstring).
+
+    Each matched unit (a sentence pair where the link has a sentence alignment, else the link) votes
+    for the English n-gram it holds that scores best: units holding it among the matches, against
+    the corpus paragraphs holding its words (a rendering is what stands beside the query and not
+    everywhere), twice as much for a transliteration of the query's Hebrew. The hits come back with
+    their English spans set to the rendering found in them.
+    """
+    from workbench.terms.discovery import pair_with_hebrew
+
+    res = search(store, text, lang="he", exact=exact, doc=doc, limit=max_units, memory=False)
+    hits = [h for h in res.hits if h.target.strip()]
+    m = len(hits)
+    grams = [_ngrams(h.target) for h in hits]
+    k: Counter[str] = Counter(g for gs in grams for g in gs)
+    total = max(1, store.search.units())
+    query_he = " ".join(t.text for cl in res.query.source for t in cl.terms)
+    scores: dict[str, float] = {}
+    for g, n in k.most_common(60):
+        if n < 2 and m > 2:
+            continue
+        df = store.search.count("target", [Lookup(w) for w in g.split()])
+        score = n / m * math.log(1 + total / max(1, df))
+        surface = next(gs[g][2] for gs in grams if g in gs)
+        if any("A" <= ch <= "Z" for ch in surface[:1]) and pair_with_hebrew(surface, query_he):
+            score *= 2
+        scores[g] = score
+    votes: dict[str, list[int]] = defaultdict(list)
+    unassigned = 0
+    for i, (h, gs) in enumerate(zip(hits, grams, strict=True)):
+        best = max((g for g in gs if g in scores), key=lambda g: (scores[g], len(g)), default=None)
+        if best is None:
+            unassigned += 1
+            continue
+        votes[best].append(i)
+        a, b, _ = gs[best]
+        h.target_spans = merge_spans([*h.target_spans, (a, b)])
+    rows = []
+    for g, idx in sorted(votes.items(), key=lambda kv: (-len(kv[1]), -scores[kv[0]])):
+        forms = Counter(grams[i][g][2] for i in idx)
+        rows.append(Rendering(forms.most_common(1)[0][0], len(idx), len(idx) / max(1, m), scores[g],
+                              [{"document": hits[i].document, "title": hits[i].title, "item": hits[i].item,
+                                "link": hits[i].link} for i in idx[:5]]))  # fmt: skip
+    return RenderingReport(text, m, rows, unassigned, hits)
+
+
+def add_to_termbase(store: Store, hebrew: str, rendering: str, user: str, kind: str = "translation") -> Any:
+    """Propose the pair as a termbase entry (status ``proposed``), through the termbase's own write
+    (which checks the account's role); an entry for the same Hebrew gets the rendering as a variant."""
+    from workbench.hebrew import strip_niqqud
+    from workbench.terms.model import Term
+
+    src, ren = strip_niqqud(hebrew).strip(), rendering.strip()
+    if not src or not ren:
+        raise WorkbenchError("both the Hebrew and the rendering are needed")
+    for t in store.terms.list_terms():
+        if t.source == src:
+            if ren == t.preferred or ren in t.variants:
+                raise WorkbenchError(f"the termbase already has {ren!r} for {src}")
+            t.variants = [*t.variants, ren]
+            return store.terms.update(t, user, expected_rev=t.rev)
+    return store.terms.add(Term(source=src, preferred=ren, kind=kind, status="proposed"), user)
+
+
+# ---------------------------------------------------------------------------------------------- memory
+
+
+@dataclass
+class Suggestion:
+    document: int | None
+    link: str | None
+    title: str
+    item: str | None
+    source: str
+    target: str
+    percent: int
+    repeat: bool  # shares an exact run of REPEAT_WORDS normalised words or more
+    repeat_words: int
+    repeat_text: str
+    origin: str = "corpus"
+    link_pos: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _keys(text: str) -> list[str]:
+    return [w.key for w in words(text)]
+
+
+def _longest_run(a: Sequence[str], b: Sequence[str]) -> tuple[int, int]:
+    """(start in ``a``, length) of the longest run of words ``a`` and ``b`` share."""
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return m.a, m.size
+
+
+def suggestions_for_text(
+    store: Store, source: str, *, exclude: Sequence[str] = (), limit: int = 5, min_percent: int = 40,
+    memory: bool = True, candidates: int = 40,
+) -> list[Suggestion]:
+    """The most similar source units of the corpus (and the reference memories) to ``source``."""
+    from rapidfuzz import fuzz
+
+    store.search.ensure_built()
+    ws = [w for w in words(source)]
+    keys = [w.key for w in ws]
+    if not keys:
+        return []
+    # the longest distinct words first: they are the rarest, and a few of them find the passage
+    distinct = sorted(set(keys), key=lambda k: (-len(k), k))
+    look = [Lookup(k) for k in distinct[:TM_KEYS]]
+    cands = store.search.candidates("source", look, memory=memory, limit=candidates, any_of=True)
+    units = _Units(store)
+    para = dict((id(c), u) for c, u in units.paragraph_units([c for c in cands if c.ref.startswith("p:")]))
+    mem = [c for c in cands if c.ref.startswith("m:")]
+    memunits = store.search.memory_units([(c.ref.split(":")[1], int(c.ref.split(":")[2])) for c in mem])
+    joined = " ".join(keys)
+    out: list[Suggestion] = []
+    seen: set[Any] = set()
+    excluded = set(exclude)
+    for c in cands:
+        if c.ref.startswith("m:"):
+            _, fid, pos, _s = c.ref.split(":")
+            mu = memunits.get((fid, int(pos)))
+            if mu is None:
+                continue
+            s_text, t_text = mu["source"], mu["target"]
+            meta = dict(document=None, link=None, title=mu["label"], item=None, origin=f"memory: {mu['label']}")
+            key: Any = ("m", fid, pos)
+        else:
+            unit = para.get(id(c))
+            if unit is None:
+                continue
+            lk = unit["link"]
+            if c.ref[2:] in excluded or set(lk["source"]) & excluded:
+                continue
+            src, tgt = units.texts(unit)
+            s_text, t_text = "\n".join(src), "\n".join(tgt)
+            meta = dict(document=unit["doc_id"], link=lk["id"], item=units.item(unit), link_pos=lk["pos"],
+                        title=units.docs.get(unit["doc_id"], {}).get("title", ""))  # fmt: skip
+            key = ("l", unit["doc_id"], lk["id"] or c.ref)
+        if key in seen:
+            continue
+        seen.add(key)
+        other = _keys(s_text)
+        percent = round(fuzz.ratio(joined, " ".join(other)))
+        start, size = _longest_run(keys, other)
+        repeat = size >= REPEAT_WORDS
+        if percent < min_percent and not repeat:
+            continue
+        rtext = source[ws[start].start:ws[start + size - 1].end] if repeat else ""
+        out.append(Suggestion(source=s_text, target=t_text, percent=percent, repeat=repeat, repeat_words=size if repeat
+                              else 0, repeat_text=rtext, **meta))  # fmt: skip
+    out.sort(key=lambda s: (-s.percent, -s.repeat_words))
+    return out[:limit]
+
+
+def suggestions(store: Store, doc_id: int, link_id: str, *, limit: int = 5, min_percent: int = 40) -> list[Suggestion]:
+    """The translation memory for one link of a document: its source passage against the rest."""
+    link = next((lk for lk in store.get_links(doc_id) if lk.id == link_id), None)
+    if link is None:
+        raise NotFoundError(f"document {doc_id} has no link {link_id}")
+    paras = store.search.paragraphs(link.source)
+    source = "\n".join(paras[p]["text"] for p in link.source if p in paras)
+    if not source.strip():
+        return []
+    return suggestions_for_text(store, source, exclude=link.source, limit=limit, min_percent=min_percent)
+
+
+# ---------------------------------------------------------------------------------------------- repeats
+
+
+@dataclass
+class RepeatOccurrence:
+    document: int
+    title: str
+    link: str
+    item: str | None
+    hebrew: str
+    english: str
+
+
+@dataclass
+class RepeatGroup:
+    passage: str
+    words: int
+    occurrences: list[RepeatOccurrence]
+    renderings: int
+    diffs: list[list[tuple[str, str]]]  # word diff of each other rendering against the first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passage": self.passage, "words": self.words, "renderings": self.renderings,
+                "occurrences": [asdict(o) for o in self.occurrences],
+                "diffs": [[list(p) for p in d] for d in self.diffs]}  # fmt: skip
+
+
+def repeats(store: Store, min_words: int = REPEAT_WORDS, *, only_different: bool = True) -> list[RepeatGroup]:
+    """Every Hebrew passage of ``min_words`` normalised words or more found in two links or more,
+    with the English of each occurrence (the aligned sentences where the link has a sentence
+    alignment, else the link's English), grouped; with ``only_different``, only those whose English
+    renderings differ (compared case- and accent-insensitively, punctuation aside)."""
+    from workbench.textdiff import word_diff
+
+    if min_words < 3:
+        raise WorkbenchError("--min-words must be at least 3")
+    units: list[dict[str, Any]] = []
+    for d in store.list_documents():
+        doc = store.get_document(d.id)
+        if doc.source is None:
+            continue
+        idx = doc.paragraph_index()
+        for lk in store.get_links(d.id):
+            src = "\n".join(idx[p].text for p in lk.source if p in idx)
+            if not src.strip():
+                continue
+            tgt = "\n".join(idx[p].text for p in lk.target if p in idx)
+            label = next((idx[p].label for p in lk.source if p in idx and idx[p].label), None)
+            units.append({"doc": doc, "link": lk, "source": src, "target": tgt, "item": label,
+                          "words": [w for w in words(src)]})  # fmt: skip
+    shingles: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for ui, u in enumerate(units):
+        ks = [w.key for w in u["words"]]
+        for i in range(len(ks) - min_words + 1):
+            shingles[tuple(ks[i:i + min_words])].add(ui)
+    shared = {s for s, us in shingles.items() if len(us) > 1}
+    groups: dict[tuple[str, ...], list[tuple[int, int, int]]] = defaultdict(list)
+    for ui, u in enumerate(units):
+        ks = [w.key for w in u["words"]]
+        i = 0
+        n = len(ks) - min_words + 1
+        while i < n:
+            if tuple(ks[i:i + min_words]) not in shared:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and tuple(ks[j + 1:j + 1 + min_words]) in shared:
+                j += 1
+            run = tuple(ks[i:j + min_words])
+            groups[run].append((ui, i, j + min_words))
+            i = j + 1
+    out: list[RepeatGroup] = []
+    for run, occ in groups.items():
+        if len({ui for ui, _, _ in occ}) < 2:
+            continue
+        occs = []
+        for ui, a, b in occ:
+            u = units[ui]
+            ws = u["words"]
+            heb = u["source"][ws[a].start:ws[b - 1].end]
+            occs.append(RepeatOccurrence(u["doc"].id, u["doc"].title, u["link"].id, u["item"], heb,
+                                         _english_of(u, ws[a].start, ws[b - 1].end)))  # fmt: skip
+        norm = {" ".join(w.key for w in words(o.english)) for o in occs}
+        if only_different and len(norm) < 2:
+            continue
+        first = occs[0].english
+        diffs = [word_diff(first, o.english) for o in occs[1:]]
+        out.append(RepeatGroup(occs[0].hebrew, len(run), occs, len(norm), diffs))
+    out.sort(key=lambda g: (-g.words, g.passage))
+    return out
+
+
+def _english_of(u: dict[str, Any], start: int, end: int) -> str:
+    """The English of the Hebrew ``source[start:end]`` of a link: its aligned sentences when the link
+    has a sentence alignment, else the link's whole English."""
+    lk, doc = u["link"], u["doc"]
+    if not lk.sentences:
+        return u["target"]
+    idx = doc.paragraph_index()
+    ss: list[tuple[int, int]] = []
+    offset = 0
+    for p in lk.source:
+        t = idx[p].text
+        ss += [(offset + a, offset + b) for a, b in _sentence_spans(t, doc.source_lang)]
+        offset += len(t) + 1
+    ts = [idx[p].text[a:b] for p in lk.target for a, b in _sentence_spans(idx[p].text, doc.target_lang)]
+    inside = {i for i, (a, b) in enumerate(ss) if a < end and b > start}
+    parts = [" ".join(ts[j] for j in bead.get("target", []) if j < len(ts))
+             for bead in lk.sentences if inside & set(bead.get("source", []))]  # fmt: skip
+    return " ".join(p for p in parts if p) or u["target"]
+
+
+REPEAT_COLUMNS = ["group", "words", "passage", "document", "title", "item", "link", "hebrew", "english"]
+
+
+def repeat_rows(groups: Sequence[RepeatGroup]) -> list[dict[str, Any]]:
+    """One row per occurrence (what the CSV/XLSX export writes)."""
+    return [{"group": n, "words": g.words, "passage": g.passage, "document": o.document, "title": o.title,
+             "item": o.item or "", "link": o.link, "hebrew": o.hebrew, "english": o.english}
+            for n, g in enumerate(groups, 1) for o in g.occurrences]  # fmt: skip
+
+
+def write_repeats(groups: Sequence[RepeatGroup], path: str | Any) -> int:
+    """The report as CSV or XLSX (by the extension), written atomically, cells spreadsheet-safe."""
+    from pathlib import Path
+
+    from workbench.atomic import atomic_path
+    from workbench.cells import csv_safe
+    from workbench.export.tabular import write_report_csv
+
+    rows = repeat_rows(groups)
+    suffix = Path(str(path)).suffix.lower()
+    if suffix == ".csv":
+        return write_report_csv(rows, path, REPEAT_COLUMNS)
+    if suffix != ".xlsx":
+        raise WorkbenchError(f"{path}: the report is written as .csv or .xlsx")
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Repeats")
+    ws.append(REPEAT_COLUMNS)
+    for r in rows:
+        ws.append([csv_safe(r[c]) for c in REPEAT_COLUMNS])
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return len(rows)
