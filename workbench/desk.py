@@ -79,6 +79,7 @@ class TermHit:
     term_id: Any
     kind: str
     tip: str
+    pair: str = ""  # hits of one term in aligned sentences of a link share it (:func:`pair_counterparts`)
 
 
 def term_tip(term: Any) -> str:
@@ -134,6 +135,50 @@ def term_hits(matcher: TermMatcher, paragraphs: Iterable[Any], side_of: dict[str
                 clean.append(h)
         out[pid] = clean
     return out
+
+
+def pair_counterparts(link: Link, paras: dict[str, Any], hits: dict[str, list[TermHit]]) -> None:
+    """Give the hits of a term that stand in aligned sentences of the link one ``pair`` key, so that
+    selecting one shows its own counterpart on the other side rather than every hit of the term.
+
+    The sentences are aligned by length within the link (the same programme ``term-missing`` uses
+    to find what a sentence has in a term's place); a hit whose sentence has no hit of its term on
+    the other side keeps no pair, and the page falls back to every hit of the term in the row.
+    Changes ``hits`` in place (the lists of the link's paragraphs)."""
+    from dataclasses import replace
+
+    from workbench.checks.rows import rough_sentences
+    from workbench.checks.terms import align_sentences_by_length
+
+    def cut(ids: Sequence[str]) -> list[tuple[str, int, int]]:
+        return [(pid, x, y) for pid in ids if pid in paras for x, y in rough_sentences(paras[pid].text)]
+
+    src, tgt = cut(link.source), cut(link.target)
+    if not src or not tgt or not any(hits.get(pid) for pid in link.source) or not any(hits.get(pid) for pid in link.target):
+        return
+    beads = align_sentences_by_length([y - x for _p, x, y in src], [y - x for _p, x, y in tgt])
+    bead_of: dict[tuple[str, int], int] = {}  # (paragraph, hit start) -> bead
+    for b, bead in enumerate(beads):
+        for side, idx in ((src, bead.source), (tgt, bead.target)):
+            for k in idx:
+                pid, x, y = side[k]
+                for h in hits.get(pid, []):
+                    if x <= h.start < y:
+                        bead_of[(pid, h.start)] = b
+    sides: dict[tuple[int, Any], set[str]] = {}
+    for ids, side in ((link.source, "s"), (link.target, "t")):
+        for pid in ids:
+            for h in hits.get(pid, []):
+                b = bead_of.get((pid, h.start))
+                if b is not None:
+                    sides.setdefault((b, h.term_id), set()).add(side)
+    for pid in (*link.source, *link.target):
+        if pid in hits:
+            hits[pid] = [
+                replace(h, pair=f"{link.id}.{b}.{h.term_id}")
+                if (b := bead_of.get((pid, h.start))) is not None and len(sides.get((b, h.term_id), ())) == 2 else h
+                for h in hits[pid]
+            ]
 
 
 def links_with_term(matcher: TermMatcher, links: Sequence[Link], paras: dict[str, Any], side_of: dict[str, str],

@@ -55,7 +55,9 @@ def test_rows_side_by_side_with_terms_findings_and_literal_text(app: AppTest, db
     assert numbers(app) == [1, 2, 3, 4]
     first = got[0]
     # the source on the right (the default), in Hebrew's direction; the translation on the left
-    assert first.index('class="wb-target"') < first.index('class="wb-source"')
+    assert first.index('class="wb-target wb-editable"') < first.index('class="wb-source"')
+    # click to edit: the translation is the editable side, the source is not
+    assert 'class="wb-source wb-editable"' not in first and 'title="click to edit"' in first
     assert 'dir="rtl" lang="he"' in first and 'dir="ltr" lang="en"' in first
     # a forbidden variant in the translation, its term in the source: both carry the term id
     forbidden = re.search(r'<span class="wb-term wb-term-forbidden[^"]*" data-term="(\d+)"[^>]*title="([^"]*)"[^>]*>'
@@ -64,9 +66,13 @@ def test_rows_side_by_side_with_terms_findings_and_literal_text(app: AppTest, db
     term_id, tip = forbidden.groups()
     assert "צמצום" in tip and "Tzimtzum" in tip and "gloss&#58; restriction" in tip and "status&#58; approved" in tip
     assert re.search(rf'<span class="wb-term wb-term-source" data-term="{term_id}"[^>]*>צמצום</span>', first), first
-    # the counterpart rule for that term: hovering or focusing one hit outlines the other
+    # the counterpart: both hits stand in the one aligned sentence pair, so they share a pair key,
+    # and hovering or focusing one outlines the other
+    pairs = set(re.findall(rf'data-term="{term_id}"[^>]*data-pair="([^"]+)"', first))
+    assert len(pairs) == 1, first
     css = "".join(m.value for m in app.markdown if "<style>" in m.value)
-    assert f'.wb-row:has(.wb-term[data-term="{term_id}"]:hover)' in css
+    assert f'.wb-row:has(.wb-term[data-pair="{pairs.pop()}"]:hover)' in css
+    assert f'.wb-row:has(.wb-term[data-term="{term_id}"]:not([data-pair]):hover)' in css
     # the finding: a marker with its id and message, its span on the hit, an action to fix it
     s = open_store(db_path)
     (f,) = s.findings.list(1, status="open")
@@ -322,9 +328,11 @@ def test_a_viewer_sees_every_write_disabled(app: AppTest, db_path: Path) -> None
     app.run()
     for key in (f"dk_edit_{links[0]}", f"dk_reviewed_{links[0]}", f"dk_approved_{links[0]}"):
         assert app.button(key=key).disabled, key
+    assert not any("wb-editable" in r for r in rows(app))  # no click to edit either
     app.session_state["user"] = "eddie"
     app.run()
     assert not app.button(key=f"dk_edit_{links[0]}").disabled
+    assert all("wb-target wb-editable" in r for r in rows(app))
     assert app.button(key=f"dk_reviewed_{links[0]}").disabled  # reviewing needs the reviewer role
     # a forged click meets the core's refusal all the same
     s = open_store(db_path)

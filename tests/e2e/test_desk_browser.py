@@ -55,8 +55,15 @@ def test_the_whole_desk_flow(desk_server: str, browser, artifacts: Path) -> None
     assert row[1].locator(".wb-source .wb-para").get_attribute("dir") == "rtl"
     page.screenshot(path=str(artifacts / "e2e_desk.png"), full_page=True)
 
-    # edit in place and save: the source stays in sight while typing
-    tool(2, "✎ Edit").click()
+    # edit in place and save: a click on the translation opens it (a click on a term hit does not),
+    # and the source stays in sight while typing
+    hit.click()
+    page.wait_for_timeout(500)
+    expect(page.get_by_label("Translation of link 1")).to_have_count(0)
+    para = row[2].locator(".wb-target .wb-para")
+    size = para.bounding_box()
+    assert size
+    para.click(position={"x": size["width"] - 3, "y": size["height"] - 3})  # past the end of the text
     box = page.get_by_label("Translation of link 2")
     expect(box).to_be_visible(timeout=T)
     expect(page.locator(".wb-editing .wb-source")).to_contain_text("עומד בפה")

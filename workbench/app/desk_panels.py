@@ -20,11 +20,21 @@ from workbench.app import desk_rows
 from workbench.app.align_panels import AlignPage
 from workbench.app.desk_state import PAGE_SIZES, DeskState
 from workbench.app.widgets import literal, page_count
-from workbench.desk import DeskFilter, apply_finding_fix, suggested_fix, term_hits
+from workbench.desk import DeskFilter, apply_finding_fix, pair_counterparts, suggested_fix, term_hits
 from workbench.errors import WorkbenchError
 from workbench.model import Link
 
 ParaState = tuple[str, int, str]  # (paragraph id, revision, text)
+
+
+def _ignore() -> None:
+    """The click trigger needs a callback to be a trigger; the page reads its value in the run."""
+
+
+@st.cache_resource
+def _click_component() -> Any:
+    # Registered once per process: registering on every run would re-register the component.
+    return st.components.v2.component("wb_desk_click", js=desk_rows.CLICK_JS)
 
 
 @dataclass
@@ -64,16 +74,38 @@ class Desk:
     def go_page(self, n: int) -> None:
         self.state.page = n
 
-    def start_edit(self, link_id: str, paras: list[ParaState]) -> None:
+    def start_edit(self, link_id: str, paras: list[ParaState]) -> bool:
         """Open a row's translation for editing: the boxes start from the text shown, and the
-        revision each was shown at is what the save is checked against."""
+        revision each was shown at is what the save is checked against. Refused (with a message)
+        while another row has unsaved typing: opening a second row must not drop what was typed."""
         ss, typed = self.state.ss, self.state.typed
+        if self.state.editing not in (None, link_id) and any(t[1] != t[2] for t in typed.values()):
+            self.say("info", "Another link has unsaved changes: save or cancel them first.")
+            return False
+        for pid in [pid for pid, t in typed.items() if t[1] == t[2]]:  # the other row's untouched boxes
+            ss.pop(self.state.text_key(pid), None)
+            typed.pop(pid)
         self.state.editing = link_id
         for pid, rev, text in paras:
             if pid in self.state.drafts:
                 continue  # a refused save's draft is in the conflict panel: not a second box
             ss[self.state.text_key(pid)] = text
             typed[pid] = (rev, text, text)
+        return True
+
+    def click_to_edit(self, rows: Rows, paras: dict[str, Any]) -> None:
+        """A click on a row's translation opens it for editing, as the row's Edit button does (the
+        script is :data:`workbench.app.desk_rows.CLICK_JS`; it sends the link id of the row)."""
+        if not self.may_edit:
+            return
+        res = _click_component()(key="dk_click", on_edit_change=_ignore)
+        link_id = getattr(res, "edit", None)
+        if not link_id or link_id == self.state.editing:
+            return
+        lk = next((rows.links[i] for i in rows.window if rows.links[i].id == link_id), None)
+        if lk is not None and (mine := self._paras_of(lk, paras)):
+            if not self.start_edit(lk.id, mine):
+                self.flash()  # the refusal, now: the page's message area was drawn before the rows
 
     def cancel_edit(self, paras: list[ParaState]) -> None:
         ss, typed = self.state.ss, self.state.typed
@@ -276,7 +308,12 @@ class Desk:
         anns = [a for a in self.store.terms.annotations(doc_id=self.doc_id, reanchor_spans=False)
                 if a.para_id in side_of and paras[a.para_id].text[a.start:a.end] == a.surface]  # fmt: skip
         hits = term_hits(self.store.terms.matcher(), para_objs, side_of, anns)
-        st.markdown(desk_rows.DESK_CSS + desk_rows.counterpart_css(h.term_id for hs in hits.values() for h in hs),
+        if not rows.one_column:
+            for lk in shown:
+                pair_counterparts(lk, paras, hits)
+        shown_hits = [h for hs in hits.values() for h in hs]
+        st.markdown(desk_rows.DESK_CSS + desk_rows.counterpart_css((h.term_id for h in shown_hits),
+                                                                   (h.pair for h in shown_hits if h.pair)),
                     unsafe_allow_html=True)  # fmt: skip
         edited_pids = [p for lk in shown if rows.statuses.get(lk.id) and rows.statuses[lk.id].status == "edited"
                        and rows.statuses[lk.id].user is None for p in (*lk.source, *lk.target)]  # fmt: skip
@@ -314,7 +351,7 @@ class Desk:
                 st.markdown(desk_rows.row_html(number, lk, paras, doc, hits=hits, findings=by_para, review=review,
                                                threads=threads, source_on=source_on, one_column=rows.one_column,
                                                edited_by=edited_by, decision_links=decisions,
-                                               stale=self.state.unchecked),
+                                               stale=self.state.unchecked, editable=self.may_edit and bool(mine)),
                             unsafe_allow_html=True)  # fmt: skip
             else:
                 self.draw_editor(number, lk, rows, loaded, source_on, hits, by_para, review, mine, nxt_i)

@@ -38,7 +38,35 @@ DESK_CSS = """<style>
 .wb-reply{margin-left:1.2em;border-left:2px solid #c6dafc;padding-left:6px}
 .wb-quote{font-style:italic;color:#444}
 .wb-review{font-weight:600}
+.wb-editable .wb-para{cursor:text;border-radius:4px}
+.wb-editable .wb-para:hover{background:#f1f3f4;box-shadow:0 0 0 1px #dadce0}
 </style>"""
+
+
+# Click to edit: one script for the whole page (a JS-only ``st.components.v2`` component, no iframe)
+# listens for clicks on the editable side of a row and sends the row's link id back as a trigger.
+# A click on a term hit only focuses it (its counterpart is outlined), a click that ends a text
+# selection selects, a click on a link follows it: none of them opens the editor.
+CLICK_JS = """
+export default function(component) {
+  const { setTriggerValue } = component;
+  const handler = (e) => {
+    const side = e.target.closest('.wb-editable');
+    if (!side || e.target.closest('.wb-term, a, button, mark')) return;
+    const sel = window.getSelection && window.getSelection();
+    if (sel && String(sel).length > 0) return;
+    const row = side.closest('.wb-row');
+    if (row && row.dataset.linkId) setTriggerValue('edit', row.dataset.linkId);
+  };
+  if (window.__wbDeskClick) document.removeEventListener('click', window.__wbDeskClick);
+  window.__wbDeskClick = handler;
+  document.addEventListener('click', handler);
+  return () => {
+    document.removeEventListener('click', handler);
+    if (window.__wbDeskClick === handler) window.__wbDeskClick = null;
+  };
+}
+"""
 
 
 def attr(text: object) -> str:
@@ -50,14 +78,19 @@ def _when(iso: str | None) -> str:
     return str(iso or "")[:16].replace("T", " ")
 
 
-def counterpart_css(term_ids: Iterable[Any]) -> str:
-    """One rule per term shown: hovering or focusing one of its hits outlines every hit of it in the
-    same row (the other side's too)."""
+def counterpart_css(term_ids: Iterable[Any], pairs: Iterable[str] = ()) -> str:
+    """Rules for the terms shown: hovering or focusing a hit that has a counterpart in the aligned
+    sentence (a ``data-pair``) outlines that pair; hovering one without outlines every hit of its
+    term in the same row (the other side's too)."""
+    look = "{outline:2px solid #1a73e8;background:#d2e3fc}"
     rules = []
     for tid in sorted({str(t) for t in term_ids}):
         sel = f'.wb-term[data-term="{html.escape(tid)}"]'
-        rules.append(f".wb-row:has({sel}:hover) {sel},.wb-row:has({sel}:focus) {sel}"
-                     "{outline:2px solid #1a73e8;background:#d2e3fc}")  # fmt: skip
+        own = f"{sel}:not([data-pair])"
+        rules.append(f".wb-row:has({own}:hover) {sel},.wb-row:has({own}:focus) {sel}{look}")
+    for pair in sorted(set(pairs)):
+        sel = f'.wb-term[data-pair="{html.escape(pair)}"]'
+        rules.append(f".wb-row:has({sel}:hover) {sel},.wb-row:has({sel}:focus) {sel}{look}")
     return "<style>" + "".join(rules) + "</style>" if rules else ""
 
 
@@ -79,6 +112,8 @@ def marked_text(text: str, hits: Sequence[Any], findings: Sequence[Any]) -> str:
         fs = on_term.get(k, [])
         extra = f' data-finding="{attr(fs[0].id)}"' if fs else ""
         cls = f"wb-term wb-term-{h.kind}" + (" wb-has-finding" if fs else "")
+        if getattr(h, "pair", ""):
+            extra += f' data-pair="{attr(h.pair)}"'
         pieces.append((h.start, h.end, f'<span class="{cls}" data-term="{attr(h.term_id)}" data-kind="{h.kind}"'
                                        f' title="{attr(h.tip)}" tabindex="0"{extra}>', "</span>"))  # fmt: skip
     taken = [(h.start, h.end) for h in hits]
@@ -156,9 +191,11 @@ def comments_html(threads: Sequence[Any]) -> str:
 def row_html(number: int, link: Any, paras: dict[str, Any], doc: Any, *, hits: dict[str, list[Any]],
              findings: dict[str, list[Any]], review: Any, threads: Sequence[Any], source_on: str = "right",
              one_column: bool = False, edited_by: tuple[str, str] | None = None, decision_links: str = "",
-             stale: set[str] | frozenset[str] = frozenset()) -> str:  # fmt: skip
+             stale: set[str] | frozenset[str] = frozenset(), editable: bool = False) -> str:  # fmt: skip
     """One desk row: a header (number, bead kind, score, review status, counts) and the two sides
-    (one for a one-sided document), then the findings' decision links and the comment threads."""
+    (one for a one-sided document), then the findings' decision links and the comment threads.
+    ``editable`` marks the side the desk edits (``wb-editable``): a click on it opens the row for
+    editing (:data:`CLICK_JS`)."""
     src = [paras[p] for p in link.source if p in paras]
     tgt = [paras[p] for p in link.target if p in paras]
     n_find = sum(len(findings.get(p.id, [])) for p in (*src, *tgt))
@@ -180,6 +217,9 @@ def row_html(number: int, link: Any, paras: dict[str, Any], doc: Any, *, hits: d
         t = side_html(tgt, doc.target_lang, hits, findings, "target", stale)
         cols = (s, t) if source_on == "left" else (t, s)
         grid = f'<div style="display:grid;grid-template-columns:1fr 1fr;gap:18px">{cols[0]}{cols[1]}</div>'
+    if editable:  # the side the desk edits: the translation, or the only side there is
+        mark = '<div class="wb-target"' if tgt else '<div class="wb-source"'
+        grid = grid.replace(mark, mark[:-1] + ' wb-editable" title="click to edit"', 1)
     band = REVIEW_COLOURS.get(review.status if review else "draft", "#999")
     return (f'<div class="wb-row" data-link="{number}" data-link-id="{attr(link.id)}"'
             f' data-review="{review.status if review else "draft"}" style="border-left:5px solid {band};'

@@ -87,6 +87,7 @@ desk.paging(rows)
 shown = [links[i] for i in rows.window]
 rows.findings = findings_by_link(open_findings_in(store, doc_id, (lk.id for lk in shown),
                                                   (p for lk in shown for p in (*lk.source, *lk.target))), shown)  # fmt: skip
+desk.click_to_edit(rows, loaded.paras)
 desk.navigation(rows, "top")
 desk.draw_rows(rows, loaded, side_of_source)
 if len(rows.window) > 3:
