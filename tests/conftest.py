@@ -8,7 +8,8 @@ runs on PostgreSQL instead: ``db_path`` is then the URL of a database of the tes
 from a migrated template, dropped afterwards), and any new database file a test opens in its
 temporary folder becomes such a database too (in the processes it starts as well, through
 ``tests/pg_site/sitecustomize.py``). Tests marked ``sqlite_only`` (SQLite files as such:
-their bytes, PRAGMAs, WAL, foreign or legacy SQLite files) are deselected there."""
+their bytes, PRAGMAs, WAL, foreign or legacy SQLite files) are deselected there, and those marked
+``postgres_only`` (row locks, serialization failures) on the SQLite pass."""
 
 from __future__ import annotations
 
@@ -57,11 +58,12 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not PG:
-        return
+    """Each backend's own tests run on that backend's pass only: deselected on the other, not
+    skipped (with CI=true nothing skips)."""
+    other = "sqlite_only" if PG else "postgres_only"
     keep, drop = [], []
     for item in items:
-        (drop if item.get_closest_marker("sqlite_only") else keep).append(item)
+        (drop if item.get_closest_marker(other) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -162,7 +162,7 @@ def _hold_paragraph_row(url: str, para_id: str, locked: threading.Event, release
         conn.execute("COMMIT")
 
 
-@pytest.mark.skipif(not PG, reason="serialization failures are PostgreSQL's (SQLite serialises writers)")
+@pytest.mark.postgres_only  # serialization failures are PostgreSQL's (SQLite serialises writers)
 @pytest.mark.parametrize("retries", [8, 1])
 def test_serialization_failures_are_retried_then_reported(retries: int, tmp_path: Path,
                                                           request: pytest.FixtureRequest,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.test_backends import BACKENDS, PG, make_doc, new_db, one_to_one
+from tests.store.test_backends import BACKENDS, make_doc, new_db, one_to_one
 from workbench.editing import AlignmentEditor, StoredUndoStack
 from workbench.errors import ConflictError, WorkbenchError
 from workbench.model import Link
@@ -132,7 +132,7 @@ def _hold(url: str, sql: str, arg: object, locked: threading.Event, release_afte
         conn.execute("COMMIT")
 
 
-@pytest.mark.skipif(not PG, reason="row locks and serialization failures are PostgreSQL's")
+@pytest.mark.postgres_only  # row locks and serialization failures are PostgreSQL's
 def test_a_link_edit_waits_for_another_on_the_same_document_instead_of_failing(
         tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """Another link edit of the document holds its alignment row: this one queues on it and saves,
@@ -159,7 +159,7 @@ def test_a_link_edit_waits_for_another_on_the_same_document_instead_of_failing(
         s.close()
 
 
-@pytest.mark.skipif(not PG, reason="serialization failures are PostgreSQL's (SQLite serialises writers)")
+@pytest.mark.postgres_only  # serialization failures are PostgreSQL's (SQLite serialises writers)
 @pytest.mark.parametrize("retries", [8, 1])
 def test_an_editor_operation_is_retried_as_a_whole_then_refused(
         retries: int, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
@@ -197,7 +197,7 @@ def test_an_editor_operation_is_retried_as_a_whole_then_refused(
         s.close()
 
 
-@pytest.mark.skipif(not PG, reason="row locks are PostgreSQL's (SQLite serialises writers)")
+@pytest.mark.postgres_only  # row locks are PostgreSQL's (SQLite serialises writers)
 def test_a_text_edit_waits_for_another_writer_of_the_paragraph_instead_of_failing(
         tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     """The editor's text edit locks the paragraph's row before its revision check: another session
