@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.shown import plain
 from tests.checks.helpers import load_cases, pair_doc, termbase
+from workbench.checks import CheckRunner
 from workbench.io import load_pair
 from workbench.store import open_store
 
@@ -258,3 +259,35 @@ def test_report_says_filtered_or_all(app: AppTest, db_path: Path) -> None:
     cap = next(plain(c.value) for c in app.caption if "The report holds" in c.value)
     assert f"all findings of all documents, whatever their status ({n_all})" in cap
     assert len(app.get("download_button")) == 2
+
+
+def test_group_link_opens_that_decision_first(db_path: Path) -> None:
+    """The desk links to ``consistency?doc=<id>&group=<id>``: that decision comes first, expanded and
+    chosen for tagging and fixing, even when the status filter would hide it (accepted)."""
+    doc_id, _ = _partsuf(db_path)
+    s = open_store(db_path)
+    CheckRunner(s).run()
+    found = s.findings.list(doc_id)
+    linked = next(f.group for f in found if f.check != "term-forbidden")  # not first by severity
+    s.decisions.tag(linked, "accepted", "system", "house style")
+    s.close()
+    st.cache_resource.clear()
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["doc"] = str(doc_id)
+    app.query_params["group"] = linked
+    app.run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="cons_group").value == linked
+    assert app.expander[0].proto.expanded and not app.expander[1].proto.expanded
+    assert "accepted" in plain(app.expander[0].label)
+    assert all("term-forbidden" not in plain(e.label) for e in app.expander[:1])
+    # the editor's own choice stands on the next run
+    forbidden = next(f.group for f in found if f.check == "term-forbidden")
+    app.selectbox(key="cons_group").set_value(forbidden).run()
+    assert app.selectbox(key="cons_group").value == forbidden
+    # a group id that names nothing here: a clear line, the page still works
+    st.cache_resource.clear()
+    other = AppTest.from_file(PAGE, default_timeout=60)
+    other.query_params["group"] = "term-missing-t1-gdeadbeef00"
+    other.run()
+    assert not other.exception and "has no findings here" in plain(other.warning[0].value)

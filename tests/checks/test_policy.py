@@ -47,6 +47,11 @@ def test_a_term_left_out_with_its_sentence_is_a_warning() -> None:
     assert "much shorter than its source" in f.message and "individual basis" in f.message
     # Kli (כלים) is in the sentence translated in full: only a reader can tell a paraphrase from a slip.
     assert got["כלים"].severity == "info" and got["כלים"].data["reason"] == "paraphrase"
+    # Partzuf is in the first clause, which the one-clause abridgement renders ("בכל פרצוף פרטי" as
+    # "on an individual basis"): a hint, not left out; חב"ד and חכמה, past it, were.
+    p = got["פרצוף"]
+    assert p.severity == "info" and p.data["reason"] == "paraphrase" and "the part it may render" in p.message
+    assert got["חכמה"].severity == "warning" and got["חכמה"].data["reason"] == "omitted"
 
 
 def test_a_term_paraphrased_or_named_fewer_times_is_info() -> None:
@@ -74,3 +79,29 @@ def test_term_missing_names_what_the_sentence_has_instead() -> None:
     (g,) = _run([["המסך עולה למעלה. והאור יורד למטה.", "It rises above. And the light descends below."]],
                 "term-missing")  # fmt: skip
     assert g.data["sentence"] == "It rises above." and "reads ‘It rises above.’" in g.message
+
+
+def test_in_its_place_names_no_citation_and_no_guess() -> None:
+    """"in its place" once named "Naso" of a citation and "Kadmon" of "Adam Kadmon": a word of a
+    citation or of a term's rendering is never named, an English word (however rare) neither, and
+    of two unknown words none (the message quotes the sentence instead)."""
+    src = "המסך עולה כמ\"ש בזוהר נשא דף קכד. והאור יורד למטה."
+    (f,) = _run([[src, "It rises, as is written in the Zohar, Naso, page 124b. And the light descends below."]],
+                "term-missing")  # fmt: skip
+    assert f.data["instead"] is None and "reads ‘It rises, as is written in the Zohar, Naso" in f.message
+    (g,) = _run([["המסך עולה למעלה. והאור יורד למטה.", "The Shmorit and the Kelpit rise above. And the light descends."]],
+                "term-missing")  # fmt: skip
+    assert g.data["instead"] is None
+    (h,) = _run([["המסך עולה למעלה. והאור יורד למטה.", "The Shmorit rises in Godliness. And the light descends."]],
+                "term-missing")  # fmt: skip
+    assert h.data["instead"] == "Shmorit" and h.severity == "info"  # a word the reader may check, not a misspelling
+
+
+def test_clauses_of_a_cut_translation() -> None:
+    """A cut translation keeps as many clauses of its source as it has; a one-word "However," is no
+    clause (else "However, this desire only awakens at thirteen." would keep two)."""
+    from workbench.checks.terms import _clause_count
+
+    assert _clause_count("This also occurs on an individual basis.") == 1
+    assert _clause_count("However, this desire [to give] only awakens from the age of thirteen.") == 1
+    assert _clause_count("It rises above, and the light descends; then it shines.") == 3

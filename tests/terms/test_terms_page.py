@@ -197,10 +197,10 @@ def test_policy_columns_are_shown_and_saved(app: AppTest, db_path: Path) -> None
     app.run()
     assert not app.exception
     row = editor(app, "tb_editor").to_dict("records")[0]
-    assert (row["variant_policy"], row["ambiguous"]) == ("deprecated", True)
+    assert (row["variant_policy"], row["ambiguous"], row["gloss_first"]) == ("deprecated", True, False)
     assert row["not_term"] == "גוף האדם | re:הגוף (?:נרקב|מקולקל)"  # the regex's own | stays inside it
     app.session_state["tb_editor"] = {
-        "edited_rows": {0: {"variant_policy": "forbidden", "ambiguous": False,
+        "edited_rows": {0: {"variant_policy": "forbidden", "ambiguous": False, "gloss_first": True,
                             "not_term": "גוף האדם | גוף אחד | re:הגוף (?:נרקב|מקולקל)"}},
         "added_rows": [], "deleted_rows": [],
     }  # fmt: skip
@@ -208,10 +208,10 @@ def test_policy_columns_are_shown_and_saved(app: AppTest, db_path: Path) -> None
     app.button(key="tb_save").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     (guf,) = s.terms.list_terms()
-    assert (guf.variant_policy, guf.ambiguous, guf.rev) == ("forbidden", False, 2)
+    assert (guf.variant_policy, guf.ambiguous, guf.gloss_first, guf.rev) == ("forbidden", False, True, 2)
     assert guf.not_term == ["גוף האדם", "גוף אחד", "re:הגוף (?:נרקב|מקולקל)"]
     row = editor(app, "tb_editor").to_dict("records")[0]
-    assert row["variant_policy"] == "forbidden" and row["ambiguous"] is False
+    assert row["variant_policy"] == "forbidden" and row["ambiguous"] is False and row["gloss_first"] is True
     s.close()
 
 

@@ -4,7 +4,10 @@
   Every occurrence counts: 3 × מסך in the source and 1 × Masach in the translation is 2 findings.
   A rendering is any termbase form of the term (preferred, variant, or forbidden — the last is
   reported by ``term-forbidden`` instead), a form inside a longer rendering (``Guf`` in ``Masach de
-  Guf``), or the term's gloss used as a translation (``screen`` for מסך, ``body`` for גוף).
+  Guf``), the term's gloss used as a translation (``screen`` for מסך, ``body`` for גוף), or, for an
+  acronym, the terms it stands for (:func:`workbench.checks.analysis.expansions`). A warning only
+  where string matching can tell (the sentence cut or left out, a misspelling in the term's place);
+  a hint where it cannot (a paraphrase, a repetition the English names once, an ambiguous word).
 * ``term-variant``: a variant spelling where the preferred one is expected (``Hizdakhut`` for
   ``Hizdakchut``), a case slip (``masach``), or the preferred form written differently (``Ein-Sof``
   for ``Ein Sof``). Grammatical forms listed as variants (``Partzufim``, ``Masach de Guf``) are not
@@ -54,7 +57,8 @@ class TermMissing(TermCheck):
         "the aligned translation: none of its forms, nor its gloss used as the translation, nor (for an "
         "acronym) the terms it stands for. Every occurrence counts (3 in the source, 1 in the "
         "translation = 2 findings). A warning where the check can tell: the term is rendered nowhere "
-        "in the link and its sentence was left out or cut short, or the aligned sentence has a "
+        "in the link and its sentence was left out, or cut short with the term past the clauses the "
+        "translation keeps (an abridgement keeps the start of its sentence), or the aligned sentence has a "
         "misspelling of the term in its place. Otherwise a hint (info): the translation renders the "
         "term fewer times than the source names it (a repetition the English refers back to), the "
         "sentence is translated in full with other words (a paraphrase or a slip: only a reader can "
@@ -86,6 +90,9 @@ class TermMissing(TermCheck):
                     tail = f"; the aligned sentence has {_q(instead)} in its place"
                 elif place.omitted and sentence:
                     tail = f"; the aligned sentence is much shorter than its source (cut?): {_q(_short(sentence))}"
+                elif place.cut and sentence:
+                    tail = (f"; the aligned sentence is much shorter than its source, the term within the part "
+                            f"it may render: {_q(_short(sentence))}")
                 elif sentence:
                     tail = f"; the aligned sentence reads {_q(_short(sentence))}"
                 elif sentence is not None:
@@ -216,7 +223,10 @@ class InPlace:
     word: str | None = None  # a word of the aligned sentence standing where the term should
     sentence: str | None = None  # the aligned sentence; "" when none is aligned, None when unknown
     misspelt: bool = False  # ``word`` is a near miss of the missing term itself
-    omitted: bool = False  # no sentence aligned, or one far shorter than its source
+    omitted: bool = False  # no sentence aligned, or one far shorter than its source and the term past
+    # the clauses of it that the translation has
+    cut: bool = False  # the aligned sentence is far shorter than its source (whether or not the term
+    # is in the part it covers)
 
 
 def in_place_of(unit: LinkUnit, a: UnitTerms, index: TermIndex, para: Any, hit: Any) -> InPlace:
@@ -240,17 +250,64 @@ def in_place_of(unit: LinkUnit, a: UnitTerms, index: TermIndex, para: Any, hit: 
     if seen is None:
         seen = memo[si] = _aligned_sentence(unit, a, index, src, tgt, links, si)
     if seen is _LEFT_OUT:
-        return InPlace(sentence="", omitted=True)
-    sentence, omitted, cands = seen
+        return InPlace(sentence="", omitted=True, cut=True)
+    sentence, covers, cands = seen
+    cut = covers is not None
+    # An abridged sentence keeps its first clauses ("גם הדרך היא בכל פרצוף פרטי, שבכלים דחב"ד..." as
+    # "This also occurs on an individual basis."): a term within as many clauses of the source as the
+    # translation has may be rendered by other words (a hint); a term past them was left out with
+    # the words around it (a warning). The length ratio cannot place the cut: the link's own ratio
+    # is lowered by the cut itself.
+    omitted = cut and _offset_in_link(src, links, si, a0) >= covers
     found: list[str] = []
     for w, kind in cands:
         if kind == hit.term_id:
-            return InPlace(w, sentence, True, omitted)  # "Neshmah": this term, misspelt
+            return InPlace(w, sentence, True, omitted, cut)  # "Neshmah": this term, misspelt
         if kind is _NO_TERM and w not in found:
             found.append(w)  # a misspelling of another term ("Neshmah" for Neshama) is that term's
     if len(found) == 1:
-        return InPlace(found[0], sentence, False, omitted)
-    return InPlace(None, sentence, False, omitted)
+        return InPlace(found[0], sentence, False, omitted, cut)
+    return InPlace(None, sentence, False, omitted, cut)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:—–]\s")
+
+
+def _breaks(text: str, x: int, y: int) -> Iterator[int]:
+    """Offsets of the clause breaks (, ; : and dashes) of ``text[x:y]``; a one-word clause
+    ("However,", "Thus,") is no clause of its own."""
+    last = x
+    for m in _CLAUSE_BREAK.finditer(text, x, y):
+        if len(text[last : m.start()].split()) >= 2:
+            yield m.start()
+        last = m.end()
+
+
+def _clause_count(text: str) -> int:
+    return sum(1 for _ in _breaks(text, 0, len(text))) + 1
+
+
+def _clauses_end(unit: LinkUnit, src: list[Any], sentences: list[int], k: int) -> int:
+    """The offset, in the link's source sentences ``sentences`` read as one text, where their
+    ``k``-th clause ends (see :func:`_breaks`): the part a cut translation of ``k`` clauses may
+    render, an abridgement keeping the start of its sentence."""
+    texts = {p.id: p.text for p in unit.source}
+    before = 0
+    for i in sentences:
+        pid, x, y = src[i]
+        for at in _breaks(texts[pid], x, y):
+            k -= 1
+            if k == 0:
+                return before + at - x
+        before += y - x
+    return before
+
+
+def _offset_in_link(src: list[Any], links: list[Any], si: int, a0: int) -> int:
+    """Characters of the source sentences of ``si``'s sentence link before offset ``a0`` of ``si``."""
+    link = next(lk for lk in links if si in lk.source)
+    before = sum(src[i][2] - src[i][1] for i in link.source if i < si)
+    return before + a0 - src[si][1]
 
 
 _LEFT_OUT = object()
@@ -260,22 +317,24 @@ def _aligned_sentence(unit: LinkUnit, a: UnitTerms, index: TermIndex, src: list[
                       si: int) -> Any:  # fmt: skip
     """What :func:`in_place_of` needs of source sentence ``si`` whatever the term (memoised per unit:
     a sentence often misses several terms): ``_LEFT_OUT`` when no translation sentence is aligned,
-    else (the aligned sentence, whether it was cut, its candidate stand-in words in order with
-    what each is, see :func:`_stand_in`)."""
+    else (the aligned sentence; when it was cut, how many characters of its source sentences the
+    clauses it has may render (:func:`_clauses_end`), else None; its candidate stand-in words in
+    order with what each is, see :func:`_stand_in`)."""
     link = next((lk for lk in links if si in lk.source), None)
     if link is None or not link.target:
         return _LEFT_OUT
     spans = [tgt[j] for j in link.target if j < len(tgt)]
     texts = {p.id: p.text for p in unit.target}
     sentence = " ".join(texts[pid][x:y] for pid, x, y in spans)
-    omitted = False
+    covers: int | None = None
     if len(src) > 1 and len(tgt) > 1:
         s_len = sum(src[i][2] - src[i][1] for i in link.source)
         t_len = sum(y - x for _pid, x, y in spans)
         ratio = unit.memo.get("length_ratio")
         if ratio is None:
             ratio = unit.memo["length_ratio"] = (sum(y - x for _i, x, y in tgt) + 1) / (sum(y - x for _i, x, y in src) + 1)
-        omitted = t_len < CUT_RATIO * ratio * s_len
+        if t_len < CUT_RATIO * ratio * s_len:
+            covers = _clauses_end(unit, src, link.source, _clause_count(sentence))
     words = _stand_ins(index)
     cands: list[tuple[str, Any]] = []
     skips: dict[str, list[tuple[int, int]]] = {}
@@ -296,7 +355,7 @@ def _aligned_sentence(unit: LinkUnit, a: UnitTerms, index: TermIndex, src: list[
             if any(s <= m.start() and m.end() <= e for s, e in skip):
                 continue  # "Kadmon" of "Adam Kadmon", "Naso" of "the Zohar, Naso"
             cands.append((w, kind))
-    return sentence, omitted, cands
+    return sentence, covers, cands
 
 
 _NOT_A_STAND_IN = object()

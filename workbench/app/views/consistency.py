@@ -129,6 +129,14 @@ titles = {d.id: d.title for d in docs}
 options = [0] + [d.id for d in docs]
 qp = st.query_params.get("doc")
 default = int(qp) if qp and qp.isdigit() and int(qp) in by_id else st.session_state.get("current_doc", 0)
+# ``?doc=<id>&group=<id>`` (the desk's "open decision" link): that decision opens first, expanded and
+# chosen, once per link followed; afterwards the editor's own choices stand.
+linked = st.query_params.get("group") or None
+if linked is not None and st.session_state.get("cons_linked") != linked:
+    st.session_state["cons_linked"] = linked
+    st.session_state["cons_group"] = linked
+    if qp and qp.isdigit() and int(qp) in by_id:
+        st.session_state["cons_scope"] = int(qp)
 scope = st.selectbox(
     "Documents",
     options,
@@ -218,6 +226,14 @@ if dist:
 # ------------------------------------------------------------------------------------ decisions
 decisions = store.decisions.list(doc_id)
 groups = rp.group_findings(shown, decisions)
+if linked is not None:
+    # The linked decision first, even when the filters hide it (an accepted one under "open").
+    first = [g for g in groups if g.group == linked] or rp.group_findings(
+        [f for f in everything if f.group == linked], decisions)  # fmt: skip
+    groups = first + [g for g in groups if g.group != linked]
+    if not first:
+        st.warning(literal(f"The linked decision {linked} has no findings here: run the checks, or the text "
+                           "it named has changed."))  # fmt: skip
 st.subheader(f"Decisions ({len(groups)})")
 st.caption("Findings of one check, document, term and offending form are one decision: tag it once for every "
            "occurrence (an accepted decision also holds for occurrences found later in text unchanged since), or "
@@ -230,7 +246,8 @@ if groups:
     )  # fmt: skip
 for g in groups[:DECISIONS_SHOWN]:
     where = titles.get(g.doc_id, str(g.doc_id)) if g.doc_id is not None else "corpus"
-    with st.expander(literal(f"{g.severity} · {g.check} · {g.form or '–'} × {g.count} · {g.status} · {where}")):
+    with st.expander(literal(f"{g.severity} · {g.check} · {g.form or '–'} × {g.count} · {g.status} · {where}"),
+                     expanded=g.group == linked):
         st.text(g.message)  # user text: never read as Markdown
         if g.decision is not None:
             st.text(f"decision: {g.decision.status} by {g.decision.user or '?'}"
@@ -245,6 +262,8 @@ if len(groups) > DECISIONS_SHOWN:
 
 if groups:
     gindex = {g.group: g for g in groups}
+    if st.session_state.get("cons_group") not in gindex:
+        st.session_state.pop("cons_group", None)  # a decision the filters now hide: the first one
     gid = st.selectbox("Decision", list(gindex), key="cons_group",
                        format_func=lambda i: f"{gindex[i].check} · {gindex[i].form} × {gindex[i].count} ({gindex[i].status})")  # fmt: skip
     g = gindex[gid]
