@@ -286,7 +286,7 @@ def plan_update(store: Store, doc_id: int, side: str, read: ReadResult | list[Pa
     ``read`` may also be a list of paragraphs; ``marked`` then says whether their marks are the
     new version's (else, as for a plain-text file, the stored marks are kept and carried over)."""
     from workbench.align.revise import relink
-    from workbench.io.language import UNDETERMINED, is_hebrew_code
+    from workbench.io.language import UNDETERMINED, detect_language, is_hebrew_code, sample_paragraphs
     from workbench.io.language import name as lang_name
     from workbench.store.versions import SideUpdate
 
@@ -302,10 +302,13 @@ def plan_update(store: Store, doc_id: int, side: str, read: ReadResult | list[Pa
         incoming, marked = read.paragraphs, read.fmt in MARKED_FORMATS
         file = file or read.file
         warnings.extend(read.warnings)
-        if read.lang != UNDETERMINED and text.lang and is_hebrew_code(read.lang) != is_hebrew_code(text.lang):
-            raise WorkbenchError(
-                f"{file or 'the new file'} looks {lang_name(read.lang)} but the {side} of document {doc_id} is "
-                f"{lang_name(text.lang)}: is it the other side? (--source FILE / --target FILE) — nothing was saved")
+        if text.lang and is_hebrew_code(read.lang) != is_hebrew_code(text.lang):
+            # the file may have been read by script alone (read_version): name its language only now
+            looks = read.lang if read.lang != UNDETERMINED else detect_language(sample_paragraphs(read.paragraphs))
+            if looks != UNDETERMINED and is_hebrew_code(looks) != is_hebrew_code(text.lang):
+                raise WorkbenchError(
+                    f"{file or 'the new file'} looks {lang_name(looks)} but the {side} of document {doc_id} is "
+                    f"{lang_name(text.lang)}: is it the other side? (--source FILE / --target FILE) — nothing was saved")
     old = text.paragraphs
     incoming, dropped = strip_title_page(doc, incoming, old)
     if dropped:
@@ -335,18 +338,20 @@ def plan_update(store: Store, doc_id: int, side: str, read: ReadResult | list[Pa
     moves, ann_stats = _annotation_moves(store, doc_id, side, old, new, changes)
     summary = {**summarize(changes), "restyled": restyled}
     update = SideUpdate(doc_id, side, [(p.id, p.rev) for p in old], doc.alignment_rev, new, written, new_links,
-                        to_review, moves, summary, file)  # fmt: skip
+                        to_review, moves, summary, file, old_links=links)  # fmt: skip
     return UpdatePlan(doc_id, doc.title, side, text.lang, file, old, new, changes, update, restyled, link_stats,
                       ann_stats, warnings)  # fmt: skip
 
 
 def read_version(path: str | Path, *, encoding: str | None = None, max_bytes: int | None = None,
                  max_unpacked: int | None = None, max_paragraphs: int | None = None) -> ReadResult:  # fmt: skip
-    """A new version read with the importer's readers, encodings and limits."""
+    """A new version read with the importer's readers, encodings and limits. Its language is told by
+    script only: the side's language is known, and :func:`plan_update` names the file's only when
+    it does not fit (langdetect's first use costs a fresh process a good part of a second)."""
     from workbench.io import read_paragraphs
 
     return read_paragraphs(path, max_bytes=max_bytes, encoding=encoding, max_unpacked=max_unpacked,
-                           max_paragraphs=max_paragraphs)  # fmt: skip
+                           max_paragraphs=max_paragraphs, guess_language=False)  # fmt: skip
 
 
 def apply_update(store: Store, plan: UpdatePlan, user: str) -> dict[str, Any]:
@@ -363,6 +368,27 @@ def revert_update(store: Store, change_id: int, user: str) -> dict[str, Any]:
     if where is None:
         raise WorkbenchError(f"change {change_id} is not an update of a document side")
     return store.versions.revert(where["doc"], where["side"], where["version"], user)
+
+
+def review_after_update(store: Store, doc_id: int) -> dict[str, list[dict[str, Any]]]:
+    """What updates left for an editor to look at again in ``doc_id``: the links marked "to review"
+    (confirmed before an update changed their text, or re-aligned where a confirmed link stood) that
+    nobody has confirmed or edited since, with their texts; and the annotations whose words an
+    edit took away (state ``lost``), with the paragraph they were on."""
+    doc = store.get_document(doc_id)
+    paras = doc.paragraph_index()
+    flagged = store.versions.to_review(doc_id)
+    links = []
+    if flagged:
+        for pos, lk in enumerate(store.get_links(doc_id), start=1):
+            if lk.id in flagged:
+                links.append({"link": lk.id, "number": pos, "reason": flagged[lk.id],
+                              "source": "\n".join(paras[p].text for p in lk.source if p in paras),
+                              "target": "\n".join(paras[p].text for p in lk.target if p in paras)})  # fmt: skip
+    anns = [{"annotation": a.id, "surface": a.surface, "term": a.term_id, "side": a.side, "para_id": a.para_id,
+             "paragraph": paras[a.para_id].text if a.para_id in paras else ""}
+            for a in store.terms.annotations(doc_id=doc_id, reanchor_spans=False) if a.state == "lost"]  # fmt: skip
+    return {"links": links, "annotations": anns}
 
 
 # -- versions and comparisons ------------------------------------------------------------------------

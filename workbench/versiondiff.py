@@ -47,7 +47,6 @@ MAX_PIECES = 3
 _PIECE_PENALTY = 0.02
 
 _WORD = re.compile(r"\w+")
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,9 @@ def same_key(text: str) -> str:
     """What must be equal for a paragraph to be unchanged: NFC, white space folded and trimmed.
 
     Points (niqqud), case and punctuation count: a corrected vowel is an edit the editor must see."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())  # str.split's white space is the regex's \s, and it is faster
 
 
 def word_key(text: str) -> list[str]:

@@ -235,3 +235,29 @@ def test_compiled_rows_fill_the_same_tables_as_numpy_rows(monkeypatch: pytest.Mo
 def test_numpy_rows_alone_still_align() -> None:
     path, _ = viterbi(Band.full(3, 4), length_cost([10, 40, 30], [10, 20, 20, 30]))
     assert links(path) == [([0], [0]), ([1], [1, 2]), ([2], [3])]
+
+
+def test_small_tables_do_not_load_the_kernel_until_the_budget_is_spent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh process's first small sweeps (a local re-alignment after an update) use the numpy
+    rows instead of paying for numba's load; a large table, or enough small ones, load it; the tables
+    are the same either way."""
+    from workbench.align import dp, sweep_kernel
+
+    band, cost, beads = next(iter(_random_problems(5, 1)))
+    expected = dp._sweep(band, cost, beads, "min")  # whichever path: the reference table
+    sweep_kernel.kernel.cache_clear()
+    monkeypatch.setattr(dp, "_numpy_rows_done", [0])
+    try:
+        got = dp._sweep(band, cost, beads, "min")
+        assert sweep_kernel.kernel.cache_info().currsize == 0  # not loaded for a small table
+        assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+        monkeypatch.setattr(dp, "_numpy_rows_done", [dp._NUMPY_ROWS_BUDGET])
+        dp._sweep(band, cost, beads, "min")
+        assert sweep_kernel.kernel.cache_info().currsize == 1  # the budget spent: loaded
+        sweep_kernel.kernel.cache_clear()
+        monkeypatch.setattr(dp, "_numpy_rows_done", [0])
+        n = dp._SMALL_ROWS + 1
+        dp._sweep(Band.full(n, n), length_cost([10.0] * n, [10.0] * n), BEADS, "min")
+        assert sweep_kernel.kernel.cache_info().currsize == 1  # a large table loads it at once
+    finally:
+        sweep_kernel.kernel.cache_clear()

@@ -222,7 +222,9 @@ def test_upload_limit_is_the_importers(monkeypatch: pytest.MonkeyPatch, app: App
     else:
         monkeypatch.setenv("WORKBENCH_MAX_BYTES", env)
     app.run()
-    uploaders = app.get("file_uploader")
-    assert len(uploaders) == 3
-    assert {u.proto.max_upload_size_mb for u in uploaders} == {mb}
+    uploaders = {u.proto.label: u for u in app.get("file_uploader")}  # by label: other panels may add uploaders
+    imports = ["Source (original, e.g. Hebrew)", "Target (translation, e.g. English)",
+               "…or one interleaved file (paragraphs alternating between the two languages)"]
+    assert set(imports) <= set(uploaders)
+    assert {u.proto.max_upload_size_mb for u in uploaders.values()} == {mb}
     assert any(f"Files up to {mb} MB each" in c.value for c in app.caption)

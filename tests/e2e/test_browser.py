@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, need_program
+from tests.e2e.uploads import file_input
 
 pytestmark = pytest.mark.browser
 
@@ -69,10 +70,8 @@ def test_upload_demo_pair_and_see_it_listed(app_server: tuple[str, Path], artifa
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url, wait_until="domcontentloaded")
         expect(page.get_by_text("No documents yet.")).to_be_visible(timeout=30_000)
-        inputs = page.locator('input[type="file"]')
-        expect(inputs).to_have_count(3, timeout=15_000)  # source, target, interleaved
-        inputs.nth(0).set_input_files(str(he))
-        inputs.nth(1).set_input_files(str(en))
+        file_input(page, "Source (original, e.g. Hebrew)").set_input_files(str(he))
+        file_input(page, "Target (translation, e.g. English)").set_input_files(str(en))
         expect(page.get_by_text("he.json")).to_be_visible(timeout=15_000)
         expect(page.get_by_text("en.json")).to_be_visible(timeout=15_000)
         page.get_by_label("Title (default: from the file name)").fill("Zohar intro (browser)")

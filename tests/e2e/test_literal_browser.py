@@ -10,6 +10,7 @@ import pytest
 
 from tests.conftest import need_program
 from tests.e2e.test_browser import app_server  # noqa: F401 - the fixture
+from tests.e2e.uploads import file_input
 from workbench.checks import CheckRunner
 from workbench.model import Document, Link, Paragraph, Text
 from workbench.terms import Term
@@ -62,10 +63,9 @@ def test_user_text_is_shown_exactly(app_server: tuple[str, Path], tmp_path: Path
 
         # Library: the import's confirmation quotes the title as typed
         page.goto(url, wait_until="domcontentloaded")
-        inputs = page.locator('input[type="file"]')
-        expect(inputs).to_have_count(3, timeout=30_000)
-        inputs.nth(0).set_input_files(str(he))
-        inputs.nth(1).set_input_files(str(en))
+        # by their labels: the update panel's uploader is on the same page once a document exists
+        file_input(page, "Source (original, e.g. Hebrew)").set_input_files(str(he))
+        file_input(page, "Target (translation, e.g. English)").set_input_files(str(en))
         expect(page.get_by_text("en.txt")).to_be_visible(timeout=15_000)
         page.get_by_label("Title (default: from the file name)").fill(title)
         page.get_by_role("button", name="Import").click()

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import need_program
 from tests.e2e.test_browser import CHROMIUM_FLAGS, app_server  # noqa: F401 - the server fixture
+from tests.e2e.uploads import file_input
 from tests.versions.helpers import EN, make_doc
 
 pytestmark = pytest.mark.browser
@@ -30,9 +31,7 @@ def test_update_and_compare_in_the_browser(app_server, tmp_path: Path, artifacts
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(url, wait_until="domcontentloaded")
         expect(page.get_by_text("Update a side from a new version")).to_be_visible(timeout=30_000)
-        inputs = page.locator('input[type="file"]')
-        expect(inputs).to_have_count(4, timeout=15_000)  # source, target, interleaved, the new version
-        inputs.nth(3).set_input_files(str(revised))
+        file_input(page, "New version of that side").set_input_files(str(revised))
         expect(page.get_by_text("revised.txt")).to_be_visible(timeout=15_000)
         page.get_by_role("button", name="Compare with the current text").click()
         expect(page.get_by_role("button", name="Apply the update")).to_be_visible(timeout=30_000)

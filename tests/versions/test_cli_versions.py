@@ -60,6 +60,12 @@ def test_update_dry_run_then_apply(project, store, capsys) -> None:  # noqa: ANN
     assert (got["from"], got["to"]) == ("1", "2")
     assert [r["op"] for r in got["rows"]] == ["edited", "split"]
     assert got["rows"][0]["counterpart"][0]["text"].startswith("מטרת הבריאה")
+    assert sorted((r["number"], r["reason"]) for r in got["review"]["links"]) == [
+        (2, "paragraph edited in the new version"),
+        (3, "re-aligned after the new version (a confirmed link stood here)")]
+    assert got["review"]["annotations"] == []
+    code, out, _ = run(db, capsys, "compare", str(doc_id))
+    assert code == 0 and "to review: link 2 (paragraph edited in the new version)" in out
 
     code, out, _ = run(db, capsys, "update", str(doc_id), "--target", str(f))
     assert code == 0 and "nothing to update" in out

@@ -120,6 +120,9 @@ def test_compare_page_rows_filter_and_counterparts(db_path: Path) -> None:
     assert 'dir="rtl"' in html and made["src"][1].text in html  # the Hebrew counterpart, right to left
     assert any(b.label == "Download as Word with tracked changes" for b in app.get("download_button"))
     assert any("1 link(s) of this document were confirmed" in w.value for w in app.warning)
+    (review,) = [d.value for d in app.dataframe if "why" in d.value.columns]  # which link, why, its texts
+    assert review["link"].tolist() == [2] and review["source"].tolist() == [made["src"][1].text]
+    assert review["target"].iloc[0].startswith("The purpose of creation is to benefit <b>&amp;</b>")
     app.checkbox(key="cmp_changed").uncheck().run()
     assert len([m for m in app.markdown if "wb-op" in m.value]) == 7
     app.radio(key="cmp_side").set_value("source").run()

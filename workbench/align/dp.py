@@ -10,7 +10,8 @@ around a guide is kept for each row, so memory is O(n * width) and time O(n * wi
 
 The rows are filled by a numba-compiled kernel (:mod:`workbench.align.sweep_kernel`); without numba,
 by :func:`_numpy_rows`, a handful of vectorised numpy operations a row (``np.minimum.accumulate``,
-``np.logaddexp.accumulate`` for the 0-1 chain), which compute the same tables.
+``np.logaddexp.accumulate`` for the 0-1 chain), which compute the same tables; the numpy rows also
+fill a process's first few small tables, before loading the kernel would pay (``_SMALL_ROWS``).
 
 Costs come from a callback ``cost(ds, dt, rows, cols) -> array`` (see :data:`CostFn`), evaluated a
 block of rows at a time; the callers in :mod:`workbench.align.costs` build it from the signals.
@@ -42,6 +43,15 @@ CostFn = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
 
 INF = np.inf
 _CELLS_PER_BLOCK = 1 << 19
+#: a table of at most this many rows is filled by the numpy rows while the compiled kernel is not
+#: loaded yet and the numpy rows have filled fewer than ``_NUMPY_ROWS_BUDGET`` rows in this process:
+#: loading the kernel (numba's import and its cached machine code) costs a fresh process more than
+#: a few small tables take in numpy (a local re-alignment after ``workbench update`` runs a few dozen
+#: of them); past the budget, or for a large table, loading it pays (a ski-rental rule: the most it
+#: can waste is about one load)
+_SMALL_ROWS = 200
+_NUMPY_ROWS_BUDGET = 3_000
+_numpy_rows_done = [0]
 
 
 @dataclass(frozen=True)
@@ -188,7 +198,7 @@ def _sweep(
     if any(ds == 0 and dt != 1 for ds, dt in beads):
         raise ValueError("only 0-1 may have no source paragraph")
     h = horiz[0] if horiz else None
-    fast = kernel()
+    fast = _filler(n + 1)
     block = max(1, _CELLS_PER_BLOCK // max(1, w * len(beads)))
     bead_ds = np.array([ds for ds, _dt in beads], dtype=np.int64)
     bead_dt = np.array([dt for _ds, dt in beads], dtype=np.int64)
@@ -208,6 +218,15 @@ def _sweep(
         if progress is not None:
             progress(min(1.0, (rows[-1] + 1) / (n + 1)))
     return table, (back if mode == "min" else None)
+
+
+def _filler(rows: int) -> Callable[..., None] | None:
+    """The compiled kernel, unless a small table is cheaper in numpy than loading it (see ``_SMALL_ROWS``).
+    Either fills the same table (the tests hold them to it), so the choice changes only the time."""
+    if rows <= _SMALL_ROWS and not kernel.cache_info().currsize and _numpy_rows_done[0] < _NUMPY_ROWS_BUDGET:
+        _numpy_rows_done[0] += rows
+        return None
+    return kernel()
 
 
 def _numpy_rows(

@@ -4,9 +4,10 @@ Given the old links, the paragraph ids of the updated side before and after (unc
 paragraphs keep their ids; see :mod:`workbench.versiondiff`) and which new ids need aligning again
 (inserted, split, merged, moved paragraphs), :func:`relink` keeps every link whose paragraphs are
 all still there, contiguous and in order ("clean"), and re-aligns only the stretches between them
-with the ordinary aligner. A confirmed link is never silently kept over changed text: when one of
-its paragraphs was edited it is unconfirmed and marked to review; a confirmed link whose stretch
-had to be re-aligned leaves its marks on the links that replace it. Pure (no store): the update
+with the ordinary aligner (an unconfirmed link holding only a paragraph of the other side joins a
+stretch it borders: see :func:`_open_unpaired`). A confirmed link is never silently kept over
+changed text: when one of its paragraphs was edited it is unconfirmed and marked to review; a
+confirmed link whose stretch had to be re-aligned leaves its marks on the links that replace it. Pure (no store): the update
 service feeds it ids and texts and saves what it returns.
 """
 
@@ -22,6 +23,30 @@ AlignFn = Callable[[Sequence[str], Sequence[str]], list[tuple[list[int], list[in
 
 EDITED = "paragraph edited in the new version"
 REALIGNED = "re-aligned after the new version (a confirmed link stood here)"
+
+
+def _open_unpaired(clean: list[Link], mine: Callable[[Link], list[str]], npos: dict[str, int]) -> list[Link]:
+    """``clean`` without the unconfirmed links that hold no paragraph of the updated side (a
+    paragraph of the other side left unpaired, 1-0) and stand where paragraphs of the new version
+    come in: they are aligned again with them, so a translation added for a paragraph that had none
+    pairs with it. Such a link has no paragraph the new version could have left unchanged; a
+    confirmed one (the editor said the paragraph stays unpaired) is kept."""
+    out: list[Link] = []
+    k = 0
+    while k < len(clean):
+        if mine(clean[k]):
+            out.append(clean[k])
+            k += 1
+            continue
+        run_end = k
+        while run_end < len(clean) and not mine(clean[run_end]):
+            run_end += 1
+        before = npos[mine(clean[k - 1])[-1]] if k > 0 else -1
+        after = npos[mine(clean[run_end])[0]] if run_end < len(clean) else len(npos)
+        news_between = after - before - 1 > 0
+        out.extend(lk for lk in clean[k:run_end] if not news_between or lk.status == "confirmed")
+        k = run_end
+    return out
 
 
 def default_align(src: Sequence[str], tgt: Sequence[str]) -> list[tuple[list[int], list[int], float]]:
@@ -86,6 +111,7 @@ def relink(
                 last_n = npos[ids[-1]]
             if oth:
                 last_o = opos[oth[-1]]
+    clean = _open_unpaired(clean, mine, npos)
     old_by_key = {(tuple(lk.source), tuple(lk.target)): lk for lk in links}
     was_confirmed = {lk.id for lk in links if lk.status == "confirmed"}
     out = Relinked([])

@@ -107,7 +107,7 @@ def update_panel(store, docs) -> None:  # noqa: ANN001
             st.rerun()
         with st.spinner("Reading the file and matching its paragraphs…"):
             try:
-                read = read_bytes(up.name, up.getvalue(), max_bytes=max_bytes(),
+                read = read_bytes(up.name, up.getvalue(), max_bytes=max_bytes(), guess_language=False,
                                   encoding=None if enc == ENCODINGS[0] else enc)  # fmt: skip
                 st.session_state["upd_plan"] = plan_update(store, int(pick), side, read)
                 set_notice(PAGE, "info", "Check the changes below, then apply them or cancel.")

@@ -94,7 +94,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from workbench.store import open_store
-    from workbench.update import compare_versions
+    from workbench.update import compare_versions, review_after_update
 
     store = open_store(args.db)
     v_from, v_to = _default_versions(store, args.doc, args.side, args.v_from, args.v_to)
@@ -116,7 +116,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             subtitle=f"{args.side} text, version {v_from} → {v_to}",
         )
     if args.json:
-        print_json({**comp.to_json(args.changed_only), "out": str(out_path) if out_path else None})
+        print_json({**comp.to_json(args.changed_only), "out": str(out_path) if out_path else None,
+                    "review": review_after_update(store, args.doc)})  # fmt: skip
         return 0
     s = comp.summary()
     print(f"{args.side} of #{args.doc}, version {v_from} -> {v_to}: "
@@ -129,6 +130,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
             continue
         pieces = "".join(f"[-{t}-]" if op == "del" else f"{{+{t}+}}" if op == "ins" else t for op, t in r.diff())
         print(f"{r.op}: {pieces}")
+    review = review_after_update(store, args.doc)
+    for r in review["links"]:
+        print(f"to review: link {r['number']} ({r['reason']})")
+    for r in review["annotations"]:
+        print(f"to review: annotation {r['annotation']} of {r['surface']!r}: its words are gone from the paragraph")
     return 0
 
 

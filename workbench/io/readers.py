@@ -40,12 +40,12 @@ class ReadResult:
 
 def read_paragraphs(
     path: str | Path, *, max_bytes: int | None = None, encoding: str | None = None,
-    max_unpacked: int | None = None, max_paragraphs: int | None = None,
+    max_unpacked: int | None = None, max_paragraphs: int | None = None, guess_language: bool = True,
 ) -> ReadResult:
     """Read a file from disk; InputError (naming the file) for anything that is not readable text."""
     data = read_limited(path, max_bytes)
     return read_bytes(path, data, max_bytes=max_bytes, encoding=encoding, max_unpacked=max_unpacked,
-                      max_paragraphs=max_paragraphs)
+                      max_paragraphs=max_paragraphs, guess_language=guess_language)
 
 
 def _sniff(name: str | Path, data: bytes) -> str:
@@ -101,12 +101,15 @@ def _json(text: str, name: str | Path) -> Any:
 
 def read_bytes(
     name: str | Path, data: bytes, *, max_bytes: int | None = None, encoding: str | None = None,
-    max_unpacked: int | None = None, max_paragraphs: int | None = None,
+    max_unpacked: int | None = None, max_paragraphs: int | None = None, guess_language: bool = True,
 ) -> ReadResult:
     """Read uploaded bytes; ``name`` (the upload's file name) picks the format and names errors.
 
     ``encoding`` forces a text codec (e.g. ``"cp1255"`` for legacy Hebrew, which is otherwise
-    refused with advice rather than guessed).
+    refused with advice rather than guessed). ``guess_language=False``: the language is only
+    told by script ("he" for Hebrew script, else "und"), without langdetect, whose first use loads
+    its profiles (a good part of a second): for a caller that knows the language already (a new
+    version of a stored side).
     """
     if not data:
         raise InputError(name, "file is empty")
@@ -158,7 +161,13 @@ def read_bytes(
     if len(paragraphs) > cap:
         raise too_many_paragraphs(name, cap)
     meta["format"] = fmt
-    detected = detect_language(sample_paragraphs(paragraphs))
+    text_sample = sample_paragraphs(paragraphs)
+    if guess_language:
+        detected = detect_language(text_sample)
+    else:
+        from workbench.hebrew import hebrew_ratio
+
+        detected = "he" if hebrew_ratio(text_sample) > 0.5 else UNDETERMINED  # detect_language's own rule
     lang = declared or detected
     if declared and detected != UNDETERMINED and (is_hebrew_code(declared) != is_hebrew_code(detected)):
         warnings.append(f"declared language '{declared}' but the text looks {lang_name(detected)}")

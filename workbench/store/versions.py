@@ -78,6 +78,9 @@ class SideUpdate:
     annotations: list[AnnotationMove] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     file: str | None = None
+    #: the links as the plan read them (at ``base_alignment_rev``, which the write checks first, so
+    #: they are the stored ones): kept for the revert without reading and decoding every link again
+    old_links: list[Link] | None = None
 
 
 def _digest(c: Conn, doc_id: int, side: str) -> str:
@@ -200,7 +203,10 @@ class VersionsRepo:
                 raise self._stale(c, doc_id, side, "the new version was compared with it")
             current = [para_row_to_model(r) for r in rows]
             base_version = self._record_base(c, doc_id, side, current, user)
-            old_links = [_link_json(lk) for lk in self.store.get_links(doc_id)] if up.links is not None else None
+            old_links = None
+            if up.links is not None:
+                old_links = [_link_json(lk) for lk in (up.old_links if up.old_links is not None
+                                                       else self.store.get_links(doc_id))]  # fmt: skip
             ann_ids = {a.id for a in up.annotations}
             old_anns = [_ann_state(r) for r in c.execute("SELECT * FROM annotations WHERE doc_id = ?", (doc_id,))
                         if r["id"] in ann_ids]  # fmt: skip

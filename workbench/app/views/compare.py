@@ -10,12 +10,13 @@ changes. Everything comes from :func:`workbench.update.compare_versions`.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from workbench.app.state import current_user, get_store
 from workbench.app.widgets import diff_html, literal, pick_document, source_side, text_block, why_not
 from workbench.errors import WorkbenchError
-from workbench.update import compare_versions, list_versions
+from workbench.update import compare_versions, list_versions, review_after_update
 
 PER_PAGE = 50
 
@@ -56,10 +57,23 @@ except WorkbenchError as exc:
 
 summary = comp.summary()
 st.caption(" · ".join(f"{n} {k}" for k, n in summary.items()) or "no paragraphs")
-to_review = store.versions.to_review(doc.id)
-if to_review:
-    st.warning(f"{len(to_review)} link(s) of this document were confirmed before an update changed their text, or "
-               "were re-aligned where a confirmed link stood: review and confirm them again on the Alignment page.")
+review = review_after_update(store, doc.id)
+if review["links"]:
+    st.warning(f"{len(review['links'])} link(s) of this document were confirmed before an update changed their text, "
+               "or were re-aligned where a confirmed link stood: review and confirm them again on the Alignment page.")
+if review["annotations"]:
+    st.warning(f"{len(review['annotations'])} annotation(s) lost their words in an edit: re-mark the term or remove "
+               "them (Terms ▸ Occurrences).")
+if review["links"] or review["annotations"]:
+    with st.expander("What to review after the updates"):
+        if review["links"]:  # a dataframe shows its cells as plain text
+            st.dataframe(pd.DataFrame([{"link": r["number"], "why": r["reason"], "source": r["source"],
+                                        "target": r["target"]} for r in review["links"]]),
+                         hide_index=True, width="stretch", key="cmp_review_links")  # fmt: skip
+        if review["annotations"]:
+            st.dataframe(pd.DataFrame([{"annotation": r["annotation"], "words": r["surface"], "side": r["side"],
+                                        "paragraph now": r["paragraph"]} for r in review["annotations"]]),
+                         hide_index=True, width="stretch", key="cmp_review_anns")  # fmt: skip
 rows = [r for r in comp.rows if not only_changed or r.op != "unchanged"]
 if store.may(user, "export"):
     from workbench.export.tracked import tracked_docx
