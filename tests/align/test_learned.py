@@ -118,9 +118,10 @@ def test_the_learned_lexicon_places_a_drop_that_length_cannot(letters: str) -> N
     with_lexicon = Aligner(default_signals()).align(src, tgt)
     assert [(lk.source, lk.target) for lk in with_lexicon] == gold
     plain = Aligner(default_signals(learn=False)).align(src, tgt)
-    # without it only length speaks: which of three same-length paragraphs was dropped is a guess
+    # without it only length speaks: which of three same-length paragraphs was dropped is a guess,
+    # scored at most what a guess among three is worth
     lone = [lk.score for lk in plain if not lk.target]
-    assert len(lone) == 1 and lone[0] < 0.3 < 0.6 < next(lk.score for lk in with_lexicon if not lk.target)
+    assert len(lone) == 1 and lone[0] < 0.34 < 0.6 < next(lk.score for lk in with_lexicon if not lk.target)
 
 
 class _Counting(FeatureSignal):

@@ -17,10 +17,10 @@ from workbench.align.aligner import (
     align_link_sentences,
     align_paragraphs,
     align_sentences,
+    document_sentence_spread,
     explain_link,
     realign_document,
     sentence_aligner,
-    sentence_spread,
 )
 from workbench.align.sentences import SentenceAlignment
 from workbench.align.signals import LexiconSignal, LexMatch, PairLexicon, SkeletonLexicon, default_signals
@@ -31,5 +31,5 @@ from workbench.segment import split_sentences
 __all__ = [
     "AlignConfig", "AlignedLink", "Aligner", "AlignmentRun", "LexMatch", "LexiconSignal", "PairLexicon", "SentenceAlignment",
     "SkeletonLexicon", "align_link_sentences", "align_paragraphs", "align_sentences", "best_skeleton_match",
-    "default_signals", "explain_link", "realign_document", "sentence_aligner", "sentence_spread", "skeleton_match", "split_sentences",
+    "default_signals", "document_sentence_spread", "explain_link", "realign_document", "sentence_aligner", "skeleton_match", "split_sentences",
 ]  # fmt: skip

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from workbench.align.dp import BEADS, Band, Bead, CostFn
+from workbench.align.dp import BEADS, Band, Bead, CostFn, Step
 from workbench.align.signals.base import PairEvidence, Window
 from workbench.align.signals.length import LengthParams, LengthSignal
 
@@ -146,6 +146,29 @@ def pair_best(ev: PairEvidence, n: int, m: int) -> tuple[np.ndarray, np.ndarray]
     return best_s, best_t
 
 
+def path_best(rect: RectSum, path: Sequence[Step], n: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's pair evidence with the other side of its link on ``path`` (NaN for a unit the
+    path leaves unlinked). Unlike the best partner in the window, this does not depend on how wide
+    the band is, so a guided and an unguided search expect the same of every unit."""
+    best_s, best_t = np.full(n, np.nan), np.full(m, np.nan)
+    if rect.empty:
+        return best_s, best_t
+    steps = np.array([(st.i, st.j, st.ds, st.dt) for st in path if st.ds and st.dt], dtype=np.int64).reshape(-1, 4)
+    for ds in np.unique(steps[:, 2]):
+        for dt in np.unique(steps[:, 3]):
+            sel = steps[(steps[:, 2] == ds) & (steps[:, 3] == dt)]
+            if not len(sel):
+                continue
+            i, j = sel[:, 0], sel[:, 1]
+            for d in range(int(ds)):  # each source member against the link's targets
+                a = i - ds + d
+                best_s[a] = np.asarray(rect.rect(1, int(dt), a + 1, j[:, None]))[:, 0]
+            for d in range(int(dt)):  # each target member against the link's sources
+                b = j - dt + d
+                best_t[b] = np.asarray(rect.rect(int(ds), 1, i, (b + 1)[:, None]))[:, 0]
+    return best_s, best_t
+
+
 class Unmatched:
     """Evidence that a member of a merged bead has no part in it: the bead model of 1-0 against 2-1.
 
@@ -155,21 +178,30 @@ class Unmatched:
     them apart is that a merged paragraph's words are found in the merged link, an orphan's are not.
     So each member of a bead with two or more units on a side is checked against the bead's other
     side: its pair evidence there, against what a paragraph of its length has with its counterpart
-    in this document (``density``: median evidence per letter of each unit with its best partner in
-    the window). A member with less than ``share`` of that expectation costs up to ``weight`` nats
+    in this document (``density``: median evidence per letter of each unit with its partner on the
+    first pass's path, :func:`path_best`; or with its best partner in the window where there was no
+    first pass). A member with less than ``share`` of that expectation costs up to ``weight`` nats
     (linearly down to none at the expectation), so the dp takes the 1-0 when the orphan is bare and
     the merge when its words are there. Silent where the pair signals find nothing (a language pair
-    without shared features): no expectation, no evidence either way.
+    without shared features): no expectation, no evidence either way. A member shorter than the
+    median paragraph counts in proportion to its length: a one-word line (the Talmud's) finds no
+    evidence by chance, and counted in full it was torn out of merges it belonged to.
     """
 
     def __init__(self, rect: RectSum, src_len: np.ndarray, tgt_len: np.ndarray, best_s: np.ndarray,
                  best_t: np.ndarray, weight: float, share: float = 0.5, targets: bool = False) -> None:  # fmt: skip
         self.rect, self.weight, self.targets = rect, weight, targets
-        ok_s, ok_t = src_len > 0, tgt_len > 0
+        ok_s, ok_t = (src_len > 0) & ~np.isnan(best_s), (tgt_len > 0) & ~np.isnan(best_t)
         ds_ = np.median(best_s[ok_s] / src_len[ok_s]) if ok_s.any() else 0.0
         dt_ = np.median(best_t[ok_t] / tgt_len[ok_t]) if ok_t.any() else 0.0
         self.expect_s = share * ds_ * np.asarray(src_len, dtype=np.float64)
         self.expect_t = share * dt_ * np.asarray(tgt_len, dtype=np.float64)
+        # a short paragraph (a heading, a one-word line) finds no evidence often enough by chance:
+        # its bareness counts in proportion to its length, in full from the median length up
+        med_s = float(np.median(src_len[ok_s])) if ok_s.any() else 1.0
+        med_t = float(np.median(tgt_len[ok_t])) if ok_t.any() else 1.0
+        self.trust_s = np.clip(np.asarray(src_len, dtype=np.float64) / max(med_s, 1.0), 0.0, 1.0)
+        self.trust_t = np.clip(np.asarray(tgt_len, dtype=np.float64) / max(med_t, 1.0), 0.0, 1.0)
         self.active = bool(weight) and ds_ > 0 and dt_ > 0 and not rect.empty
 
     def __call__(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray | float:
@@ -180,12 +212,13 @@ class Unmatched:
             for d in range(1, ds + 1):
                 e = self.rect.rect(1, dt, rows - d + 1, cols)
                 x = self.expect_s[rows - d][:, None]
-                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0)
+                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0) * self.trust_s[rows - d][:, None]
         if dt >= 2 and self.targets:
             for d in range(1, dt + 1):
                 e = self.rect.rect(ds, 1, rows, cols - d + 1)
-                x = self.expect_t[np.clip(cols - d, 0, self.expect_t.size - 1)]
-                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0)
+                k = np.clip(cols - d, 0, self.expect_t.size - 1)
+                x = self.expect_t[k]
+                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0) * self.trust_t[k]
         return self.weight * out
 
 

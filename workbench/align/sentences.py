@@ -57,6 +57,10 @@ def align_paragraph_sentences(
 ) -> list[AlignedLink]:
     """Sentence links inside one paragraph link; indices run over the sentences of the link's
     paragraphs taken in order (a sentence never spans two paragraphs)."""
-    src = [p[a:b] for p in src_paragraphs for a, b in split_sentences(p, src_lang)]
-    tgt = [p[a:b] for p in tgt_paragraphs for a, b in split_sentences(p, tgt_lang)]
-    return align_units(src, tgt, aligner)
+    return align_units(paragraph_sentences(src_paragraphs, src_lang), paragraph_sentences(tgt_paragraphs, tgt_lang),
+                       aligner)  # fmt: skip
+
+
+def paragraph_sentences(paragraphs: Sequence[str], lang: str | None) -> list[str]:
+    """The sentences of a link's paragraphs on one side, in order: the units its sentence links count."""
+    return [p[a:b] for p in paragraphs for a, b in split_sentences(p, lang)]

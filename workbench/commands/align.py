@@ -134,16 +134,20 @@ def align_files(
     ``embed=False`` leaves the optional embedding signal out (None: the default signal set);
     ``learn=False`` aligns in one pass, without the learned lexicon; ``refine=False`` without the
     sentence-level second look."""
-    from workbench.align import align_link_sentences, align_paragraphs, sentence_spread
+    from workbench.align import align_link_sentences, align_paragraphs, document_sentence_spread
+    from workbench.align.sentences import paragraph_sentences
 
     src, src_lang = _read(source)
     tgt, tgt_lang = _read(target)
     if not src and not tgt:
         raise WorkbenchError("both files are empty: nothing to align")
-    runs: list[Any] = []
-    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress, config=_config(refine),
-                             on_run=runs.append)  # fmt: skip
-    sigma = sentence_spread(runs[0]) if runs else None
+    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress, config=_config(refine))
+    sigma = None
+    if sentences:
+        sigma = document_sentence_spread(
+            (paragraph_sentences([_text(src[i]) for i in lk.source], src_lang or None),
+             paragraph_sentences([_text(tgt[j]) for j in lk.target], tgt_lang or None)) for lk in links
+        )  # fmt: skip
     out = []
     for lk in links:
         d = lk.to_dict()

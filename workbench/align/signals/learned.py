@@ -40,6 +40,7 @@ from typing import Protocol
 
 import numpy as np
 
+from workbench.align.parallel import can_fork, split_map
 from workbench.align.signals.base import FeatureSignal, Unit, prepare
 from workbench.align.types import AlignedLink
 from workbench.hebrew import PREFIX_LETTERS
@@ -251,6 +252,10 @@ def sentence_pairs(src: Unit, tgt: Unit, aligner: SentenceAligner) -> list[tuple
     return out
 
 
+#: with at least this many training links, half are aligned into sentences on a second core
+PARALLEL_MIN_LINKS = 100
+
+
 class LearnedLexiconSignal(FeatureSignal):
     """Shared learned translations as pair evidence (see the module docstring).
 
@@ -297,11 +302,19 @@ class LearnedLexiconSignal(FeatureSignal):
         if len(good) > self.max_pairs:
             step = len(good) / self.max_pairs
             good = [good[int(k * step)] for k in range(self.max_pairs)]
-        data = []
-        for k, (a, b) in enumerate(good):
-            data += sentence_pairs(src[a], tgt[b], sentence_aligner)
-            if progress is not None and k % 10 == 9:
-                progress((k + 1) / len(good))
+        # each link's sentences are aligned on their own: half of them on a second core where the
+        # run may use one (workbench/align/parallel.py), in the same order either way; this process
+        # hears only of its own half, so its progress counts double then
+        share = 2.0 if can_fork(len(good), PARALLEL_MIN_LINKS) else 1.0
+        done = [0]
+
+        def pairs_of(link: tuple[int, int]) -> list[tuple[list[str], list[str]]]:
+            done[0] += 1
+            if progress is not None and done[0] % 10 == 0:
+                progress(min(1.0, share * done[0] / len(good)))
+            return sentence_pairs(src[link[0]], tgt[link[1]], sentence_aligner)
+
+        data = [p for found in split_map(pairs_of, good, min_work=PARALLEL_MIN_LINKS) for p in found]
         return self._with(learned_pairs(data, self.min_prob))
 
     def _with(self, lexicon: dict[str, set[str]]) -> LearnedLexiconSignal:

@@ -98,7 +98,7 @@ class LengthSignal:
         sigma = params.sigma
         if self.sigma is None:
             mad = float(np.median(np.abs(x - np.median(x))))
-            sigma = float(np.clip(mad / _t_quartile(params.dof), *self.sigma_bounds))
+            sigma = float(np.clip(mad / t_quartile(params.dof), *self.sigma_bounds))
         return replace(params, ratio=ratio, sigma=sigma)
 
     def cost(self, params: LengthParams, ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
@@ -131,7 +131,7 @@ def _aside_weights(src: Sequence[Unit], tgt: Sequence[Unit]) -> tuple[float, flo
     return (min(1.0, a_t / a_s) if a_s else 1.0), (min(1.0, a_s / a_t) if a_t else 1.0)
 
 
-def _t_quartile(nu: float) -> float:
+def t_quartile(nu: float) -> float:
     """Upper quartile of Student's t with ``nu`` degrees of freedom (MAD = quartile * scale)."""
     table = {1.0: 1.0, 2.0: 0.8165, 3.0: 0.7649, 4.0: 0.7407, 5.0: 0.7267, 8.0: 0.7064, 30.0: 0.6828}
     if nu in table:
