@@ -307,51 +307,90 @@ class RenderingReport:
     hits: list[Hit]
 
 
-def _ngrams(text: str, max_n: int = 4) -> dict[str, tuple[int, int, str]]:
-    """{key: (start, end, surface)} of the English n-grams of ``text`` that begin and end on a content word."""
-    ws = [w for w in words(text) if not w.hebrew]
+#: Hebrew function words (keys, prefixes removed), never the first or last word of a counterpart
+_HE_STOP = frozenset(
+    "של את על כי הוא היא הם הן זה זו זהו זאת אשר לא אין כל גם רק אלא או עם אל מן עד כן כך אם יש היה היו "
+    "אותו אותה אותם בו בה בהם לו לה להם מה מי".split()
+)  # fmt: skip
+
+
+def _rkey(w: Any) -> str:
+    """What a counterpart word is counted as: the English key, or the Hebrew key without its prefixes
+    (the index finds the prefixed forms under it)."""
+    return w.keys[-1] if w.hebrew else w.key
+
+
+def _content_keys(text: str, hebrew: bool = False) -> set[str]:
+    """The content words of ``text`` in one script (keys): what the renderings count first."""
+    stop = _HE_STOP if hebrew else _STOP
+    return {k for w in words(text) if w.hebrew == hebrew and (k := _rkey(w)) not in stop and not k.isdigit()}
+
+
+def _ngrams(text: str, max_n: int = 4, allowed: set[str] | None = None, hebrew: bool = False
+            ) -> dict[str, tuple[int, int, str]]:  # fmt: skip
+    """{key: (start, end, surface)} of the n-grams of ``text`` in one script (English unless ``hebrew``)
+    that begin and end on a content word (with ``allowed``, on one of those words: an n-gram is never
+    more frequent among the units than its first and last words, so only the frequent words' n-grams
+    can be frequent renderings; building every n-gram of every unit was most of the renderings' time
+    on paragraph-long units)."""
+    ws = [w for w in words(text) if w.hebrew == hebrew]
+    keys = [_rkey(w) for w in ws]
+    stop = _HE_STOP if hebrew else _STOP
+    ok = [k not in stop and (allowed is None or k in allowed) for k in keys]
     out: dict[str, tuple[int, int, str]] = {}
     for i, w in enumerate(ws):
-        if w.key in _STOP or w.key.isdigit():
+        if not ok[i] or keys[i].isdigit():
             continue
         for n in range(1, max_n + 1):
-            if i + n > len(ws):
+            j = i + n - 1
+            if j >= len(ws):
                 break
-            last = ws[i + n - 1]
-            if last.key in _STOP or ws[i + n - 1].start - w.end > 40 * n:
+            if not ok[j] or ws[j].start - w.end > 40 * n:
                 continue
-            key = " ".join(x.key for x in ws[i:i + n])
-            out.setdefault(key, (w.start, last.end, text[w.start:last.end]))
+            key = " ".join(keys[i:j + 1])
+            if key not in out:
+                out[key] = (w.start, ws[j].end, text[w.start:ws[j].end])
     return out
 
 
-def renderings(store: Store, text: str, *, exact: bool = False, doc: int | None = None, max_units: int = 300
-               ) -> RenderingReport:  # fmt: skip
-    """How the Hebrew query was rendered in English across the corpus (see the module docstring).
+#: the renderings are built from the units' most frequent English content words, this many
+RENDERING_WORDS = 60
+#: a longer phrase replaces a rendering when it stands beside the query at least this share as often
+EXTEND_SHARE = 0.7
+
+
+def renderings(store: Store, text: str, *, exact: bool = False, doc: int | None = None, max_units: int = 300,
+               reverse: bool = False, stem: bool = False) -> RenderingReport:  # fmt: skip
+    """How the Hebrew query was rendered in English across the corpus (see the module docstring);
+    with ``reverse``, which Hebrew stands beside an English query.
 
     Each matched unit (a sentence pair where the link has a sentence alignment, else the link) votes
-    for the English n-gram it holds that scores best: units holding it among the matches, against
+    for the counterpart n-gram it holds that scores best: units holding it among the matches, against
     the corpus paragraphs holding its words (a rendering is what stands beside the query and not
     everywhere), twice as much for a transliteration of the query's Hebrew. The hits come back with
-    their English spans set to the rendering found in them.
+    their counterpart's spans set to the rendering found in them.
     """
     from workbench.terms.discovery import pair_with_hebrew
 
-    res = search(store, text, lang="he", exact=exact, doc=doc, limit=max_units, memory=False)
-    hits = [h for h in res.hits if h.target.strip()]
+    res = search(store, text, lang="en" if reverse else "he", exact=exact, stem=stem, doc=doc, limit=max_units,
+                 memory=False)  # fmt: skip
+    side = "source" if reverse else "target"  # where the renderings are
+    hits = [h for h in res.hits if getattr(h, side).strip()]
     m = len(hits)
-    grams = [_ngrams(h.target) for h in hits]
+    unigrams: Counter[str] = Counter(k for h in hits for k in _content_keys(getattr(h, side), reverse))
+    # a rendering stands beside the query twice at least: a phrase met once is no evidence of anything
+    allowed = {k for k, n in unigrams.most_common(RENDERING_WORDS) if n >= 2}
+    grams = [_ngrams(getattr(h, side), allowed=allowed, hebrew=reverse) for h in hits]
     k: Counter[str] = Counter(g for gs in grams for g in gs)
-    total = max(1, store.search.units())
+    total = max(1, store.search.units(memory=False))  # the hits are the corpus's: so are the frequencies
     query_he = " ".join(t.text for cl in res.query.source for t in cl.terms)
     scores: dict[str, float] = {}
-    for g, n in k.most_common(60):
-        if n < 2 and m > 2:
-            continue
-        df = store.search.count("target", [Lookup(w) for w in g.split()])
+    weighed = [(g, n) for g, n in k.most_common(60) if n >= 2]
+    dfs = store.search.counts(side, [[Lookup(w) for w in g.split()] for g, _n in weighed], memory=False)
+    for (g, n), df in zip(weighed, dfs, strict=True):
         score = n / m * math.log(1 + total / max(1, df))
         surface = next(gs[g][2] for gs in grams if g in gs)
-        if any("A" <= ch <= "Z" for ch in surface[:1]) and pair_with_hebrew(surface, query_he):
+        if not reverse and any("A" <= ch <= "Z" for ch in surface[:1]) and pair_with_hebrew(surface, query_he):
             score *= 2
         scores[g] = score
     votes: dict[str, list[int]] = defaultdict(list)
@@ -361,9 +400,15 @@ def renderings(store: Store, text: str, *, exact: bool = False, doc: int | None 
         if best is None:
             unassigned += 1
             continue
+        # a longer phrase holding the best word that stands almost as often beside the query is the
+        # rendering ("desire to receive", not "receive", for רצון לקבל)
+        longer = [g for g in gs if len(g) > len(best) and f" {best} " in f" {g} " and k[g] >= EXTEND_SHARE * k[best]]
+        if longer:
+            best = max(longer, key=lambda g: (k[g], len(g)))
+            scores.setdefault(best, scores[max((x for x in scores if f" {x} " in f" {best} "), key=len)])
         votes[best].append(i)
         a, b, _ = gs[best]
-        h.target_spans = merge_spans([*h.target_spans, (a, b)])
+        setattr(h, f"{side}_spans", merge_spans([*getattr(h, f"{side}_spans"), (a, b)]))
     rows = []
     for g, idx in sorted(votes.items(), key=lambda kv: (-len(kv[1]), -scores[kv[0]])):
         forms = Counter(grams[i][g][2] for i in idx)
@@ -371,6 +416,41 @@ def renderings(store: Store, text: str, *, exact: bool = False, doc: int | None 
                               [{"document": hits[i].document, "title": hits[i].title, "item": hits[i].item,
                                 "link": hits[i].link} for i in idx[:5]]))  # fmt: skip
     return RenderingReport(text, m, rows, unassigned, hits)
+
+
+def highlight_renderings(hits: Sequence[Hit], report: RenderingReport, reverse: bool = False) -> None:
+    """Mark on the counterpart side of each hit (English; Hebrew with ``reverse``) the rendering of
+    the match: the one the report found in that unit, else (a hit beyond the report's sample, a
+    reference memory's unit) the most frequent of the report's renderings it holds. What makes a
+    one-sided query's result highlighted on both sides."""
+    side = "source" if reverse else "target"
+    found = {(h.document, h.link, h.source, h.target): getattr(h, f"{side}_spans") for h in report.hits}
+    keys = [" ".join(_rkey(w) for w in words(r.rendering) if w.hebrew == reverse) for r in report.renderings]
+    for h in hits:
+        spans = found.get((h.document, h.link, h.source, h.target))
+        if not spans:
+            grams = _ngrams(getattr(h, side), hebrew=reverse)
+            best = next((grams[k] for k in keys if k in grams), None)
+            spans = [best[:2]] if best is not None else []
+        setattr(h, f"{side}_spans", merge_spans([*getattr(h, f"{side}_spans"), *spans]))
+
+
+def concordance(
+    store: Store, text: str, *, lang: str = "both", exact: bool = False, stem: bool = False,
+    doc: int | None = None, limit: int = 20, memory: bool = True,
+) -> tuple[SearchResult, RenderingReport | None]:
+    """What the Search page and ``workbench search`` show: the results of :func:`search`, each result's
+    counterpart of a one-sided query highlighted too (so a result is marked on both sides), and for a
+    query on the Hebrew side the distribution of its English renderings (None otherwise)."""
+    t0 = time.perf_counter()
+    res = search(store, text, lang=lang, exact=exact, stem=stem, doc=doc, limit=limit, memory=memory)
+    if bool(res.query.source) == bool(res.query.target) or not res.hits:
+        return res, None
+    reverse = not res.query.source
+    report = renderings(store, text, exact=exact, doc=doc, reverse=reverse, stem=stem)
+    highlight_renderings(res.hits, report, reverse)
+    res.ms = (time.perf_counter() - t0) * 1000
+    return res, None if reverse else report
 
 
 def add_to_termbase(store: Store, hebrew: str, rendering: str, user: str, kind: str = "translation") -> Any:
@@ -427,7 +507,8 @@ def suggestions_for_text(
     store: Store, source: str, *, exclude: Sequence[str] = (), limit: int = 5, min_percent: int = 40,
     memory: bool = True, candidates: int = 40,
 ) -> list[Suggestion]:
-    """The most similar source units of the corpus (and the reference memories) to ``source``."""
+    """The most similar source units of the corpus (and the reference memories) to ``source``: the
+    ``limit`` best by fuzzy percentage, then any further exact repeats (up to ``limit`` more)."""
     from rapidfuzz import fuzz
 
     store.search.ensure_built()
@@ -439,6 +520,9 @@ def suggestions_for_text(
     distinct = sorted(set(keys), key=lambda k: (-len(k), k))
     look = [Lookup(k) for k in distinct[:TM_KEYS]]
     cands = store.search.candidates("source", look, memory=memory, limit=candidates, any_of=True)
+    # exact repeats: the units sharing a run of 8 normalised words, however little else they share
+    have = {c.ref for c in cands}
+    cands += [c for c, _n in store.search.shared_runs(source, memory=memory) if c.ref not in have]
     units = _Units(store)
     para = dict((id(c), u) for c, u in units.paragraph_units([c for c in cands if c.ref.startswith("p:")]))
     mem = [c for c in cands if c.ref.startswith("m:")]
@@ -481,7 +565,10 @@ def suggestions_for_text(
         out.append(Suggestion(source=s_text, target=t_text, percent=percent, repeat=repeat, repeat_words=size if repeat
                               else 0, repeat_text=rtext, **meta))  # fmt: skip
     out.sort(key=lambda s: (-s.percent, -s.repeat_words))
-    return out[:limit]
+    best = out[:limit]
+    # an exact repeat is always shown, even when the rest of its passage makes it a weak fuzzy match
+    best += sorted((s for s in out[limit:] if s.repeat), key=lambda s: -s.repeat_words)[:limit]
+    return best
 
 
 def suggestions(store: Store, doc_id: int, link_id: str, *, limit: int = 5, min_percent: int = 40) -> list[Suggestion]:
@@ -523,22 +610,39 @@ class RepeatGroup:
                 "diffs": [[list(p) for p in d] for d in self.diffs]}  # fmt: skip
 
 
-def repeats(store: Store, min_words: int = REPEAT_WORDS, *, only_different: bool = True) -> list[RepeatGroup]:
+def repeats(store: Store, min_words: int = REPEAT_WORDS, *, only_different: bool = True,
+            use_index: bool = True) -> list[RepeatGroup]:  # fmt: skip
     """Every Hebrew passage of ``min_words`` normalised words or more found in two links or more,
     with the English of each occurrence (the aligned sentences where the link has a sentence
     alignment, else the link's English), grouped; with ``only_different``, only those whose English
-    renderings differ (compared case- and accent-insensitively, punctuation aside)."""
+    renderings differ (compared case- and accent-insensitively, punctuation aside).
+
+    From 8 words up, the index's hashed 8-word runs say which links can hold a repeat at all, and only
+    those are read word by word (every link of several source paragraphs is, as its passage may cross
+    a paragraph boundary): the same groups as reading every link (``use_index=False``, what the bench
+    compares), in a fraction of the time on a large corpus, where most links repeat nothing.
+    """
+    from workbench.store.search_index import SHINGLE, shingle_hashes
     from workbench.textdiff import word_diff
 
     if min_words < 3:
         raise WorkbenchError("--min-words must be at least 3")
-    units: list[dict[str, Any]] = []
+    docs = []
     for d in store.list_documents():
         doc = store.get_document(d.id)
-        if doc.source is None:
-            continue
-        idx = doc.paragraph_index()
-        for lk in store.get_links(d.id):
+        if doc.source is not None:
+            docs.append((doc, doc.paragraph_index(), store.get_links(d.id)))
+    maybe: set[str] | None = None
+    if use_index and min_words >= SHINGLE:
+        store.search.ensure_built()
+        crossing = [h for doc, idx, links in docs for lk in links if len(lk.source) > 1
+                    for h in shingle_hashes("\n".join(idx[p].text for p in lk.source if p in idx))]  # fmt: skip
+        maybe = store.search.repeated_paragraphs(crossing)
+    units: list[dict[str, Any]] = []
+    for doc, idx, links in docs:
+        for lk in links:
+            if maybe is not None and len(lk.source) == 1 and lk.source[0] not in maybe:
+                continue
             src = "\n".join(idx[p].text for p in lk.source if p in idx)
             if not src.strip():
                 continue
@@ -608,14 +712,33 @@ def _english_of(u: dict[str, Any], start: int, end: int) -> str:
     return " ".join(p for p in parts if p) or u["target"]
 
 
-REPEAT_COLUMNS = ["group", "words", "passage", "document", "title", "item", "link", "hebrew", "english"]
+REPEAT_COLUMNS = ["group", "words", "passage", "document", "title", "item", "link", "hebrew", "english",
+                  "diff_from_first"]  # fmt: skip
+
+
+def plain_diff(diff: Sequence[tuple[str, str]]) -> str:
+    """A word diff as one line of text, in the notation of ``wdiff`` and ``git diff --word-diff=plain``:
+    ``[-removed-]{+added+}`` (what a spreadsheet cell can hold)."""
+    out = []
+    for op, text in diff:
+        body = " ".join(text.split())
+        if not body:
+            out.append(" " if text else "")
+        elif op == "same":
+            out.append(text)
+        else:
+            tail = " " if text[-1:].isspace() else ""
+            out.append(f"[-{body}-]{tail}" if op == "del" else f"{{+{body}+}}{tail}")
+    return "".join(out).strip()
 
 
 def repeat_rows(groups: Sequence[RepeatGroup]) -> list[dict[str, Any]]:
-    """One row per occurrence (what the CSV/XLSX export writes)."""
+    """One row per occurrence (what the CSV/XLSX export writes); every occurrence after a group's
+    first carries the word diff of its English against the first's."""
     return [{"group": n, "words": g.words, "passage": g.passage, "document": o.document, "title": o.title,
-             "item": o.item or "", "link": o.link, "hebrew": o.hebrew, "english": o.english}
-            for n, g in enumerate(groups, 1) for o in g.occurrences]  # fmt: skip
+             "item": o.item or "", "link": o.link, "hebrew": o.hebrew, "english": o.english,
+             "diff_from_first": plain_diff(g.diffs[i - 1]) if i else ""}
+            for n, g in enumerate(groups, 1) for i, o in enumerate(g.occurrences)]  # fmt: skip
 
 
 def write_repeats(groups: Sequence[RepeatGroup], path: str | Any) -> int:

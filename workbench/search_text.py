@@ -169,7 +169,8 @@ class Clause:
 
     @property
     def hebrew(self) -> bool:
-        return self.phrases[0][0].hebrew
+        """Searched on the Hebrew side (with ``--lang both``): any Hebrew word makes it so (12א)."""
+        return any(t.hebrew for t in self.terms)
 
     @property
     def terms(self) -> list[Term]:
@@ -238,6 +239,18 @@ def _is_he(ch: str) -> bool:
     return "\u05d0" <= ch <= "\u05ea" or "\u0591" <= ch <= "\u05c7" and ch != "\u05be"
 
 
+_W = rf"(?:{_HE_WORD}|{_LAT_WORD})"
+#: one query word: a word of the text's kind, with ``*`` anywhere in or around it
+_PIECE = re.compile(rf"\*?{_W}(?:\*+{_W}?)*|\*+")
+
+
+def _terms(raw: str) -> tuple[Term, ...]:
+    """The query words of one token: several when punctuation joins words (אור-חוזר, בעל־הסולם with
+    a maqaf, e-mail), which the text's words are cut the same way, so they are a phrase; none for a
+    token with no letters or digits."""
+    return tuple(t for t in (_term(m.group(0)) for m in _PIECE.finditer(raw)) if t is not None)
+
+
 def _term(raw: str) -> Term | None:
     """A query word (possibly with ``*``), or None for a token with no letters or digits."""
     body = raw.replace("*", "")
@@ -247,7 +260,6 @@ def _term(raw: str) -> Term | None:
     hebrew = found[0].group("he") is not None
     keyf = hebrew_key if hebrew else latin_key
     if "*" not in raw:
-        # punctuation around a word is not part of it; two words glued by punctuation count as one word
         key = "".join(keyf(m.group(0)) for m in found)
         return Term(raw, hebrew, key)
     pieces = [keyf("".join(m.group(0) for m in WORD_RE.finditer(p))) for p in raw.split("*")]
@@ -279,7 +291,7 @@ def parse_query(text: str, lang: str = "both", exact: bool = False, stem: bool =
         if isinstance(tok, str) and tok.upper().startswith("NEAR"):
             raise WorkbenchError(f"{tok!r}: proximity is written NEAR/n between two words or phrases (a NEAR/5 b)")
         raw = tok if isinstance(tok, list) else [tok]
-        terms = tuple(t for t in (_term(w) for w in raw) if t is not None)
+        terms = tuple(t for w in raw for t in _terms(w))
         if terms:
             operands.append(terms)
     clauses: list[Clause] = []
@@ -302,6 +314,13 @@ def parse_query(text: str, lang: str = "both", exact: bool = False, stem: bool =
         raise WorkbenchError(f"the query {text!r} has no words to search for")
     q = Query(text, exact=exact, stem=stem)
     for cl in clauses:
+        # the scripts of the clause's phrases (a number alone belongs to either side)
+        scripts = {"he" if any(t.hebrew for t in p) else "latin" for p in cl.phrases
+                   if any(t.hebrew or not t.key.isdigit() for t in p)}  # fmt: skip
+        if lang == "both" and cl.near is not None and len(scripts) > 1:
+            raise WorkbenchError(f"{cl.describe()}: NEAR joins words of one language (the two sides of a link "
+                                 "are searched by writing both, without NEAR)")
+
         side = "source" if lang == "he" else "target" if lang == "en" else ("source" if cl.hebrew else "target")
         q.side(side).append(cl)
     if not any(t.index_key for cl in clauses for t in cl.terms):
@@ -335,9 +354,11 @@ def term_matches(term: Term, w: Word, exact: bool = False, stem: bool = False) -
 def _phrase_hits(phrase: Sequence[Term], ws: Sequence[Word], exact: bool, stem: bool) -> list[tuple[int, int]]:
     """(first word, last word) index ranges where the phrase's words occur one after the other."""
     n = len(phrase)
+    first = phrase[0]
     hits = []
     for i in range(len(ws) - n + 1):
-        if all(term_matches(phrase[k], ws[i + k], exact, stem) for k in range(n)):
+        if term_matches(first, ws[i], exact, stem) and all(
+                term_matches(phrase[k], ws[i + k], exact, stem) for k in range(1, n)):  # fmt: skip
             hits.append((i, i + n - 1))
     return hits
 

@@ -1,7 +1,8 @@
 """The Search page and the Alignment editor's translation-memory panel in real headless Chromium:
 a Hebrew query finds the prefixed and pointed forms, highlighted right to left with their English,
-the renderings chart is drawn, a result opens its document in the Alignment page, and the panel
-under the selected link shows the repeated passage of the other document with its percentage."""
+the renderings chart is drawn, a result opens its document in the Alignment page on its link, and the
+panel under the selected link shows the repeated passage of the other document with its percentage
+and opens it."""
 
 from __future__ import annotations
 
@@ -57,9 +58,10 @@ def test_search_page_highlights_both_sides_and_opens_the_document(server: str, b
     expect(page.get_by_text("2 result(s)", exact=False)).to_be_visible(timeout=T)
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "e2e_search.png"), full_page=True)
-    page.locator("a.wb-open").first.click()
+    # the pointed, prefixed form is the second link of "First": the Alignment page opens with it selected
+    page.locator(".wb-hit-head", has_text="#1 First").locator("a.wb-open").click()
     expect(page.get_by_role("heading", name="Align")).to_be_visible(timeout=T)
-    expect(page.locator(".wb-link").first).to_be_visible(timeout=T)
+    expect(page.locator(".wb-preview")).to_contain_text("וּבָאוֹר הַחוֹזֵר", timeout=T)
 
 
 def test_memory_panel_shows_the_repeat_in_the_other_document(server: str, browser, artifacts: Path) -> None:  # noqa: ANN001
@@ -77,3 +79,6 @@ def test_memory_panel_shows_the_repeat_in_the_other_document(server: str, browse
     expect(tm).to_contain_text("Second")
     expect(page.get_by_text("And it is known that the great delight")).to_be_visible(timeout=T)
     page.screenshot(path=str(artifacts / "e2e_tm_panel.png"), full_page=True)
+    tm.locator("a.wb-tm-open").click()  # to the other rendering, selected in its own document
+    expect(page.locator(".wb-preview")).to_contain_text("וכבר", timeout=T)
+    expect(page.locator(".wb-preview")).to_contain_text("And it is known that the great delight")

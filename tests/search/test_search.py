@@ -92,6 +92,22 @@ def test_exact_mode_counts_prefixes_and_points(corpus) -> None:  # noqa: ANN001
     assert len(S.search(store, "וּבָאוֹר", exact=True).hits) == 1
 
 
+def test_words_joined_by_a_maqaf_or_hyphen_are_a_phrase_and_cantillation_is_ignored(store) -> None:  # noqa: ANN001
+    """The text's words are cut at a maqaf, a hyphen or a digit; a query is cut the same way (a
+    query word glued by one used to be looked up as one word and found nothing). Cantillation marks
+    (Genesis 1:1 as printed with te'amim) are ignored like points; a geresh typed as an apostrophe
+    finds the Hebrew geresh."""
+    s = Paragraph("כתב בעל־הסולם על אור-חוזר בסעיף 12א. בְּרֵאשִׁ֖ית בָּרָ֣א אֱלֹהִ֑ים. בחינה ד׳ כאן.")
+    t = Paragraph("Baal HaSulam wrote on Returning-Light in item 12a.")
+    store.create_document(Document("d", Text("he", [s]), Text("en", [t])), links=[Link([s.id], [t.id])])
+    for q, want in (("בעל-הסולם", ["בעל־הסולם"]), ("אור־חוזר", ["אור-חוזר"]), ('"אור חוזר"', ["אור-חוזר"]),
+                    ("בסעיף 12א", ["בסעיף", "12א"]), ("בראשית ברא", ["בְּרֵאשִׁ֖ית", "בָּרָ֣א"]),
+                    ("בחינה ד'", ["בחינה", "ד׳"])):  # fmt: skip
+        assert [spans(h) for h in S.search(store, q).hits] == [want], q
+    assert [spans(h, "target") for h in S.search(store, "returning-light").hits] == [["Returning-Light"]]
+    assert S.search(store, "אור-עליון").hits == []
+
+
 def test_english_case_diacritics_and_stemming(corpus) -> None:  # noqa: ANN001
     store, *_ = corpus
     assert len(S.search(store, "returning LIGHT").hits) == 2
@@ -142,6 +158,23 @@ def test_index_is_kept_current_by_edits(corpus) -> None:  # noqa: ANN001
     assert S.search(store, "אור").hits == [] and store.search.units() == 0
 
 
+def test_a_new_version_of_a_side_and_its_revert_keep_the_index_current(corpus) -> None:  # noqa: ANN001
+    """workbench update (a revised translation replacing the side) and its revert: the index follows
+    both, in the same transaction as the paragraphs."""
+    from workbench.update import apply_update, plan_update, revert_update
+
+    store, doc_id, src, tgt = corpus
+    assert len(S.search(store, "coarseness").hits) == 1
+    new = [Paragraph(t.replace("coarseness", "thickness")) for t in EN] + [Paragraph("A translator's afterword.")]
+    result = apply_update(store, plan_update(store, doc_id, "target", new, file="en2.txt"), "system")
+    assert S.search(store, "coarseness").hits == []
+    assert [spans(h, "target") for h in S.search(store, "thickness").hits] == [["thickness"]]
+    assert len(S.search(store, "afterword").hits) == 1
+    revert_update(store, result["change"], "system")
+    assert S.search(store, "thickness").hits == [] and S.search(store, "afterword").hits == []
+    assert len(S.search(store, "coarseness").hits) == 1
+
+
 def test_a_project_without_index_is_indexed_on_first_use(corpus) -> None:  # noqa: ANN001
     from workbench.store.search_index import clear
 
@@ -175,6 +208,30 @@ def test_renderings_and_adding_the_pair_to_the_termbase(corpus) -> None:  # noqa
         S.add_to_termbase(store, "אור חוזר", "Returning Light", "system")
 
 
+def test_a_hebrew_query_is_highlighted_on_both_sides_memory_included(corpus) -> None:  # noqa: ANN001
+    """concordance(): each result's English rendering marked, also in a reference unit the
+    renderings were not counted on; an English query has no renderings to count."""
+    store, *_ = corpus
+    store.search.import_memory("old", "old.tmx", "he", "en",
+                               [("כל אור חוזר עולה", "All returning light rises", None)], "system")  # fmt: skip
+    res, report = S.concordance(store, "אור חוזר")
+    assert report is not None and report.renderings[0].rendering == "Returning Light"
+    marked = {h.origin: spans(h, "target") for h in res.hits}
+    assert marked == {"corpus": ["Returning Light"], "memory: old": ["returning light"]}
+    res, report = S.concordance(store, "pleasure")  # found once: nothing to tell its Hebrew by
+    assert report is None and spans(res.hits[0], "target") == ["pleasure"] and res.hits[0].source_spans == []
+
+
+def test_an_english_query_marks_the_hebrew_beside_it(corpus) -> None:  # noqa: ANN001
+    """The other way round: the Hebrew that stands beside "returning light" in every unit, whatever
+    its prefixes and points."""
+    store, *_ = corpus
+    res, report = S.concordance(store, '"returning light"')
+    assert report is None
+    assert sorted(spans(h) for h in res.hits) == [["אור חוזר"], ["וּבָאוֹר הַחוֹזֵר"]]
+    assert all(spans(h, "target") == ["Returning Light"] for h in res.hits)
+
+
 def test_adding_to_the_termbase_is_refused_to_a_viewer(corpus) -> None:  # noqa: ANN001
     from workbench.roles import PermissionDenied
 
@@ -205,10 +262,38 @@ def test_repeats_report_groups_differing_renderings_with_a_word_diff(corpus, tmp
     assert g.words >= 8 and len(g.occurrences) == 2 and g.renderings == 2
     assert ("del", "pleasure ") in g.diffs[0] and ("ins", "delight ") in g.diffs[0]
     assert S.write_repeats(groups, tmp_path / "r.csv") == 2
-    assert "Our sages said" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    csv_text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert "Our sages said" in csv_text and "diff_from_first" in csv_text
+    assert "[-pleasure-] {+delight+}" in csv_text  # the word diff, in wdiff's notation
     assert S.write_repeats(groups, tmp_path / "r.xlsx") == 2
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True))
+    assert rows[0][-1] == "diff_from_first" and rows[1][-1] in (None, "") and "{+delight+}" in rows[2][-1]
     with pytest.raises(WorkbenchError):
         S.write_repeats(groups, tmp_path / "r.txt")
+
+
+def test_repeats_found_through_the_index_are_those_of_reading_every_link(store) -> None:  # noqa: ANN001
+    """The index says which links can hold a repeat; a quotation that crosses a paragraph boundary
+    inside a link of two paragraphs is still found, and the groups are those of the full reading."""
+    quote = "ואמרו חז\"ל כי התענוג הגדול והרצון לקבל הגדול עולים בקנה אחד ממש".split()
+    a1, a2 = Paragraph("פתיחה כאן " + " ".join(quote[:5])), Paragraph(" ".join(quote[5:]) + " וסוף")
+    b1 = Paragraph("וכבר " + " ".join(quote) + " עכ\"ל.")
+    c1 = Paragraph("דבר אחר לגמרי שאין בו שום ציטוט מן הכתובים כלל ועיקר בשום אופן")
+    ta, tb, tc = Paragraph("the great pleasure"), Paragraph("the great delight"), Paragraph("other")
+    store.create_document(Document("A", Text("he", [a1, a2]), Text("en", [ta])), links=[Link([a1.id, a2.id], [ta.id])])
+    store.create_document(Document("B", Text("he", [b1, c1]), Text("en", [tb, tc])),
+                          links=[Link([b1.id], [tb.id]), Link([c1.id], [tc.id])])  # fmt: skip
+    fast, full = S.repeats(store), S.repeats(store, use_index=False)
+    assert [g.to_dict() for g in fast] == [g.to_dict() for g in full]
+    assert len(fast) == 1 and fast[0].words == len(quote)
+    assert sorted(o.english for o in fast[0].occurrences) == ["the great delight", "the great pleasure"]
+    from workbench.store.search_index import shingle_hashes
+
+    assert store.search.repeated_paragraphs() == set()  # no paragraph alone shares 8 words with another
+    # the runs of link A's passage (crossing its boundary, and a2's own 8 words) are in b1 and a2
+    assert store.search.repeated_paragraphs(shingle_hashes(a1.text + "\n" + a2.text)) == {b1.id, a2.id}
 
 
 def test_reference_memory_is_searchable_labelled_and_read_only(corpus, tmp_path) -> None:  # noqa: ANN001
@@ -233,7 +318,7 @@ def test_reference_memory_is_searchable_labelled_and_read_only(corpus, tmp_path)
     assert S.search(store, "מקיף").hits == []
 
 
-@pytest.mark.parametrize("query", ["", "   ", '"open', "a NEAR/5", "NEAR/3 b", "*ing", "light NEAR b"])
+@pytest.mark.parametrize("query", ["", "   ", '"open', "a NEAR/5", "NEAR/3 b", "*ing", "light NEAR b", "אור NEAR/3 light"])
 def test_bad_queries_are_refused_in_one_line(query: str) -> None:
     with pytest.raises(WorkbenchError) as exc:
         parse_query(query)
@@ -251,6 +336,8 @@ def test_cli_search_json_contract_and_exit_codes(corpus, capsys) -> None:  # noq
     assert {"document", "link", "source", "target", "source_spans", "target_spans", "score"} <= set(out[0])
     h = out[0]
     assert h["document"] == doc_id and len(h["source_spans"]) == 2
+    # a Hebrew query: the English side carries the rendering of the match, highlighted too
+    assert [h["target"][a:b] for a, b in h["target_spans"]] == ["Returning Light"]
     db = str(store.path) if not str(store.path).startswith("postgres") else _url(store)
     assert main(["--db", db, "search", '"open']) == 2
     err = capsys.readouterr().err

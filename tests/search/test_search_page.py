@@ -50,7 +50,7 @@ def test_search_shows_highlighted_pairs_and_renderings(app: AppTest, db_path: Pa
     assert "<mark>ובאור</mark> <mark>החוזר</mark>" in shown
     assert "&lt;b&gt;העולמות&lt;/b&gt;" in shown and "<b>העולמות</b>" not in shown  # user text literal
     assert "<mark>Returning Light</mark>" in shown  # the rendering found on the English side
-    assert 'href="/align?doc=1"' in shown and 'dir="rtl"' in shown
+    assert 'href="/align?doc=1&amp;link=' in shown and 'dir="rtl"' in shown  # opens on the link
     assert any("2 result(s)" in plain(c.value) for c in app.caption)
     assert "Returning Light" in shown and len(app.get("vega_lite_chart")) == 1
     add = [b for b in app.button if b.label == "Add to termbase"]
@@ -108,3 +108,27 @@ def test_alignment_editor_shows_the_memory_for_the_selected_link(db_path: Path) 
     assert panel and "100%" in panel[0] and "exact repeat of 12 words" in panel[0]
     shown = html_of(app)
     assert EN[3] in shown  # the other rendering, beside the selected link
+
+
+def test_the_alignment_page_opens_on_the_link_a_result_names(db_path: Path) -> None:
+    """?doc=&link= (what a result's "Open in Alignment" and a suggestion's "open" carry): the page
+    shows the page of links holding it, selected, even when the filters would hide it; the parameter
+    is used once."""
+    st.cache_resource.clear()
+    s = open_store(db_path)
+    src = [Paragraph(f"פסקה מספר {n} כאן") for n in range(60)]
+    tgt = [Paragraph(f"Paragraph number {n} here") for n in range(60)]
+    s.create_document(Document("Long", Text("he", src), Text("en", tgt)),
+                      links=[Link([a.id], [b.id], 0.9) for a, b in zip(src, tgt, strict=True)])
+    lid = s.get_links(1)[52].id
+    app = AppTest.from_file(str(Path(PAGE).parent / "align.py"), default_timeout=60)
+    app.session_state["al_low"] = True  # "only links under the threshold": would hide every link here
+    app.query_params["doc"] = "1"
+    app.query_params["link"] = lid
+    app.run()
+    assert not app.exception, app.exception
+    assert app.session_state["al_sel"] == lid
+    assert app.session_state["al_page"] == 2  # links 51-75 at 25 a page
+    assert not app.session_state["al_low"]
+    assert "link" not in app.query_params
+    assert any("Paragraph number 52 here" in m.value for m in app.markdown)

@@ -13,6 +13,13 @@ from workbench.app.widgets import html_literal, source_side, text_block
 from workbench.errors import WorkbenchError
 
 
+def align_href(doc_id: int, link_id: str | None) -> str:
+    """The Alignment page opened on one link of a document (the page selects it and shows its page)."""
+    from urllib.parse import urlencode
+
+    return "/align?" + urlencode({"doc": int(doc_id), **({"link": link_id} if link_id else {})})
+
+
 def _band(percent: int) -> str:
     return "#1e7b34" if percent >= 95 else "#8a6d00" if percent >= 75 else "#666"
 
@@ -39,7 +46,7 @@ def show(store: Any, user: str, doc_id: int, link_id: str, source_lang: str | No
         for s in found:
             where = (f"#{s.document} {s.title} · {s.item or ''}" if s.document is not None else s.origin)
             flag = (f' · <b style="color:#a50e0e">exact repeat of {s.repeat_words} words</b>' if s.repeat else "")
-            link = (f' · <a href="/align?doc={int(s.document)}" target="_self">open</a>'
+            link = (f' · <a class="wb-tm-open" href="{html_literal(align_href(s.document, s.link))}" target="_self">open</a>'
                     if s.document is not None else "")  # fmt: skip
             st.markdown(
                 f'<div class="wb-tm" style="border-top:1px solid #ddd;padding-top:.3em">'

@@ -64,8 +64,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         if rep.unassigned:
             print(f"{rep.unassigned:>6}  (no rendering found)")
         return 0
-    res = svc.search(store, args.query, lang=args.lang, exact=args.exact, stem=args.stem, doc=args.doc,
-                     limit=args.limit, memory=not args.no_memory)  # fmt: skip
+    res, _report = svc.concordance(store, args.query, lang=args.lang, exact=args.exact, stem=args.stem, doc=args.doc,
+                                   limit=args.limit, memory=not args.no_memory)  # fmt: skip
     if args.json:
         print_json([h.to_dict() for h in res.hits])
         return 0

@@ -13,22 +13,26 @@ Reference memory (TMX files) lives here too, because its units are indexed the s
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.search_text import index_terms
+from workbench.search_text import index_terms, normalized_words
 from workbench.store.db import Conn, now, retry_public_methods
 
 if TYPE_CHECKING:
     from workbench.store import Store
 
+#: words in a run the memory recognises as an exact repeat (hashed for every source unit)
+SHINGLE = 8
 #: bump when the keys change (search_text's normalisation): every index is rebuilt on next use
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 #: the tables the index consists of (derived: db copy leaves them out, db check does not count them)
-DERIVED_TABLES = ("search_units", "search_fts", "search_fts_data", "search_fts_idx", "search_fts_content",
+DERIVED_TABLES = ("search_units", "search_shingles", "search_fts", "search_fts_data", "search_fts_idx", "search_fts_content",
                   "search_fts_docsize", "search_fts_config", "search_meta")  # fmt: skip
 
 
@@ -65,29 +69,56 @@ class TmFile:
 # ---------------------------------------------------------------------------------------------- writes
 
 
+def shingle_hashes(text: str, n: int = SHINGLE) -> list[int]:
+    """Stable 63-bit hashes of every run of ``n`` normalised words of ``text`` (distinct, in order)."""
+    keys = normalized_words(text)
+    out: dict[int, None] = {}
+    for i in range(len(keys) - n + 1):
+        digest = hashlib.blake2b(" ".join(keys[i:i + n]).encode("utf-8"), digest_size=8).digest()
+        out[int.from_bytes(digest, "big") >> 1] = None
+    return list(out)
+
+
+_terms = functools.lru_cache(maxsize=16)(index_terms)
+_shingles = functools.lru_cache(maxsize=16)(lambda text: tuple(shingle_hashes(text)))
+
+
+def prepare(text: str) -> None:
+    """Compute a paragraph's index keys (stemming: milliseconds of CPU) before the write transaction
+    that stores it, so that the write lock is not held for them: :func:`reindex` finds them cached."""
+    _terms(text)
+    _shingles(text)
+
+
 def _put(c: Conn, ref: str, doc_id: int | None, side: str, tm_file: str | None, text: str) -> None:
-    words, stems = index_terms(text)
+    words, stems = _terms(text)
+    hashes = _shingles(text) if side == "source" else ()
     if c.dialect.name == "postgresql":
-        c.execute(
+        rid = c.execute(
             "INSERT INTO search_units (ref, doc_id, side, tm_file, words, stems) VALUES"
             " (?, ?, ?, ?, array_to_tsvector(?::text[]), array_to_tsvector(?::text[]))"
             " ON CONFLICT (ref) DO UPDATE SET doc_id = excluded.doc_id, side = excluded.side,"
-            " words = excluded.words, stems = excluded.stems",
+            " words = excluded.words, stems = excluded.stems RETURNING id",
             (ref, doc_id, side, tm_file, words.split(), stems.split()),
-        )
-        return
-    row = c.execute("SELECT id FROM search_units WHERE ref = ?", (ref,)).fetchone()
-    if row is None:
-        rid = c.execute("INSERT INTO search_units (ref, doc_id, side, tm_file) VALUES (?, ?, ?, ?) RETURNING id",
-                        (ref, doc_id, side, tm_file)).fetchone()[0]  # fmt: skip
+        ).fetchone()[0]
+        c.execute("DELETE FROM search_shingles WHERE unit = ?", (rid,))
     else:
-        rid = row[0]
-        c.execute("UPDATE search_units SET doc_id = ?, side = ? WHERE id = ?", (doc_id, side, rid))
-        c.execute("DELETE FROM search_fts WHERE rowid = ?", (rid,))
-    c.execute("INSERT INTO search_fts (rowid, words, stems) VALUES (?, ?, ?)", (rid, words, stems))
+        row = c.execute("SELECT id FROM search_units WHERE ref = ?", (ref,)).fetchone()
+        if row is None:
+            rid = c.execute("INSERT INTO search_units (ref, doc_id, side, tm_file) VALUES (?, ?, ?, ?) RETURNING id",
+                            (ref, doc_id, side, tm_file)).fetchone()[0]  # fmt: skip
+        else:
+            rid = row[0]
+            c.execute("UPDATE search_units SET doc_id = ?, side = ? WHERE id = ?", (doc_id, side, rid))
+            c.execute("DELETE FROM search_fts WHERE rowid = ?", (rid,))
+            c.execute("DELETE FROM search_shingles WHERE unit = ?", (rid,))
+        c.execute("INSERT INTO search_fts (rowid, words, stems) VALUES (?, ?, ?)", (rid, words, stems))
+    if side == "source":
+        c.executemany("INSERT INTO search_shingles (unit, hash) VALUES (?, ?)", [(rid, h) for h in hashes])
 
 
 def _drop(c: Conn, where: str, params: Sequence[Any]) -> None:
+    c.execute(f"DELETE FROM search_shingles WHERE unit IN (SELECT id FROM search_units WHERE {where})", params)
     if c.dialect.name == "sqlite":
         c.execute(f"DELETE FROM search_fts WHERE rowid IN (SELECT id FROM search_units WHERE {where})", params)
     c.execute(f"DELETE FROM search_units WHERE {where}", params)
@@ -132,6 +163,7 @@ def clear(c: Conn) -> None:
     if c.dialect.name == "sqlite":
         c.execute("DROP TABLE search_fts")
         c.execute(FTS_DDL)
+    c.execute("DELETE FROM search_shingles")
     c.execute("DELETE FROM search_units")
     c.execute("DELETE FROM search_meta")
 
@@ -204,9 +236,11 @@ class SearchIndex:
             progress(n, total)
         return n
 
-    def units(self) -> int:
+    def units(self, memory: bool = True) -> int:
+        """How many units are indexed (``memory`` False: the corpus's paragraphs only)."""
+        where = "" if memory else " WHERE doc_id IS NOT NULL"
         with self.db.reading() as c:
-            return int(c.execute("SELECT count(*) FROM search_units").fetchone()[0])
+            return int(c.execute(f"SELECT count(*) FROM search_units{where}").fetchone()[0])
 
     # -- asking --------------------------------------------------------------------------------
 
@@ -253,13 +287,15 @@ class SearchIndex:
             rows = c.execute(sql, (_fts_string(lookups, any_of), *params, limit, offset)).fetchall()
         return [Candidate(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
 
-    def count(self, side: str, lookups: Sequence[Lookup], cap: int | None = None) -> int:
+    def count(self, side: str, lookups: Sequence[Lookup], cap: int | None = None, memory: bool = True) -> int:
         """How many units of ``side`` hold every key (a document frequency, for weighting); with ``cap``,
-        counting stops there (enough to tell which of two clauses is the rarer)."""
+        counting stops there (enough to tell which of two clauses is the rarer); ``memory`` False: the
+        corpus's paragraphs only."""
         limit = f" LIMIT {int(cap)}" if cap else ""
+        corpus = "" if memory else " AND doc_id IS NOT NULL"
         with self.db.reading() as c:
             if c.dialect.name == "postgresql":
-                conds, params = ["side = ?"], [side]
+                conds, params = [f"side = ?{corpus}"], [side]
                 for col in ("words", "stems"):
                     q = _tsquery(lookups, col)
                     if q:
@@ -269,7 +305,61 @@ class SearchIndex:
                                      f"{limit}) n", params).fetchone()[0])  # fmt: skip
             return int(c.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM search_fts f JOIN search_units u ON u.id = f.rowid"
-                f" WHERE search_fts MATCH ? AND u.side = ?{limit})", (_fts_string(lookups), side)).fetchone()[0])  # fmt: skip
+                f" WHERE search_fts MATCH ? AND u.side = ?{corpus.replace('doc_id', 'u.doc_id')}{limit})",
+                (_fts_string(lookups), side)).fetchone()[0])  # fmt: skip
+
+    def counts(self, side: str, groups: Sequence[Sequence[Lookup]], memory: bool = True) -> list[int]:
+        """:meth:`count` of each group of keys (in the ``words`` column), in one read: the renderings
+        weigh some sixty phrases per query, and a read per phrase cost more than the rest of the
+        query on PostgreSQL (one round trip and transaction each)."""
+        if not groups:
+            return []
+        if any(lk.column != "words" for g in groups for lk in g) or any(not g for g in groups):
+            raise WorkbenchError("counts() takes non-empty groups of words-column keys")
+        corpus = "" if memory else " AND u.doc_id IS NOT NULL"
+        with self.db.reading() as c:
+            if c.dialect.name == "postgresql":
+                rows = c.execute(
+                    "SELECT (SELECT count(*) FROM search_units u WHERE u.side = ?"
+                    f"{corpus} AND u.words @@ q.t::tsquery) FROM unnest(?::text[]) WITH ORDINALITY AS q(t, i)"
+                    " ORDER BY q.i", (side, [_tsquery(g, "words") for g in groups])).fetchall()  # fmt: skip
+                return [int(r[0]) for r in rows]
+            return [int(c.execute(
+                "SELECT count(*) FROM search_fts f JOIN search_units u ON u.id = f.rowid"
+                f" WHERE search_fts MATCH ? AND u.side = ?{corpus}", (_fts_string(g), side)).fetchone()[0])
+                for g in groups]  # fmt: skip
+
+    def shared_runs(self, text: str, *, memory: bool = True, limit: int = 20) -> list[tuple[Candidate, int]]:
+        """Source units sharing runs of :data:`SHINGLE` normalised words with ``text``, most shared runs
+        first, with how many: where the exact repeats of a quotation are, whatever else surrounds them."""
+        hashes = shingle_hashes(text)
+        if not hashes:
+            return []
+        extra = "" if memory else " AND u.doc_id IS NOT NULL"
+        with self.db.reading() as c:
+            rows = c.execute(
+                "SELECT u.ref, u.doc_id, u.side, u.tm_file, count(*) AS n FROM search_shingles s JOIN search_units u"
+                f" ON u.id = s.unit WHERE s.hash IN {c.dialect.json_list('int')}{extra}"
+                " GROUP BY u.id, u.ref, u.doc_id, u.side, u.tm_file ORDER BY n DESC, u.id LIMIT ?",
+                (json.dumps(hashes[:2000]), limit)).fetchall()  # fmt: skip
+        return [(Candidate(r[0], r[1], r[2], r[3], float(r[4])), int(r[4])) for r in rows]
+
+    def repeated_paragraphs(self, also: Sequence[int] = ()) -> set[str]:
+        """Ids of the corpus paragraphs holding a run of :data:`SHINGLE` normalised words that another
+        corpus paragraph holds too, or one of the run hashes ``also`` (those of passages that cross
+        a paragraph boundary): the only places a repeated passage of that length or more can be."""
+        corpus = "JOIN search_units u ON u.id = s.unit WHERE u.doc_id IS NOT NULL"
+        with self.db.reading() as c:
+            rows = c.execute(
+                f"SELECT DISTINCT u.ref FROM search_shingles s {corpus} AND s.hash IN"
+                f" (SELECT s.hash FROM search_shingles s {corpus} GROUP BY s.hash HAVING count(*) > 1)").fetchall()  # fmt: skip
+            out = {r[0][2:] for r in rows}
+            wanted = list(dict.fromkeys(also))
+            for i in range(0, len(wanted), 5000):
+                rows = c.execute(f"SELECT DISTINCT u.ref FROM search_shingles s {corpus} AND s.hash IN"
+                                 f" {c.dialect.json_list('int')}", (json.dumps(wanted[i:i + 5000]),)).fetchall()  # fmt: skip
+                out.update(r[0][2:] for r in rows)
+        return out
 
     # -- what the units are ------------------------------------------------------------------------
 

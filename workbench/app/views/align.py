@@ -21,6 +21,7 @@ import html
 
 import streamlit as st
 
+from workbench.align.edits import filter_indices
 from workbench.app import align_panels as panels
 from workbench.app.align_state import AlignPageState
 from workbench.app.state import current_user, get_store
@@ -73,6 +74,14 @@ if not loaded.links:
         st.info("This document is not aligned yet. Press **Align**.")
     st.stop()
 
+open_link = st.query_params.get("link")  # ?link=ID (a search result, a memory suggestion): show that link, once
+if open_link:
+    at = next((i for i, lk in enumerate(loaded.links) if lk.id == open_link), None)
+    if at is not None:
+        if at not in filter_indices(loaded.links, state.link_filter()):
+            state.clear_filters()
+        state.focus_on(at)
+    del st.query_params["link"]
 panels.conflict_drafts(page, loaded)
 win = panels.filters(page, loaded)
 panels.score_chart(page, loaded, win)

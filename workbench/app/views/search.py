@@ -17,6 +17,7 @@ import streamlit as st
 
 from workbench import search as svc
 from workbench.app.state import current_user, get_store
+from workbench.app.tm_panel import align_href
 from workbench.app.widgets import (
     doc_label,
     html_literal,
@@ -57,19 +58,11 @@ with tab_search:
                                                                 text=f"Indexing the corpus for search (once): {n:,} of {total:,}"))
         bar.empty()
     if query.strip():
-        result = run_action(lambda: svc.search(store, query, lang=lang, exact=exact, stem=stem, doc=doc, limit=int(limit)))
-        if result is not None:
-            hebrew_query = bool(result.query.source) and not result.query.target
-            report = None
-            if hebrew_query:
-                with st.spinner("Counting renderings…"):
-                    report = run_action(lambda: svc.renderings(store, query, exact=exact, doc=doc))
-            if report is not None:
-                by_link = {(h.document, h.link, h.source): h for h in report.hits}
-                for h in result.hits:  # the English rendering found in each unit, highlighted too
-                    r = by_link.get((h.document, h.link, h.source))
-                    if r is not None:
-                        h.target_spans = r.target_spans
+        with st.spinner("Searching…"):  # a Hebrew query also counts its English renderings (highlighted in each result)
+            found = run_action(lambda: svc.concordance(store, query, lang=lang, exact=exact, stem=stem, doc=doc,
+                                                       limit=int(limit)))  # fmt: skip
+        if found is not None:
+            result, report = found
             more = "" if result.complete else " (more may follow: raise Results)"
             st.caption(literal(f"{len(result.hits)} result(s) in {result.ms:.0f} ms{more}"))
             if report is not None and report.renderings:
@@ -102,8 +95,8 @@ with tab_search:
             for h in result.hits:
                 doc_info = next((d for d in docs if d.id == h.document), None)
                 where = f"#{h.document} {h.title}" if h.document is not None else h.origin
-                open_link = (f' · <a class="wb-open" href="/align?doc={int(h.document)}" target="_self">Open in Alignment</a>'
-                             if h.document is not None else "")  # fmt: skip
+                open_link = (f' · <a class="wb-open" href="{html_literal(align_href(h.document, h.link))}" target="_self">'
+                             "Open in Alignment</a>" if h.document is not None else "")  # fmt: skip
                 pos = f" · link {h.link_pos + 1}" if h.link_pos is not None else ""
                 st.markdown(f'<div class="wb-hit-head" style="font-size:.85em;color:#555;border-top:1px solid #ddd;'
                             f'padding-top:.4em">{html_literal(where)} · {html_literal(h.item or "")}{pos} · {h.unit}'

@@ -14,6 +14,10 @@ CREATE INDEX search_units_doc ON search_units(doc_id);
 CREATE INDEX search_units_tm ON search_units(tm_file);
 CREATE INDEX search_units_words ON search_units USING GIN (words);
 CREATE INDEX search_units_stems ON search_units USING GIN (stems);
+-- Hashes of every run of 8 normalised words of a source-side unit (the memory's exact repeats).
+CREATE TABLE search_shingles (unit BIGINT NOT NULL, hash BIGINT NOT NULL);
+CREATE INDEX search_shingles_hash ON search_shingles(hash);
+CREATE INDEX search_shingles_unit ON search_shingles(unit);
 CREATE TABLE search_meta (key TEXT COLLATE "C" PRIMARY KEY, value TEXT COLLATE "C" NOT NULL);
 
 CREATE TABLE tm_files (

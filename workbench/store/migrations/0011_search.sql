@@ -15,6 +15,10 @@ CREATE TABLE search_units (
 CREATE INDEX search_units_doc ON search_units(doc_id);
 CREATE INDEX search_units_tm ON search_units(tm_file);
 CREATE VIRTUAL TABLE search_fts USING fts5(words, stems, tokenize = 'unicode61 remove_diacritics 0');
+-- Hashes of every run of 8 normalised words of a source-side unit (the memory's exact repeats).
+CREATE TABLE search_shingles (unit INTEGER NOT NULL, hash INTEGER NOT NULL);
+CREATE INDEX search_shingles_hash ON search_shingles(hash);
+CREATE INDEX search_shingles_unit ON search_shingles(unit);
 CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- Reference memory: translation units imported from TMX files, read-only, labelled by file.
