@@ -54,6 +54,7 @@ from workbench.errors import ConflictError, NotFoundError
 from workbench.model import Link, Mark, Paragraph, Side
 from workbench.store.alignment import LinksChanged
 from workbench.store.db import retry_public_methods
+from workbench.store.search_index import prepare as prepare_index
 
 if TYPE_CHECKING:
     from workbench.store import Store
@@ -516,6 +517,7 @@ class AlignmentEditor:
                 sentences: bool = False) -> EditResult:  # fmt: skip
         """Re-align everything but the confirmed links (which stay exactly as they are)."""
         from workbench.align.aligner import realign_document
+        from workbench.align_cache import store_signals
 
         self._authorize()
         doc = self.store.get_document(self.doc_id)
@@ -524,7 +526,8 @@ class AlignmentEditor:
         if doc.source is None or doc.target is None:
             raise InvalidEdit(f"document {self.doc_id} needs both a source and a target text to be aligned")
         before = self.store.get_links(self.doc_id)
-        new = realign_document(doc, before, sentences=sentences, progress=progress)
+        # the embedding signal, when on, keeps its vectors in the project (workbench/align_cache.py)
+        new = realign_document(doc, before, signals=store_signals(self.store), sentences=sentences, progress=progress)
         label = "align" if not before else "re-align unconfirmed"
         with self.store.transaction():
             rev = self.store.save_links(self.doc_id, new, expected_rev, self.user)  # stale -> ConflictError
@@ -542,6 +545,7 @@ class AlignmentEditor:
         """Replace a paragraph's text (marks are kept only when the text is unchanged, see the store)."""
         if not text.strip():
             raise InvalidEdit("a paragraph cannot be emptied here; detach it or merge it into its neighbour instead")
+        prepare_index(text)  # the search index's keys, computed before the write lock is taken
         # the store locks the paragraph's row before its revision check: another edit of it waits
         # (PostgreSQL, READ COMMITTED) rather than failing to serialise on the history and undo rows
         with self.store.transaction(locking=True):

@@ -286,6 +286,7 @@ def plan_update(store: Store, doc_id: int, side: str, read: ReadResult | list[Pa
     ``read`` may also be a list of paragraphs; ``marked`` then says whether their marks are the
     new version's (else, as for a plain-text file, the stored marks are kept and carried over)."""
     from workbench.align.revise import relink
+    from workbench.align_cache import store_align
     from workbench.io.language import UNDETERMINED, detect_language, is_hebrew_code, sample_paragraphs
     from workbench.io.language import name as lang_name
     from workbench.store.versions import SideUpdate
@@ -331,7 +332,7 @@ def plan_update(store: Store, doc_id: int, side: str, read: ReadResult | list[Pa
             other_paras = other.paragraphs if other else []
             r = relink(side, links, [p.id for p in new], [p.id for p in other_paras],
                        new_texts=[p.text for p in new], other_texts=[p.text for p in other_paras],
-                       dirty=dirty, edited=edited)  # fmt: skip
+                       dirty=dirty, edited=edited, align=store_align(store))  # fmt: skip
             new_links, to_review = r.links, r.to_review
             link_stats = {"kept": r.kept, "to_review": len(r.to_review), "realigned": r.realigned,
                           "removed": len(r.removed)}  # fmt: skip

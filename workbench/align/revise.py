@@ -49,10 +49,13 @@ def _open_unpaired(clean: list[Link], mine: Callable[[Link], list[str]], npos: d
     return out
 
 
-def default_align(src: Sequence[str], tgt: Sequence[str]) -> list[tuple[list[int], list[int], float]]:
+def default_align(src: Sequence[str], tgt: Sequence[str], *,
+                  signals: Sequence[object] | None = None) -> list[tuple[list[int], list[int], float]]:  # fmt: skip
+    """``signals``: the aligner's (None: its default set); the update service hands in a set whose
+    embedding signal keeps its vectors in the project (see workbench/align_cache.py)."""
     from workbench.align.aligner import align_paragraphs
 
-    return [(al.source, al.target, float(al.score)) for al in align_paragraphs(list(src), list(tgt))]
+    return [(al.source, al.target, float(al.score)) for al in align_paragraphs(list(src), list(tgt), signals=signals)]
 
 
 @dataclass

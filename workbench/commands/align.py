@@ -196,6 +196,7 @@ def summarize(links: list[Any]) -> dict[str, Any]:
 
 def cmd_align_doc(args: argparse.Namespace) -> int:
     from workbench.align import realign_document
+    from workbench.align_cache import store_signals
     from workbench.store import open_store
 
     store = open_store(args.db)
@@ -205,7 +206,8 @@ def cmd_align_doc(args: argparse.Namespace) -> int:
     if doc.source is None or doc.target is None:
         raise WorkbenchError(f"document {args.doc} needs both a source and a target text to be aligned")
     links = store.get_links(args.doc)
-    new = realign_document(doc, links, signals=_signals(_embed_choice(args), not args.no_learn),
+    # the embedding signal, when on, keeps its vectors in the project: a second run embeds only new texts
+    new = realign_document(doc, links, signals=store_signals(store, _embed_choice(args), learn=not args.no_learn),
                            sentences=args.sentences, progress=_progress_printer(), config=_config(not args.no_refine))
     rev = store.save_links(args.doc, new, doc.alignment_rev, user)
     summary = {"document": args.doc, "alignment_rev": rev, **summarize(new)}

@@ -121,6 +121,12 @@ class Store(DocumentsMixin, AlignmentMixin):
         return VersionsRepo(self)
 
     @cached_property
+    def embeddings(self):  # noqa: ANN201 - derived: paragraph embeddings for the aligner (no role, bounded)
+        from workbench.store.embeddings import EmbeddingCache
+
+        return EmbeddingCache(self)
+
+    @cached_property
     def undo(self):  # noqa: ANN201 - type lives beside the store's other repositories
         from workbench.store.undo import UndoRepo
 

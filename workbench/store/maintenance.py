@@ -27,6 +27,8 @@ TABLES = (
     "finding_tags", "check_units", "check_term_usage", "check_gloss_occ", "check_state", "undo_entries",
     "accounts", "auth_sessions", "login_failures", "presence", "settings", "user_settings", "decisions",
     "fixes", "link_reviews", "comments", "side_versions", "links_to_review", "tm_files", "tm_units",
+    # derived, but copied: bounded, and each vector cost ~0.2 s of CPU to compute (store/embeddings.py)
+    "embedding_cache",
 )  # fmt: skip
 #: Tables derived from the others (the concordance index): not copied; a copy is re-indexed on first use.
 DERIVED_TABLES = search_index.DERIVED_TABLES

