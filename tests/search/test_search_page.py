@@ -104,6 +104,9 @@ def test_alignment_editor_shows_the_memory_for_the_selected_link(db_path: Path) 
     lid = s.get_links(1)[2].id
     app.selectbox(key="al_sel").set_value(lid).run()
     assert not app.exception, app.exception
+    assert not [m.value for m in app.markdown if "wb-tm" in m.value]  # collapsed: not looked up
+    app.session_state["al_tm_open"] = True  # the editor opens the panel
+    app.run()
     panel = [m.value for m in app.markdown if "wb-tm" in m.value]
     assert panel and "100%" in panel[0] and "exact repeat of 12 words" in panel[0]
     shown = html_of(app)
