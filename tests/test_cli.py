@@ -174,13 +174,13 @@ def test_serve_stops_with_its_server(tmp_path: Path) -> None:
 
 
 def test_output_cut_short_by_a_pipe_is_no_traceback(db_path: Path, tmp_path: Path) -> None:
-    """`workbench show 1 | head -1`: the reader leaves after a line; the command stops quietly
+    """`workbench show 1 --json | head -1`: the reader leaves after a line; the command stops quietly
     (exit 141, as a tool killed by SIGPIPE) instead of printing a BrokenPipeError traceback."""
     en = tmp_path / "long.txt"
     en.write_text("\n\n".join(f"{i}. The Masach stands at the Peh de Rosh and holds back the Light." for i in range(3000)),
                   encoding="utf-8")  # fmt: skip
     assert run(db_path, "import", "--target", str(en), "--title", "Long")[0] == 0
-    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(db_path), "show", "1"],
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "--db", str(db_path), "show", "1", "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
     assert proc.stdout is not None and proc.stdout.readline()
     proc.stdout.close()

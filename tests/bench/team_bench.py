@@ -30,7 +30,9 @@ paragraph's and term's revision equals its number of history rows plus one. ``p5
 are over single edits (paragraph edit, confirm, merge or split, tag, term edit); every op kind is
 reported apart as well. Baseline measured in the same run: one editor alone on the same database
 before the load starts, making ``--alone`` single edits drawn from the same mix, so figures from
-different machines compare by the ratio of the p95s.
+different machines compare by the ratio of the p95s. ``editors_cpu`` is the CPU time the editors'
+processes got during the run over its wall time: on a machine busy with other work it stays far
+below the CPUs the machine has while every operation takes many times its time alone.
 """
 
 from __future__ import annotations
@@ -355,14 +357,16 @@ def worker(db: str, doc_id: int, user: str, role: str, index: int, editors: int,
         ed.times.clear()
         ready.put(index)
         go.wait()
+        cpu = time.process_time()
         ed.run(time.time() + seconds, think)
+        cpu = time.process_time() - cpu
     except BaseException as exc:  # noqa: BLE001
         if ed is None:
             ready.put(index)
         Path(out).write_text(json.dumps({"fatal": f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"}))
         return
     Path(out).write_text(json.dumps({"user": user, "times": ed.times, "saves": ed.saves, "errors": ed.errors,
-                                     "conflicts": ed.conflict_samples}))  # fmt: skip
+                                     "conflicts": ed.conflict_samples, "cpu_s": cpu}))  # fmt: skip
     ed.store.close()
 
 
@@ -496,6 +500,7 @@ def run(db: str, editors: int, seconds: float, think: float, n_links: int, n_ter
     saves: list[tuple[str, dict[str, Any]]] = []
     errors: list[str] = []
     conflict_samples: dict[str, list[str]] = {}
+    cpu_s = 0.0
     for k, path in enumerate(outs):
         try:
             data = json.loads(Path(path).read_text())
@@ -508,6 +513,7 @@ def run(db: str, editors: int, seconds: float, think: float, n_links: int, n_ter
         times += [tuple(x) for x in data["times"]]  # type: ignore[misc]
         saves += [(data["user"], s) for s in data["saves"]]
         errors += data["errors"]
+        cpu_s += data.get("cpu_s", 0.0)
         for kind, msgs in data["conflicts"].items():
             conflict_samples.setdefault(kind, []).extend(msgs[: 2 - len(conflict_samples.get(kind, []))])
     tmp.cleanup()
@@ -545,6 +551,10 @@ def run(db: str, editors: int, seconds: float, think: float, n_links: int, n_ter
         "alone_p95_ms": round(percentile(alone, 0.95), 1),
         "kinds": kinds,
         "wall_s": round(wall, 1),
+        # the CPU time the editors' processes got during the run, in CPUs (a database server's not
+        # counted): far below the machine's CPUs while every operation takes many times its time
+        # alone means the machine was busy with other work
+        "editors_cpu": round(cpu_s / wall, 2) if wall else 0.0,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()},"
                    f" Python {platform.python_version()}",
         "error_samples": errors[:5],
@@ -569,6 +579,7 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"single edits: p50 {r['p50_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms (one editor alone: p50"
           f" {r['alone_p50_ms']:.1f} ms, p95 {r['alone_p95_ms']:.1f} ms; p95 x{ratio:.1f});"
           f" {r['ops']} ops, {r['ops_per_s']:.1f} ops/s")
+    print(f"the editors' processes used {r['editors_cpu']:.2f} CPUs during the run ({os.cpu_count()} on the machine)")
     print(f"conflicts {r['conflicts']} (clean refusals; {r['serialization_refusals']} of them serialization"
           f" failures retried to the limit), errors {r['errors']}, lost {r['lost']} of {r['saves']} saves")
     for p in r["invariant_problems"] + r["lost_samples"] + r["error_samples"]:

@@ -226,6 +226,69 @@ def test_a_text_edit_waits_for_another_writer_of_the_paragraph_instead_of_failin
 
 
 @pytest.mark.sqlite_only
+def test_sqlite_writers_wait_their_turn_in_a_queue_not_in_the_busy_handler(tmp_path: Path) -> None:
+    """A writer that comes while another holds the write lock waits in the writers' queue and enters
+    SQLite only once the lock is free: its connections give up after 0.2 s in SQLite's busy handler
+    (enough for the holder's commit), yet its write saves after the holder's 1 s, right after it.
+    Without the queue the same write is refused after those 0.2 s; a queue that does not move for
+    ``lock_timeout`` refuses it as busy."""
+    s, doc_id = _seeded(str(tmp_path / "p.db"), 2)
+    other = open_store(tmp_path / "p.db")
+    real_checkout = other.db._checkout  # type: ignore[attr-defined]
+
+    def short_busy_wait():  # noqa: ANN202
+        raw = real_checkout()
+        raw.execute("PRAGMA busy_timeout = 200")
+        return raw
+
+    other.db._checkout = short_busy_wait  # type: ignore[attr-defined]
+    held = threading.Event()
+
+    def hold(seconds: float, title: str) -> None:
+        with s.transaction() as c:
+            c.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id))
+            held.set()
+            time.sleep(seconds)
+
+    def write(title: str) -> float:
+        started = time.monotonic()
+        with other.transaction() as c:
+            c.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id))
+        return time.monotonic() - started
+
+    try:
+        t = threading.Thread(target=hold, args=(1.0, "first"))
+        t.start()
+        assert held.wait(10)
+        assert write("second") >= 0.6  # it waited for the holder, in the queue
+        t.join()
+        assert s.get_document(doc_id).title == "second"
+
+        queue, other.db._writers = other.db._writers, None  # type: ignore[attr-defined]
+        held.clear()
+        t = threading.Thread(target=hold, args=(1.0, "third"))
+        t.start()
+        assert held.wait(10)
+        with pytest.raises(WorkbenchError, match="busy"):
+            write("lost")  # SQLite's own lock and its short busy wait: refused
+        t.join()
+
+        other.db._writers, other.db.lock_timeout = queue, 0.2  # type: ignore[attr-defined]
+        held.clear()
+        t = threading.Thread(target=hold, args=(0.8, "fourth"))
+        t.start()
+        assert held.wait(10)
+        with pytest.raises(WorkbenchError, match="the database is busy.*nothing was saved"):
+            write("late")
+        t.join()
+        assert s.get_document(doc_id).title == "fourth"
+        assert write("after") < 0.5  # the writer that gave up left nothing locked behind
+    finally:
+        other.close()
+        s.close()
+
+
+@pytest.mark.sqlite_only
 def test_every_pooled_sqlite_connection_commits_without_syncing(tmp_path: Path) -> None:
     """``synchronous`` is a setting of each connection: every one the pool hands out has NORMAL (1),
     not only the first (FULL synced the log inside the write lock on every commit)."""
@@ -324,4 +387,157 @@ def test_reloads_reuse_unchanged_rows_and_read_the_changed_ones(backend: str, tm
     assert doc2.target.paragraphs[0] is doc.target.paragraphs[0]
     assert [q.text for q in doc2.target.paragraphs][1] == "a new one" and "changed by bob" in [
         q.text for q in doc2.target.paragraphs]
+    s.close()
+
+
+def test_another_session_writes_while_the_checks_compute(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """While a checks run computes (the link checks, the document-wide and the corpus-wide ones),
+    another session's edit and tag save at once: the run holds no write lock (SQLite) and no write
+    transaction while it computes. Each write is made from inside the computation, synchronously,
+    with a short lock wait: had the run held the lock, it would wait for a run that waits for it,
+    and be refused as busy. The run then stores its results, and the other session's saves stay."""
+    from tests.conftest import CORPUS
+    from workbench.checks import CheckRunner
+    from workbench.checks import runner as runner_mod
+
+    url = new_db(backend, tmp_path, request)
+    s, doc_id = _seeded(url)
+    s.terms.import_file(CORPUS / "termbase.csv", user="t")
+    CheckRunner(s).run([doc_id])
+    finding = next(f for f in s.findings.list(doc_id) if f.present)
+    paras = s.get_document(doc_id).target.paragraphs
+    s.update_paragraph(paras[1].id, paras[1].text + " Masach again", expected_rev=paras[1].rev, user="t")
+
+    other = open_store(url)
+    if backend == "sqlite":
+        other.db.lock_timeout = 1.0  # type: ignore[attr-defined]
+    saved: list[str] = []
+
+    def write_meanwhile(what: str) -> None:
+        n = len(saved)
+        started = time.monotonic()
+        if n % 2 == 0:
+            p = other.get_paragraph(paras[5].id)
+            other.update_paragraph(p.id, f"{p.text[:40]} edited meanwhile {n}", expected_rev=p.rev, user="t")
+        else:
+            f = other.findings.get(finding.id)
+            other.findings.tag([f.id], "fixed" if f.status == "open" else "open", "t", f"meanwhile {n}",
+                               expected_revs={f.id: f.rev})  # fmt: skip
+        assert time.monotonic() - started < 0.9, f"the write during {what} waited for the run"
+        assert not s.db.in_unit(), f"{what} computed inside a transaction"
+        saved.append(what)
+
+    real_compute, real_aggregate = runner_mod._compute, runner_mod.aggregate_findings
+
+    def compute(*a):  # noqa: ANN002, ANN202
+        write_meanwhile("the link checks")
+        return real_compute(*a)
+
+    def aggregate(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        write_meanwhile(f"an aggregate ({a[2]})")
+        return real_aggregate(*a, **k)
+
+    monkeypatch.setattr(runner_mod, "_compute", compute)
+    monkeypatch.setattr(runner_mod, "aggregate_findings", aggregate)
+    try:
+        report = CheckRunner(s).run([doc_id], user="t")
+    finally:
+        other.close()
+    assert "the link checks" in saved and any(w.startswith("an aggregate") for w in saved), saved
+    assert report.recomputed >= 1
+    n = len(saved) - 1  # the last write of each kind is what is stored now
+    last_para = max(k for k in range(n + 1) if k % 2 == 0)
+    assert s.get_paragraph(paras[5].id).text.endswith(f"edited meanwhile {last_para}")
+    tags = [t for t in s.findings.tag_log(finding.id) if (t["comment"] or "").startswith("meanwhile")]
+    assert len(tags) == sum(k % 2 == 1 for k in range(n + 1))
+    s.close()
+
+
+def _confirm_in_progress(url: str, doc_id: int, link_id: str, locked: threading.Event, hold: float) -> None:
+    """Another session's confirm of one link, as the store runs it, held open before its last statement."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        conn.execute("SELECT alignment_rev FROM documents WHERE id = %s FOR KEY SHARE", (doc_id,))
+        conn.execute("SELECT * FROM links WHERE id = %s FOR UPDATE", (link_id,))
+        conn.execute("UPDATE links SET status = 'confirmed', rev = rev + 1 WHERE id = %s", (link_id,))
+        locked.set()
+        time.sleep(hold)
+        conn.execute("UPDATE documents SET alignment_rev = alignment_rev + 1 WHERE id = %s", (doc_id,))
+        conn.execute("COMMIT")
+
+
+@pytest.mark.postgres_only  # row locks are PostgreSQL's (SQLite serialises writers)
+def test_confirms_of_different_links_do_not_wait_for_each_other_but_a_merge_waits(
+        tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """While another editor's confirm of link 3 is in progress, a confirm of link 6 saves at once
+    (it locks its own link, not the document), with the revision it made; a merge, which moves the
+    positions after it, waits for the confirm in progress to commit and then saves. One attempt
+    each: nothing fails to serialise."""
+    import workbench.store.db as dbmod
+
+    monkeypatch.setattr(dbmod, "RETRIES", 1)
+    url = new_db("postgresql", tmp_path, request)
+    s, doc_id = _seeded(url)
+    rev, links = s.alignment_rev(doc_id), s.get_links(doc_id)
+    ed = AlignmentEditor(s, doc_id, "ed", StoredUndoStack(s, "ed"), known=(rev, links))
+    locked = threading.Event()
+    t = threading.Thread(target=_confirm_in_progress, args=(url, doc_id, links[2].id, locked, 1.5))
+    t.start()
+    assert locked.wait(10)
+    try:
+        started = time.monotonic()
+        r = ed.confirm([links[5].id], rev)
+        assert time.monotonic() - started < 0.8, "the confirm waited for another link's confirm"
+        assert r.alignment_rev == rev + 1
+        r2 = ed.merge_with_next(links[0].id, rev)
+        assert time.monotonic() - started >= 1.2, "the merge did not wait for the confirm in progress"
+        assert r2.alignment_rev == rev + 3
+    finally:
+        t.join()
+    after = s.get_links(doc_id)
+    assert [lk.status for lk in after][:6] == ["confirmed", "confirmed", "auto", "auto", "confirmed", "auto"]
+    assert after[0].source == links[0].source + links[1].source and after[4].id == links[5].id
+    _order_holds(s, doc_id)
+    s.close()
+
+
+def test_a_run_overtaken_by_an_identical_run_stores_without_computing_again(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Two editors run the checks after the same edit: the second run to store finds the first's
+    results for exactly its units (same signatures) and stores without computing the document again;
+    what is stored is what a forced run of the whole document stores."""
+    from tests.conftest import CORPUS
+    from workbench.checks import CheckRunner
+    from workbench.checks import runner as runner_mod
+
+    url = new_db(backend, tmp_path, request)
+    s, doc_id = _seeded(url)
+    s.terms.import_file(CORPUS / "termbase.csv", user="t")
+    CheckRunner(s).run([doc_id])
+    p = s.get_document(doc_id).target.paragraphs[3]
+    s.update_paragraph(p.id, p.text + " Masach and Zivug again", expected_rev=p.rev, user="t")
+    other = open_store(url)
+    real = runner_mod.aggregate_findings
+    doc_wide: list[bool] = []
+
+    def aggregate(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        if a[2] == f"d:{doc_id}":
+            doc_wide.append(s.db.in_unit())
+            if len(doc_wide) == 1:  # while the first run computes, another one runs and stores
+                CheckRunner(other).run([doc_id], user="t")
+        return real(*a, **k)
+
+    monkeypatch.setattr(runner_mod, "aggregate_findings", aggregate)
+    try:
+        CheckRunner(s).run([doc_id], user="t")
+    finally:
+        other.close()
+    assert doc_wide == [False, False]  # once each run, outside any transaction: no second computation
+    monkeypatch.setattr(runner_mod, "aggregate_findings", real)
+    stored = sorted((f.id, f.status, f.message, f.present) for f in s.findings.list())
+    CheckRunner(s).run([doc_id], force=True, user="t")
+    assert sorted((f.id, f.status, f.message, f.present) for f in s.findings.list()) == stored
     s.close()

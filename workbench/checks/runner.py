@@ -644,7 +644,7 @@ class CheckRunner:
                     issues = [it for chk in self.doc_checks for it in chk.aggregate(rows, ctx)]
                     doc_findings = aggregate_findings(issues, self.severities, f"d:{doc_id}", texts, unit_of_para)
                 with self.store.transaction():
-                    if not last and repo.unit_signatures(doc_id) != base:
+                    if not last and not _still_valid(repo.unit_signatures(doc_id), base, stats, removed):
                         continue  # another run stored this document meanwhile: compute on its results
                     repo.replace_unit_stats(doc_id, stats, removed, whole=whole)
                     counts = self._sync_units(findings, doc_id, scope_units, user, whole=whole)
@@ -700,6 +700,18 @@ def now() -> str:
     from workbench.store.db import now as store_now
 
     return store_now()
+
+
+def _still_valid(now: dict[str, str], base: dict[str, str], stats: Sequence[UnitStats], removed: Sequence[str]) -> bool:
+    """Whether a document's results computed on the cache as read (``base``: unit -> signature) may
+    still be stored: nobody stored the document since, or another run stored exactly these units'
+    results (the same signatures: the same texts, termbase and checks) and nothing else, as when
+    two editors run the checks after the same edits. The document-wide checks were computed from
+    the other units' rows and these, so they hold in both cases."""
+    if now == base:
+        return True
+    gone = set(removed)
+    return now == {**{k: v for k, v in base.items() if k not in gone}, **{u.key: u.signature for u in stats}}
 
 
 def _merge(a: dict[str, int], b: dict[str, int]) -> None:

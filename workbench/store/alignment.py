@@ -13,9 +13,13 @@ link its own ``rev``. Two ways to write:
   (and shifts the positions after a stretch whose length changed), so its cost does not grow with
   the document.
 
-Every writer of a document's links first locks the document's row (:meth:`_lock_alignment`): on
-PostgreSQL link edits of one document then queue for a few milliseconds, in ``READ COMMITTED``,
-instead of failing to serialise on that row as they did under ``SERIALIZABLE``.
+On PostgreSQL the link edits run ``READ COMMITTED`` with row locks instead of ``SERIALIZABLE``
+(under which every two edits of one document failed to serialise on its revision): an edit locks
+the rows of the links it checks (``FOR UPDATE``) and increments the document's revision as its last
+statement, so edits of different links of one document do not wait for each other beyond that
+increment. Only a writer that moves positions (a merge, split or move, a re-align) locks the
+document's row whole first (:meth:`_lock_alignment`); the others hold it ``FOR KEY SHARE``
+(:meth:`_share_alignment`), so they wait for such a writer, and it for them, a few milliseconds.
 """
 
 from __future__ import annotations
@@ -108,13 +112,24 @@ class AlignmentMixin:
 
     def _lock_alignment(self, c: Any, doc_id: int) -> int:
         """The document's alignment revision, its row locked until the transaction ends: every writer
-        of a document's links takes it first, so on PostgreSQL they queue here (a few milliseconds
-        each) instead of aborting one another, and a ``READ COMMITTED`` writer reads the links only
-        once the previous one committed. On SQLite the write lock already holds everything."""
+        that moves links' positions or rewrites the list takes it first, so on PostgreSQL they queue
+        here (a few milliseconds each) instead of aborting one another, and a ``READ COMMITTED``
+        writer reads the links only once the previous one (and every single-link edit in progress,
+        see :meth:`_share_alignment`) committed. On SQLite the write lock already holds everything."""
         row = c.execute(f"SELECT alignment_rev FROM documents WHERE id = ?{c.dialect.for_update}", (doc_id,)).fetchone()
         if row is None:
             raise WorkbenchError(f"document {doc_id} does not exist")
         return int(row[0])
+
+    def _share_alignment(self, c: Any, doc_id: int) -> None:
+        """Keep the document's row from being locked whole (by a link edit that shifts positions, a
+        re-align) until the transaction ends, without excluding other edits of single links: on
+        PostgreSQL ``FOR KEY SHARE``, which their revision increments (``FOR NO KEY UPDATE``) do
+        not conflict with, but ``FOR UPDATE`` does (:meth:`_lock_alignment`). An edit that shifts
+        positions thus never runs beside one that reads positions."""
+        row = c.execute(f"SELECT alignment_rev FROM documents WHERE id = ?{c.dialect.for_key_share}", (doc_id,)).fetchone()
+        if row is None:
+            raise WorkbenchError(f"document {doc_id} does not exist")
 
     def replace_link_spans(
         self, doc_id: int, spans: Sequence[tuple[Sequence[Link], Sequence[Link]]], user: str = "system", *,
@@ -135,9 +150,18 @@ class AlignmentMixin:
         spans = [(list(o), list(n)) for o, n in spans]
         if not spans or any(not o for o, _ in spans):
             raise WorkbenchError("a link edit needs the links it replaces")
+        # An edit that keeps the number of links of every stretch (a confirm, a status change)
+        # moves no position: it locks only its own links, so on PostgreSQL edits of different links
+        # of one document run side by side and meet only at the revision's increment, the last
+        # statement. One that shifts positions (merge, split, move) locks the document's row first:
+        # it waits for those in progress and they wait for it (see :meth:`_share_alignment`).
+        in_place = all(len(o) == len(n) for o, n in spans)
         with self.db.transaction(locking=True) as c:
             self.authorize(user, permission, c)  # type: ignore[attr-defined]
-            before_rev = self._lock_alignment(c, doc_id)
+            if in_place:
+                self._share_alignment(c, doc_id)
+            else:
+                self._lock_alignment(c, doc_id)
             old_ids = [lk.id for o, _ in spans for lk in o]
             stored = {r["id"]: r for r in c.execute(
                 f"SELECT * FROM links WHERE doc_id = ? AND id IN {c.dialect.json_list()}{c.dialect.for_update}",
@@ -161,13 +185,17 @@ class AlignmentMixin:
                 if b < a + len(spans[na][0]):
                     raise WorkbenchError("a link edit names the same link in two stretches")
             if bad:
-                raise self._links_changed(c, doc_id, before_rev, list(dict.fromkeys(bad)))
+                now_rev = int(c.execute("SELECT alignment_rev FROM documents WHERE id = ?", (doc_id,)).fetchone()[0])
+                raise self._links_changed(c, doc_id, now_rev, list(dict.fromkeys(bad)))
             self._check_spans(c, doc_id, spans)
             written: list[list[Link]] = [[] for _ in spans]
             for first, n in reversed(placed):  # from the end: a shift leaves the earlier stretches where they are
                 written[n] = self._write_span(c, doc_id, first, spans[n][0], spans[n][1], stored, user)
-            c.execute("UPDATE documents SET alignment_rev = alignment_rev + 1 WHERE id = ?", (doc_id,))
-        return before_rev, before_rev + 1, written
+            # last, so that the document's row is held (PostgreSQL) from here to the commit only; the
+            # revision it returns is this edit's, whatever edits of other links committed meanwhile
+            rev = int(c.execute("UPDATE documents SET alignment_rev = alignment_rev + 1 WHERE id = ? RETURNING alignment_rev",
+                                (doc_id,)).fetchone()[0])  # fmt: skip
+        return rev - 1, rev, written
 
     @staticmethod
     def _check_spans(c: Any, doc_id: int, spans: list[tuple[list[Link], list[Link]]]) -> None:

@@ -12,7 +12,9 @@ unit already open, so a store method called inside another's transaction sees it
 is shared between sessions and there is no process-wide lock around reads.
 
 - SQLite (the embedded default: a file, WAL): writers take the write lock up front (``BEGIN
-  IMMEDIATE``, waiting up to 30 s), readers read a snapshot while others write.
+  IMMEDIATE``, waiting up to 30 s), in the order of a queue the kernel keeps (:class:`WriterQueue`);
+  readers read a snapshot while others write. A write may not join a read unit (it would upgrade
+  late, and fail at once on a stale snapshot): open the write unit first.
 - PostgreSQL (a team server, several app processes): writes run ``SERIALIZABLE``, so a revision
   check and the update it guards behave as if the transactions ran one after the other, across
   processes; reads run ``REPEATABLE READ`` (one snapshot). A transaction the server aborts as a
@@ -23,7 +25,8 @@ is shared between sessions and there is no process-wide lock around reads.
   instead; its code takes row locks (``SELECT ... FOR UPDATE``, :attr:`Dialect.for_update`) on
   what its revision checks read, so a concurrent writer of the same rows waits a few milliseconds
   rather than failing to serialise. The link edits use it (every one of them used to collide on the
-  document's alignment revision under ``SERIALIZABLE``).
+  document's alignment revision under ``SERIALIZABLE``): they lock the links they change and move
+  the revision on last, so edits of different links of one document do not wait for each other.
 """
 
 from __future__ import annotations
@@ -166,6 +169,9 @@ class Dialect:
     #: appended to a SELECT whose rows the transaction checks and then writes (SQLite's writer
     #: already holds the whole database)
     for_update = ""
+    #: appended to a SELECT of a row that must not change identity (or be locked whole by another
+    #: writer) while the transaction runs, but whose non-key columns others may update meanwhile
+    for_key_share = ""
 
     def json_list(self, typ: str = "text") -> str:
         """``(SELECT value FROM <the JSON array given as one parameter>)``, for ``x IN ...``."""
@@ -183,6 +189,7 @@ class Dialect:
 class PostgresDialect(Dialect):
     name = "postgresql"
     for_update = " FOR UPDATE"
+    for_key_share = " FOR KEY SHARE"
 
     def json_list(self, typ: str = "text") -> str:
         cast = "::bigint" if typ == "int" else ""
@@ -357,6 +364,12 @@ class Database:
         """
         unit = getattr(self._local, "unit", None)
         if unit is not None:
+            if not unit.write:
+                # A write joining a read snapshot would upgrade late: SQLite refuses it at once
+                # (the snapshot is stale, no busy wait), PostgreSQL would run it REPEATABLE READ,
+                # weaker than the revision checks need. Open the write unit first.
+                raise WorkbenchError("internal error: a write inside a read-only unit of work (open the"
+                                     " transaction before reading) — nothing was saved")  # fmt: skip
             yield unit.conn
             return
         with self._unit(write=True, locking=locking) as conn:
@@ -498,8 +511,10 @@ class SQLiteDatabase(Database):
         self._memory_lock = threading.RLock()
         self._closed = False
         self._ready = False
+        self._writers: WriterQueue | None = None
         if not self._memory:
             self._check_path()
+            self._writers = WriterQueue(self.path)
         conn = self._new_conn()
         try:
             self._open(conn)
@@ -668,6 +683,25 @@ class SQLiteDatabase(Database):
 
     @contextmanager
     def _unit(self, write: bool, locking: bool = False) -> Iterator[Conn]:
+        queued = [self._writers.enter(self.lock_timeout) if write and self._writers is not None else None]
+
+        def leave() -> None:
+            # The next writer in the queue goes on. Left just before COMMIT: the commit's own work
+            # (appending to the log) is short, but SQLite runs a WAL checkpoint inside it after it
+            # let go of its lock, which the next writer need not wait for (it meets the busy handler
+            # for the moment the commit takes at most).
+            if queued[0] is not None:
+                os.close(queued[0])
+                queued[0] = None
+
+        try:
+            with self._sqlite_unit(write, locking, leave) as conn:
+                yield conn
+        finally:
+            leave()
+
+    @contextmanager
+    def _sqlite_unit(self, write: bool, locking: bool, before_commit: Callable[[], None]) -> Iterator[Conn]:
         raw = self._checkout()
         raw.set_trace_callback(self.trace)
         if self.lock_timeout != _LOCK_TIMEOUT:  # a test's short wait
@@ -693,6 +727,7 @@ class SQLiteDatabase(Database):
                 raise
             else:
                 self._local.unit = None
+                before_commit()
                 raw.execute("COMMIT")
         finally:
             self._local.unit = None
@@ -727,6 +762,70 @@ class SQLiteDatabase(Database):
             idle, self._idle = self._idle, []
         for conn in idle:
             conn.close()
+
+
+class WriterQueue:
+    """The order in which a project file's writers (threads and processes) get SQLite's write lock.
+
+    ``BEGIN IMMEDIATE`` alone waits in SQLite's busy handler, which sleeps and looks again (every
+    100 ms after the first few tries): a writer that arrives while the lock is held sleeps past the
+    moment it is released, and one that keeps losing the race to newcomers waits for seconds (a tag
+    of 1 ms waited up to 10 s behind a stream of edits). Writers first take an exclusive ``flock``
+    on a file beside the database (``NAME-writers``, empty), in which the kernel keeps them waiting
+    and wakes them the moment the holder is done, so each waits for the writers ahead of it only;
+    the lock is the file's, so processes on one machine (the only ones that can share an SQLite
+    file safely) queue together. It only orders writers: SQLite's own lock still guards the data
+    (a writer that does not queue, e.g. the ``sqlite3`` shell, meets the busy handler as before).
+    Where ``flock`` or the file is not available, writers wait in the busy handler alone.
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = Path(f"{db_path}-writers")
+
+    def enter(self, timeout: float) -> int | None:
+        """A file descriptor holding the queue's lock (close it to leave), or None without a queue;
+        refused as busy after ``timeout`` seconds, like the write lock itself."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: the busy handler alone
+            return None
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except OSError:
+            return None  # a folder we may read but not write: the busy handler alone
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            pass
+        except OSError:
+            os.close(fd)
+            return None
+        # Wait in the kernel, in a helper thread, so that the wait has a deadline: a writer that
+        # gives up leaves the lock to the helper, which lets go of it as soon as it gets it.
+        got, gave_up, guard = threading.Event(), [False], threading.Lock()
+
+        def wait() -> None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:  # pragma: no cover
+                pass
+            with guard:
+                if gave_up[0]:
+                    os.close(fd)
+                    return
+                got.set()
+
+        threading.Thread(target=wait, name="workbench-writer-queue", daemon=True).start()
+        if got.wait(timeout):
+            return fd
+        with guard:
+            if got.is_set():
+                return fd
+            gave_up[0] = True
+        raise WorkbenchError(f"{self.path.with_name(self.path.name[: -len('-writers')])}: the database is busy"
+                             f" (other workbench writers held it for more than {timeout:.0f} s); try again when"
+                             " they have finished; nothing was saved")  # fmt: skip
 
 
 def _is_locked(exc: BaseException) -> bool:

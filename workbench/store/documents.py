@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.model import SIDES, Document, DocumentSummary, Link, Mark, Paragraph, Side, Text
 from workbench.store.db import now, retry_public_methods
+from workbench.store.search_index import prepare as prepare_index
 from workbench.store.search_index import reindex
 
 if TYPE_CHECKING:
@@ -283,6 +284,7 @@ class DocumentsMixin:
         """
         if expected_rev is None:
             raise WorkbenchError("an edit must say which revision it was based on")
+        prepare_index(text)  # outside the write lock (a no-op inside an edit that prepared it)
         with self.db.transaction() as c:
             self.authorize(user, "edit", c)  # type: ignore[attr-defined]
             row = self._para_row(c, para_id, lock=True)
