@@ -132,18 +132,25 @@ def _hold(url: str, sql: str, arg: object, locked: threading.Event, release_afte
         conn.execute("COMMIT")
 
 
-@pytest.mark.postgres_only  # row locks and serialization failures are PostgreSQL's
-def test_a_link_edit_waits_for_another_on_the_same_document_instead_of_failing(
-        tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """Another link edit of the document holds its alignment row: this one queues on it and saves,
-    at the first attempt (one attempt allowed: under SERIALIZABLE it failed to serialise)."""
+def _pg_editor_one_attempt(tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    """A seeded PostgreSQL project and an editor on its document, with one attempt per transaction
+    (a serialization failure would not be retried: the tests see it)."""
     import workbench.store.db as dbmod
 
     monkeypatch.setattr(dbmod, "RETRIES", 1)
     url = new_db("postgresql", tmp_path, request)
     s, doc_id = _seeded(url)
     rev, links = s.alignment_rev(doc_id), s.get_links(doc_id)
-    ed = AlignmentEditor(s, doc_id, "ed", StoredUndoStack(s, "ed"), known=(rev, links))
+    return url, s, doc_id, links, AlignmentEditor(s, doc_id, "ed", StoredUndoStack(s, "ed"), known=(rev, links))
+
+
+@pytest.mark.postgres_only  # row locks and serialization failures are PostgreSQL's
+def test_a_link_edit_waits_for_another_on_the_same_document_instead_of_failing(
+        tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Another link edit of the document holds its alignment row: this one queues on it and saves,
+    at the first attempt (one attempt allowed: under SERIALIZABLE it failed to serialise)."""
+    url, s, doc_id, links, ed = _pg_editor_one_attempt(tmp_path, request, monkeypatch)
+    rev = ed.known[0]
     locked = threading.Event()
     t = threading.Thread(target=_hold, args=(url, "UPDATE documents SET alignment_rev = alignment_rev + 1 WHERE id = %s",
                                              doc_id, locked, 0.5))  # fmt: skip
@@ -476,13 +483,8 @@ def test_confirms_of_different_links_do_not_wait_for_each_other_but_a_merge_wait
     (it locks its own link, not the document), with the revision it made; a merge, which moves the
     positions after it, waits for the confirm in progress to commit and then saves. One attempt
     each: nothing fails to serialise."""
-    import workbench.store.db as dbmod
-
-    monkeypatch.setattr(dbmod, "RETRIES", 1)
-    url = new_db("postgresql", tmp_path, request)
-    s, doc_id = _seeded(url)
-    rev, links = s.alignment_rev(doc_id), s.get_links(doc_id)
-    ed = AlignmentEditor(s, doc_id, "ed", StoredUndoStack(s, "ed"), known=(rev, links))
+    url, s, doc_id, links, ed = _pg_editor_one_attempt(tmp_path, request, monkeypatch)
+    rev = ed.known[0]
     locked = threading.Event()
     t = threading.Thread(target=_confirm_in_progress, args=(url, doc_id, links[2].id, locked, 1.5))
     t.start()
