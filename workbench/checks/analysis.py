@@ -366,6 +366,7 @@ def _gloss_coverage(unit: LinkUnit, ctx: CheckContext, a: UnitTerms, wanted: set
     low = " ".join(p.text for p in unit.target).lower()
     if not any(w in low for w in probes):
         return out  # none of the glosses can be there: skip the matcher pass
+    unit.memo["gloss_matcher"] = True  # the result depends on the glosses in the translation (runner.term_part)
     for p in unit.target:
         skip = a.gloss_spans.get(p.id, [])
         for h in gm.find_target_of(p.text, wanted):

@@ -4,6 +4,7 @@ and the :class:`CheckContext` of a run (the termbase index, shared by every link
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -248,6 +249,18 @@ def _probe(part: str) -> str:
     return max(words, key=len) if words else part.lower()
 
 
+#: Term fields a unit's checks read only for the terms found in its texts (see TermIndex.local);
+#: the metadata fields say nothing a check reads.
+_LOCAL_FIELDS = frozenset({"gloss", "gloss_first", "rev", "created", "updated"})
+
+
+def _global_fields(t: Any) -> tuple[Any, ...]:
+    """Every field of a term a check may read of any term (all but :data:`_LOCAL_FIELDS`)."""
+    if dataclasses.is_dataclass(t):
+        return tuple((f.name, getattr(t, f.name)) for f in dataclasses.fields(t) if f.name not in _LOCAL_FIELDS)
+    return tuple(sorted((k, repr(v)) for k, v in vars(t).items() if k not in _LOCAL_FIELDS))
+
+
 @dataclass
 class _GlossTerm:
     """A stand-in term for the matcher: the gloss parts of a term as its renderings."""
@@ -356,6 +369,25 @@ class TermIndex:
                 h.update(repr((tid, t.source_forms, t.target_forms, t.gloss, t.gloss_first, t.case)).encode())
             version = h.hexdigest()
         self.version = version
+        # What the checks of a unit read of the termbase, in two parts (see workbench.checks.runner):
+        # every field but the gloss and gloss_first, of every term (``match_version``: the matchers,
+        # spelling's list of forms, labels in messages), and the gloss and gloss_first of a term
+        # (``local``), which a unit's checks read only for the terms found in its texts, except the
+        # gloss matcher's leftmost-longest choice over every gloss (``gloss_version``). So a gloss
+        # edited re-checks the links that name the term (and those that consulted the gloss matcher)
+        # rather than the whole corpus.
+        h = hashlib.blake2b(digest_size=12)
+        self.local: dict[str, str] = {}
+        for tid, t in sorted(self.terms.items(), key=lambda kv: str(kv[0])):
+            h.update(repr((tid, _global_fields(t))).encode("utf-8", "surrogatepass"))
+            loc = repr((t.gloss, t.gloss_first)).encode("utf-8", "surrogatepass")
+            self.local[str(tid)] = hashlib.blake2b(loc, digest_size=6).hexdigest()
+        self.match_version = h.hexdigest()
+        self.digests: dict[str, str] = {}  # the runner's digests of lists of terms' ``local`` (a cache)
+        g = hashlib.blake2b(digest_size=8)
+        for gt in sorted(glossed, key=lambda x: str(x.id)):
+            g.update(repr((gt.id, gt.forms)).encode("utf-8", "surrogatepass"))
+        self.gloss_version = g.hexdigest()
 
     def __len__(self) -> int:
         return len(self.terms)

@@ -69,6 +69,8 @@ class UnitResult:
     usage: list[UsageRow] = field(default_factory=list)
     gloss: list[GlossRow] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: the termbase part of the unit's signature (see :func:`term_part`)
+    terms: str = ""
 
 
 @dataclass
@@ -103,8 +105,11 @@ class RunReport:
 # ------------------------------------------------------------------------------------ engine
 
 
-def check_unit(unit: LinkUnit, ctx: CheckContext, checks: Sequence[Check], salt: str = "") -> UnitResult:
-    """Every link-level check on one unit, plus the unit's statistics rows for the aggregates."""
+def check_unit(
+    unit: LinkUnit, ctx: CheckContext, checks: Sequence[Check], salt: str = "", *, terms: bool = False
+) -> UnitResult:
+    """Every link-level check on one unit, plus the unit's statistics rows for the aggregates
+    (``terms``: and the termbase part of its signature, :func:`term_part`)."""
     res = UnitResult(unit, unit.signature(salt) if salt else "")
     for chk in checks:
         if not isinstance(chk, LinkCheck):
@@ -116,8 +121,86 @@ def check_unit(unit: LinkUnit, ctx: CheckContext, checks: Sequence[Check], salt:
         res.issues.extend(chk.check_link(unit, ctx))
     if ctx.terms is not None and any(isinstance(c, AggregateCheck) for c in checks):
         res.usage, res.gloss = collect_stats(unit, ctx)
+    if terms:
+        res.terms = term_part(unit, ctx)
     unit.memo.clear()
     return res
+
+
+def term_part(unit: LinkUnit, ctx: CheckContext) -> str:
+    """The termbase part of a unit's stored signature: ``DIGEST|ID,ID,...[|GLOSSES:ID,ID,...]``.
+
+    The rest of the signature (:meth:`LinkUnit.signature` with the run's salt) covers the unit's
+    texts and every term field but the gloss and ``gloss_first`` (``TermIndex.match_version``).
+    Those two a unit's checks read only for the terms the matcher finds in its source or target
+    (the first list, a superset of what the checks use), and, when the unit consulted the gloss
+    matcher, for the terms whose gloss forms occur in its translation, among which that matcher
+    makes its leftmost-longest choice (the second list, after the gloss matcher's version: while
+    that holds, so does the list). The digest covers the gloss and gloss_first of both lists. Call after the checks ran, before the unit's memo is cleared;
+    :func:`unit_fresh` tells whether the part still holds."""
+    if ctx.terms is None:
+        return "-|"
+    m = ctx.terms.matcher
+    ids = {str(h.term_id) for p in unit.source for h in m.find_source(p.text)}
+    ids |= {str(h.term_id) for p in unit.target for h in m.find_target(p.text)}
+    listed = sorted(ids)
+    if not unit.memo.get("gloss_matcher"):
+        return f"{_term_digest(ctx, listed)}|{','.join(listed)}"
+    cands = sorted(_gloss_candidates(unit, ctx))
+    gv = ctx.terms.gloss_version
+    return f"{_term_digest(ctx, listed + cands)}|{','.join(listed)}|{gv}:{','.join(cands)}"
+
+
+def _gloss_candidates(unit: LinkUnit, ctx: CheckContext) -> set[str]:
+    gm = ctx.terms.gloss_matcher if ctx.terms is not None else None
+    if gm is None:
+        return set()
+    return {str(t) for p in unit.target for t in gm.target_candidates(p.text)}
+
+
+def _term_digest(ctx: CheckContext, ids: Sequence[str]) -> str:
+    index = ctx.terms
+    if index is None:
+        return "-"
+    key = ",".join(ids)
+    got = index.digests.get(key)  # many links name the same few terms: one digest per list and termbase
+    if got is None:
+        local = index.local
+        h = blake2b(digest_size=8)
+        for tid in ids:
+            h.update(f"{tid}\x1f{local.get(tid, '-')}\x1e".encode())
+        got = h.hexdigest()
+        if len(index.digests) > 100_000:
+            index.digests.clear()
+        index.digests[key] = got
+    return got
+
+
+def terms_fresh(stored: str, unit: LinkUnit, ctx: CheckContext) -> bool:
+    """Whether the termbase part of a stored signature (:func:`term_part`) still holds for ``unit``
+    (whose texts the rest of the signature found unchanged)."""
+    digest, _, deps = stored.partition("|")
+    if ctx.terms is None:
+        return digest == "-"
+    listed, gm, glosses = deps.partition("|")
+    ids = listed.split(",") if listed else []
+    if gm:
+        gv, _, cands = glosses.partition(":")
+        if gv != ctx.terms.gloss_version:  # some gloss changed: which occur in this translation now?
+            if ctx.terms.gloss_matcher is None or ",".join(sorted(_gloss_candidates(unit, ctx))) != cands:
+                return False  # another gloss occurs in the translation now, or one no longer does
+        ids += cands.split(",") if cands else []
+    return digest == _term_digest(ctx, ids)
+
+
+def unit_fresh(stored: str | None, content: str, unit: LinkUnit, ctx: CheckContext) -> bool:
+    """Whether a unit's stored signature says its cached results hold: the same texts, checks and
+    termbase fields (``content``: :meth:`LinkUnit.signature` with the run's salt) and the same
+    glosses of the terms it names (:func:`terms_fresh`). A signature of an older format never does."""
+    if stored is None:
+        return False
+    head, sep, rest = stored.partition("|")
+    return bool(sep) and head == content and terms_fresh(rest, unit, ctx)
 
 
 def link_findings(
@@ -257,21 +340,21 @@ def _auto_workers(n_units: int) -> int:
 def _compute(units: Sequence[LinkUnit], ctx: CheckContext, checks: Sequence[Check], severities: dict[str, str]) -> list[UnitResult]:
     out = []
     for u in units:
-        r = check_unit(u, ctx, checks)
+        r = check_unit(u, ctx, checks, terms=True)
         r.findings = link_findings(u, r.issues, severities, digests=True)
         r.issues = []
         out.append(r)
     return out
 
 
-def _doc_task(i: int) -> tuple[int, list[tuple[list[Finding], list[UsageRow], list[GlossRow]]]]:
+def _doc_task(i: int) -> tuple[int, list[tuple[list[Finding], list[UsageRow], list[GlossRow], str]]]:
     """In a worker process: the link checks of plan ``i`` of the run (see ``_process_parallel``).
     Pure computation: the worker never touches the database; the results go back to the parent,
     which stores them (one writer, no lock contention)."""
     plans, ctx, checks, severities = _WORK  # type: ignore[misc]
     with gc_paused():
         res = _compute(plans[i][3], ctx, checks, severities)
-    return i, [(r.findings, r.usage, r.gloss) for r in res]
+    return i, [(r.findings, r.usage, r.gloss, r.terms) for r in res]
 
 
 def compute_units(
@@ -323,8 +406,10 @@ class CheckRunner:
         return CheckContext(index)
 
     def _salt(self, ctx: CheckContext) -> str:
+        """What every unit's signature shares: the checks and the termbase but for its glosses
+        (a unit's signature adds those of the terms it names: :func:`term_part`)."""
         ids = ",".join(sorted(c.id for c in self.checks))
-        return f"{CHECKS_VERSION}|{ctx.terms.version if ctx.terms else '-'}|{ids}"
+        return f"{CHECKS_VERSION}|{ctx.terms.match_version if ctx.terms else '-'}|{ids}"
 
     # ------------------------------------------------------------------------------ runs
 
@@ -376,7 +461,7 @@ class CheckRunner:
             t = time.perf_counter()
             sigs = {u.key: u.signature(salt) for u in units}
             cached = self.repo.unit_signatures(doc_id)
-            changed = [u for u in units if force or cached.get(u.key) != sigs[u.key]]
+            changed = [u for u in units if force or not unit_fresh(cached.get(u.key), sigs[u.key], u, ctx)]
             removed = [k for k in cached if k not in sigs]
             timings["signatures"] += time.perf_counter() - t
             report.documents += 1
@@ -405,7 +490,10 @@ class CheckRunner:
         t = time.perf_counter()
         if ctx.terms is not None and self.corpus_checks:
             if not full:
-                report.add(self._corpus(ctx, affected_terms, affected_keys, user))
+                # Only the terms and renderings the stored units touched (none: the corpus-wide
+                # findings cannot have changed, and the run opens no write transaction for them).
+                if affected_terms or affected_keys:
+                    report.add(self._corpus(ctx, affected_terms, affected_keys, user))
             elif plans or self.repo.corpus_stale(ctx.terms.version):
                 report.add(self._corpus(ctx, None, None, user, rows=all_usage))
         elif full:
@@ -450,7 +538,7 @@ class CheckRunner:
         """Store the results of the changed units of one document (one transaction)."""
         doc, units, sigs, changed, removed = plan
         for r in res:
-            r.signature = sigs[r.unit.key]
+            r.signature = f"{sigs[r.unit.key]}|{r.terms}"
         whole = len(changed) == len(units)
         counts, terms, keys = self._store_doc(
             doc.id, res, removed, units, {p.id: p.text for p in doc.paragraph_index().values()}, ctx, user,
@@ -472,8 +560,8 @@ class CheckRunner:
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool, self._batches() as tick:
                 for i, packed in pool.imap_unordered(_doc_task, order):
-                    res = [UnitResult(u, "", [], usage, gloss, findings)
-                           for u, (findings, usage, gloss) in zip(plans[i][3], packed, strict=True)]  # fmt: skip
+                    res = [UnitResult(u, "", [], usage, gloss, findings, terms)
+                           for u, (findings, usage, gloss, terms) in zip(plans[i][3], packed, strict=True)]  # fmt: skip
                     out = self._store_plan(plans[i], res, ctx, user, track)
                     tick(len(res))
                     yield i, out
@@ -500,7 +588,7 @@ class CheckRunner:
             report.recomputed += len(units)
             results = compute_units(units, ctx, self.checks, self.severities)
             for r in results:
-                r.signature = r.unit.signature(salt)
+                r.signature = f"{r.unit.signature(salt)}|{r.terms}"
             texts = {p.id: p.text for u in units for p in u.source + u.target}
             counts, terms, keys = self._store_doc(doc_id, results, [], positions, texts, ctx, user)
             report.add(counts)
@@ -590,6 +678,11 @@ class CheckRunner:
         return changes.counts
 
     def _reopen_still_present(self, doc_ids: Sequence[int], corpus: bool, user: str) -> int:
+        # Read first, outside any transaction: usually there is nothing to reopen, and a run that
+        # changed nothing then takes no write lock at all (an editor's save never queues behind it).
+        # A finding tagged fixed after this read is as if tagged after the run.
+        if not self.repo.fixed_but_present(doc_ids, corpus=corpus):
+            return 0
         with self.store.transaction():
             changes = reopen_still_present(self.repo.fixed_but_present(doc_ids, corpus=corpus), user=user, at=now())
             self.repo.apply(changes)

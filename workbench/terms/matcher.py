@@ -226,6 +226,15 @@ class TermMatcher:
         key, offsets = _target_key(text, self.fold)
         return self._target_hits(text, key, offsets, wanted)
 
+    def target_candidates(self, text: str) -> set[Any]:
+        """The terms some rendering of which occurs in English ``text``, before the leftmost-longest
+        choice among overlapping occurrences: while these terms and their forms stay the same, so do
+        the hits of :meth:`find_target` (and of :meth:`find_target_of`) on ``text``."""
+        if not self._has_tgt or not text:
+            return set()
+        key, _ = _target_key(text, self.fold)
+        return {p.term_id for _, (_, patterns) in self._tgt.iter(" " + key + " ") for p in patterns}
+
     def _target_hits(
         self, text: str, key: str, offsets: list[int] | None, wanted: Container[Any] | None = None
     ) -> list[TargetHit]:
