@@ -317,21 +317,30 @@ def test_every_pooled_sqlite_connection_commits_without_syncing(tmp_path: Path) 
     s.close()
 
 
+def _checked_then_edited(url: str, k: int) -> tuple:
+    """A seeded project with the demo termbase, checked, then its target paragraph ``k`` edited
+    (so a checks run has one link to do again)."""
+    from tests.conftest import CORPUS
+    from workbench.checks import CheckRunner
+
+    s, doc_id = _seeded(url)
+    s.terms.import_file(CORPUS / "termbase.csv", user="t")
+    CheckRunner(s).run([doc_id])
+    p = s.get_document(doc_id).target.paragraphs[k]
+    s.update_paragraph(p.id, p.text + " Masach and Zivug again", expected_rev=p.rev, user="t")
+    return s, doc_id
+
+
 # ------------------------------------------------------------------------------ the checks runner
 
 
 def test_checks_compute_outside_the_write_transaction_and_recompute_when_overtaken(
         backend: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    from tests.conftest import CORPUS
     from workbench.checks import CheckRunner
     from workbench.checks import runner as runner_mod
 
     url = new_db(backend, tmp_path, request)
-    s, doc_id = _seeded(url)
-    s.terms.import_file(CORPUS / "termbase.csv", user="t")
-    CheckRunner(s).run([doc_id])
-    p = s.get_document(doc_id).target.paragraphs[2]
-    s.update_paragraph(p.id, p.text + " Masach and Zivug again", expected_rev=p.rev, user="t")
+    s, doc_id = _checked_then_edited(url, 2)
     expected_view = None
 
     # what an undisturbed run stores, on a copy of the same state
@@ -511,16 +520,11 @@ def test_a_run_overtaken_by_an_identical_run_stores_without_computing_again(
     """Two editors run the checks after the same edit: the second run to store finds the first's
     results for exactly its units (same signatures) and stores without computing the document again;
     what is stored is what a forced run of the whole document stores."""
-    from tests.conftest import CORPUS
     from workbench.checks import CheckRunner
     from workbench.checks import runner as runner_mod
 
     url = new_db(backend, tmp_path, request)
-    s, doc_id = _seeded(url)
-    s.terms.import_file(CORPUS / "termbase.csv", user="t")
-    CheckRunner(s).run([doc_id])
-    p = s.get_document(doc_id).target.paragraphs[3]
-    s.update_paragraph(p.id, p.text + " Masach and Zivug again", expected_rev=p.rev, user="t")
+    s, doc_id = _checked_then_edited(url, 3)
     other = open_store(url)
     real = runner_mod.aggregate_findings
     doc_wide: list[bool] = []
