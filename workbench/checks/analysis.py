@@ -250,8 +250,10 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
     m = index.matcher
     out = UnitTerms()
     src_count = out.src_count
+    named: set[str] = set()  # every term the matcher finds, before the filters: the runner's term_part
     for p in unit.source:
         hits = m.find_source(p.text)
+        named.update(str(h.term_id) for h in hits)
         cites = _citations(p.text) if hits else []
         for h in hits:
             if h.form in IDIOM_FORMS and ordinary_use(p.text, h):
@@ -269,6 +271,7 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
         hits = m.find_target(p.text)
         if not hits:
             continue
+        named.update(str(h.term_id) for h in hits)
         cites = _citations(p.text)
         if cites:
             hits = [h for h in hits if not inside(cites, h.start, h.end)]  # "Tikkunei Zohar"
@@ -316,6 +319,7 @@ def analyse(unit: LinkUnit, ctx: CheckContext) -> UnitTerms | None:
         if spans:
             out.gloss_spans[p.id] = spans
     unit.memo["terms"] = out  # in document order: paragraphs in order, hits sorted by the matcher
+    unit.memo["term_ids"] = named
     return out
 
 

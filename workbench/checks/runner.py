@@ -140,9 +140,11 @@ def term_part(unit: LinkUnit, ctx: CheckContext) -> str:
     :func:`unit_fresh` tells whether the part still holds."""
     if ctx.terms is None:
         return "-|"
-    m = ctx.terms.matcher
-    ids = {str(h.term_id) for p in unit.source for h in m.find_source(p.text)}
-    ids |= {str(h.term_id) for p in unit.target for h in m.find_target(p.text)}
+    ids = unit.memo.get("term_ids")  # the matcher's finds, when a term check already looked (analysis.analyse)
+    if ids is None:
+        m = ctx.terms.matcher
+        ids = {str(h.term_id) for p in unit.source for h in m.find_source(p.text)}
+        ids |= {str(h.term_id) for p in unit.target for h in m.find_target(p.text)}
     listed = sorted(ids)
     if not unit.memo.get("gloss_matcher"):
         return f"{_term_digest(ctx, listed)}|{','.join(listed)}"
