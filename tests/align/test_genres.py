@@ -20,7 +20,8 @@ from workbench.align.costs import PARAGRAPH_PRIORS, RectSum, Unmatched, adapted_
 from workbench.align.signals.base import Window
 
 SETS = {"ruth": ("he.json", "en.json"), "mishnah_berakhot": ("he.excerpt.json", "en.excerpt.json"),
-        "talmud_berakhot": ("he.excerpt.json", "en.excerpt.json")}  # fmt: skip
+        "talmud_berakhot": ("he.excerpt.json", "en.excerpt.json"),
+        "mesillat_yesharim": ("he.excerpt.json", "en.excerpt.json")}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(SETS))
@@ -31,6 +32,26 @@ def test_pairs_are_made_from_the_stored_excerpts(name: str, tmp_path) -> None:  
     assert out.read_bytes() == need_data(name, "pairs.jsonl").read_bytes()
     meta = json.loads(he.read_text(encoding="utf-8"))
     assert meta["license"] and meta["versionTitle"]
+
+
+def test_literal_talmud_pairs_are_the_bold_of_the_same_versions(tmp_path) -> None:  # noqa: ANN001
+    he, en = (need_data("talmud_berakhot", f) for f in SETS["talmud_berakhot"])
+    out = tmp_path / "pairs_literal.jsonl"
+    assert sefaria_pairs.main([str(he), str(en), "--bold-only", "--out", str(out)]) == 0
+    assert out.read_bytes() == need_data("talmud_berakhot", "pairs_literal.jsonl").read_bytes()
+    literal, woven = read_pairs(out), read_pairs(need_data("talmud_berakhot", "pairs.jsonl"))
+    assert [p["addr"] for p in literal] == [p["addr"] for p in woven]  # the same segments, the same Aramaic
+    assert [p["he"] for p in literal] == [p["he"] for p in woven]
+    for lit, wov in zip(literal, woven, strict=True):
+        assert lit["en"] != wov["en"] and lit["en_chars"] < wov["en_chars"]
+        rest = iter("".join(wov["en"].split()))
+        assert all(c in rest for c in "".join(lit["en"].split()))  # the bold is the woven English's, in order
+    assert not any(p["ratio_outlier"] for p in literal)  # the literal English keeps to the Aramaic's length
+    # the edition's markup: bold runs joined, <i> inside bold kept as text, <strong> headings dropped
+    seg = "<strong>MISHNA:</strong> <b>From when,</b> that is, <b>does one recite <i>Shema</i>?</b> Gloss."
+    assert sefaria_pairs.Stripper().strip(sefaria_pairs.bold_text(seg)) == "From when, does one recite Shema?"
+    nested = "<b>open <b>nested</b> still</b> out <b>left open"
+    assert sefaria_pairs.bold_text(nested) == "open nested still left open"
 
 
 def test_regrouped_case_links_share_their_units() -> None:

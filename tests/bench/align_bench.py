@@ -20,9 +20,10 @@ about half and double. Petichah LeChokhmat HaKabbalah, the Idra Zuta and the Boo
 out of all of it.
 
 Other genres and eras (GENRE_SETS; tests/data/ATTRIBUTION.md): Ruth (biblical Hebrew), Mishnah
-Berakhot (rabbinic Hebrew) and Talmud Berakhot (Aramaic, with an English that weaves the commentary
-into the translation), each made into perturbed, drop-heavy and regrouped cases (both sides
-paragraphed anew, differently), with sentence alignment inside links measured on the sets whose gold
+Berakhot (rabbinic Hebrew), Talmud Berakhot (Aramaic, with an English that weaves the commentary
+into the translation, and the same Aramaic with only the edition's literal translation, its bold) and
+Mesillat Yesharim (18th-century Hebrew prose), each made into perturbed, drop-heavy and regrouped
+cases (both sides paragraphed anew, differently), with sentence alignment inside links measured on the sets whose gold
 units are single sentences: the issue's table, ours beside length-only Gale-Church and hunalign (when
 a hunalign binary is on PATH; else skipped with a message), measured in the same run
 (``--genres-only`` prints just that part, with the Baal HaSulam sets in the same table and the
@@ -98,6 +99,11 @@ GENRE_SETS = {
                          REPO / "tests" / "data" / "mishnah_berakhot" / "pairs.jsonl"),
     "talmud_berakhot": ("Bavli Berakhot 2a-3b (Aramaic; English with commentary woven in)",
                         REPO / "tests" / "data" / "talmud_berakhot" / "pairs.jsonl"),
+    # the same Aramaic and segments, English only the literal translation (the edition's bold)
+    "talmud_literal": ("Bavli Berakhot, literal (2a-3b; the same Aramaic, the bold literal English only)",
+                       REPO / "tests" / "data" / "talmud_berakhot" / "pairs_literal.jsonl"),
+    "mesillat_yesharim": ("Mesillat Yesharim, Introduction (18th-c. Hebrew musar prose; Sebag)",
+                          REPO / "tests" / "data" / "mesillat_yesharim" / "pairs.jsonl"),
 }
 #: the kinds of case: (label, builder of (pairs, seed) -> case); see tests/bench/make_align_case.py
 GENRE_KINDS: dict[str, tuple[str, Callable[[list, int], dict]]] = {

@@ -12,11 +12,18 @@ bare numeric ``<sup>``, ``<i class="footnote">`` bodies including nested ``<i>``
 runs on into the next segment); ``<br>`` turned into a space; every other tag removed and its text
 kept (headings such as ``<b>…</b>`` stay as text); HTML entities unescaped; whitespace collapsed.
 
+``--bold-only`` keeps, of the English side, only the text inside ``<b>…</b>`` (runs joined with a
+space), then strips it as above. The William Davidson Talmud's English sets the literal translation of
+the Aramaic in bold and weaves the Steinsaltz commentary around it in roman: with the option the pairs
+are the literal translation, without it the commentary-woven one, of the same Aramaic and the same
+segments. Headings in ``<strong>`` (``MISHNA:``, ``GEMARA:``) are not ``<b>`` and are dropped.
+
 Each line: ``ref`` (Sefaria-style, 1-based), ``addr`` (0-based path into ``text``), ``he``, ``en``,
 ``he_chars``, ``en_chars``, ``len_ratio`` (en/he), ``ratio_outlier`` (ratio more than 2.5 times, or
 less than 1/2.5 of, the median). Python standard library only.
 
     python tests/bench/sefaria_pairs.py HE.json EN.json --out tests/data/NAME/pairs.jsonl
+    python tests/bench/sefaria_pairs.py HE.json EN.json --bold-only --out tests/data/NAME/pairs_literal.jsonl
 """
 
 from __future__ import annotations
@@ -64,6 +71,28 @@ class Stripper:
         return " ".join(html.unescape("".join(out)).split())
 
 
+def bold_text(s: str) -> str:
+    """The text inside ``<b>`` (nested ``<b>`` counted), tags inside it kept for the stripper, one
+    space between runs; ``<strong>`` and everything outside bold dropped."""
+    runs: list[str] = []
+    depth, pos = 0, 0
+    for m in _TAG.finditer(s):
+        if m.group(2).lower() != "b":
+            continue
+        if depth:
+            runs[-1] += s[pos : m.start()]
+        if m.group(1) == "/":
+            depth = max(0, depth - 1)
+        else:
+            if not depth:
+                runs.append("")
+            depth += 1
+        pos = m.end()
+    if depth:  # a bold left open runs to the end of the segment
+        runs[-1] += s[pos:]
+    return " ".join(runs)
+
+
 def segments(node: Any, addr: tuple = ()) -> list[tuple[tuple, str]]:
     """Every string of a version's ``text`` with its address, in document order."""
     if isinstance(node, str):
@@ -75,9 +104,9 @@ def segments(node: Any, addr: tuple = ()) -> list[tuple[tuple, str]]:
     return []
 
 
-def stripped(version: dict[str, Any]) -> dict[tuple, str]:
+def stripped(version: dict[str, Any], bold: bool = False) -> dict[tuple, str]:
     st = Stripper()
-    return {a: st.strip(s) for a, s in segments(version["text"])}
+    return {a: st.strip(bold_text(s) if bold else s) for a, s in segments(version["text"])}
 
 
 def make_ref(title: str, addr: tuple) -> str:
@@ -86,8 +115,9 @@ def make_ref(title: str, addr: tuple) -> str:
     return f"{title}{', ' + ', '.join(names) if names else ''} {':'.join(nums)}"
 
 
-def build_pairs(he: dict[str, Any], en: dict[str, Any]) -> list[dict[str, Any]]:
-    hs, es = stripped(he), stripped(en)
+def build_pairs(he: dict[str, Any], en: dict[str, Any], bold_only: bool = False) -> list[dict[str, Any]]:
+    """``bold_only``: the English side is only its bold text (see the module docstring)."""
+    hs, es = stripped(he), stripped(en, bold=bold_only)
     title = he.get("title") or en.get("title") or ""
     rows = []
     for addr, h in hs.items():
@@ -109,10 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("he", type=Path, help="the Hebrew (or Aramaic) version JSON")
     ap.add_argument("en", type=Path, help="the English version JSON")
     ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--bold-only", action="store_true",
+                    help="English side: only the text inside <b>...</b> (the William Davidson Talmud's literal"
+                         " translation, without the commentary woven around it)")
     args = ap.parse_args(argv)
     he = json.loads(args.he.read_text(encoding="utf-8"))
     en = json.loads(args.en.read_text(encoding="utf-8"))
-    rows = build_pairs(he, en)
+    rows = build_pairs(he, en, bold_only=args.bold_only)
     args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     n_he = sum(1 for _a, s in segments(he["text"]) if s.strip())
     n_en = sum(1 for _a, s in segments(en["text"]) if s.strip())
