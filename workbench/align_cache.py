@@ -21,10 +21,10 @@ def store_signals(store: Store, embed: bool | None = None, *, learn: bool = True
     """The signal set for aligning a document of ``store``: None (the aligner's default set,
     unchanged) unless the embedding signal is in it or ``embed``/``learn`` ask for another set
     (see :func:`workbench.align.signals.default_signals`)."""
-    from workbench.align.signals import EmbeddingSignal, default_signals
+    from workbench.align.signals import default_signals
 
     sigs = default_signals(embed=embed, learn=learn, embed_cache=store.embeddings)
-    if embed is None and learn and not any(isinstance(s, EmbeddingSignal) for s in sigs):
+    if embed is None and learn and not any(getattr(s, "name", None) == "embedding" for s in sigs):
         return None
     return sigs
 

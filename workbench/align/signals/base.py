@@ -102,6 +102,24 @@ def aside_length(text: str) -> int:
     return sum(count_length(m.group(0)) for m in _ASIDE.finditer(text))
 
 
+# A Hebrew word of a matching form (:func:`match_form`: no points, ASCII geresh and gershayim). The
+# skeleton lexicon's word pattern and the learned lexicon's differ only in the marks U+0591-U+05C7
+# (the skeleton's also takes cantillation and points into a word): on a matching form free of them
+# (every text but one with a paseq or sof pasuq left in) both split alike, so they split once
+_MATCH_WORD = re.compile(r"[\u05d0-\u05ea]+(?:[\"'][\u05d0-\u05ea]+)*")
+_MARKS = re.compile("[\u0591-\u05c7\u05f3\u05f4]")
+
+
+def hebrew_words_of(unit: Unit) -> list[str] | None:
+    """The Hebrew words of a unit's matching form, in order, split once for every signal that reads
+    them (the skeleton lexicon, the learned lexicon); None where a mark left in the matching form
+    would split them otherwise: each signal then splits the text its own way."""
+    words = unit.cache.get("words:hebrew", False)
+    if words is False:
+        words = unit.cache["words:hebrew"] = None if _MARKS.search(unit.norm) else _MATCH_WORD.findall(unit.norm)
+    return words
+
+
 def make_unit(item: str | Paragraph | Unit, *, labels: bool = True) -> Unit:
     if isinstance(item, Unit):
         return item
@@ -264,6 +282,12 @@ class FeatureSignal:
         """Features of one unit with their reliability (1.0 = as reliable as the signal gets)."""
         raise NotImplementedError
 
+    def prepares(self, unit: Unit) -> bool:
+        """Whether the aligner extracts this unit's features ahead, with the units (on two cores
+        for a long book: :mod:`workbench.align.parallel`). A signal whose features of some units
+        are seldom needed says no for them: they are extracted when an evidence call asks."""
+        return True
+
     def _cached(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
         key = f"{type(self).__name__}:{id(self)}:{self.features_version}:{side}"
         feats = unit.cache.get(key)
@@ -285,23 +309,22 @@ class FeatureSignal:
         # ids in a fixed order, postings in id order: string features hash differently in every
         # process, and evidence summed in another order can tip a near-tie the other way
         vocab = {f: i for i, f in enumerate(sorted(common, key=_feature_order))}
-        cols: list[list[list[float]]] = []
-        for feats in (sfeats, tfeats):
-            idx: list[float] = []
-            fid: list[float] = []
-            wts: list[float] = []
-            for k, fs in enumerate(feats):
-                for i, f in sorted((vocab[f], f) for f in fs.keys() & common):
-                    idx.append(k)
-                    fid.append(i)
-                    wts.append(fs[f])
-            cols.append([idx, fid, wts])
-        (s_a, s_f, s_w), (t_b, t_f, t_w) = cols
-        return _join(
-            np.array(s_a, dtype=np.int64), np.array(s_f, dtype=np.int64), np.array(s_w, dtype=np.float64),
-            np.array(t_b, dtype=np.int64), np.array(t_f, dtype=np.int64), np.array(t_w, dtype=np.float64),
-            len(src), len(tgt), window, self.q, self.cap, self.weight, self.radius,
-        )
+        (s_a, s_f, s_w), (t_b, t_f, t_w) = _postings(sfeats, common, vocab), _postings(tfeats, common, vocab)
+        return _join(s_a, s_f, s_w, t_b, t_f, t_w, len(src), len(tgt), window, self.q, self.cap, self.weight, self.radius)
+
+
+def _postings(feats: Sequence[Mapping[Hashable, float]], common: set[Hashable],
+              vocab: Mapping[Hashable, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Unit index, feature id and weight of every feature in ``common`` that a unit has, ordered by
+    unit and then feature id (built in bulk: a long book has hundreds of thousands)."""
+    inter = [fs.keys() & common for fs in feats]
+    flat = [f for found in inter for f in found]
+    n = len(flat)
+    unit = np.repeat(np.arange(len(feats), dtype=np.int64), np.fromiter(map(len, inter), dtype=np.int64, count=len(inter)))
+    fid = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=n)
+    wts = np.fromiter((fs[f] for fs, found in zip(feats, inter, strict=True) for f in found), dtype=np.float64, count=n)
+    order = np.lexsort((fid, unit))
+    return unit[order], fid[order], wts[order]
 
 
 def _feature_order(f: Hashable) -> tuple[str, str]:

@@ -1,5 +1,9 @@
 """Optional semantic signal: cosine similarity of multilingual sentence embeddings.
 
+This module holds the embedder, the caches and the bead-level score; the default set uses it
+through :class:`~workbench.align.signals.embedding_pairs.EmbeddingPairSignal`, whose pair evidence
+is what pays on the benchmark (its docstring says why), with this bead score at a small weight.
+
 A bead signal (like the length model, its cost depends on the whole bead): each unit is embedded
 once (Hebrew unpointed, item label cut off), and a bead's similarity is the cosine of the *summed*
 unit vectors of its two sides. With unit vectors that cosine needs only pair dot products, so it
@@ -172,6 +176,9 @@ class EmbeddingSignal:
     max_units: int | None = 1000
     #: compare each pair with its members' average similarity to the other side (see BeadSimilarity)
     centre: bool = True
+    #: the aligner leaves it out of the second look's sentence tables (a model run per sentence of
+    #: every doubtful stretch); the regrouped route, which aligns a whole document's sentences, keeps it
+    paragraph_level: bool = True
     _resolved: bool = field(default=False, repr=False)
 
     def _get_embedder(self) -> Embedder | None:
@@ -212,33 +219,10 @@ class BeadSimilarity:
 
         n, m = len(vs), len(vt)
         self.weight, self.cap = weight, cap
-        lo, hi = window.lo.astype(np.int64), np.maximum(window.hi, window.lo).astype(np.int64)
-        k = hi - lo
-        total = int(k.sum())
-        src = np.repeat(np.arange(n), k)
-        tgt = np.repeat(lo, k) + (np.arange(total) - np.repeat(np.cumsum(k) - k, k))
-        dots = np.empty(total)
-        step = max(1, 2_000_000 // max(1, int(k.max(initial=1))))
-        for a0 in range(0, n, step):
-            a1 = min(n, a0 + step)
-            sel = slice(int(np.sum(k[:a0])), int(np.sum(k[:a1])))
-            if sel.start == sel.stop:
-                continue
-            dots[sel] = np.einsum("ij,ij->i", vs[src[sel]], vt[tgt[sel]])
-        if centre and total:
-            # hubness: some paragraphs are close to everything (long ones, quotations); measure each
-            # pair against how similar its two members are to the other side on average
-            row = np.bincount(src, weights=dots, minlength=n) / np.maximum(np.bincount(src, minlength=n), 1)
-            cnt = np.bincount(tgt, minlength=m)
-            col = np.bincount(tgt, weights=dots, minlength=m) / np.maximum(cnt, 1)
-            col = np.where(cnt > 0, col, float(dots.mean()))
-            dots = dots - 0.5 * (row[src] + col[tgt]) + float(dots.mean())
+        src, tgt, dots = banded_dots(vs, vt, window, centre=centre)
         self.rect = RectSum(n, m, window, src, tgt, dots)
-        # |v_a + v_a+1 (+ v_a+2)|^2 from neighbour dots
-        self.s1 = np.concatenate([np.einsum("ij,ij->i", vs[:-1], vs[1:]), [0.0, 0.0]])
-        self.s2 = np.concatenate([np.einsum("ij,ij->i", vs[:-2], vs[2:]), [0.0, 0.0, 0.0]])[: n + 1]
-        self.t1 = np.concatenate([np.einsum("ij,ij->i", vt[:-1], vt[1:]), [0.0, 0.0]])
-        self.t2 = np.concatenate([np.einsum("ij,ij->i", vt[:-2], vt[2:]), [0.0, 0.0, 0.0]])[: m + 1]
+        # |v_a + ... + v_a+k-1|^2 from the dots of units up to MAX_SIDE - 1 apart, as prefix sums
+        self.snorm, self.tnorm = _neighbour_sums(vs), _neighbour_sums(vt)
         self._fit(src, tgt, dots, window.center, offset)
 
     def _fit(self, src: np.ndarray, tgt: np.ndarray, dots: np.ndarray, center: np.ndarray, offset: int) -> None:
@@ -262,22 +246,19 @@ class BeadSimilarity:
         self.mu0, self.mu1, self.sd = mu0, mu1, sd
 
     @staticmethod
-    def _norm(first: np.ndarray, count: int, one: np.ndarray, two: np.ndarray) -> np.ndarray:
-        """|sum of ``count`` unit vectors from ``first`` on|, from neighbour dots (count <= 3)."""
-        if count == 1:
-            return np.ones(first.shape)
-        if count == 2:
-            sq = 2.0 + 2.0 * one[first]
-        elif count == 3:
-            sq = 3.0 + 2.0 * (one[first] + one[first + 1] + two[first])
-        else:
-            raise ValueError("beads of more than three units a side are not supported")
+    def _norm(first: np.ndarray, count: int, sums: list[np.ndarray]) -> np.ndarray:
+        """|sum of ``count`` unit vectors from ``first`` on|, from :func:`_neighbour_sums`."""
+        if count > len(sums):
+            raise ValueError(f"beads of more than {len(sums)} units a side are not supported")
+        sq = sums[0][first + count] - sums[0][first]
+        for off in range(1, count):
+            sq = sq + 2.0 * (sums[off][first + count - off] - sums[off][first])
         return np.sqrt(np.maximum(sq, 1e-9))
 
     def cosine(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         num = np.asarray(self.rect.rect(ds, dt, rows, cols), dtype=np.float64)
-        ns = self._norm(rows - ds, ds, self.s1, self.s2)[:, None]
-        nt = self._norm(cols - dt, dt, self.t1, self.t2)
+        ns = self._norm(rows - ds, ds, self.snorm)[:, None]
+        nt = self._norm(cols - dt, dt, self.tnorm)
         return num / (ns * nt)
 
     def __call__(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -286,3 +267,47 @@ class BeadSimilarity:
             return np.zeros(cols.shape)
         llr = np.clip(self.slope * (self.cosine(ds, dt, rows, cols) - self.mid), -self.cap, self.cap)
         return -self.weight * llr
+
+
+def banded_dots(vs: np.ndarray, vt: np.ndarray, window: Window, *, centre: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(source, target, dot) of every pair inside ``window``; with ``centre``, each dot less the
+    average similarity of its two members to the other side (CSLS-style: a paragraph close to
+    everything, a long one or a quotation, is no closer to its translation for that)."""
+    n, m = len(vs), len(vt)
+    lo, hi = window.lo.astype(np.int64), np.maximum(window.hi, window.lo).astype(np.int64)
+    k = hi - lo
+    total = int(k.sum())
+    src = np.repeat(np.arange(n), k)
+    tgt = np.repeat(lo, k) + (np.arange(total) - np.repeat(np.cumsum(k) - k, k))
+    dots = np.empty(total)
+    step = max(1, 2_000_000 // max(1, int(k.max(initial=1))))
+    for a0 in range(0, n, step):
+        a1 = min(n, a0 + step)
+        sel = slice(int(np.sum(k[:a0])), int(np.sum(k[:a1])))
+        if sel.start == sel.stop:
+            continue
+        dots[sel] = np.einsum("ij,ij->i", vs[src[sel]], vt[tgt[sel]])
+    if centre and total:
+        # hubness: some paragraphs are close to everything (long ones, quotations); measure each
+        # pair against how similar its two members are to the other side on average
+        row = np.bincount(src, weights=dots, minlength=n) / np.maximum(np.bincount(src, minlength=n), 1)
+        cnt = np.bincount(tgt, minlength=m)
+        col = np.bincount(tgt, weights=dots, minlength=m) / np.maximum(cnt, 1)
+        col = np.where(cnt > 0, col, float(dots.mean()))
+        dots = dots - 0.5 * (row[src] + col[tgt]) + float(dots.mean())
+    return src, tgt, dots
+
+
+#: the most units a bead side may have for the embedding signal's cosine
+MAX_SIDE = 6
+
+
+def _neighbour_sums(v: np.ndarray) -> list[np.ndarray]:
+    """For each offset k < MAX_SIDE, prefix sums of <v_a, v_a+k> (zero past the end): the squared
+    norm of a run of units is then a handful of gathers."""
+    n = len(v)
+    out = []
+    for k in range(MAX_SIDE):
+        d = np.einsum("ij,ij->i", v[: n - k], v[k:]) if k < n else np.zeros(0)
+        out.append(np.concatenate([[0.0], np.cumsum(np.concatenate([d, np.zeros(n - len(d))]))]))
+    return out

@@ -16,12 +16,12 @@ the direction of the alignment; the signal routes each paragraph by its script.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
-from workbench.align.signals.base import FeatureSignal, Unit
+from workbench.align.signals.base import FeatureSignal, Unit, hebrew_words_of
 from workbench.align.skeleton import best_skeleton_match, hebrew_keys, hebrew_words, latin_keys, latin_words
 
 
@@ -110,6 +110,21 @@ def _key_weight(key: str) -> float:
     return 0.0 if len(key) < 2 else _KEY_WEIGHT.get(len(key), 1.0)
 
 
+# The keys of each word with their weights, cached per word: a text repeats its words (Zipf), and
+# the keys of a paragraph are the union of its words' keys (a long book's lexicon features cost a
+# third of what the set unions of every paragraph did)
+@lru_cache(maxsize=1 << 17)
+def _hebrew_word_keys(word: str) -> tuple[tuple[str, float], ...]:
+    return tuple((k, _KEY_WEIGHT.get(len(k), 1.0)) for k in hebrew_keys(word) if len(k) >= 2)
+
+
+@lru_cache(maxsize=1 << 17)
+def _latin_word_keys(word: str) -> tuple[tuple[str, float], ...]:
+    if not _is_candidate(word):
+        return ()
+    return tuple((k, _KEY_WEIGHT.get(len(k), 1.0)) for k in latin_keys(word) if len(k) >= 2)
+
+
 class SkeletonLexicon:
     """Transliterations found by consonant skeleton (see :mod:`workbench.align.skeleton`)."""
 
@@ -119,12 +134,20 @@ class SkeletonLexicon:
         self.min_score = min_score
 
     def source_keys(self, text: str) -> Mapping[Hashable, float]:
-        keys = set().union(*map(hebrew_keys, set(hebrew_words(text))))
-        return {k: _KEY_WEIGHT.get(len(k), 1.0) for k in keys if len(k) >= 2}
+        return self.source_keys_of_words(hebrew_words(text))
+
+    def source_keys_of_words(self, words: Iterable[str]) -> dict[Hashable, float]:
+        """:meth:`source_keys` of a text split into words already (see ``LexiconSignal.features``)."""
+        out: dict[Hashable, float] = {}
+        for w in set(words):
+            out.update(_hebrew_word_keys(w))
+        return out
 
     def target_keys(self, text: str) -> Mapping[Hashable, float]:
-        keys = set().union(*map(latin_keys, set(candidate_english_words(text))))
-        return {k: _KEY_WEIGHT.get(len(k), 1.0) for k in keys if len(k) >= 2}
+        out: dict[Hashable, float] = {}
+        for w in set(latin_words(text)):
+            out.update(_latin_word_keys(w))
+        return out
 
     def matches(self, source_text: str, target_text: str) -> list[LexMatch]:
         by_key: dict[str, list[str]] = {}
@@ -155,8 +178,12 @@ class LexiconSignal(FeatureSignal):
 
     def features(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
         out: dict[Hashable, float] = {}
+        words = hebrew_words_of(unit) if unit.hebrew else None
         for i, lex in enumerate(self.lexicons):
-            keys = lex.source_keys(unit.norm) if unit.hebrew else lex.target_keys(unit.body)
+            if words is not None and isinstance(lex, SkeletonLexicon):
+                keys = lex.source_keys_of_words(words)  # the words the learned lexicon reads too
+            else:
+                keys = lex.source_keys(unit.norm) if unit.hebrew else lex.target_keys(unit.body)
             for k, w in keys.items():
                 out[(i, k)] = float(w)
         return out

@@ -128,6 +128,7 @@ for _f, (_k, _u) in _HE_BOOK_ID.items():
     for _p in ["", *"הובכלמשד", *(a + b for a in "הובכלמשד" for b in "הובכלמשד")]:
         _HE_PREFIXED.setdefault(_p + _f, (_k, _u))
 _HE_MULTI = [(f, k) for f, (k, _u) in _HE_BOOK_ID.items() if " " in f or '"' in f]
+_HE_UNAMBIGUOUS = tuple(f for f, (_k, u) in _HE_BOOK_ID.items() if u and " " not in f and '"' not in f)
 _HE_MULTI_ANYWHERE = [(f, k) for f, (k, u) in _HE_BOOK_ID.items() if (" " in f or '"' in f) and u]
 _CAP_WORD = re.compile(r"\b[A-Z][A-Za-z']+")
 _EN_FIRST_WORDS = {f.split()[0] for _h, en, _u in BOOKS.values() for f in en}
@@ -225,7 +226,11 @@ def english_numbers(text: str) -> list[int]:
 def hebrew_citations(text: str, normalized: bool = False) -> set[str]:
     """Books cited in Hebrew text (inside parentheses, or anywhere for unambiguous names)."""
     t = text if normalized else normalize_for_match(text)
-    found = {_HE_PREFIXED[w][0] for w in _HE_TOKEN.findall(t) if w in _HE_PREFIXED and _HE_PREFIXED[w][1]}
+    found: set[str] = set()
+    # a word that names a book unambiguously holds one of these names: most paragraphs hold none,
+    # and need not be split into words for it
+    if any(f in t for f in _HE_UNAMBIGUOUS):
+        found = {_HE_PREFIXED[w][0] for w in _HE_TOKEN.findall(t) if w in _HE_PREFIXED and _HE_PREFIXED[w][1]}
     if "(" in t:
         for p in _PARENS.finditer(t):
             inner = p.group(1)

@@ -1,0 +1,163 @@
+"""The sentence-level route for regrouped paragraphs (workbench/align/regroup.py): paragraph links made
+as the groups of paragraphs that sentence links join, the charge for a sentence bead across a
+paragraph boundary, the stretch-by-stretch choice between the routes, and on real input: a
+regrouped Ruth the paragraph dp gets wrong, and a close translation left as it was."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.bench.make_align_case import DEFAULT_RATES, build_case, build_regrouped_case, read_pairs
+from tests.conftest import need_data
+from workbench.align import AlignConfig, Aligner
+from workbench.align.regroup import (
+    PARAGRAPH_KEY,
+    ParagraphBounds,
+    components,
+    doubtful,
+    merge_routes,
+    sentence_units,
+    sentences_comparable,
+    sentences_surer,
+)
+from workbench.align.signals.base import Window, prepare
+from workbench.align.types import AlignedLink
+
+
+def _pairs(links: list[AlignedLink]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(tuple(lk.source), tuple(lk.target)) for lk in links]
+
+
+def test_sentence_links_that_share_paragraphs_make_one_n_to_m_link() -> None:
+    # each sentence's paragraph: the sentence links cross the paragraph bounds so that source
+    # paragraphs 0-2 and target paragraphs 0-1 are joined (a 3-2 link), then 3 and 2-3 (a 1-2)
+    s_owner, t_owner = [0, 0, 1, 2, 2, 3], [0, 1, 1, 2, 3]
+    links = [AlignedLink([0], [0], 0.9), AlignedLink([1, 2], [1], 0.8), AlignedLink([3], [2], 0.95),
+             AlignedLink([4], [], 0.7), AlignedLink([5], [3, 4], 0.6)]  # fmt: skip
+    out = components(links, s_owner, t_owner)
+    assert _pairs(out) == [((0, 1, 2), (0, 1)), ((3,), (2, 3))]
+    # a link is as sure as the least sure sentence link that shaped it
+    assert [lk.score for lk in out] == [0.7, 0.6]
+
+
+def test_a_sentence_bead_pays_for_every_paragraph_bound_it_runs_across() -> None:
+    src, _owner = sentence_units(prepare(["One. Two.", "Three."], labels=False))
+    tgt, _owner = sentence_units(prepare(["Un.", "Deux. Trois."], labels=False))
+    assert [u.cache[PARAGRAPH_KEY] for u in src] == [0, 0, 1] and [u.cache[PARAGRAPH_KEY] for u in tgt] == [
+        0,
+        1,
+        1,
+    ]
+    cost = ParagraphBounds(2.0).bead_model(src, tgt, Window.full(3, 3))
+    assert cost is not None
+    rows = np.array([2, 3])
+    cols = np.array([[1, 3], [1, 3]])
+    # 2-1 beads: src[0:2] (one paragraph) or src[1:3] (across the bound) with tgt[0:1] or tgt[2:3]
+    assert cost(2, 1, rows, cols).tolist() == [[0.0, 0.0], [2.0, 2.0]]
+    # tgt[1:3] lies in one paragraph, tgt[0:3] runs across one bound
+    assert cost(1, 2, np.array([1]), np.array([[3]])).tolist() == [[0.0]]
+    assert cost(1, 3, np.array([1]), np.array([[3]])).tolist() == [[2.0]]
+    assert ParagraphBounds(0.0).bead_model(src, tgt, Window.full(3, 3)) is None
+
+
+def test_each_stretch_keeps_the_surer_routes_links() -> None:
+    paragraph = [AlignedLink([0], [0], 0.95), AlignedLink([1], [1], 0.4), AlignedLink([2], [2], 0.5),
+                 AlignedLink([3], [3], 0.9)]  # fmt: skip
+    sentence = [AlignedLink([0], [0], 0.6), AlignedLink([1, 2], [1, 2], 0.8), AlignedLink([3], [3], 0.5)]
+    out = merge_routes(paragraph, sentence)
+    assert _pairs(out) == [((0,), (0,)), ((1, 2), (1, 2)), ((3,), (3,))]
+    assert [lk.score for lk in out] == [0.95, 0.8, 0.9]
+    # a margin the sentence route does not beat keeps the paragraph route's links
+    assert _pairs(merge_routes(paragraph, sentence, margin=0.5)) == _pairs(paragraph)
+    # the stretches are cut where both routes have a link boundary: here only after the first link
+    merged = [AlignedLink([0], [0], 0.5), AlignedLink([1, 2], [1], 0.99), AlignedLink([3], [2, 3], 0.99)]
+    assert _pairs(merge_routes(paragraph, merged)) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2, 3))]
+    # routes over different paragraphs are not compared
+    assert _pairs(merge_routes(paragraph, sentence[:2])) == _pairs(paragraph)
+
+
+def test_the_route_needs_sentence_counts_of_one_order() -> None:
+    assert sentences_comparable(64, 103)  # Ruth regrouped: unsplit Hebrew verses, English sentences
+    assert not sentences_comparable(38, 189)  # the Bavli: each Aramaic line explained in several sentences
+    assert not sentences_comparable(0, 5)
+
+
+def test_a_regrouped_ruth_is_linked_right_where_the_paragraph_dp_is_not() -> None:
+    pairs = read_pairs(need_data("ruth", "pairs.jsonl"))[:16]
+    case = build_regrouped_case(pairs, 5, join=0.25, max_group=3)
+    gold = {(tuple(a), tuple(b)) for a, b in case["gold"]}
+    beyond = {g for g in gold if len(g[0]) >= 2 and len(g[1]) >= 2 or len(g[0]) + len(g[1]) > 3}
+    assert ((1, 2, 3), (1,)) in beyond and ((6, 7), (4, 5)) in beyond  # a 3-1 and two 2-2 links
+    plain = set(_pairs(Aligner(config=AlignConfig(regroup=False)).align(case["source"], case["target"])))
+    assert not beyond & plain
+    routed = set(_pairs(Aligner(config=AlignConfig(regroup=True)).align(case["source"], case["target"])))
+    assert routed == gold
+
+
+def test_unasked_the_route_is_taken_where_the_evidence_asks_for_it() -> None:
+    case = build_regrouped_case(read_pairs(need_data("ruth", "pairs.jsonl"))[:24], 2, join=0.25, max_group=3)
+    gold = {(tuple(a), tuple(b)) for a, b in case["gold"]}
+    assert {((2,), (2, 3, 4)), ((4, 5, 6), (6,))} <= gold  # a 1-3 and a 3-1
+    plain = Aligner(config=AlignConfig(regroup=False)).align(case["source"], case["target"])
+    assert doubtful(plain) and set(_pairs(plain)) != gold
+    # the paragraph links are unsure of themselves, and the sentence route's groups are surer
+    assert set(_pairs(Aligner().align(case["source"], case["target"]))) == gold
+
+
+def test_a_close_translation_keeps_its_links(monkeypatch) -> None:  # noqa: ANN001
+    case = build_case(read_pairs(need_data("preface_zohar", "pairs.jsonl")), 1, **DEFAULT_RATES)
+    plain = Aligner(config=AlignConfig(regroup=False)).align(case["source"], case["target"])
+    assert not doubtful(plain)
+    routed = Aligner(config=AlignConfig(regroup=True)).align(case["source"], case["target"])
+    assert _pairs(routed) == _pairs(plain)
+    assert [lk.score for lk in routed] == [lk.score for lk in plain]
+    # unasked, a paragraph alignment this sure is not re-done at all: no sentence is split
+    import workbench.align.regroup as regroup_mod
+
+    def refuse(paragraphs):  # noqa: ANN001, ANN202
+        raise AssertionError("the sentence route ran")
+
+    monkeypatch.setattr(regroup_mod, "sentence_units", refuse)
+    auto = Aligner().align(case["source"], case["target"])
+    assert _pairs(auto) == _pairs(plain) and [lk.score for lk in auto] == [lk.score for lk in plain]
+
+
+def test_unasked_the_route_needs_doubt_and_surer_sentences() -> None:
+    sure = [AlignedLink([k], [k], 0.9 + 0.1 * (k % 2)) for k in range(12)]
+    unsure = [AlignedLink([k], [k], 0.6 + 0.1 * (k % 2)) for k in range(12)]
+    assert not doubtful(sure) and doubtful(unsure)
+    # a short text's mean is no evidence (a local re-alignment after an edit)
+    assert not doubtful(unsure[:11])
+    groups = [AlignedLink([0, 1], [0, 1], 0.8)]
+    assert sentences_surer(unsure, groups) and not sentences_surer(sure, groups)
+
+
+def test_fixed_links_leave_the_paragraph_route_alone() -> None:
+    pairs = read_pairs(need_data("ruth", "pairs.jsonl"))[:16]
+    case = build_regrouped_case(pairs, 5, join=0.25, max_group=3)
+    fixed = [([0], [0])]
+    plain = Aligner(config=AlignConfig(regroup=False)).align(case["source"], case["target"], fixed=fixed)
+    routed = Aligner(config=AlignConfig(regroup=True)).align(case["source"], case["target"], fixed=fixed)
+    assert _pairs(routed) == _pairs(plain)
+
+
+def test_the_align_command_takes_the_route_with_regrouped(tmp_path, capsys) -> None:  # noqa: ANN001
+    import json
+
+    from workbench.cli import main
+    from workbench.commands.align import _config
+
+    case = build_regrouped_case(read_pairs(need_data("ruth", "pairs.jsonl"))[:16], 5, join=0.25, max_group=3)
+    src, tgt = tmp_path / "he.txt", tmp_path / "en.txt"
+    src.write_text("\n\n".join(case["source"]) + "\n", encoding="utf-8")
+    tgt.write_text("\n\n".join(case["target"]) + "\n", encoding="utf-8")
+    gold = sorted((tuple(a), tuple(b)) for a, b in case["gold"])
+    runs = {}
+    for flag in ([], ["--regrouped"]):
+        assert main(["align", str(src), str(tgt), *flag]) == 0
+        links = json.loads(capsys.readouterr().out)["links"]
+        runs[bool(flag)] = sorted((tuple(lk["source"]), tuple(lk["target"])) for lk in links)
+    assert runs[True] == gold
+    # the flag asks for the route; without it the aligner decides (AlignConfig.regroup None)
+    assert _config(True, True).regroup is True and _config(False, True).regroup is True
+    assert _config(True, False) is None and _config(False, False).regroup is None

@@ -1,0 +1,77 @@
+"""The length model's half of 1-0 against 2-1 (:class:`~workbench.align.costs.SpareMember`): a
+merged bead's source member that the bead's translation does not need by length and that finds
+little of the evidence expected of it is charged, so a dropped translation's source stands alone
+instead of riding along in its neighbour's link. Opt-in (``AlignConfig.unmatched_spare_weight``);
+the figures are the benchmark's (tests/bench/align_bench.py --genres-only)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.bench.make_align_case import DEFAULT_RATES, build_case, read_pairs
+from tests.conftest import need_data
+from workbench.align import AlignConfig, Aligner
+from workbench.align.costs import RectSum, SpareMember, Unmatched
+from workbench.align.signals.base import Window
+
+
+def _length_cost(ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
+    """A length model in miniature: squared log ratio, translation as long as the source."""
+    return np.log((lt + 1.0) / (ls + 1.0)) ** 2 * 10.0
+
+
+def _model(tgt_len: np.ndarray, spare_weight: float = 3.0, src_len: np.ndarray | None = None) -> Unmatched:
+    # three source units, two targets; unit 0 and unit 2 find 4 nats with their targets, unit 1
+    # finds 0.8 with target 0 (a common word): above the base model's 15 % of the expected 4, below
+    # the spare check's 50 %
+    n, m = 3, 2
+    src = np.array([100.0, 100.0, 100.0]) if src_len is None else src_len
+    rect = RectSum(n, m, Window.full(n, m), np.array([0, 1, 2]), np.array([0, 0, 1]), np.array([4.0, 0.8, 4.0]))
+    spare = SpareMember(_length_cost, src, tgt_len, weight=spare_weight, share=0.5, margin=0.5)
+    return Unmatched(rect, src, tgt_len, np.array([4.0, 0.8, 4.0]), np.array([4.0, 4.0]), weight=0.5, share=0.15,
+                     spare=spare)  # fmt: skip
+
+
+def test_a_member_the_translation_does_not_need_is_charged() -> None:
+    rows, cols = np.array([2]), np.array([[1]])  # bead: source units 0, 1 -> target 0
+    # target 0 as long as unit 0 alone: the bead fits far better without unit 1, which finds
+    # 0.8 of the 2 nats the spare check expects: (1 - 0.8 / 2) of the spare weight
+    lone = _model(np.array([100.0, 100.0]))
+    assert lone(2, 1, rows, cols)[0, 0] == pytest.approx(3.0 * 0.6)
+    # target 0 as long as both units: the translation needs unit 1's letters, no charge
+    needed = _model(np.array([200.0, 100.0]))
+    assert needed(2, 1, rows, cols)[0, 0] == pytest.approx(0.0)
+    # without the spare check the base model lets unit 1 pass (0.8 is above its 15 %)
+    base = Unmatched(lone.rect, np.array([100.0, 100.0, 100.0]), np.array([100.0, 100.0]),
+                     np.array([4.0, 0.8, 4.0]), np.array([4.0, 4.0]), weight=0.5, share=0.15)  # fmt: skip
+    assert base(2, 1, rows, cols)[0, 0] == pytest.approx(0.0)
+    # in the bead 1, 2 -> target 1 unit 2 has its evidence (never charged) and unit 1 has none:
+    # the base model's weight and the spare check's in full
+    assert lone(2, 1, np.array([3]), np.array([[2]]))[0, 0] == pytest.approx(0.5 + 3.0)
+    assert lone(1, 1, rows, cols) == 0.0  # single units are the other signals' business
+    # a spare member with its expected evidence is not charged
+    rich = Unmatched(RectSum(3, 2, Window.full(3, 2), np.array([0, 1, 2]), np.array([0, 0, 1]), np.array([4.0, 4.0, 4.0])),
+                     np.array([100.0, 100.0, 100.0]), np.array([100.0, 100.0]), np.array([4.0, 4.0, 4.0]),
+                     np.array([4.0, 4.0]), weight=0.5, share=0.15, spare=lone.spare)  # fmt: skip
+    assert rich(2, 1, rows, cols)[0, 0] == pytest.approx(0.0)
+
+
+def test_a_dropped_translation_stands_alone_and_true_merges_stay() -> None:
+    # Mishnah Berakhot with the benchmark's perturbations (seed 4): the translation of source
+    # paragraph 15 is missing. By default it rides along with paragraph 16 as a 2-1; with the
+    # spare check it is a 1-0, and the true merges of the same case stay 2-1 links
+    case = build_case(read_pairs(need_data("mishnah_berakhot", "pairs.jsonl")), 4, **DEFAULT_RATES)
+    gold = {(tuple(a), tuple(b)) for a, b in case["gold"]}
+    assert ((15,), ()) in gold and ((16,), (14,)) in gold
+
+    def links(cfg: AlignConfig) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+        return {(tuple(lk.source), tuple(lk.target)) for lk in Aligner(None, cfg).align(case["source"], case["target"])}
+
+    off, on = links(AlignConfig()), links(AlignConfig(unmatched_spare_weight=1.0))
+    assert ((15, 16), (14,)) in off
+    assert ((15,), ()) in on and ((16,), (14,)) in on
+    merges = {g for g in gold if len(g[0]) == 2 and len(g[1]) == 1}
+    kept = merges & off  # the true 2-1 links the default finds: every one stays
+    assert len(kept) >= 3 and kept <= on
+    assert len(on & gold) > len(off & gold)
