@@ -212,3 +212,36 @@ def test_the_default_gated_signal_stays_out_of_the_sentence_aligner(monkeypatch:
     assert "embedding" not in [s.name for s in sentence_aligner().signals]
     monkeypatch.setenv("WORKBENCH_EMBED", "1")
     assert "embedding" in [s.name for s in sentence_aligner().signals]
+
+
+def _joined(k: int) -> tuple[list[str], list[str]]:
+    """A translation of ``k`` paragraphs with every fourth pair joined into one: a merge-heavy text."""
+    he, en = _pairs(k)
+    tgt: list[str] = []
+    i = 0
+    while i < len(en):
+        step = 2 if i % 4 == 1 and i + 1 < len(en) else 1
+        tgt.append(" ".join(en[i:i + step]))
+        i += step
+    return he, tgt
+
+
+def test_the_gate_treats_a_text_marked_regrouped_as_doubtful() -> None:
+    """Above the gate's own line (here: none, ``doubtful_below=0``) a merge-heavy alignment is still
+    aligned again with the embeddings; a close translation is not, nor a merge-heavy one with the
+    sentence route turned off, nor a close one only because ``--regrouped`` was asked for."""
+    he, tgt = _joined(20)
+    fake = FakeEmbedder()
+    _gated(fake, doubtful_below=0.0).align(he, tgt)
+    assert set(fake.seen) == {emb_mod.embed_text(u) for u in prepare(he) + prepare(tgt)}
+    fake = FakeEmbedder()
+    Aligner([LengthSignal(), EmbeddingPairSignal(fake, when="doubtful", doubtful_below=0.0)],
+            AlignConfig(regroup=False)).align(he, tgt)
+    assert fake.seen == []
+    he, en = _pairs(14)
+    fake = FakeEmbedder()
+    _gated(fake, doubtful_below=0.0).align(he, en)
+    assert fake.seen == []  # close: few merges, not marked
+    Aligner([LengthSignal(), EmbeddingPairSignal(fake, when="doubtful", doubtful_below=0.0)],
+            AlignConfig(regroup=True)).align(he, en)
+    assert fake.seen == []

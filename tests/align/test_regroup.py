@@ -15,6 +15,8 @@ from workbench.align.regroup import (
     ParagraphBounds,
     components,
     doubtful,
+    marked,
+    merge_heavy,
     merge_routes,
     sentence_units,
     sentences_comparable,
@@ -130,6 +132,21 @@ def test_unasked_the_route_needs_doubt_and_surer_sentences() -> None:
     assert not doubtful(unsure[:11])
     groups = [AlignedLink([0, 1], [0, 1], 0.8)]
     assert sentences_surer(unsure, groups) and not sentences_surer(sure, groups)
+
+
+def test_many_merges_below_a_close_translations_mean_mark_a_regrouped_text() -> None:
+    def links(score: float, merges: int, n: int = 12) -> list[AlignedLink]:
+        out = [AlignedLink([2 * k, 2 * k + 1], [k], score) for k in range(merges)]
+        base = 2 * merges
+        return out + [AlignedLink([base + k], [merges + k], score) for k in range(n - merges)]
+
+    assert merge_heavy(links(0.915, 2)) and merge_heavy(links(0.915, 6))  # 1 in 6 of the links join
+    assert not merge_heavy(links(0.915, 1))  # a drop-heavy or close text: few merges
+    assert not merge_heavy(links(0.95, 6))  # a close translation's mean: the Baal HaSulam cases
+    assert not merge_heavy(links(0.925, 6))  # the margin under their lowest, 0.932
+    assert not merge_heavy(links(0.915, 6, n=8))  # too short to tell
+    assert not marked(links(0.915, 6), True) and not marked(links(0.915, 6), False)  # the evidence only
+    assert marked(links(0.915, 6), None) and not marked(links(0.915, 1), None)
 
 
 def test_fixed_links_leave_the_paragraph_route_alone() -> None:

@@ -338,10 +338,12 @@ class Aligner:
         alignment (run without the sentence route, whose own test is the same doubt); where that
         alignment is sure of itself (:func:`~workbench.align.regroup.doubtful` at ``below``) it
         stands and not one paragraph is embedded; where it is doubtful the document is aligned
-        again with the whole set, the sentence route as usual."""
+        again with the whole set, the sentence route as usual. A text the evidence marks as
+        regrouped (merge-heavy: :func:`~workbench.align.regroup.marked`) counts as doubtful:
+        paragraphed anew, its links are where the embedding pays most."""
         plain = Aligner([s for s in self.signals if not _is_gated(s)], replace(self.config, regroup=False))
         first = plain._align(src, tgt, fixed, _scaled(progress, 0.0, 0.3))
-        if regroup.doubtful(first.links, below=below):
+        if regroup.doubtful(first.links, below=below) or regroup.marked(first.links, self.config.regroup):
             return self._align(src, tgt, fixed, _scaled(progress, 0.3, 1.0))
         if self.config.regroup is not False:  # its own test: below a lower ``below`` it may still run
             first.links = Aligner(plain.signals, self.config)._regrouped(first, first.links)

@@ -202,6 +202,41 @@ def doubtful(paragraph: Sequence[AlignedLink], below: float = DOUBTFUL_MEAN,
     return min(n_src, n_tgt) >= min_paragraphs and _mean(paragraph) < below
 
 
+#: a paragraph alignment whose links' mean score is below this (and above the embedding gate's own
+#: line) and of which at least ``MERGE_HEAVY_SHARE`` of the links join paragraphs is a text
+#: paragraphed anew rather than a close translation (see :func:`merge_heavy`)
+#: 0.92, not the 0.93 the two cases below would allow: the lowest Baal HaSulam case's mean is 0.932
+#: (Kuntres Mattan Torah seed 3, merge share 0.15), and a line that close would be tuned to it
+MERGE_HEAVY_MEAN = 0.92
+MERGE_HEAVY_SHARE = 0.16
+
+
+def merge_heavy(paragraph: Sequence[AlignedLink], below: float = MERGE_HEAVY_MEAN,
+                share: float = MERGE_HEAVY_SHARE, min_paragraphs: int = AUTO_MIN_PARAGRAPHS) -> bool:  # fmt: skip
+    """The mark of a regrouped text on an alignment that is fairly sure of itself: many of its
+    links join paragraphs (2-1, 1-2, 2-2...) and its mean score is still below a close
+    translation's. The embedding gate (``Aligner._gated``) fires on it as on :func:`doubtful`: two
+    regrouped cases of the benchmark (Ruth seed 2, mean 0.917; the Mishnah seed 4, 0.913) scored
+    above the gate's 0.90 and lost what the embedding gives, while the drop-heavy cases just above
+    0.90 (Ruth's, which the embedding costs a little) have few merges (0.10-0.12 of their links)
+    and the Baal HaSulam cases all score above 0.93 (the line is at 0.92 to keep a margin)."""
+    n_src = sum(len(lk.source) for lk in paragraph)
+    n_tgt = sum(len(lk.target) for lk in paragraph)
+    if min(n_src, n_tgt) < min_paragraphs or _mean(paragraph) >= below:
+        return False
+    merges = sum(1 for lk in paragraph if len(lk.source) > 1 or len(lk.target) > 1)
+    return merges >= share * len(paragraph)
+
+
+def marked(paragraph: Sequence[AlignedLink], asked: bool | None) -> bool:
+    """A text the evidence marks as regrouped, for the embedding gate (``AlignConfig.regroup``
+    None and :func:`merge_heavy`). Not where the route is off (False), nor merely because it was
+    asked for (True, ``--regrouped``): embedding every such document cost the Baal HaSulam
+    perturbed cases of the benchmark 0.010-0.019 under ``--regrouped`` (and minutes of embedding
+    their sentences), though it gained on the regrouped ones."""
+    return asked is None and merge_heavy(paragraph)
+
+
 def sentences_surer(paragraph: Sequence[AlignedLink], sentence: Sequence[AlignedLink]) -> bool:
     """The evidence that a text was paragraphed anew, weighed unasked: the sentence route's groups
     (:func:`components`) are surer on average than the paragraph route's links. On a text that keeps
