@@ -490,9 +490,10 @@ def connect(target: str | Path | None = None) -> Database:
 # ---------------------------------------------------------------------------------------------- SQLite
 
 
-def _locked_message(path: Path | str, exc: BaseException) -> str:
+def _locked_message(path: Path | str, exc: BaseException, timeout: float = _LOCK_TIMEOUT) -> str:
+    """``timeout`` is the wait this database actually gave the lock (a project's own, not the default)."""
     return (f"{path}: the database is busy (another workbench process has held its write lock for more than "
-            f"{_LOCK_TIMEOUT:.0f} s: {exc}); try again when it has finished")
+            f"{timeout:g} s: {exc}); try again when it has finished")
 
 
 class SQLiteDatabase(Database):
@@ -524,7 +525,7 @@ class SQLiteDatabase(Database):
         except sqlite3.DatabaseError as exc:
             conn.close()
             if _is_locked(exc):
-                raise WorkbenchError(_locked_message(self.path, exc)) from exc
+                raise WorkbenchError(_locked_message(self.path, exc, self.lock_timeout)) from exc
             if "readonly" in str(exc).replace("-", "").replace(" ", "").lower():
                 raise WorkbenchError(f"{self.path}: the database is read-only here ({exc}); the workbench "
                                      "needs to write to it and to its folder") from exc
@@ -712,7 +713,7 @@ class SQLiteDatabase(Database):
                     raw.execute("BEGIN IMMEDIATE")
                 except sqlite3.OperationalError as exc:
                     if _is_locked(exc):
-                        raise WorkbenchError(_locked_message(self.path, exc) + "; nothing was saved") from exc
+                        raise WorkbenchError(_locked_message(self.path, exc, self.lock_timeout) + "; nothing was saved") from exc
                     raise
             else:
                 raw.execute("BEGIN")
