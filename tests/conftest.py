@@ -9,7 +9,11 @@ from a migrated template, dropped afterwards), and any new database file a test 
 temporary folder becomes such a database too (in the processes it starts as well, through
 ``tests/pg_site/sitecustomize.py``). Tests marked ``sqlite_only`` (SQLite files as such:
 their bytes, PRAGMAs, WAL, foreign or legacy SQLite files) are deselected there, and those marked
-``postgres_only`` (row locks, serialization failures) on the SQLite pass."""
+``postgres_only`` (row locks, serialization failures) on the SQLite pass. Tests marked
+``no_database`` (pure algorithms and readers: alignment, Hebrew, file formats...) have nothing of
+the backend to test and run on the SQLite pass only; that they open no database, in-process or in a
+process they start, is enforced there (:func:`_no_database_guard`), so a test that starts to use
+the store fails until it is unmarked rather than going untested on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -60,10 +64,10 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each backend's own tests run on that backend's pass only: deselected on the other, not
     skipped (with CI=true nothing skips)."""
-    other = "sqlite_only" if PG else "postgres_only"
+    others = ("sqlite_only", "no_database") if PG else ("postgres_only",)
     keep, drop = [], []
     for item in items:
-        (drop if item.get_closest_marker(other) else keep).append(item)
+        (drop if any(item.get_closest_marker(o) for o in others) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -121,6 +125,26 @@ def _no_embedding_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     so ``make test`` neither needs it nor slows with it; tests of the signal pass their own small
     embedder or set ``WORKBENCH_EMBED`` themselves."""
     monkeypatch.setenv("WORKBENCH_EMBED", "0")
+
+
+@pytest.fixture(autouse=True)
+def _no_database_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test marked ``no_database`` may not open a database: here nor (``tests/pg_site``) in the
+    processes it starts. It is deselected on the PostgreSQL pass on that promise."""
+    if request.node.get_closest_marker("no_database") is None:
+        return
+    for name in ("db_path", "store"):
+        if name in request.fixturenames:
+            pytest.fail(f"a test marked no_database uses the {name} fixture: unmark it")
+    import workbench.store.db as dbmod
+
+    def refuse(target):  # noqa: ANN001, ANN202
+        raise AssertionError(f"a test marked no_database opened a database ({target!r}): unmark it")
+
+    monkeypatch.setattr(dbmod, "resolve_target", refuse)
+    monkeypatch.setenv("WORKBENCH_TEST_NO_DATABASE", "1")
+    site = str(REPO / "tests" / "pg_site")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (site, os.environ.get("PYTHONPATH")) if p))
 
 
 @pytest.fixture(autouse=True)

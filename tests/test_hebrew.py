@@ -3,6 +3,8 @@ import pytest
 from workbench import hebrew as h
 from workbench import segment
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 @pytest.mark.parametrize(
     ("letters", "value"),

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "workbench"
 

@@ -9,6 +9,8 @@ import pytest
 
 from workbench.perf import gc_paused, promote
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 class _Node:
     def __init__(self) -> None:

@@ -15,6 +15,8 @@ from workbench.align.signals.latin import _LATIN
 from workbench.align.signals.lexicon import SkeletonLexicon, _is_candidate, _key_weight
 from workbench.align.skeleton import hebrew_keys, hebrew_words, latin_keys, latin_words
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def _pairs(links: list) -> list[tuple[list[int], list[int]]]:
     return [(lk.source, lk.target) for lk in links]

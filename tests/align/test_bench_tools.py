@@ -17,6 +17,8 @@ from tests.bench.make_align_case import build_case, read_pairs, sentence_split_p
 from tests.bench.score_align import score
 from tests.conftest import need_data
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 #: sha256 of the seed-1 case (default rates) as first published with the benchmark
 SEED1 = {
     "source.txt": "5f99c220e0a9ca0ad3b76ab6d1b9f4d0d8a6340acac050e1cf6837e398035398",

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.bench.make_align_case import build_case, read_pairs
 from tests.conftest import need_data
 from workbench.align import Aligner
 from workbench.align.signals import default_signals
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 
 def _links(links) -> list[tuple[list[int], list[int], float]]:  # noqa: ANN001

@@ -5,6 +5,8 @@ import pytest
 
 from workbench.align.dp import BEADS, Band, Step, bead_posteriors, expected_accuracy_path, viterbi
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def length_cost(src: list[float], tgt: list[float], skip: float = 3.0):  # noqa: ANN201
     """Cost = |log length ratio| * 10 + a bead penalty; 1-0 / 0-1 cost ``skip``."""

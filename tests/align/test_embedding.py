@@ -10,6 +10,8 @@ from workbench.align.signals import EmbeddingSignal, LengthSignal, Window, defau
 from workbench.align.signals import embedding as emb_mod
 from workbench.align.signals.embedding import BeadSimilarity
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 # concept words: a Hebrew word and its English translation share a dimension
 CONCEPTS = [
     ("מסך", "screen"), ("אור", "light"), ("כלי", "vessel"), ("רצון", "desire"), ("עולם", "world"),

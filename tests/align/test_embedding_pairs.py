@@ -14,6 +14,8 @@ from workbench.align.signals.embedding_pairs import NO_FIT, fit_pairs
 
 from .test_embedding import FakeEmbedder, _pairs
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:

@@ -12,6 +12,8 @@ from workbench.align.aligner import AlignConfig, _held
 from workbench.align.dp import Step
 from workbench.align.signals.base import PairEvidence, Window
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def _pairs(links: list) -> list[tuple[list[int], list[int]]]:
     return [(lk.source, lk.target) for lk in links]

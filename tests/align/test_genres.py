@@ -19,6 +19,8 @@ from workbench.align import AlignConfig, Aligner
 from workbench.align.costs import PARAGRAPH_PRIORS, RectSum, Unmatched, adapted_priors
 from workbench.align.signals.base import Window
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 SETS = {"ruth": ("he.json", "en.json"), "mishnah_berakhot": ("he.excerpt.json", "en.excerpt.json"),
         "talmud_berakhot": ("he.excerpt.json", "en.excerpt.json"),
         "mesillat_yesharim": ("he.excerpt.json", "en.excerpt.json")}  # fmt: skip

@@ -12,6 +12,8 @@ from workbench.align.signals import FeatureSignal, LearnedLexiconSignal, Window,
 from workbench.align.signals.base import match_form
 from workbench.align.signals.learned import hebrew_tokens, learned_pairs, plain_tokens, train_model1
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def test_hebrew_tokens_drop_points_prefixes_and_function_words_but_keep_acronyms() -> None:
     toks = hebrew_tokens(match_form('וְהָרָצוֹן ברצון לקבל של בי"ע, והמסך הזה את העולמות'))

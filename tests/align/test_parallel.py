@@ -14,6 +14,8 @@ from workbench.align import Aligner, aligner, parallel
 from workbench.align.parallel import can_fork, split_map
 from workbench.align.signals import learned
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def test_split_map_forks_and_keeps_the_order() -> None:
     parent = os.getpid()

@@ -17,6 +17,8 @@ from workbench.align.signals import (
 )
 from workbench.align.signals.punctuation import count_marks
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def _model(src: list[str], tgt: list[str], **kw):  # noqa: ANN003, ANN202
     su, tu = prepare(src), prepare(tgt)

@@ -13,6 +13,8 @@ from workbench.align.refine import corner_sweeps, corners_near, uncertain_runs, 
 from workbench.align.signals import default_signals
 from workbench.align.types import AlignedLink
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def test_uncertain_runs_take_context_and_join() -> None:
     scores = [1.0, 0.9, 0.5, 0.9, 0.9, 0.9, 0.9, 0.3, 0.95, 0.6, 1.0]

@@ -6,6 +6,7 @@ regrouped Ruth the paragraph dp gets wrong, and a close translation left as it w
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tests.bench.make_align_case import DEFAULT_RATES, build_case, build_regrouped_case, read_pairs
 from tests.conftest import need_data
@@ -24,6 +25,8 @@ from workbench.align.regroup import (
 )
 from workbench.align.signals.base import Window, prepare
 from workbench.align.types import AlignedLink
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 
 def _pairs(links: list[AlignedLink]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:

@@ -1,5 +1,9 @@
+import pytest
+
 from workbench.align import align_sentences
 from workbench.segment import split_sentences
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 
 def _texts(text: str, lang: str | None) -> list[str]:

@@ -17,6 +17,8 @@ from workbench.align.signals import (
 from workbench.align.signals.numbers import english_numbers, hebrew_citations, hebrew_numbers
 from workbench.hebrew import normalize_for_match
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def _evidence(sig, src, tgt):  # noqa: ANN001, ANN202
     su, tu = prepare(src), prepare(tgt)

@@ -2,6 +2,8 @@ import pytest
 
 from workbench.align.skeleton import best_skeleton_match, hebrew_keys, latin_keys, skeleton_match
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 POSITIVE = [
     ("Masach", "מסך"), ("Zivug", "זווג"), ("Hitkalelut", "התכללות"), ("Aviut", "עביות"),
     ("Reshimot", "רשימות"), ("Partzufim", "פרצופים"), ("Atzilut", "אצילות"), ("Bitush", "ביטוש"),

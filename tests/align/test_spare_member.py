@@ -15,6 +15,8 @@ from workbench.align import AlignConfig, Aligner
 from workbench.align.costs import RectSum, SpareMember, Unmatched
 from workbench.align.signals.base import Window
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def _length_cost(ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
     """A length model in miniature: squared log ratio, translation as long as the source."""

@@ -7,6 +7,8 @@ import pytest
 from tests.checks.helpers import case_docs, load_cases, termbase
 from workbench.checks import TermIndex, registry, run_checks
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 DATA = load_cases()
 INDEX = TermIndex(termbase(DATA))
 

@@ -19,6 +19,8 @@ import pytest
 from workbench.checks import fidelity, numbers, rows
 from workbench.checks.terms import _BEADS, align_sentences_by_length
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 REPO = Path(__file__).resolve().parents[2]
 
 TRICKY = [

@@ -3,8 +3,12 @@ an ambiguous source word only a hint; term-missing says what the aligned sentenc
 
 from __future__ import annotations
 
+import pytest
+
 from tests.checks.helpers import load_cases, pair_doc, termbase
 from workbench.checks import TermIndex, run_checks
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 INDEX = TermIndex(termbase(load_cases()))
 

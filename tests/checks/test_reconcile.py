@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from workbench.checks.reconcile import (
     REOPENED,
     RESOLVED,
@@ -11,6 +13,8 @@ from workbench.checks.reconcile import (
     reopen_still_present,
 )
 from workbench.findings_types import Finding, StoredFinding, finding_digest
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 AT = "2026-01-01T00:00:00+00:00"
 

@@ -10,6 +10,8 @@ from workbench.checks.analysis import is_heading
 from workbench.checks.context import derived_forms
 from workbench.checks.homographs import ordinary_use
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 INDEX = TermIndex(termbase(load_cases()))
 
 

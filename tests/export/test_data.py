@@ -16,6 +16,8 @@ from workbench.export.tabular import ALIGNMENT_COLUMNS, write_report_csv
 from workbench.export.tmx import tmx_date
 from workbench.model import Document, Link, Text
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 

@@ -14,6 +14,8 @@ from workbench.errors import WorkbenchError
 from workbench.export import ExportOptions, Extras, GlossaryEntry, TermSpan, build_docx, write_docx
 from workbench.model import Document, Link, Mark, Paragraph, Text
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 # ECMA-376 Part 1 sequences, written out independently of the exporter's own tables.
 ORDER = {
     "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "

@@ -17,7 +17,7 @@ from workbench.export import ExportOptions, write_docx
 from workbench.export.render import docx_to_pdf, page_png, pdf_pages, pdf_text
 from workbench.model import Mark
 
-pytestmark = pytest.mark.render
+pytestmark = [pytest.mark.render, pytest.mark.no_database]
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

@@ -8,11 +8,14 @@ import io
 import json
 import zipfile
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.io.helpers import sample_docx
 from workbench.errors import WorkbenchError
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 HEBREW = "אבגדהוזחטיכלמנסעפצקרשתךםןףץ"
 TEXTY = st.text(alphabet=st.sampled_from(list(HEBREW + "abcdefghij ABC.,;:'\"|\n\r\t=+-@{}[]\x00\u200f") ), max_size=400)

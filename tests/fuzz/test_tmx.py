@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from workbench.errors import InputError
 from workbench.io.tmx import read_tmx
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 PIECES = ["<tmx>", "</tmx>", "<body>", "</body>", "<tu>", "</tu>", '<tuv xml:lang="he">', '<tuv xml:lang="en">',
           "</tuv>", "<seg>", "</seg>", "<ph>x</ph>", "אור", "light", "&amp;", "&e;", '<!DOCTYPE tmx [<!ENTITY e "x">]>',

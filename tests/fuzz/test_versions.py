@@ -9,11 +9,14 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from workbench.export.tracked import accepted_and_rejected, tracked_docx
 from workbench.versiondiff import match_versions
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 WORDS = ["the", "Light", "vessel", "אור", "חוזר", "כלי", "Masach", "and", "of", "a", ",", ".", "׳", "\"", "x<y", "&"]
 paragraph = st.lists(st.sampled_from(WORDS), min_size=1, max_size=12).map(" ".join)

@@ -14,6 +14,8 @@ from tests.io.helpers import HEBREW, add_footnotes_part, footnote_reference, rep
 from workbench.errors import InputError
 from workbench.io import read_bytes, read_paragraphs
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 def spans(p, kind: str) -> list[str]:
     return [p.text[m.start : m.end] for m in p.marks if m.kind == kind]

@@ -10,6 +10,8 @@ from workbench.errors import InputError, WorkbenchError
 from workbench.io import load_pair, split_interleaved
 from workbench.io.text import parse_text
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 HE = ["א) רצוני בהקדמה זו לברר איזה דברים פשוטים.", "ב) ונבאר את המסך שבכלי מלכות.", "ג) ובזה תבין מה שאמרו."]
 EN = [
     "1. In this introduction I wish to clarify matters that seem simple.",

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from workbench.io import check_sides, detect_language, load_pair
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 EN = (
     "In this introduction I would like to clarify certain ideas that seem simple, matters that everyone "

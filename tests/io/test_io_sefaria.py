@@ -12,6 +12,8 @@ from workbench.errors import InputError
 from workbench.io import load_pair, read_bytes, read_paragraphs
 from workbench.io.sefaria import parse_sefaria
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def he():

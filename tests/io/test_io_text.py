@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from workbench.io.text import parse_markdown, parse_text
+
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
 
 def texts(paras) -> list[str]:

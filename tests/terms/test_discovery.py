@@ -22,6 +22,8 @@ from workbench.terms.discovery import (
 from workbench.terms.english import is_english, zipf
 from workbench.terms.normalize import en_form_key
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 SEED = REPO / "corpus" / "shamati" / "shamati-081-concerning-raising-man.en.txt"
 
 

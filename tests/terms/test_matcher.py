@@ -9,6 +9,8 @@ import pytest
 from workbench.terms import Term, TermMatcher
 from workbench.terms.normalize import en_key, he_key
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 TERMS = [
     Term("מסך", "Masach", variants=["Masakh", "Masachim"], forbidden=["screen"], gloss="screen"),
     Term("מסך דגוף", "Masach de Guf"),

@@ -8,6 +8,8 @@ import pytest
 
 from workbench.versiondiff import Change, match_versions, same_key, summarize
 
+pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
+
 A = "In the beginning of the work the student must know the purpose of creation."
 B = "The purpose of creation is to delight His creatures, as it is written in the Zohar."
 C = "Therefore the vessel of reception was made first, and it is called the will to receive."
