@@ -12,16 +12,22 @@ from tests.bench.make_align_case import DEFAULT_RATES, build_case, build_regroup
 from tests.conftest import need_data
 from workbench.align import AlignConfig, Aligner
 from workbench.align.regroup import (
+    MAX_CROSSING,
     PARAGRAPH_KEY,
     ParagraphBounds,
     components,
+    crossing,
     doubtful,
     marked,
     merge_heavy,
     merge_routes,
+    regrouped_shape,
     sentence_units,
     sentences_comparable,
     sentences_surer,
+    sure_joins,
+    taken_unasked,
+    worth_trying,
 )
 from workbench.align.signals.base import Window, prepare
 from workbench.align.types import AlignedLink
@@ -181,3 +187,86 @@ def test_the_align_command_takes_the_route_with_regrouped(tmp_path, capsys) -> N
     # the flag asks for the route; without it the aligner decides (AlignConfig.regroup None)
     assert _config(True, True).regroup is True and _config(False, True).regroup is True
     assert _config(True, False) is None and _config(False, False).regroup is None
+
+
+def test_sure_joins_count_the_paragraph_bounds_inside_sure_links() -> None:
+    groups = [AlignedLink([0, 1, 2], [0, 1], 0.8), AlignedLink([3], [2], 0.9),
+              AlignedLink([4, 5], [3, 4], 0.2)]  # fmt: skip
+    # 6 + 5 paragraphs: 9 boundaries; the 3-2 link holds 3 of them, the unsure 2-2 does not count
+    assert sure_joins(groups, 6, 5) == 3 / 9
+    assert sure_joins(groups, 6, 5, sure=0.1) == 5 / 9
+    assert sure_joins([], 1, 1) == 0.0
+
+
+def test_crossing_counts_sentence_links_across_a_paragraph_bound() -> None:
+    s_owner, t_owner = [0, 0, 1, 1], [0, 1, 1, 2]
+    links = [AlignedLink([0], [0], 0.9), AlignedLink([1, 2], [1], 0.9),  # source 0|1 crossed
+             AlignedLink([3], [2, 3], 0.9)]  # target 1|2 crossed  # fmt: skip
+    assert crossing(links, s_owner, t_owner) == 2 / 3
+    assert crossing(links[:1], s_owner, t_owner) == 0.0
+    assert crossing([], s_owner, t_owner) == 0.0
+
+
+def test_the_shape_of_a_regrouped_text_takes_the_route_whatever_the_means() -> None:
+    # 12 x 12 paragraphs, two sentences each, the sentence links keeping inside them
+    s_owner = t_owner = [k // 2 for k in range(24)]
+    sentences = [AlignedLink([k], [k], 0.9) for k in range(24)]
+    paragraph = [AlignedLink([k], [k], 0.86) for k in range(12)]
+    # groups joining paragraphs 2-2 three times (6 of the 22 boundaries, 0.27) at a score of 0.6:
+    # less sure on average than the paragraph links, so the mean-score test turns them down
+    groups: list[AlignedLink] = []
+    for k in range(0, 12, 4):
+        groups += [AlignedLink([k, k + 1], [k, k + 1], 0.6), AlignedLink([k + 2], [k + 2], 0.9),
+                   AlignedLink([k + 3], [k + 3], 0.9)]  # fmt: skip
+    assert not sentences_surer(paragraph, groups)
+    assert regrouped_shape(paragraph, sentences, groups, s_owner, t_owner)
+    assert taken_unasked(paragraph, sentences, groups, s_owner, t_owner)
+    # the same joins made at scores the route gives its guesses: no evidence
+    unsure = [AlignedLink(g.source, g.target, 0.2 if len(g.source) > 1 else g.score) for g in groups]
+    assert not regrouped_shape(paragraph, sentences, unsure, s_owner, t_owner)
+    # a kept text loses a boundary to a merge here and there: one join (1 of 22) is not the shape
+    kept = [AlignedLink([0, 1], [0, 1], 0.9)] + [AlignedLink([k], [k], 0.9) for k in range(2, 12)]
+    assert not regrouped_shape(paragraph, sentences, kept, s_owner, t_owner)
+    # sentence links that must run across the paragraphs (a side of far fewer sentences)
+    across = [AlignedLink([2 * k, 2 * k + 1], [2 * k], 0.9) for k in range(12)] + [
+        AlignedLink([], [2 * k + 1], 0.9) for k in range(12)]  # fmt: skip
+    s_across = [k // 3 for k in range(24)]
+    assert crossing(across, s_across, t_owner) > MAX_CROSSING
+    assert not regrouped_shape(paragraph, across, groups, s_across, t_owner)
+    # paragraph links at a close translation's mean: not doubtful, neither test runs
+    sure = [AlignedLink([k], [k], 0.95) for k in range(12)]
+    assert not regrouped_shape(sure, sentences, groups, s_owner, t_owner)
+    assert not taken_unasked(sure, sentences, groups, s_owner, t_owner)
+
+
+def test_the_route_is_run_below_the_embedding_gates_line() -> None:
+    def links(score: float, n: int = 12) -> list[AlignedLink]:
+        return [AlignedLink([k], [k], score) for k in range(n)]
+
+    assert worth_trying(links(0.87)) and not doubtful(links(0.87))  # only the shape test may take it
+    assert worth_trying(links(0.7))
+    assert not worth_trying(links(0.91))  # the embedding gate's line: a close translation is not re-done
+    assert not worth_trying(links(0.7, n=11))  # too short to tell
+
+
+def test_a_regrouped_text_the_mean_test_turns_down_takes_the_route_by_its_shape(monkeypatch) -> None:  # noqa: ANN001
+    import workbench.align.regroup as regroup_mod
+
+    pairs = read_pairs(need_data("mesillat_yesharim", "pairs.jsonl"))[:40]
+    case = build_regrouped_case(pairs, 5, join=0.25, max_group=3)
+    gold = {(tuple(a), tuple(b)) for a, b in case["gold"]}
+    plain = Aligner(config=AlignConfig(regroup=False)).align(case["source"], case["target"])
+    assert set(_pairs(plain)) != gold
+    seen: list[tuple[bool, bool]] = []
+    taken = regroup_mod.taken_unasked
+
+    def spy(paragraph, sentences, groups, s_owner, t_owner):  # noqa: ANN001, ANN202
+        shape = regrouped_shape(paragraph, sentences, groups, s_owner, t_owner)
+        seen.append((sentences_surer(paragraph, groups), shape))
+        return taken(paragraph, sentences, groups, s_owner, t_owner)
+
+    monkeypatch.setattr(regroup_mod, "taken_unasked", spy)
+    auto = Aligner().align(case["source"], case["target"])
+    # the sentence groups are less sure on average than the paragraph links, but shaped as a regrouped text's
+    assert seen == [(False, True)]
+    assert set(_pairs(auto)) == gold

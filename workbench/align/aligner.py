@@ -192,7 +192,8 @@ class AlignConfig:
     #: known to be regrouped); None (default): only where the evidence asks for it, a paragraph
     #: alignment unsure of itself (:func:`~workbench.align.regroup.doubtful`: a close translation
     #: is never re-done, nor slowed) whose sentence route comes out surer
-    #: (:func:`~workbench.align.regroup.sentences_surer`); False: never. Skipped when there are
+    #: (:func:`~workbench.align.regroup.sentences_surer`) or shows the shape of a regrouped text
+    #: (:func:`~workbench.align.regroup.regrouped_shape`); False: never. Skipped when there are
     #: fixed links, and where one side has several times the other's sentences
     #: (:func:`~workbench.align.regroup.sentences_comparable`)
     regroup: bool | None = None
@@ -697,12 +698,13 @@ class Aligner:
             half = 2 * (half or 1)
 
     def _regrouped(self, run: AlignmentRun, links: list[AlignedLink]) -> list[AlignedLink]:
-        """``AlignConfig.regroup``: the sentence route's links where they are surer (see regroup.py).
+        """``AlignConfig.regroup``: the sentence route's links where the evidence asks for them (see
+        regroup.py: :func:`~workbench.align.regroup.taken_unasked`).
         Fixed links are left to the paragraph route (the sentence route would have to cut at them)."""
         if run.cuts or run.del_src.any() or run.del_tgt.any() or not self.config.posteriors or not run.su or not run.tu:
             return links
         asked = self.config.regroup is True
-        if not asked and not regroup.doubtful(links):
+        if not asked and not regroup.worth_trying(links):
             return links
         ss, s_owner = regroup.sentence_units(run.su)
         ts, t_owner = regroup.sentence_units(run.tu)
@@ -712,7 +714,7 @@ class Aligner:
         sentences = Aligner([*map(_ungated, self.signals), regroup.ParagraphBounds(self.config.regroup_bounds)],
                             config).align(ss, ts)
         groups = regroup.components(sentences, s_owner, t_owner)
-        if not asked and not regroup.sentences_surer(links, groups):
+        if not asked and not regroup.taken_unasked(links, sentences, groups, s_owner, t_owner):
             return links
         return regroup.merge_routes(links, groups)
 
