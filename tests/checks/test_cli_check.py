@@ -67,6 +67,23 @@ def test_tag_then_ci_passes(db: str, capsys: pytest.CaptureFixture) -> None:
     assert run(db, capsys, "--fail-on", "warning", "--no-run")[0] == 1
 
 
+def test_csv_says_what_the_report_holds(db: str, capsys: pytest.CaptureFixture) -> None:
+    """Like the page's export: a CSV passed on without its command line still says its filters."""
+    every = json.loads(run(db, capsys, "--show", "all", "--format", "json")[1])
+    code, out, _ = run(db, capsys, "--check", "typography", "--severity", "warning", "--format", "csv", "--no-run")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 1 and rows[0]["check"] == "typography"
+    assert {r["report"] for r in rows} == {
+        f"filtered findings of all documents (status open; severity warning or above; check typography): 1 of {len(every)}"}
+    out = run(db, capsys, "1", "--show", "all", "--format", "csv", "--no-run")[1]
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == len(every)
+    assert {r["report"] for r in rows} == {f"all findings of document Shamati 81, whatever their status ({len(every)})"}
+    out = run(db, capsys, "--grouped", "--format", "csv", "--no-run")[1]
+    header = out.splitlines()[0].split(",")
+    assert header[-1] == "report" and "filtered findings of all documents (status open)" in out
+
+
 def test_table_output_and_filters(db: str, capsys: pytest.CaptureFixture) -> None:
     code, out, _ = run(db, capsys, "--check", "typography")
     assert code == 0 and "typography" in out and "[Rosh,in]" in out and "1 finding(s)" in out

@@ -167,6 +167,15 @@ def rows(findings: Iterable[Finding], titles: dict[int, str] | None = None, term
     return out
 
 
+def report_scope(where: str, shown: int, total: int, filters: Sequence[str] | None) -> str:
+    """What a report holds, in one line written into every row of its CSV (column ``report``) and
+    on its XLSX sheet: a report passed on without the filters it was made with reads as the whole
+    story otherwise. ``filters`` None means every finding of ``where``, whatever its status."""
+    if filters is None:
+        return f"all findings of {where}, whatever their status ({total})"
+    return f"filtered findings of {where} ({'; '.join(filters)}): {shown} of {total}"
+
+
 def to_csv(records: Sequence[dict[str, Any]], scope: str | None = None, columns: Sequence[str] | None = None) -> str:
     """CSV of ``records``; ``scope`` (what the report holds, e.g. "all findings" or "filtered: …")
     becomes a last column ``report`` on every row, so the file says it wherever it is opened."""

@@ -137,11 +137,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         shown = [f for f in shown if severity_at_least(f.severity, args.severity)]
     shown.sort(key=rp.sort_key)
     titles = {d.id: d.title for d in store.list_documents()}
+    where = "all documents" if doc_id is None else f"document {titles.get(doc_id, doc_id)}"
+    filters = [f"status {args.show}"] + ([f"severity {args.severity} or above"] if args.severity else []) + (
+        [f"check {', '.join(args.checks)}"] if args.checks else [])  # fmt: skip
+    everything = args.show == "all" and len(filters) == 1
+    scope_line = rp.report_scope(where, len(shown), len(scope), None if everything else filters)
     if args.grouped:
         groups = rp.group_findings(shown, store.decisions.list())
-        out = _render_groups(args.format, groups, titles, store)
+        out = _render_groups(args.format, groups, titles, store, scope_line)
     else:
-        out = _render(args.format, shown, titles, store)
+        out = _render(args.format, shown, titles, store, scope_line)
     if args.out:
         from pathlib import Path
 
@@ -157,14 +162,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(fmt: str, shown: list, titles: dict[int, str], store) -> str:  # noqa: ANN001
+def _render(fmt: str, shown: list, titles: dict[int, str], store, scope_line: str) -> str:  # noqa: ANN001
     from workbench.checks import report as rp
 
     terms = _term_labels(store)
     if fmt == "json":
         return json.dumps([{**f.to_json(titles, terms), "rev": f.rev} for f in shown], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return rp.to_csv(rp.rows(shown, titles, terms))
+        return rp.to_csv(rp.rows(shown, titles, terms), scope=scope_line)
     if not shown:
         return "No findings.\n"
     lines = [f"{'ID':<28} {'SEVERITY':<8} {'CHECK':<18} {'DOC':>6}  {'STATUS':<8} MESSAGE"]
@@ -179,14 +184,14 @@ def _render(fmt: str, shown: list, titles: dict[int, str], store) -> str:  # noq
     return "\n".join(lines) + "\n"
 
 
-def _render_groups(fmt: str, groups: list, titles: dict[int, str], store) -> str:  # noqa: ANN001
+def _render_groups(fmt: str, groups: list, titles: dict[int, str], store, scope_line: str) -> str:  # noqa: ANN001
     from workbench.checks import report as rp
 
     terms = _term_labels(store)
     if fmt == "json":
         return json.dumps([g.to_json(titles, terms) for g in groups], ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return rp.to_csv(rp.group_rows(groups, titles, terms), columns=rp.GROUP_COLUMNS)
+        return rp.to_csv(rp.group_rows(groups, titles, terms), scope=scope_line, columns=rp.GROUP_COLUMNS)
     if not groups:
         return "No findings.\n"
     lines = [f"{'GROUP':<34} {'SEVERITY':<8} {'CHECK':<18} {'DOC':>6} {'COUNT':>5}  {'STATUS':<8} FORM / MESSAGE"]

@@ -324,10 +324,10 @@ holds = st.radio("The report holds", ["filtered", "all"], horizontal=True, key="
                  else f"all findings of {where_all} ({len(everything)})")  # fmt: skip
 if holds == "all":
     report_findings = sorted(everything, key=rp.sort_key)
-    scope_line = f"all findings of {where_all}, whatever their status ({len(report_findings)})"
+    scope_line = rp.report_scope(where_all, len(report_findings), len(report_findings), None)
 else:
     report_findings = shown
-    scope_line = f"filtered findings of {where_all} ({'; '.join(filters)}): {len(shown)} of {len(everything)}"
+    scope_line = rp.report_scope(where_all, len(shown), len(everything), filters)
 st.caption(literal(f"The report holds {scope_line}."))
 report_records = rp.rows(report_findings, titles, term_label)
 e1, e2, _ = st.columns([1, 1, 3])
