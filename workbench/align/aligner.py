@@ -68,6 +68,7 @@ from workbench.align.signals.base import FeatureSignal, PairEvidence, Unit, Wind
 from workbench.align.signals.learned import unit_tokens
 from workbench.align.signals.length import LengthParams, LengthSignal, t_quartile
 from workbench.align.types import AlignedLink
+from workbench.align.woven import WIDE_SPREAD, learners_for_spread
 from workbench.errors import WorkbenchError
 from workbench.model import Document, Link, Paragraph
 from workbench.perf import gc_paused
@@ -175,6 +176,10 @@ class AlignConfig:
     widen_length: bool = True
     #: ... when at least this share of the first pass's sure links are merges
     adapt_min_rate: float = 0.25
+    #: where the spread ``widen_length`` finds is wider than this, the lengths say little
+    #: (commentary woven into the translation) and the learned lexicon trains on links from a
+    #: lower posterior (see :mod:`workbench.align.woven`); None: never
+    wide_spread: float | None = WIDE_SPREAD
     #: a piece with at least this many paragraphs (both sides) has its second pass cut in two at a
     #: sure link of the first pass (see ``_halves``), each half searched on its own core where two
     #: may be used (on one core the same cut: the same links); 0 never cuts
@@ -378,9 +383,10 @@ class Aligner:
             # learning signals are silent as configured, so the first pass runs without them
             run.reuse = {}
             ones = self._first_pass(run)
-            self._learn(run, ones)
+            # the spread first: where it is wide, learning trains on more links (woven.py)
             if self.config.widen_length and self.length is not None and run.params is not None:
                 self._widen_length(run, ones)
+            self._learn(run, ones)
             if self.config.adapt_priors:
                 # the first pass's sure links: a pass that is lost (a length model that does not fit,
                 # no shared words) makes merges it is not sure of, and is no evidence of regrouping
@@ -492,11 +498,13 @@ class Aligner:
         (the configured signals stay as they are). They are handed the sentence aligner to use."""
         learn_report = run.report.learn_part()
         trainer = Aligner(default_signals(embed=False, learn=False), TRAINING_CONFIG)
+        sigma = run.params.sigma if run.params is not None else None
+        learners = learners_for_spread(self.learners, sigma, spread=self.config.wide_spread)
         learned = {
-            id(sig): sig.learn(
+            id(sig): use.learn(
                 run.su, run.tu, ones, sentence_aligner=trainer, progress=_sub_progress(learn_report, k, len(self.learners))
             )
-            for k, sig in enumerate(self.learners)
+            for k, (sig, use) in enumerate(zip(self.learners, learners, strict=True))
         }
         run.pair_signals = tuple(learned.get(id(s), s) for s in self.pair_signals)
         run.learning_signals = tuple(learned.get(id(s), s) for s in self.learning_signals)
