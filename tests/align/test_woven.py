@@ -5,6 +5,8 @@ on the stored Bavli excerpt (the William Davidson English, and the same lines' l
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from tests.bench.make_align_case import DEFAULT_RATES, build_case, read_pairs
@@ -58,3 +60,19 @@ def test_a_close_translation_of_the_same_lines_is_untouched() -> None:
     assert [(lk.source, lk.target, lk.score) for lk in run.links] == [
         (lk.source, lk.target, lk.score) for lk in off.links
     ]
+
+
+def test_explain_with_the_run_counts_the_length_the_link_was_chosen_by() -> None:
+    """The "why is this linked?" parts of a run use that run's widened length model: fitted afresh
+    at the default spread, a long commentary's length part would be overstated several times over."""
+    woven = _case("pairs.jsonl")
+    al = Aligner()
+    run = al.run(woven["source"], woven["target"])
+    assert run.params.sigma > WIDE_SPREAD
+    link = max((lk for lk in run.links if len(lk.source) == 1 and len(lk.target) == 1),
+               key=lambda lk: len(woven["target"][lk.target[0]]) / max(1, len(woven["source"][lk.source[0]])))  # fmt: skip
+    with_run = al.explain(woven["source"], woven["target"], link, run=run)
+    afresh = al.explain(woven["source"], woven["target"], link)
+    assert with_run["length"] < afresh["length"]  # the wide spread charges a long commentary less
+    prior = run.priors[(1, 1)] if run.priors is not None else al.config.priors[(1, 1)]
+    assert with_run["prior"] == pytest.approx(-math.log(prior))
