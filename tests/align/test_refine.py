@@ -11,6 +11,7 @@ from workbench.align.aligner import AlignConfig, Aligner
 from workbench.align.dp import BEADS, Band
 from workbench.align.refine import corner_sweeps, corners_near, uncertain_runs, window_costs
 from workbench.align.signals import default_signals
+from workbench.align.sweep_kernel import _corner_rows, corner_kernel
 from workbench.align.types import AlignedLink
 
 pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
@@ -71,6 +72,33 @@ def test_corner_sweeps_equal_a_viterbi_on_each_block(seed: int) -> None:
             assert sweeps[c, x1, y1] == pytest.approx(total)
         # nothing before the start is reachable from it
         assert np.isinf(sweeps[c, :x0, :]).all() and np.isinf(sweeps[c, :, :y0]).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_corner_sweeps_inside_their_boxes_equal_the_whole_sweep(seed: int) -> None:
+    # each start swept only to its end: inside the box from start to end every cost is the whole
+    # sweep's, to the last bit (the aligner's links may not depend on it); starts in any order
+    ns, nt = 23, 19
+    tables, beads = _random_tables(ns, nt, seed)
+    rng = np.random.default_rng(100 + seed)
+    starts = [(int(rng.integers(0, ns + 1)), int(rng.integers(0, nt + 1))) for _ in range(12)] + [(0, 0), (ns, nt)]
+    ends = [(min(ns, x + int(rng.integers(0, 8))), min(nt + 3, y + int(rng.integers(0, 8)))) for x, y in starts]
+    whole = corner_sweeps(tables, beads, starts)
+    boxed = corner_sweeps(tables, beads, starts, ends)
+    corner_kernel.cache_clear()  # (a test that switched numba off may have left None cached)
+    compiled = corner_kernel()
+    assert compiled is not None  # numba is a dependency
+    # the kernel's own loops run as plain Python too: both held to the numpy sweep
+    for kernel in (compiled, _corner_rows):
+        fast = corner_sweeps(tables, beads, starts, ends, kernel)
+        for c, ((x0, y0), (x1, y1)) in enumerate(zip(starts, ends, strict=True)):
+            box = (slice(x0, x1 + 1), slice(y0, min(nt, y1) + 1))
+            assert np.array_equal(boxed[c][box], whole[c][box])
+            assert np.array_equal(fast[c][box], whole[c][box])
+            assert np.isfinite(whole[c][box]).any()
+    # without ends, the whole sweep, as before, numpy or compiled
+    assert np.array_equal(corner_sweeps(tables, beads, starts, None), whole)
+    assert np.array_equal(corner_sweeps(tables, beads, starts, None, compiled), whole)
 
 
 def test_window_costs_keep_unlinked_paragraphs_unlinked() -> None:

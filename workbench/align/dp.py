@@ -168,10 +168,14 @@ def _block_costs(
         if dt > band.m or not ok_rows.any():
             out.append(None)
             continue
-        r = rows[ok_rows]
-        c = cols[ok_rows]
+        every = bool(ok_rows.all())  # every row but a table's first few: no copies of the block
+        r = rows if every else rows[ok_rows]
+        c = cols if every else cols[ok_rows]
         valid = (c >= dt) & (c <= band.m)
         vals = np.asarray(cost(ds, dt, r, np.minimum(np.maximum(c, dt), band.m)), dtype=np.float64)  # np.clip, faster
+        if every:
+            out.append(np.where(valid, vals, INF))
+            continue
         full = np.full(cols.shape, INF)
         full[ok_rows] = np.where(valid, vals, INF)
         out.append(full)
@@ -361,7 +365,11 @@ def _lookup(band: Band, table: np.ndarray, rows: np.ndarray, cols: np.ndarray) -
     """``table`` at grid cells ``(rows[r], cols[r, k])``; inf outside the band."""
     k = cols - band.lo[rows][:, None]
     ok = (k >= 0) & (k < band.width) & (cols >= 0) & (cols <= band.m)
-    vals = table[rows[:, None], np.minimum(np.maximum(k, 0), band.width - 1)]  # np.clip, faster
+    kc = np.minimum(np.maximum(k, 0), band.width - 1)  # np.clip, faster
+    if table.flags.c_contiguous:  # a gather from the flat table: the same values, faster
+        vals = table.ravel()[(rows * table.shape[1])[:, None] + kc]
+    else:
+        vals = table[rows[:, None], kc]
     return np.where(ok, vals, INF)
 
 

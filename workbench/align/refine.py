@@ -30,7 +30,7 @@ by the benchmark (tests/bench/align_bench.py) and kept in the README's alignment
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -67,12 +67,22 @@ def corner_sweeps(
     sentence_tables: Mapping[Bead, np.ndarray],
     sentence_beads: Sequence[Bead],
     starts: Sequence[tuple[int, int]],
+    ends: Sequence[tuple[int, int]] | None = None,
+    compiled: Callable[..., None] | None = None,
 ) -> np.ndarray:
     """``out[c, x, y]``: the cost of the cheapest sentence alignment from sentence cell ``starts[c]``
     to cell (x, y) of the window (inf where none reaches), for all starts in one vectorised sweep.
 
     ``sentence_tables`` are the sentence beads' costs over the whole window (full band, as
     :func:`workbench.align.dp.cost_tables` gives them: ``[x, y]`` for the bead ending at (x, y)).
+
+    ``ends``: for each start, the last cell (x, y) it is read at; then ``out[c]`` holds those costs
+    only inside the box from ``starts[c]`` to ``ends[c]`` (the paths to a cell stay in it), each one
+    equal to the whole sweep's, and anything elsewhere. A paragraph bead reaches only a few
+    paragraphs from its corner, so each row is swept only for the corners whose box it crosses and
+    only over their columns. ``compiled``: :func:`workbench.align.sweep_kernel.corner_kernel`, the
+    same sweeps over the same boxes without a numpy call per row (a window is a few dozen sentences
+    a side, so the numpy rows spend their time in calls, not in sums); the same costs in the boxes.
     """
     first = next(iter(sentence_tables.values()))
     ns, nt = first.shape[0] - 1, first.shape[1] - 1
@@ -80,21 +90,43 @@ def corner_sweeps(
     if not len(starts):
         return d
     xs = np.array([x for x, _ in starts])
-    d[np.arange(len(starts)), xs, np.array([y for _, y in starts])] = 0.0
+    ys = np.array([y for _, y in starts])
+    d[np.arange(len(starts)), xs, ys] = 0.0
+    if ends is None:
+        xe, ye = np.full(len(starts), ns), np.full(len(starts), nt)
+    else:
+        xe = np.minimum(np.array([x for x, _ in ends]), ns)
+        ye = np.minimum(np.array([y for _, y in ends]), nt)
     vert = [(ds, dt) for ds, dt in sentence_beads if ds]
     horiz = (0, 1) in sentence_beads
-    for x in range(int(xs.min()), ns + 1):
-        row = d[:, x, :]
+    if compiled is not None:
+        tabs = np.stack([np.asarray(sentence_tables[b], dtype=np.float64) for b in vert]) if vert else np.full((0, ns + 1, nt + 1), INF)
+        compiled(d, tabs, np.array([b[0] for b in vert], dtype=np.int64), np.array([b[1] for b in vert], dtype=np.int64),
+                 np.asarray(sentence_tables[(0, 1)] if horiz else first, dtype=np.float64), horiz,
+                 xs.astype(np.int64), ys.astype(np.int64), xe.astype(np.int64), ye.astype(np.int64))  # fmt: skip
+        return d
+    for x in range(int(xs.min()), int(xe.max()) + 1):
+        # the corners whose box this row crosses, and every corner between them (a corner before
+        # its start row has only inf there, one past its end row is read no more); the columns from
+        # the first of their starts (all before it are inf) to the last of their ends
+        active = np.flatnonzero((xs <= x) & (xe >= x))
+        if not active.size:
+            continue
+        c0, c1 = int(active[0]), int(active[-1]) + 1
+        y0, y1 = int(ys[c0:c1].min()), int(ye[c0:c1].max()) + 1
+        row = d[c0:c1, x, :]
         for ds, dt in vert:
-            if x < ds or dt > nt:
+            if x < ds or dt > nt or max(dt, y0) >= y1:
                 continue
-            cand = d[:, x - ds, : nt + 1 - dt] + sentence_tables[(ds, dt)][x, dt:]
-            np.minimum(row[:, dt:], cand, out=row[:, dt:])
+            lo = max(dt, y0)
+            cand = d[c0:c1, x - ds, lo - dt : y1 - dt] + sentence_tables[(ds, dt)][x, lo:y1]
+            np.minimum(row[:, lo:y1], cand, out=row[:, lo:y1])
         if horiz and nt:
-            # row[y] = min(row[y], row[y-1] + c[y]) along the row, as a running minimum
-            cc = np.concatenate([[0.0], np.cumsum(np.minimum(sentence_tables[(0, 1)][x, 1:], 1e9))])
+            # row[y] = min(row[y], row[y-1] + c[y]) along the row, as a running minimum (the sums
+            # taken along the whole row, as ever: the same values in the columns swept)
+            cc = np.concatenate([[0.0], np.cumsum(np.minimum(sentence_tables[(0, 1)][x, 1:], 1e9))])[y0:y1]
             with np.errstate(invalid="ignore"):
-                row[:] = np.minimum.accumulate(row - cc, axis=1) + cc
+                row[:, y0:y1] = np.minimum.accumulate(row[:, y0:y1] - cc, axis=1) + cc
     return d
 
 

@@ -122,3 +122,54 @@ def kernel() -> Callable[..., None] | None:
         return numba.njit(cache=True, nogil=True)(_rows)
     except RuntimeError:  # no writable cache location (a read-only install and no home): compile per process
         return numba.njit(nogil=True)(_rows)
+
+
+def _corner_rows(
+    d: np.ndarray, tabs: np.ndarray, bead_ds: np.ndarray, bead_dt: np.ndarray, horiz: np.ndarray, has_h: bool,
+    xs: np.ndarray, ys: np.ndarray, xe: np.ndarray, ye: np.ndarray,
+) -> None:  # pragma: no cover - compiled; refine.corner_sweeps's numpy rows are the reference
+    """The second look's corner sweeps (:func:`workbench.align.refine.corner_sweeps`), each corner c
+    over its box only (rows ``xs[c] .. xe[c]``, columns ``ys[c] .. ye[c]``), with the numpy rows'
+    arithmetic: each vertical bead's candidate ``d[x - ds, y - dt] + tabs[b, x, y]`` taken if
+    smaller, then the row's running minimum of ``d - cc`` plus ``cc`` (``cc`` the 0-1 costs summed
+    along the whole row, capped at 1e9 each), so every cell of a box is bit for bit the numpy one.
+    ``d`` holds inf but 0 at each start."""
+    nt = d.shape[2] - 1
+    nb = bead_ds.size
+    cc = np.empty(nt + 1)
+    for c in range(d.shape[0]):
+        x0, y0, x1, y1 = xs[c], ys[c], xe[c], ye[c]
+        for x in range(x0, x1 + 1):
+            for b in range(nb):
+                ds, dt = bead_ds[b], bead_dt[b]
+                if x - ds < x0:
+                    continue
+                for y in range(max(dt, y0), y1 + 1):
+                    v = d[c, x - ds, y - dt] + tabs[b, x, y]
+                    if v < d[c, x, y]:
+                        d[c, x, y] = v
+            if has_h and nt:
+                cc[0] = 0.0
+                for y in range(1, y1 + 1):
+                    cc[y] = cc[y - 1] + min(horiz[x, y], 1e9)
+                run = np.inf
+                for y in range(y0, y1 + 1):
+                    f = d[c, x, y] - cc[y]
+                    if y == y0 or f < run:
+                        run = f
+                    d[c, x, y] = run + cc[y]
+
+
+@cache
+def corner_kernel() -> Callable[..., None] | None:
+    """The compiled corner sweeps, or None when numba is missing or switched off (as :func:`kernel`)."""
+    if os.environ.get("WORKBENCH_NUMBA", "1") == "0":
+        return None
+    try:
+        import numba
+    except ImportError:
+        return None
+    try:
+        return numba.njit(cache=True, nogil=True)(_corner_rows)
+    except RuntimeError:
+        return numba.njit(nogil=True)(_corner_rows)

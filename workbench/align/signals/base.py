@@ -76,6 +76,8 @@ def script_ratio(text: str) -> float:
     """Share of Hebrew letters among Hebrew and Latin-script letters (what the aligner needs to
     route a unit; :func:`workbench.hebrew.hebrew_ratio` counts every script and is slower)."""
     heb = sum(map(text.count, _HEBREW_LETTERS))
+    if not heb:
+        return 0.0  # the ratio without counting the other letters (a translation's every unit)
     other = _LATIN_LETTERS.subn("", text)[1]
     return heb / (heb + other) if heb + other else 0.0
 
@@ -99,7 +101,8 @@ def aside_length(text: str) -> int:
     """
     if "(" not in text and "[" not in text:
         return 0
-    return sum(count_length(m.group(0)) for m in _ASIDE.finditer(text))
+    # count_length adds up over pieces of text: counted once over all the asides joined
+    return count_length("".join(_ASIDE.findall(text)))
 
 
 # A Hebrew word of a matching form (:func:`match_form`: no points, ASCII geresh and gershayim). The
@@ -118,6 +121,33 @@ def hebrew_words_of(unit: Unit) -> list[str] | None:
     if words is False:
         words = unit.cache["words:hebrew"] = None if _MARKS.search(unit.norm) else _MATCH_WORD.findall(unit.norm)
     return words
+
+
+# The lower-case words of a unit's body in Latin letters as the numbers signal reads them (a-z, two
+# words joined by a hyphen kept as one); split at the hyphens they are the learned lexicon's letter
+# runs too, where the body has no letter or digit outside ASCII: one pass over a translation's text
+# for both signals (each split it its own way, a tenth of preparing a long book's translation side)
+_LOWER_WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def lower_words_of(unit: Unit) -> list[str]:
+    """``[a-z]+(?:-[a-z]+)?`` over the lower-cased body, split once for the signals that read it."""
+    words = unit.cache.get("words:lower")
+    if words is None:
+        words = unit.cache["words:lower"] = _LOWER_WORD.findall(unit.body.lower())
+    return words
+
+
+def letter_runs_of(unit: Unit) -> list[str] | None:
+    """``[^\\W\\d_]+`` over the lower-cased body (the runs of letters), taken from
+    :func:`lower_words_of`; None where a character outside ASCII is a letter or a digit (the two
+    patterns then split differently)."""
+    if not unit.body.isascii() and any(ch.isalnum() for ch in _NON_ASCII.findall(unit.body)):
+        return None
+    words = lower_words_of(unit)
+    # each word is letters, or letters, a hyphen and letters: joined and split at the hyphens
+    return "-".join(words).split("-") if words else []
 
 
 def make_unit(item: str | Paragraph | Unit, *, labels: bool = True) -> Unit:

@@ -36,12 +36,13 @@ import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Protocol
 
 import numpy as np
 
 from workbench.align.parallel import can_fork, split_map
-from workbench.align.signals.base import FeatureSignal, Unit, hebrew_words_of, prepare
+from workbench.align.signals.base import FeatureSignal, Unit, hebrew_words_of, letter_runs_of, prepare
 from workbench.align.types import AlignedLink
 from workbench.hebrew import PREFIX_LETTERS
 from workbench.segment import rough_sentences
@@ -133,7 +134,8 @@ def unit_tokens(unit: Unit) -> list[str]:
             words = hebrew_words_of(unit)  # split once for the skeleton lexicon and this signal
             toks = hebrew_tokens(unit.norm) if words is None else [t for t in map(_hebrew_token, words) if t]
         else:
-            toks = plain_tokens(unit.body)
+            runs = letter_runs_of(unit)  # split once for the numbers signal and this one
+            toks = plain_tokens(unit.body) if runs is None else [t for t in map(_plain_token, runs) if t]
         unit.cache["learned:tokens"] = toks
     return toks
 
@@ -334,8 +336,16 @@ class LearnedLexiconSignal(FeatureSignal):
         out.features_version = next(_LEXICON_VERSIONS)
         return out
 
+    def prepares(self, unit: Unit) -> bool:
+        # before it has learned (when the aligner prepares the units) every unit's features are
+        # empty: extracting them ahead would only fill the caches with empty maps for a version no
+        # evidence call asks again (the first pass runs without this signal); unit_tokens, which
+        # the learned copy reads, is prepared by the aligner itself
+        return bool(self.lexicon)
+
     def features(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
         toks = unit_tokens(unit)
+        # (dict.fromkeys: the same keys in the same order as a comprehension, without its loop)
         if side == "source":
-            return {t: 1.0 for w in toks for t in self.lexicon.get(w, ())}
-        return {w: 1.0 for w in toks if w in self._targets}
+            return dict.fromkeys(chain.from_iterable(map(self.lexicon.get, toks, repeat(()))), 1.0)
+        return dict.fromkeys(filter(self._targets.__contains__, toks), 1.0)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Protocol, runtime_checkable
 
 from workbench.align.signals.base import FeatureSignal, Unit, hebrew_words_of
@@ -125,6 +126,20 @@ def _latin_word_keys(word: str) -> tuple[tuple[str, float], ...]:
     return tuple((k, _KEY_WEIGHT.get(len(k), 1.0)) for k in latin_keys(word) if len(k) >= 2)
 
 
+# the same, keyed as the lexicon signal's features are, (lexicon index, key): a paragraph's features
+# are then the union of its words' items with no loop over each key (a long book's Hebrew side spent
+# a third of its lexicon features re-keying them)
+# (the skeleton lexicon first in the signal's list, index 0, as in the default set)
+@lru_cache(maxsize=1 << 17)
+def _hebrew_word_items(word: str) -> tuple[tuple[tuple[int, str], float], ...]:
+    return tuple(((0, k), w) for k, w in _hebrew_word_keys(word))
+
+
+@lru_cache(maxsize=1 << 17)
+def _latin_word_items(word: str) -> tuple[tuple[tuple[int, str], float], ...]:
+    return tuple(((0, k), w) for k, w in _latin_word_keys(word))
+
+
 class SkeletonLexicon:
     """Transliterations found by consonant skeleton (see :mod:`workbench.align.skeleton`)."""
 
@@ -180,6 +195,10 @@ class LexiconSignal(FeatureSignal):
         out: dict[Hashable, float] = {}
         words = hebrew_words_of(unit) if unit.hebrew else None
         for i, lex in enumerate(self.lexicons):
+            if i == 0 and type(lex) is SkeletonLexicon:  # the built-in one: its items cached per word
+                split = (hebrew_words(unit.norm) if words is None else words) if unit.hebrew else latin_words(unit.body)
+                out.update(chain.from_iterable(map(_hebrew_word_items if unit.hebrew else _latin_word_items, set(split))))
+                continue
             if words is not None and isinstance(lex, SkeletonLexicon):
                 keys = lex.source_keys_of_words(words)  # the words the learned lexicon reads too
             else:

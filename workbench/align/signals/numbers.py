@@ -17,7 +17,7 @@ import re
 from collections.abc import Hashable, Mapping
 from functools import lru_cache
 
-from workbench.align.signals.base import FeatureSignal, Unit
+from workbench.align.signals.base import FeatureSignal, Unit, lower_words_of
 from workbench.hebrew import (
     PREFIX_LETTERS,
     hebrew_numeral_value,
@@ -28,7 +28,9 @@ from workbench.hebrew import (
 
 _DIGITS = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:st|nd|rd|th)?(?![\w])")
 _RANGE = re.compile(r"(?<![\w.])(\d+)\s*[-–]\s*(\d+)(?![\w])")
-_GERESH_TOKEN = re.compile(r"([\u05d0-\u05ea]+)(?:\"([\u05d0-\u05ea])|')(?![\u05d0-\u05ea])")
+# the look-behind finds the same tokens: where a word's first letter does not start one, none of its
+# later letters does (each would reach the same end), and without it each was tried again
+_GERESH_TOKEN = re.compile(r"(?<![\u05d0-\u05ea])([\u05d0-\u05ea]+)(?:\"([\u05d0-\u05ea])|')(?![\u05d0-\u05ea])")
 _KEYWORD_NUM = re.compile(
     r"(?<![\u05d0-\u05ea])(?:ב|ו|ל)?(?:אות|אותיות|סעיף|סימן|דף|פרק|עמוד)\s+([\u05d0-\u05ea\"']{1,5})"
     r"(?:\s*[-–]\s*([\u05d0-\u05ea\"']{1,5}))?"
@@ -156,20 +158,22 @@ def hebrew_numbers(text: str, normalized: bool = False) -> list[int]:
     """
     t = text if normalized else normalize_for_match(text)
     out: list[int] = []
-    if "'" not in t and '"' not in t and "(" not in t and not any(k in t for k in _KEYWORDS):
+    quoted = "'" in t or '"' in t
+    keyword = any(k in t for k in _KEYWORDS)
+    if not quoted and "(" not in t and not keyword:
         return _digits(t)
-    for m in _GERESH_TOKEN.finditer(t):
-        letters = m.group(1) + (m.group(2) or "")
+    # each pattern only where what it needs is in the text (a geresh, a keyword, a parenthesis)
+    for letters in _geresh_tokens(t) if quoted else ():
         v = _canonical_value(letters)
         if v is not None:
             out.append(v)
-    for m in _KEYWORD_NUM.finditer(t):
+    for m in _keyword_matches(t) if keyword else ():
         for g in (m.group(1), m.group(2)):
             if g:
                 v = _canonical_value(g.replace('"', "").replace("'", ""))
                 if v is not None:
                     out.append(v)
-    for m in _PARENS.finditer(t):
+    for m in _PARENS.finditer(t) if "(" in t else ():
         for w in _HE_WORD.findall(m.group(1)):
             if '"' in w or "'" in w or len(w) > 3 or w in _PAREN_WORDS:
                 continue
@@ -180,6 +184,54 @@ def hebrew_numbers(text: str, normalized: bool = False) -> list[int]:
     return out
 
 
+_QUOTE = re.compile("['\"]")
+_HE_LETTERS = frozenset(chr(c) for c in range(0x05D0, 0x05EB))
+
+
+def _geresh_tokens(t: str) -> list[str]:
+    """The letters of every ``_GERESH_TOKEN`` of ``t`` (``m.group(1) + (m.group(2) or "")``), in
+    order, the pattern tried only where a token can start: at the first letter of the word before
+    each geresh or gershayim (the pattern's own search tries every letter of every word)."""
+    out: list[str] = []
+    end = 0
+    for q in _QUOTE.finditer(t):
+        k = q.start()
+        while k > end and t[k - 1] in _HE_LETTERS:
+            k -= 1
+        # a word that reaches back into the last token, or no word at all, starts none
+        if k == q.start() or (k == end and k and t[k - 1] in _HE_LETTERS):
+            continue
+        m = _GERESH_TOKEN.match(t, k)
+        if m is not None:
+            out.append(m.group(1) + (m.group(2) or ""))
+            end = m.end()
+    return out
+
+
+def _keyword_matches(t: str) -> list[re.Match[str]]:
+    """``list(_KEYWORD_NUM.finditer(t))``, the pattern tried only where a match can start: at each
+    keyword, or the prefix letter before it (found with ``str.find``, much faster than the pattern's
+    own search through every letter)."""
+    starts: set[int] = set()
+    for k in _KEYWORDS:
+        p = t.find(k)
+        while p >= 0:
+            starts.add(p)
+            if p and t[p - 1] in "בול":
+                starts.add(p - 1)
+            p = t.find(k, p + 1)
+    out: list[re.Match[str]] = []
+    end = 0
+    for p in sorted(starts):
+        if p < end:
+            continue
+        m = _KEYWORD_NUM.match(t, p)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 _ANY_DIGIT = re.compile(r"\d")
 
 
@@ -187,7 +239,7 @@ def _digits(text: str) -> list[int]:
     if not _ANY_DIGIT.search(text):
         return []
     out = []
-    for m in _RANGE.finditer(text):
+    for m in _RANGE.finditer(text) if "-" in text or "\u2013" in text else ():
         a, b = int(m.group(1)), int(m.group(2))
         if a < b <= a + 50:
             out += list(range(a + 1, b))  # the ends are found below
@@ -200,10 +252,13 @@ _ALL_WORDS = {**_ONES, **_TENS, **_ORDINALS}
 _EN_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)?")
 
 
-def english_numbers(text: str) -> list[int]:
-    """Numbers in English text: digits, number words (seventy, twenty-one, six thousand) and ordinals."""
+def english_numbers(text: str, words: list[str] | None = None) -> list[int]:
+    """Numbers in English text: digits, number words (seventy, twenty-one, six thousand) and ordinals.
+
+    ``words``: the text's ``_EN_TOKEN`` words if split already (a unit's ``lower_words_of``)."""
     out = _digits(text)
-    words = _EN_TOKEN.findall(text.lower())
+    if words is None:
+        words = _EN_TOKEN.findall(text.lower())
     if _ALL_WORDS.keys().isdisjoint(words) and not any("-" in w for w in words):
         return out
     hits = [k for k, w in enumerate(words) if w in _ALL_WORDS or ("-" in w and w.partition("-")[0] in _TENS)]
@@ -240,7 +295,14 @@ def hebrew_citations(text: str, normalized: bool = False) -> set[str]:
     return found
 
 
+# any book's first word anywhere in a text (a capitalised word can only be one where this finds it):
+# most paragraphs hold none, and need not be split into words for it
+_EN_FIRST_ANY = re.compile("|".join(sorted(map(re.escape, _EN_FIRST_WORDS))))
+
+
 def english_citations(text: str) -> set[str]:
+    if not _EN_FIRST_ANY.search(text):
+        return set()
     caps = set(_CAP_WORD.findall(text))
     if not caps & _EN_FIRST_WORDS:
         return set()
@@ -260,7 +322,8 @@ class NumberSignal(FeatureSignal):
         self.name = name
 
     def features(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
-        nums = hebrew_numbers(unit.norm, normalized=True) if unit.hebrew else english_numbers(unit.body)
+        nums = (hebrew_numbers(unit.norm, normalized=True) if unit.hebrew
+                else english_numbers(unit.body, lower_words_of(unit)))  # fmt: skip
         feats: dict[Hashable, float] = {("n", v): (0.6 if v <= 3 else 1.0) for v in nums}
         if self.labels and unit.label_value is not None:
             # An item number on one side is often a plain number on the other ("1. What is our
