@@ -109,9 +109,8 @@ def _rows(
                     back[i, k] = vert[best[k]] if np.isfinite(e[k]) else -1
 
 
-@cache
-def kernel() -> Callable[..., None] | None:
-    """The compiled row filler, or None when numba is missing or switched off."""
+def _compiled(fn: Callable[..., None]) -> Callable[..., None] | None:
+    """``fn`` compiled by numba, or None when numba is missing or switched off (WORKBENCH_NUMBA=0)."""
     if os.environ.get("WORKBENCH_NUMBA", "1") == "0":
         return None
     try:
@@ -119,9 +118,15 @@ def kernel() -> Callable[..., None] | None:
     except ImportError:
         return None
     try:
-        return numba.njit(cache=True, nogil=True)(_rows)
+        return numba.njit(cache=True, nogil=True)(fn)
     except RuntimeError:  # no writable cache location (a read-only install and no home): compile per process
-        return numba.njit(nogil=True)(_rows)
+        return numba.njit(nogil=True)(fn)
+
+
+@cache
+def kernel() -> Callable[..., None] | None:
+    """The compiled row filler, or None when numba is missing or switched off."""
+    return _compiled(_rows)
 
 
 def _corner_rows(
@@ -163,13 +168,4 @@ def _corner_rows(
 @cache
 def corner_kernel() -> Callable[..., None] | None:
     """The compiled corner sweeps, or None when numba is missing or switched off (as :func:`kernel`)."""
-    if os.environ.get("WORKBENCH_NUMBA", "1") == "0":
-        return None
-    try:
-        import numba
-    except ImportError:
-        return None
-    try:
-        return numba.njit(cache=True, nogil=True)(_corner_rows)
-    except RuntimeError:
-        return numba.njit(nogil=True)(_corner_rows)
+    return _compiled(_corner_rows)
