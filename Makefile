@@ -30,15 +30,18 @@ run: $(STAMP)
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT) $(SERVE_ARGS)
 
 # The suite on SQLite; when WORKBENCH_TEST_PG names a PostgreSQL server (CI: .ci/run starts one),
-# then the whole suite again on PostgreSQL.
+# then the suite again on PostgreSQL (less the tests that open no database). In TEST_WORKERS
+# processes (pytest-xdist, whole modules to a process: module fixtures are built once); 0: in one.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 test: $(DEVSTAMP)
 	$(BIN)/ruff check .
-	WORKBENCH_TEST_PG= $(BIN)/python -m pytest
-	@if [ -n "$$WORKBENCH_TEST_PG" ]; then echo "== the suite on PostgreSQL"; $(BIN)/python -m pytest; fi
+	WORKBENCH_TEST_PG= $(PYTEST)
+	@if [ -n "$$WORKBENCH_TEST_PG" ]; then echo "== the suite on PostgreSQL"; $(PYTEST); fi
 
 # The suite on PostgreSQL only: a throwaway cluster (Debian's postgresql package) started and stopped around it.
 test-pg: $(DEVSTAMP)
-	.ci/pg.sh run $(BIN)/python -m pytest
+	.ci/pg.sh run $(PYTEST)
 
 # Property-based fuzzing of every reader and of the bundle round trip, with many more examples than
 # `make test` runs (FUZZ_EXAMPLES=N to change how many per test).
