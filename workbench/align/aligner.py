@@ -17,12 +17,12 @@ How one alignment runs:
    in the default set) a first pass runs without it and it learns from that pass's confident 1-1
    links; the second pass searches a band around the first pass's path (``guide_half``), reuses
    the first pass's evidence filtered to it and adds what was learned (on a long book in two
-   halves cut after a sure link of the first pass, one on each core: ``_halves``);
+   halves cut after a sure link of the first pass, one on each core: :mod:`workbench.align.longbook`);
 3. collect the pair evidence of every signal inside the band and search each piece in a band
    around the length diagonal; a best path that runs along the band's edge means the band was too
    narrow, so it is doubled and the piece searched again (small pieces are searched whole; a long
    book's first pass in two overlapping parts, one on each core, stitched where their paths meet:
-   :mod:`workbench.align.stitch`);
+   :mod:`workbench.align.longbook`, :mod:`workbench.align.stitch`);
 4. in a narrow band around that path, compute every bead's posterior probability (forward-backward
    at ``AlignConfig.temperature``) and report the path whose links are likeliest right (maximum
    expected accuracy, ``AlignConfig.decode``), each link scored with its posterior;
@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from workbench.align import dp, refine, regroup, stitch
+from workbench.align import dp, longbook, refine, regroup
 from workbench.align.costs import (
     PARAGRAPH_PRIORS,
     SENTENCE_PRIORS,
@@ -56,6 +56,10 @@ from workbench.align.costs import (
     window_for_band,
 )
 from workbench.align.dp import BEADS, Band, Bead, Step
+from workbench.align.longbook import Reuse as _Reuse
+from workbench.align.longbook import halves as _halves
+from workbench.align.longbook import held as _held
+from workbench.align.longbook import part_of as _part_of
 from workbench.align.parallel import split_map
 from workbench.align.sentences import (
     SentenceAlignment,
@@ -67,6 +71,7 @@ from workbench.align.signals import default_signals
 from workbench.align.signals.base import FeatureSignal, PairEvidence, Unit, Window, prepare
 from workbench.align.signals.learned import unit_tokens
 from workbench.align.signals.length import LengthParams, LengthSignal, t_quartile
+from workbench.align.stitch import length_diagonal as _diagonal
 from workbench.align.sweep_kernel import corner_kernel
 from workbench.align.types import AlignedLink
 from workbench.align.woven import WIDE_SPREAD, learners_for_spread
@@ -182,7 +187,7 @@ class AlignConfig:
     #: lower posterior (see :mod:`workbench.align.woven`); None: never
     wide_spread: float | None = WIDE_SPREAD
     #: a piece with at least this many paragraphs (both sides) has its second pass cut in two at a
-    #: sure link of the first pass (see ``_halves``), each half searched on its own core where two
+    #: sure link of the first pass (see ``longbook.halves``), each half searched on its own core where two
     #: may be used (on one core the same cut: the same links); 0 never cuts
     split_min_units: int = 4000
     #: a piece with at least this many paragraphs (both sides) has its first pass searched in two
@@ -240,10 +245,6 @@ def _prepared(task: tuple[Sequence[str | Paragraph | Unit], str, bool, tuple[Fea
         u.cache.pop("words:hebrew", None)  # read by the features above; not to be carried back
         u.cache.pop("words:lower", None)  # (the numbers signal's and the learned tokens' split)
     return units
-
-
-#: the first pass's evidence per piece, kept for the second: (window, static evidence, bead models)
-_Reuse = dict[tuple[int, ...], tuple[Window, list[PairEvidence], list[object]]]
 
 
 @dataclass(eq=False)
@@ -452,48 +453,9 @@ class Aligner:
         return ones
 
     def _first_split(self, run: AlignmentRun, k: int) -> tuple[list[Step], list[Step], list[float]] | None:
-        """A long piece's first pass in two overlapping parts (:func:`~workbench.align.stitch.overlapping_parts`),
-        one on each core where two may be used: the stitched best path, the stitched decoded path
-        and its posteriors; None where the piece is short or the parts' paths do not meet near the
-        middle (it is then searched whole). Each part's evidence is kept for the second pass."""
-        cfg = self.config
-        s0, s1, t0, t1 = run.pieces[k]
-        n, m = s1 - s0, t1 - t0
-        if not cfg.first_split_min_units or n + m < cfg.first_split_min_units or run.reuse is None:
-            return None
-        diag = _diagonal(LengthSignal.lengths(run.params, run.su[s0:s1], "source"),
-                         LengthSignal.lengths(run.params, run.tu[t0:t1], "target"))  # fmt: skip
-        parts = stitch.overlapping_parts(n, m, diag, cfg.first_split_overlap)
-        if parts is None:
-            return None
-        bounds = [(s0 + a0, s0 + a1, t0 + b0, t0 + b1) for a0, a1, b0, b1 in parts]
-        # the progress bar hears of the first part only (the second may run in another process)
-        jobs = [(b, run.report.part(0, k) if not x else None) for x, b in enumerate(bounds)]
-        found = split_map(lambda job: self._first_part(run, k, *job), jobs, work=n + m, min_work=PARALLEL_MIN_UNITS)
-        (pa, da, sa, kept_a), (pb, db, sb, kept_b) = found
-        offset = (parts[1][0], parts[1][2])
-        reach = cfg.first_split_overlap // 2
-        at_path = stitch.meeting(pa, pb, offset, n // 2, reach)
-        at_decoded = stitch.meeting(da, db, offset, n // 2, reach)
-        if at_path is None or at_decoded is None or kept_a is None or kept_b is None:
-            return None
-        for b, (window, static) in zip(bounds, (kept_a, kept_b), strict=True):
-            S, T = run.su[b[0] : b[1]], run.tu[b[2] : b[3]]
-            assert run.reuse is not None
-            run.reuse[b] = (window, static, [sig.bead_model(S, T, window) for sig in self.bead_signals])
-        scores = [*sa[: at_decoded[0]], *sb[at_decoded[1] :]]
-        return (stitch.stitched(pa, pb, offset, at_path), stitch.stitched(da, db, offset, at_decoded), scores)
-
-    def _first_part(self, run: AlignmentRun, k: int, bounds: tuple[int, int, int, int], progress: Progress | None
-                    ) -> tuple[list[Step], list[Step], list[float], tuple[Window, list[PairEvidence]] | None]:  # fmt: skip
-        """One part of a first pass cut in two: its best path, its decoded path and posteriors (in
-        the part's coordinates), and the evidence it found (sent back from the second core: the bead
-        models, callbacks, are made again where they are used)."""
-        local: _Reuse = {}
-        path, band, cost = self._search(run, k, progress, reuse=local, bounds=bounds)
-        decoded, scores = self._decode(band, cost, path, run)
-        kept = local.get(bounds)
-        return path, decoded, scores, None if kept is None else (kept[0], kept[1])
+        """A long piece's first pass in two overlapping parts, one per core (see
+        :func:`~workbench.align.longbook.first_split`); None where it is searched whole."""
+        return longbook.first_split(self, run, k, min_work=PARALLEL_MIN_UNITS)
 
     def _learn(self, run: AlignmentRun, ones: list[tuple[int, int, float]]) -> None:
         """Each learning signal learns from the first pass's links; the run keeps what they learned
@@ -525,7 +487,7 @@ class Aligner:
                             (s0, _s1, t0, _t1), self.config.split_min_units)  # fmt: skip
             # the progress bar hears of the first part only (the second may run in another process)
             jobs = [(k, part, run.report.part(1, k) if not x else None) for x, part in enumerate(parts)]
-            found = split_map(lambda job: self._final_part(run, *job), jobs, work=(_s1 - s0) + (_t1 - t0),
+            found = split_map(lambda job: longbook.final_part(self, run, *job), jobs, work=(_s1 - s0) + (_t1 - t0),
                               min_work=PARALLEL_MIN_UNITS)  # fmt: skip
             for source, target, p in (x for part in found for x in part):
                 al = AlignedLink(source=source, target=target, score=p)
@@ -535,20 +497,6 @@ class Aligner:
                     al.score = 1.0  # a confirmed 1-0 / 0-1
                 links.append(al)
         return links
-
-    def _final_part(self, run: AlignmentRun, k: int,
-                    part: tuple[tuple[int, int, int, int], list[Step] | None], progress: Progress | None,
-                    ) -> list[tuple[list[int], list[int], float]]:  # fmt: skip
-        """The decoded links (source, target, posterior) of one part of piece ``k`` (the piece, or
-        one of its halves: ``part`` is its bounds and its stretch of the first pass's path)."""
-        bounds, guide = part
-        s0, _s1, t0, _t1 = bounds
-        path, band, cost = self._search(run, k, progress, reuse=run.reuse, guide=guide, bounds=bounds)
-        path, scores = self._decode(band, cost, path, run)
-        return [
-            (list(range(s0 + st.i - st.ds, s0 + st.i)), list(range(t0 + st.j - st.dt, t0 + st.j)), p)
-            for st, p in zip(path, scores, strict=True)
-        ]
 
     def explain(
         self,
@@ -639,7 +587,7 @@ class Aligner:
         (``guide_half`` columns either side, widened like any band when the path nears its edge)
         rather than the wide band around the length diagonal; its evidence is the first pass's,
         filtered to the narrower window (the evidence of a pair does not depend on the window).
-        ``bounds``: search only this part of the piece (a half, see :func:`_halves`), with the
+        ``bounds``: search only this part of the piece (a half, see :func:`~workbench.align.longbook.halves`), with the
         piece's evidence cut to it."""
         s0, s1, t0, t1 = run.pieces[piece] if bounds is None else bounds
         params, del_src, del_tgt = run.params, run.del_src, run.del_tgt
@@ -850,96 +798,6 @@ class Aligner:
         return dp.expected_accuracy_path(narrow, cost, beads, self.config.temperature, self.config.gamma)
 
 
-#: a first-pass link this sure, with :data:`_CUT_CONTEXT` links as sure either side, may cut a piece
-_CUT_SURE = 0.98
-_CUT_CONTEXT = 3
-
-
-def _halves(first: list[tuple[Step, float]], guide: list[Step] | None, bounds: tuple[int, int, int, int],
-            min_units: int) -> list[tuple[tuple[int, int, int, int], list[Step] | None]]:  # fmt: skip
-    """The parts the second pass searches a piece in: the whole piece, or, for a piece of at least
-    ``min_units`` paragraphs, its two halves either side of the corner after a sure 1-1 link of the
-    first pass nearest the middle (``first``: the first pass's decoded steps with their posteriors,
-    in piece coordinates), with the stretch of the first pass's path (``guide``) in each.
-
-    A link the first pass is this sure of, among sure links, is not moved by what the second pass
-    adds (the learned lexicon only moves links locally, the band already follows the first path),
-    so the halves can be solved apart: each on its own core, with its own posteriors."""
-    s0, s1, t0, t1 = bounds
-    n = s1 - s0
-    whole = [(bounds, guide)]
-    if not min_units or n + (t1 - t0) < min_units or guide is None or not first:
-        return whole
-    on_guide = {(st.i, st.j) for st in guide}
-    sure = [st.ds == 1 and st.dt == 1 and p >= _CUT_SURE for st, p in first]
-    best: Step | None = None
-    for k in range(_CUT_CONTEXT, len(first) - _CUT_CONTEXT):
-        st = first[k][0]
-        if not n // 4 <= st.i <= 3 * n // 4 or (st.i, st.j) not in on_guide:
-            continue
-        if all(sure[k - _CUT_CONTEXT : k + _CUT_CONTEXT + 1]) and (best is None or abs(st.i - n // 2) < abs(best.i - n // 2)):
-            best = st
-    if best is None:
-        return whole
-    ci, cj = best.i, best.j
-    before = [st for st in guide if st.i <= ci and st.j <= cj]
-    after = [Step(st.i - ci, st.j - cj, st.ds, st.dt) for st in guide if not (st.i <= ci and st.j <= cj)]
-    return [((s0, s0 + ci, t0, t0 + cj), before), ((s0 + ci, s1, t0 + cj, t1), after)]
-
-
-def _part_of(kept: tuple[Window, list[PairEvidence], list[object]] | None, piece: tuple[int, int, int, int],
-             part: tuple[int, int, int, int]) -> tuple[Window, list[PairEvidence], list[object]] | None:  # fmt: skip
-    """A piece's kept first-pass evidence cut to one part of it: the pairs inside it, renumbered,
-    and its bead models read at the part's offset."""
-    if kept is None:
-        return None
-    window, static, models = kept
-    da, db = part[0] - piece[0], part[2] - piece[2]
-    na, nb = part[1] - part[0], part[3] - part[2]
-    rows = slice(da, da + na)
-    sub = Window(np.clip(window.lo[rows] - db, 0, nb), np.clip(window.hi[rows] - db, 0, nb),
-                 np.clip(window.center[rows] - db, 0, max(nb - 1, 0)))  # fmt: skip
-    out = []
-    for ev in static:
-        keep = (ev.src >= da) & (ev.src < da + na) & (ev.tgt >= db) & (ev.tgt < db + nb)
-        out.append(PairEvidence(
-            ev.src[keep] - da, ev.tgt[keep] - db, ev.score[keep],
-            None if ev.src_next is None else ev.src_next[keep], None if ev.tgt_next is None else ev.tgt_next[keep],
-        ))  # fmt: skip
-    return sub, out, [None if mdl is None else _shifted(mdl, da, db) for mdl in models]
-
-
-#: a first-pass part's evidence serves a second-pass part this many paragraphs inside it (each
-#: side, but for the piece's own ends): nearer its edge, rarity was counted on fewer neighbours
-_HELD_MARGIN = 32
-
-
-def _held(reuse: _Reuse, piece: tuple[int, int, int, int],
-          part: tuple[int, int, int, int]) -> tuple[Window, list[PairEvidence], list[object]] | None:  # fmt: skip
-    """The kept evidence of a first-pass part (see ``Aligner._first_split``) that holds ``part``
-    of ``piece`` well inside it, cut to ``part``; None where none does."""
-    s0, s1, t0, t1 = part
-    for key in sorted(reuse):
-        a0, a1, b0, b1 = key
-        if (
-            (a0 == piece[0] or a0 <= s0 - _HELD_MARGIN) and (b0 == piece[2] or b0 <= t0 - _HELD_MARGIN)
-            and (a1 == piece[1] or a1 >= s1 + _HELD_MARGIN) and (b1 == piece[3] or b1 >= t1 + _HELD_MARGIN)
-            and a0 <= s0 and b0 <= t0 and a1 >= s1 and b1 >= t1 and piece[0] <= a0 and a1 <= piece[1]
-        ):
-            return _part_of(reuse[key], key, part)
-    return None
-
-
-def _shifted(model: dp.CostFn, da: int, db: int) -> dp.CostFn:
-    """A piece's bead cost callback for a part of it that starts ``da`` source and ``db`` target
-    units in: the same beads, the same costs."""
-
-    def cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        return model(ds, dt, rows + da, cols + db)
-
-    return cost
-
-
 def _inside(window: Window, outer: Window) -> bool:
     """Whether every source unit's target range in ``window`` lies within its range in ``outer``."""
     return bool(np.all(window.lo >= outer.lo) and np.all(window.hi <= outer.hi))
@@ -981,13 +839,6 @@ def _sub_progress(progress: Progress | None, k: int, n: int) -> Progress | None:
 def _constant_cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.zeros(cols.shape)
 
-
-def _diagonal(src_len: np.ndarray, tgt_len: np.ndarray) -> np.ndarray:
-    """For each source boundary, the target boundary at the same share of the text (by length)."""
-    cs = np.concatenate([[0.0], np.cumsum(src_len + 1.0)])
-    ct = np.concatenate([[0.0], np.cumsum(tgt_len + 1.0)])
-    pos = cs / cs[-1] * ct[-1]
-    return np.rint(np.interp(pos, ct, np.arange(len(ct)))).astype(np.int64)
 
 
 def _plan_fixed(

@@ -8,7 +8,7 @@ corner, which the true path may miss near the part's far end, but a best path fo
 must end a few links back: in the overlap both parts' paths run together. They are stitched at a
 corner both pass through nearest the middle (:func:`meeting`); where they meet nowhere near it,
 the piece is searched whole, as before. The parts are fixed by the lengths alone, so one core and
-two make the same cut and the same links. Pure functions; the aligner (``Aligner._first_split``)
+two make the same cut and the same links. Pure functions; :func:`workbench.align.longbook.first_split`
 does the rest.
 """
 
@@ -21,6 +21,14 @@ import numpy as np
 from workbench.align.dp import Step
 
 Bounds = tuple[int, int, int, int]
+
+
+def length_diagonal(src_len: np.ndarray, tgt_len: np.ndarray) -> np.ndarray:
+    """For each source boundary, the target boundary at the same share of the text (by length)."""
+    cs = np.concatenate([[0.0], np.cumsum(src_len + 1.0)])
+    ct = np.concatenate([[0.0], np.cumsum(tgt_len + 1.0)])
+    pos = cs / cs[-1] * ct[-1]
+    return np.rint(np.interp(pos, ct, np.arange(len(ct)))).astype(np.int64)
 
 
 def overlapping_parts(n: int, m: int, diag: np.ndarray, overlap: int) -> list[Bounds] | None:
