@@ -127,6 +127,13 @@ def _no_embedding_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WORKBENCH_EMBED", "0")
 
 
+def _test_site_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python processes the test starts load ``tests/pg_site/sitecustomize.py`` (the PostgreSQL
+    redirections, the no-database guard: it reads the environment to know which applies)."""
+    site = str(REPO / "tests" / "pg_site")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (site, os.environ.get("PYTHONPATH")) if p))
+
+
 @pytest.fixture(autouse=True)
 def _no_database_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """A test marked ``no_database`` may not open a database: here nor (``tests/pg_site``) in the
@@ -143,8 +150,7 @@ def _no_database_guard(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(dbmod, "resolve_target", refuse)
     monkeypatch.setenv("WORKBENCH_TEST_NO_DATABASE", "1")
-    site = str(REPO / "tests" / "pg_site")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (site, os.environ.get("PYTHONPATH")) if p))
+    _test_site_on_path(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -174,8 +180,7 @@ def _pg_databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     mapfile = tmp_path_factory.mktemp("pgmap") / "map.json"
     mapfile.write_text("{}", encoding="utf-8")
     monkeypatch.setenv("WORKBENCH_TEST_PG_MAP", str(mapfile))
-    site = str(REPO / "tests" / "pg_site")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(p for p in (site, os.environ.get("PYTHONPATH")) if p))
+    _test_site_on_path(monkeypatch)
     real_resolve, real_init = dbmod.resolve_target, dbmod.PostgresDatabase.__init__
 
     def resolve(target):  # noqa: ANN001, ANN202
