@@ -40,12 +40,17 @@ def resolve_link(links: Sequence[Link], ref: str | int, doc_id: int | None = Non
         if lk.id == text:
             return i, lk
     number = text[1:] if text.startswith("#") else text
+    hits = [(i, lk) for i, lk in enumerate(links) if lk.id.startswith(text)]
     if number.isdigit():
         n = int(number)
         if 1 <= n <= len(links):
             return n - 1, links[n - 1]
-        raise NotFoundError(f"there is no link {n}{where} (it has {len(links)} link{'s' if len(links) != 1 else ''})")
-    hits = [(i, lk) for i, lk in enumerate(links) if lk.id.startswith(text)]
+        # Ids are hex, so a prefix can be all digits ("10668595"): out of the numbers' range it is
+        # read as the prefix it must be, never refused as a missing number.
+        if text.startswith("#") or not hits:
+            raise NotFoundError(
+                f"there is no link {n}{where} (it has {len(links)} link{'s' if len(links) != 1 else ''})"
+            )
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
