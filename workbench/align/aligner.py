@@ -74,7 +74,7 @@ from workbench.align.signals.length import LengthParams, LengthSignal, t_quartil
 from workbench.align.stitch import length_diagonal as _diagonal
 from workbench.align.sweep_kernel import corner_kernel
 from workbench.align.types import AlignedLink
-from workbench.align.woven import WIDE_SPREAD, learners_for_spread
+from workbench.align.woven import WIDE_SPREAD, learners_for_spread, lopsided
 from workbench.errors import WorkbenchError
 from workbench.model import Document, Link, Paragraph
 from workbench.perf import gc_paused
@@ -186,6 +186,9 @@ class AlignConfig:
     #: (commentary woven into the translation) and the learned lexicon trains on links from a
     #: lower posterior (see :mod:`workbench.align.woven`); None: never
     wide_spread: float | None = WIDE_SPREAD
+    #: ... and the length model is made lop-sided there: a translation far shorter than expected
+    #: costs much, far longer (commentary) little (:func:`~workbench.align.woven.lopsided`)
+    woven_length: bool = True
     #: a piece with at least this many paragraphs (both sides) has its second pass cut in two at a
     #: sure link of the first pass (see ``longbook.halves``), each half searched on its own core where two
     #: may be used (on one core the same cut: the same links); 0 never cuts
@@ -424,7 +427,9 @@ class Aligner:
         one paragraph to the next (the Talmud set's spread is 0.55 against the default 0.2); at the
         default spread its length cost overrules every other signal. All the 1-1 links count, not
         only the sure ones: where the length model does not fit, few links are sure, and even a
-        wrong 1-1 link shows how far lengths stray."""
+        wrong 1-1 link shows how far lengths stray. Where the spread comes out wider than
+        ``AlignConfig.wide_spread`` (commentary woven in), the model is also made lop-sided from
+        the same links (``AlignConfig.woven_length``, :func:`~workbench.align.woven.lopsided`)."""
         assert self.length is not None and run.params is not None
         pairs = [(a, b) for a, b, _p in ones]
         if len(pairs) < 12:
@@ -434,6 +439,8 @@ class Aligner:
         fitted = LengthSignal(ratio=run.params.ratio, sigma_bounds=(0.06, 1.0)).refit(run.params, ls, lt)
         if fitted.sigma > run.params.sigma:
             run.params = replace(run.params, sigma=fitted.sigma)
+        if self.config.woven_length:
+            run.params = lopsided(run.params, ls, lt, spread=self.config.wide_spread)
 
     def _first_pass(self, run: AlignmentRun) -> list[tuple[int, int, float]]:
         """The first pass before learning: its paths guide the second pass, its evidence is kept

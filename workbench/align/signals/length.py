@@ -37,6 +37,13 @@ class LengthParams:
     #: weight of the text in parentheses/brackets on each side (see :meth:`LengthSignal.fit`)
     aside_source: float = 1.0
     aside_target: float = 1.0
+    #: a lop-sided model for a translation with commentary woven in (see
+    #: :func:`workbench.align.woven.lopsided`): the log ratio, relative to ``ratio``, at which the
+    #: cost is zero, None for the symmetric model of every other text; below it a Gaussian of
+    #: spread ``low_sigma``, above it Student's t of spread ``high_sigma``
+    split_at: float | None = None
+    low_sigma: float = 0.0
+    high_sigma: float = 0.0
 
 
 @dataclass
@@ -106,6 +113,8 @@ class LengthSignal:
         c = params.ratio
         k = params.smooth
         x = np.log((lt + k) / (c * ls + k))
+        if params.split_at is not None:
+            return _lopsided(params, x, params.short / (c * ls + lt + 1.0)) * self.weight
         var = params.sigma**2 + params.short / (c * ls + lt + 1.0)
         nu = params.dof
         return (0.5 * (nu + 1.0)) * np.log1p(x * x / (var * nu)) * self.weight
@@ -115,6 +124,20 @@ class LengthSignal:
         c, k = params.ratio, params.smooth
         x = np.log((lt + k) / (c * ls + k))
         return float(x / np.sqrt(params.sigma**2 + params.short / (c * ls + lt + 1.0)))
+
+
+def _lopsided(params: LengthParams, x: np.ndarray, short: np.ndarray) -> np.ndarray:
+    """The cost of log ratios ``x`` (``short``: the short-bead variance) where a translation carries
+    a commentary: zero at ``split_at``, a Gaussian of ``low_sigma`` below (too short to hold the
+    translation), Student's t of ``high_sigma`` above (commentary: long is only weak evidence)."""
+    assert params.split_at is not None
+    d = x - params.split_at
+    lo = np.minimum(d, 0.0)
+    hi = np.maximum(d, 0.0)
+    nu = params.dof
+    return lo * lo / (2.0 * (params.low_sigma**2 + short)) + (0.5 * (nu + 1.0)) * np.log1p(
+        hi * hi / ((params.high_sigma**2 + short) * nu)
+    )
 
 
 def _weighed(units: Sequence[Unit], aside_weight: float) -> np.ndarray:
