@@ -169,9 +169,18 @@ def test_the_gate_aligns_a_doubtful_document_again_with_the_embeddings() -> None
     assert [lk.source for lk in links if not lk.target] == [[7]]
     assert links == Aligner([LengthSignal(), EmbeddingPairSignal(FakeEmbedder())]).align(he, tgt)  # as "always"
     assert progress == sorted(progress) and progress[-1] == 1.0
-    # the same document with a gate no alignment falls below: never embedded, the plain links
+    # the same document with a gate no alignment falls below: the document never embedded, the plain
+    # links, but for the doubtful 1-0 at its end (the links shifted from 7 on): the check of which
+    # neighbour stands alone embeds those few paragraphs and gives 9's translation to 10
     fake = FakeEmbedder()
-    assert _gated(fake, doubtful_below=0.0).align(he, tgt) == plain and fake.seen == []
+    no_check = AlignConfig(lone_swap_margin=0.0)
+    assert Aligner([LengthSignal(), EmbeddingPairSignal(fake, when="doubtful", doubtful_below=0.0)], no_check).align(he, tgt) == plain
+    assert fake.seen == []
+    emb_mod._CACHE.clear()  # the in-process cache has every paragraph from above
+    checked = _gated(fake, doubtful_below=0.0).align(he, tgt)
+    assert [(lk.source, lk.target) for lk in checked] == [(lk.source, lk.target) for lk in plain[:9]] + [([9], []), ([10], [9])] + [
+        (lk.source, lk.target) for lk in plain[11:]]
+    assert len(fake.seen) == 5 and set(fake.seen) <= {emb_mod.embed_text(u) for u in prepare(he[8:12]) + prepare(tgt[8:11])}
 
 
 def test_the_gate_does_not_align_twice_for_a_silent_signal(monkeypatch: pytest.MonkeyPatch) -> None:

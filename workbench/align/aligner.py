@@ -35,6 +35,7 @@ How one alignment runs:
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -56,6 +57,7 @@ from workbench.align.costs import (
     window_for_band,
 )
 from workbench.align.dp import BEADS, Band, Bead, Step
+from workbench.align.drops import BareMember, swap_candidates, swapped
 from workbench.align.longbook import Reuse as _Reuse
 from workbench.align.longbook import halves as _halves
 from workbench.align.longbook import held as _held
@@ -69,6 +71,7 @@ from workbench.align.sentences import (
 )
 from workbench.align.signals import default_signals
 from workbench.align.signals.base import FeatureSignal, PairEvidence, Unit, Window, prepare
+from workbench.align.signals.embedding import BeadSimilarity
 from workbench.align.signals.learned import unit_tokens
 from workbench.align.signals.length import LengthParams, LengthSignal, t_quartile
 from workbench.align.stitch import length_diagonal as _diagonal
@@ -173,6 +176,27 @@ class AlignConfig:
     #: ... and by how many nats the bead must fit the length model better without the member
     #: (0 lost a link on Mesillat Yesharim's drops, 0.25 to 1.0 held)
     unmatched_spare_margin: float = 0.5
+    #: nats against each source member of a merged bead that the embedding finds unrelated to the
+    #: bead's target side (:class:`~workbench.align.drops.BareMember`, the embedding's half of 1-0
+    #: against 2-1): from ``bare_member_floor`` nats of the embedding's fitted ratio down (0: even
+    #: odds, the member no likelier the bead's translation than an unrelated paragraph), in full
+    #: ``bare_member_span`` below it; 0 switches it off. Silent where the embedding signal is (no
+    #: embedder, or the default set's gate closed: no Baal HaSulam case), in regrouped texts and
+    #: where the lengths spread wide. On the drop-heavy cases (seeds 1-5) weights 0.5 to 1.5 and
+    #: floors 0 to 1 all gained on the literal Bavli and Mesillat Yesharim; 1.0 / 0 / 2 is inside
+    #: that plateau, not its best point (README, "Dropped translations (1-0)")
+    bare_member_weight: float = 1.0
+    bare_member_floor: float = 0.0
+    bare_member_span: float = 2.0
+    #: where the default set's gated embedding signal was not consulted (a document sure enough of
+    #: itself), a 1-0 link scored below ``lone_swap_below`` next to a 1-1 link of the adjacent
+    #: paragraph gives that translation to the orphan when the orphan's embedding cosine with it is
+    #: at least this much above the neighbour's (three paragraphs embedded, not the document; see
+    #: ``Aligner._lone_swaps``); 0 switches it off. A raw cosine of the default embedder: on the
+    #: table's cases (seeds 1-5) the swaps that were right stood 0.030 to 0.047 above, the readings
+    #: already right under 0.5 at most 0.017 (0.025 at a 1-0 scored 0.91)
+    lone_swap_margin: float = 0.025
+    lone_swap_below: float = 0.5
     #: re-estimate the bead priors from the first pass's path when it shows a text paragraphed
     #: differently on each side (see :func:`~workbench.align.costs.adapted_priors`): the second
     #: pass then also searches 3-2 and 2-3 beads, and 2-2, 3-1, 1-3 at the rates such a text has
@@ -349,16 +373,19 @@ class Aligner:
         embedding signal of the default set, a model run per paragraph) is left out of a first
         alignment (run without the sentence route, whose own test is the same doubt); where that
         alignment is sure of itself (:func:`~workbench.align.regroup.doubtful` at ``below``) it
-        stands and not one paragraph is embedded; where it is doubtful the document is aligned
+        stands and is not embedded (but see ``_lone_swaps`` below); where it is doubtful the document is aligned
         again with the whole set, the sentence route as usual. A text the evidence marks as
         regrouped (merge-heavy: :func:`~workbench.align.regroup.marked`) counts as doubtful:
-        paragraphed anew, its links are where the embedding pays most."""
+        paragraphed anew, its links are where the embedding pays most. Where the first alignment
+        stands, its doubtful 1-0 links next to a 1-1 of the adjacent paragraph are still checked
+        with the embedding, a few paragraphs of it (``_lone_swaps``)."""
         plain = Aligner([s for s in self.signals if not _is_gated(s)], replace(self.config, regroup=False))
         first = plain._align(src, tgt, fixed, _scaled(progress, 0.0, 0.3))
         if regroup.doubtful(first.links, below=below) or regroup.marked(first.links, self.config.regroup):
             return self._align(src, tgt, fixed, _scaled(progress, 0.3, 1.0))
         if self.config.regroup is not False:  # its own test: below a lower ``below`` it may still run
             first.links = Aligner(plain.signals, self.config)._regrouped(first, first.links)
+        first.links = self._lone_swaps(first, first.links)
         if progress is not None:
             progress(1.0)
         return first
@@ -655,7 +682,8 @@ class Aligner:
                 evidence=evidence, priors=self._priors(run),
                 del_src=del_src[s0:s1], del_tgt=del_tgt[t0:t1],
                 skip_src=self._skip(S), skip_tgt=self._skip(T),
-                bead_models=[mdl for mdl in models if mdl is not None] + self._unmatched(run, S, T, ev, evidence, guide),
+                bead_models=[mdl for mdl in models if mdl is not None] + self._unmatched(run, S, T, ev, evidence, guide)
+                + self._bare_member(run, models, guide),
             )
             try:
                 path, _total = dp.viterbi(band, cost, beads, progress)
@@ -706,6 +734,47 @@ class Aligner:
         model = Unmatched(evidence.s, np.array([u.length for u in S]), np.array([u.length for u in T]), best_s, best_t,
                           self.config.unmatched_weight, self.config.unmatched_share, spare=spare)  # fmt: skip
         return [model] if model.active else []
+
+    def _bare_member(self, run: AlignmentRun, models: Sequence[object], guide: list[Step] | None) -> list[dp.CostFn]:
+        """The embedding's side of 1-0 against 2-1 (:class:`~workbench.align.drops.BareMember`) on the
+        embedding signal's bead model, when it is on: in the pass the 1-0 model runs in
+        (``_unmatched``), in a text that keeps its paragraphs (its first pass did not re-estimate
+        the priors) and whose lengths still say something (the spread ``widen_length`` found is
+        not wide: no commentary woven in). Its scores are the model's without it (``_decode``)."""
+        cfg = self.config
+        if not cfg.bare_member_weight or (run.reuse is not None and guide is None) or run.priors is not None:
+            return []
+        if cfg.wide_spread is not None and run.params is not None and run.params.sigma > cfg.wide_spread:
+            return []
+        bare = [BareMember(mdl, weight=cfg.bare_member_weight, floor=cfg.bare_member_floor, span=cfg.bare_member_span)
+                for mdl in models if isinstance(mdl, BeadSimilarity)]  # fmt: skip
+        return [b for b in bare if b.active]
+
+    def _lone_swaps(self, run: AlignmentRun, links: list[AlignedLink]) -> list[AlignedLink]:
+        """Where the gated embedding signal was not consulted (the document stood without it), the
+        doubtful 1-0 links next to a 1-1 of the adjacent paragraph (:func:`~workbench.align.drops.swap_candidates`)
+        are checked with it: only the orphan, its neighbour and the neighbour's translation are
+        embedded, and the translation goes to the orphan where the orphan's cosine with it is
+        ``AlignConfig.lone_swap_margin`` above the neighbour's (README, "Dropped translations (1-0)")."""
+        cfg = self.config
+        if not cfg.lone_swap_margin:
+            return links
+        signal = next((s for s in self.signals if _is_gated(s) and hasattr(s, "unit_vectors")), None)
+        if signal is None:
+            return links
+        cands = swap_candidates(links, cfg.lone_swap_below, _frozen(links, run.cuts, run.del_src, run.del_tgt))
+        if not cands:
+            return links
+        src = sorted({i for c in cands for i in (c.orphan, c.neighbour)})
+        tgt = sorted({c.target for c in cands})
+        vs, vt = signal.unit_vectors([run.su[i] for i in src]), signal.unit_vectors([run.tu[j] for j in tgt])
+        if vs is None or vt is None:
+            return links
+        at_s, at_t = {i: k for k, i in enumerate(src)}, {j: k for k, j in enumerate(tgt)}
+        gain = [float(vs[at_s[c.orphan]] @ vt[at_t[c.target]] - vs[at_s[c.neighbour]] @ vt[at_t[c.target]]) for c in cands]
+        # the clearest first: a 1-0 with two candidate neighbours takes the one its translation is likelier
+        chosen = [c for g, c in sorted(zip(gain, cands, strict=True), key=lambda x: -x[0]) if g >= cfg.lone_swap_margin]
+        return swapped(links, chosen)
 
     def _skip(self, units: Sequence[Unit]) -> np.ndarray | None:
         if not self.unit_signals:
@@ -800,9 +869,26 @@ class Aligner:
         if narrow.width > band.width:
             narrow = band
         beads = self._beads(run)
+        plain = _without_bare_member(cost)
         if self.config.decode == "viterbi":
-            return path, dp.bead_posteriors(narrow, cost, path, beads, self.config.temperature)
-        return dp.expected_accuracy_path(narrow, cost, beads, self.config.temperature, self.config.gamma)
+            return path, dp.bead_posteriors(narrow, plain, path, beads, self.config.temperature)
+        path, scores = dp.expected_accuracy_path(narrow, cost, beads, self.config.temperature, self.config.gamma)
+        if plain is not cost:
+            scores = dp.bead_posteriors(narrow, plain, path, beads, self.config.temperature)
+        return path, scores
+
+
+def _without_bare_member(cost: dp.CostFn) -> dp.CostFn:
+    """``cost`` without its :class:`~workbench.align.drops.BareMember` models, for the scores: that
+    charge decides one question (a paragraph left out against a merge) and its nats are not
+    calibrated as the other costs' are, so a link's score stays the paragraph model's as measured.
+    Kept in, it made the links of a regrouped text surer (Ruth's regrouped seed 3: mean 0.847 ->
+    0.877) and hid the doubt the sentence route is tried on (README, "Dropped translations (1-0)")."""
+    if not isinstance(cost, BeadCosts) or not any(isinstance(m, BareMember) for m in cost.bead_models):
+        return cost
+    plain = copy.copy(cost)
+    plain.bead_models = [m for m in cost.bead_models if not isinstance(m, BareMember)]
+    return plain
 
 
 def _inside(window: Window, outer: Window) -> bool:

@@ -63,7 +63,7 @@ def default_signals(
     vectors are cached by text) and because, though it gains much where the other signals find
     little, it costs a few links on some sets where they find enough: gated, it lowered no set of
     the benchmark and embeds no paragraph of a document the other signals are sure of (README,
-    "The embedding signal").
+    "The embedding signal"), but for the few around a doubtful 1-0 link (``Aligner._lone_swaps``).
 
     ``embed_cache``: where the embedding signal keeps its vectors between runs (the project
     database's cache, handed in by the service that aligns a stored document; see

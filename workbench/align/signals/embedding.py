@@ -268,6 +268,14 @@ class BeadSimilarity:
         llr = np.clip(self.slope * (self.cosine(ds, dt, rows, cols) - self.mid), -self.cap, self.cap)
         return -self.weight * llr
 
+    def member_ratio(self, ds: int, dt: int, rows: np.ndarray, cols: np.ndarray, d: int) -> np.ndarray:
+        """The fitted log-likelihood ratio (not clipped) of one source member of each bead, the
+        ``d``-th from the bead's end (1: the last), against the bead's whole target side."""
+        a = rows - d
+        num = np.asarray(self.rect.rect(1, dt, a + 1, cols), dtype=np.float64)
+        ns = self._norm(a, 1, self.snorm)[:, None]
+        return self.slope * (num / (ns * self._norm(cols - dt, dt, self.tnorm)) - self.mid)
+
 
 def banded_dots(vs: np.ndarray, vt: np.ndarray, window: Window, *, centre: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(source, target, dot) of every pair inside ``window``; with ``centre``, each dot less the

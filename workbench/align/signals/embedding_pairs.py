@@ -134,6 +134,12 @@ class EmbeddingPairSignal:
             return None
         return embed_units(emb, src, cache=self.cache), embed_units(emb, tgt, cache=self.cache)
 
+    def unit_vectors(self, units: Sequence[Unit]) -> np.ndarray | None:
+        """The vectors of a few units (None without an embedder), for a check that needs only those
+        (:func:`workbench.align.drops.swap_candidates`, where the document was not embedded)."""
+        emb = self._get_embedder()
+        return None if emb is None or not units else embed_units(emb, units, cache=self.cache)
+
     def bead_model(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window) -> BeadSimilarity | None:
         """The bead-level part (``bead_weight``), or None when it is off."""
         vecs = None if self.bead_weight == 0 else self._vectors(src, tgt)
