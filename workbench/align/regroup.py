@@ -16,19 +16,20 @@ one: the Mishnah's regrouped cases fell from 0.85 to 0.6 strict F1).
 
 The two routes are then merged stretch by stretch (:func:`merge_routes`): where both put a link
 boundary at the same place, the stretches between are compared by their least sure link, and the
-surer route's links are kept. Asked for (``AlignConfig.regroup`` True, ``--regrouped``) that is
+surer route's links are kept, unless a paragraph link of the stretch strays far from the length
+model where the sentence route's links fit it better (then the sentence route's are). Asked for (``AlignConfig.regroup`` True, ``--regrouped``) that is
 always done; unasked, only where the evidence asks for it: the paragraph links are unsure of
 themselves (:func:`doubtful`, so a close translation is neither re-done nor slowed) and the sentence
 route's groups come out surer on average (:func:`sentences_surer`), or, below the embedding gate's
 line, its sentence links show the shape of a text paragraphed anew (:func:`regrouped_shape`: many
 of the paragraph boundaries fall inside links it is fairly sure of, and its sentence links keep to
-the paragraphs). Pure functions and a bead model, no orchestration: the aligner (:meth:`workbench.align.aligner.Aligner._regrouped`) runs the
+the paragraphs); where those turn it down, the length's test alone still decides each stretch. Pure functions and a bead model, no orchestration: the aligner (:meth:`workbench.align.aligner.Aligner._regrouped`) runs the
 sentence alignment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -156,12 +157,46 @@ def _stretches(links: Sequence[AlignedLink], cuts: set[tuple[int, int]]) -> list
     return [s for s in out if s]
 
 
+#: a stretch of the paragraph route with a link this far from the expected length (``|z|`` of the
+#: length model, :meth:`~workbench.align.signals.length.LengthSignal.z`) gives way to the sentence
+#: route's stretch where that fits the length better (see :func:`merge_routes`). On the benchmark's
+#: cases of seeds 1-5 (every set and kind the route runs on) the stretches nearest the line that it
+#: could take lie at 1.375 (a *Mesillat Yesharim* drop case: taking it costs that case 0.030 strict
+#: F1), 1.559 (a literal Bavli regrouped case: costs 0.039) and 1.611 (a regrouped Mishnah case:
+#: gains 0.061); 1.45 is the middle of the widest of those gaps (0.075 and 0.11 from its ends)
+LENGTH_MISFIT_Z = 1.45
+
+
+def _worst_fit(links: Sequence[AlignedLink], misfit: Callable[[AlignedLink], float]) -> float:
+    """The largest length misfit of the links that have both sides (a 1-0 has no length ratio)."""
+    return max((misfit(lk) for lk in links if lk.source and lk.target), default=0.0)
+
+
 def merge_routes(
-    paragraph: Sequence[AlignedLink], sentence: Sequence[AlignedLink], margin: float = 0.0
+    paragraph: Sequence[AlignedLink],
+    sentence: Sequence[AlignedLink],
+    margin: float = 0.0,
+    misfit: Callable[[AlignedLink], float] | None = None,
+    misfit_z: float = LENGTH_MISFIT_Z,
+    by_score: bool = True,
 ) -> list[AlignedLink]:
     """The paragraph route's links, with the sentence route's taken instead on every stretch (between
     link boundaries both routes share) whose least sure link beats the paragraph route's least sure
-    one by more than ``margin``. Both must cover the same paragraphs in order.
+    one by more than ``margin``, or, given ``misfit`` (a link's ``|z|`` under the length model),
+    where the paragraph route's stretch has a link beyond ``misfit_z`` and the sentence route's worst
+    link fits better. ``by_score`` False leaves out the first test (the length alone decides): for a
+    document the tests of :func:`taken_unasked` turn down. Both must cover the same paragraphs in
+    order.
+
+    Why the length: on a regrouped text the paragraph route's posteriors are no surer of its right
+    links than of its wrong ones (two 1-1 links at 1.00 each where the truth is one 2-2, or a 2-1
+    and a 1-1 where it is a 3-2 its bead set cannot make), and the sentence route's groups are
+    scored by their least sure sentence link, so the least-sure comparison keeps the paragraph
+    route on stretches the sentence route has right about as often as wrong (on the benchmark's
+    regrouped cases it was the better of the two on 19 of the 35 such stretches of seeds 1-5, 56
+    of 102 of seeds 6-30). A paragraph link that had to stretch the length model to cover a piece
+    of a larger group is the mark of those: of the stretches among them whose paragraph links pass
+    the line, the sentence route was the better on 14 of 15 (seeds 1-5) and 35 of 37 (seeds 6-30).
 
     For a text known to be regrouped (the route is asked for, not guessed): on a text that keeps its
     paragraphs the sentence route's posteriors (a path of many more, shorter units) come out surer
@@ -169,14 +204,20 @@ def merge_routes(
     strict F1 and the perturbed Preface 0.02. Taking them only where they join two or more
     paragraphs on both sides (what the paragraph dp can hardly reach) kept those, but gave up half
     of the gain on the regrouped cases; so unasked the whole document is taken or left, by the tests
-    of :func:`taken_unasked`."""
+    of :func:`taken_unasked`, but for the stretches the length marks (``by_score`` False), which a
+    text that keeps its paragraphs seldom has: on the literal Bavli's regrouped cases, whose English
+    sentences cross the paragraphs too often for the shape test, they are most of the gain."""
     cuts = set(_ends(paragraph)) & set(_ends(sentence))
     ps, ss = _stretches(paragraph, cuts), _stretches(sentence, cuts)
     if len(ps) != len(ss):  # not the same paragraphs: nothing to compare
         return list(paragraph)
     out: list[AlignedLink] = []
     for a, b in zip(ps, ss, strict=True):
-        out += b if min(lk.score for lk in b) > min(lk.score for lk in a) + margin else a
+        surer = by_score and min(lk.score for lk in b) > min(lk.score for lk in a) + margin
+        if not surer and misfit is not None and a != b:
+            worst = _worst_fit(a, misfit)
+            surer = worst > misfit_z and _worst_fit(b, misfit) < worst
+        out += b if surer else a
     return out
 
 
