@@ -11,7 +11,16 @@ import pytest
 from workbench.align import AlignConfig, Aligner
 from workbench.align.aligner import _without_bare_member
 from workbench.align.costs import BeadCosts
-from workbench.align.drops import BareMember, Swap, swap_candidates, swapped
+from workbench.align.drops import (
+    BareMember,
+    Fold,
+    Swap,
+    bare_edge,
+    fold_candidates,
+    split_folds,
+    swap_candidates,
+    swapped,
+)
 from workbench.align.signals import EmbeddingPairSignal, LengthSignal, Window, prepare
 from workbench.align.signals import embedding as emb_mod
 from workbench.align.signals.embedding import BeadSimilarity
@@ -185,3 +194,77 @@ def test_an_unembedded_document_asks_the_embedding_which_neighbour_stands_alone(
     assert Aligner([LengthSignal()])._lone_swaps(_run(he, tgt), wrong) == wrong
     off = Aligner([LengthSignal(), EmbeddingPairSignal(FakeEmbedder(), when="doubtful")], AlignConfig(lone_swap_margin=0.0))
     assert off._lone_swaps(_run(he, tgt), wrong) == wrong
+
+
+# -- the orphan folded into a merge where the document was not embedded -------------------------
+
+
+def test_fold_candidates_are_doubtful_merges_of_one_paragraph_on_the_other_side() -> None:
+    links = _links(([0], [0], 0.99), ([1, 2], [1], 0.4), ([3], [2, 3], 0.3), ([4, 5], [4], 0.9),
+                   ([6, 7], [5, 6], 0.2), ([8], [], 0.1), ([9, 10, 11], [7], 0.45))  # fmt: skip
+    got = fold_candidates(links, below=0.5)
+    assert got == [Fold(1, True, (1, 2), 1), Fold(2, False, (2, 3), 3), Fold(6, True, (9, 10, 11), 7)]
+    assert fold_candidates(links, below=0.35) == [Fold(2, False, (2, 3), 3)]  # the 2-1 at 0.4 is sure enough
+    frozen = [False, True, False, False, False, False, False]  # a confirmed link stays
+    assert [f.link for f in fold_candidates(links, below=0.5, frozen=frozen)] == [2, 6]
+
+
+def test_bare_edge_wants_a_clear_gap_to_every_other_member() -> None:
+    even = [50.0, 50.0]
+    assert bare_edge([0.85, 0.78], even, margin=0.04, share=0.25) == 1
+    assert bare_edge([0.78, 0.85], even, margin=0.04, share=0.25) == 0
+    assert bare_edge([0.85, 0.82], even, margin=0.04, share=0.25) is None  # the less alike of two, no more
+    assert bare_edge([0.85, 0.78], even, margin=0.0, share=0.25) is None  # off
+    assert bare_edge([0.85], [50.0], margin=0.04, share=0.25) is None
+    # three members: only an edge can go (a link keeps its paragraphs contiguous), and only when it
+    # stands clearly below both others
+    assert bare_edge([0.85, 0.70, 0.86], [50.0] * 3, margin=0.04, share=0.25) is None
+    assert bare_edge([0.85, 0.78, 0.70], [50.0] * 3, margin=0.04, share=0.25) == 2
+    assert bare_edge([0.85, 0.73, 0.70], [50.0] * 3, margin=0.04, share=0.25) is None  # 0.03 below the middle one
+
+
+def test_a_short_member_proves_nothing() -> None:
+    # a heading or a one-line citation has a low cosine with anything: under a quarter of the
+    # members' length it stays in the merge, however low
+    assert bare_edge([0.85, 0.70], [300.0, 9.0], margin=0.04, share=0.25) is None
+    assert bare_edge([0.85, 0.70], [300.0, 100.0], margin=0.04, share=0.25) == 1
+    assert bare_edge([0.85, 0.70], [300.0, 9.0], margin=0.04, share=0.0) == 1
+
+
+def test_split_folds_leaves_the_member_alone_and_the_rest_with_the_translation() -> None:
+    links = _links(([0], [0], 0.99), ([1, 2], [1], 0.4), ([3], [2, 3], 0.3), ([4], [4], 0.9))
+    out = split_folds(links, [(Fold(1, True, (1, 2), 1), 1), (Fold(2, False, (2, 3), 3), 0)])
+    assert [(lk.source, lk.target) for lk in out] == [([0], [0]), ([1], [1]), ([2], []), ([], [2]), ([3], [3]),
+                                                      ([4], [4])]  # fmt: skip
+    assert [lk.score for lk in out[1:5]] == [0.4, 0.4, 0.3, 0.3]  # the model's doubt about the stretch stands
+    assert links[1].source == [1, 2]  # the input is left as it was
+    assert split_folds(links, []) == links
+
+
+def test_an_unembedded_document_asks_the_embedding_whether_a_merge_member_was_translated() -> None:
+    he, en = _pairs(6)
+    tgt = en[:2] + en[3:]  # the translation of source 2 left out; the aligner folded 2 into 1's link
+    folded = _links(([0], [0], 0.99), ([1, 2], [1], 0.45), ([3], [2], 0.99), ([4], [3], 0.99), ([5], [4], 0.99))
+    fake = FakeEmbedder()
+    gated = Aligner([LengthSignal(), EmbeddingPairSignal(fake, when="doubtful")], AlignConfig(fold_split_margin=0.05, fold_split_share=0.3))
+    out = gated._split_folds(_run(he, tgt), folded)
+    assert [(lk.source, lk.target) for lk in out][:4] == [([0], [0]), ([1], [1]), ([2], []), ([3], [2])]
+    # only the merge's members and its translation were embedded
+    assert sorted(fake.seen) == sorted(emb_mod.embed_text(u) for u in prepare(he[1:3]) + prepare(tgt[1:2]))
+    # a sure merge, a true merge, no gated signal, or the check off: as they were
+    sure = _links(([0], [0], 0.99), ([1, 2], [1], 0.9), ([3], [2], 0.99), ([4], [3], 0.99), ([5], [4], 0.99))
+    assert gated._split_folds(_run(he, tgt), sure) == sure
+    merged = en[:1] + [en[1] + " " + en[2]] + en[3:]  # 1 and 2 both translated in one paragraph
+    assert gated._split_folds(_run(he, merged), folded) == folded
+    assert Aligner([LengthSignal()])._split_folds(_run(he, tgt), folded) == folded
+    off = Aligner([LengthSignal(), EmbeddingPairSignal(FakeEmbedder(), when="doubtful")], AlignConfig(fold_split_margin=0.0))
+    assert off._split_folds(_run(he, tgt), folded) == folded
+
+
+def test_a_target_paragraph_with_no_original_is_split_off_a_one_to_two() -> None:
+    he, en = _pairs(5)
+    tgt = en[:2] + ["A note the translator added, about nothing in the original " + "x" * 40] + en[2:]
+    folded = _links(([0], [0], 0.99), ([1], [1, 2], 0.3), ([2], [3], 0.99), ([3], [4], 0.99), ([4], [5], 0.99))
+    gated = Aligner([LengthSignal(), EmbeddingPairSignal(FakeEmbedder(), when="doubtful")], AlignConfig(fold_split_margin=0.05, fold_split_share=0.3))
+    out = gated._split_folds(_run(he, tgt), folded)
+    assert [(lk.source, lk.target) for lk in out][:4] == [([0], [0]), ([1], [1]), ([], [2]), ([2], [3])]

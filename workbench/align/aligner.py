@@ -57,7 +57,14 @@ from workbench.align.costs import (
     window_for_band,
 )
 from workbench.align.dp import BEADS, Band, Bead, Step
-from workbench.align.drops import BareMember, swap_candidates, swapped
+from workbench.align.drops import (
+    BareMember,
+    bare_edge,
+    fold_candidates,
+    split_folds,
+    swap_candidates,
+    swapped,
+)
 from workbench.align.longbook import Reuse as _Reuse
 from workbench.align.longbook import halves as _halves
 from workbench.align.longbook import held as _held
@@ -197,6 +204,18 @@ class AlignConfig:
     #: already right under 0.5 at most 0.017 (0.025 at a 1-0 scored 0.91)
     lone_swap_margin: float = 0.025
     lone_swap_below: float = 0.5
+    #: the same check for a translation left out and its paragraph folded into a merge: where the
+    #: gated embedding signal was not consulted, a 2-1 (1-2) link scored below ``fold_split_below``
+    #: has its members and their translation embedded, and a member at its edge whose cosine with
+    #: the translation is at least ``fold_split_margin`` below every other member's stands alone as
+    #: a 1-0 (0-1) link (``Aligner._split_folds``), if it is at least ``fold_split_share`` of the
+    #: members' length (a short member has a low cosine with anything); 0 switches it off. On the
+    #: perturbed and drop-heavy cases (seeds 1-30, links below 0.6) the orphans stood 0.040 to 0.068
+    #: below at shares of 0.34 to 0.59 (one at 0.29, given up); true merges' members up to 0.087
+    #: below, but at shares of 0.03 to 0.28, or 0.038 below at most (README, "Dropped translations (1-0)")
+    fold_split_margin: float = 0.04
+    fold_split_below: float = 0.6
+    fold_split_share: float = 0.3
     #: re-estimate the bead priors from the first pass's path when it shows a text paragraphed
     #: differently on each side (see :func:`~workbench.align.costs.adapted_priors`): the second
     #: pass then also searches 3-2 and 2-3 beads, and 2-2, 3-1, 1-3 at the rates such a text has
@@ -378,14 +397,20 @@ class Aligner:
         regrouped (merge-heavy: :func:`~workbench.align.regroup.marked`) counts as doubtful:
         paragraphed anew, its links are where the embedding pays most. Where the first alignment
         stands, its doubtful 1-0 links next to a 1-1 of the adjacent paragraph are still checked
-        with the embedding, a few paragraphs of it (``_lone_swaps``)."""
+        with the embedding, a few paragraphs of it (``_lone_swaps``), and so are its doubtful merges
+        (``_split_folds``), unless the text was said or found to be paragraphed anew."""
         plain = Aligner([s for s in self.signals if not _is_gated(s)], replace(self.config, regroup=False))
         first = plain._align(src, tgt, fixed, _scaled(progress, 0.0, 0.3))
         if regroup.doubtful(first.links, below=below) or regroup.marked(first.links, self.config.regroup):
             return self._align(src, tgt, fixed, _scaled(progress, 0.3, 1.0))
+        paragraphed = [(lk.source, lk.target) for lk in first.links]
         if self.config.regroup is not False:  # its own test: below a lower ``below`` it may still run
             first.links = Aligner(plain.signals, self.config)._regrouped(first, first.links)
+        # a text paragraphed anew (said to be, or found so) has merges of its own making
+        anew = self.config.regroup is True or paragraphed != [(lk.source, lk.target) for lk in first.links]
         first.links = self._lone_swaps(first, first.links)
+        if not anew:
+            first.links = self._split_folds(first, first.links)
         if progress is not None:
             progress(1.0)
         return first
@@ -789,6 +814,40 @@ class Aligner:
         # the clearest first: a 1-0 with two candidate neighbours takes the one its translation is likelier
         chosen = [c for g, c in sorted(zip(gain, cands, strict=True), key=lambda x: -x[0]) if g >= cfg.lone_swap_margin]
         return swapped(links, chosen)
+
+    def _split_folds(self, run: AlignmentRun, links: list[AlignedLink]) -> list[AlignedLink]:
+        """Where the gated embedding signal was not consulted, the doubtful merges of one paragraph
+        on the other side (:func:`~workbench.align.drops.fold_candidates`) are checked with it: only
+        their paragraphs are embedded, and a member at the merge's edge that stands
+        ``AlignConfig.fold_split_margin`` below the others in cosine with the translation, and is
+        no short member (``fold_split_share`` of their length), is split off as a lone link
+        (:func:`~workbench.align.drops.bare_edge`; README, "Dropped translations (1-0)")."""
+        cfg = self.config
+        if not cfg.fold_split_margin:
+            return links
+        signal = next((s for s in self.signals if _is_gated(s) and hasattr(s, "unit_vectors")), None)
+        if signal is None:
+            return links
+        folds = fold_candidates(links, cfg.fold_split_below, _frozen(links, run.cuts, run.del_src, run.del_tgt))
+        if not folds:
+            return links
+        src = sorted({i for f in folds for i in (f.members if f.source else (f.other,))})
+        tgt = sorted({j for f in folds for j in ((f.other,) if f.source else f.members)})
+        vs, vt = signal.unit_vectors([run.su[i] for i in src]), signal.unit_vectors([run.tu[j] for j in tgt])
+        if vs is None or vt is None:
+            return links
+        at_s, at_t = {i: k for k, i in enumerate(src)}, {j: k for k, j in enumerate(tgt)}
+        splits = []
+        for f in folds:
+            if f.source:
+                cos = [float(vs[at_s[m]] @ vt[at_t[f.other]]) for m in f.members]
+            else:
+                cos = [float(vt[at_t[m]] @ vs[at_s[f.other]]) for m in f.members]
+            lengths = [(run.su if f.source else run.tu)[m].length for m in f.members]
+            at = bare_edge(cos, lengths, cfg.fold_split_margin, cfg.fold_split_share)
+            if at is not None:
+                splits.append((f, at))
+        return split_folds(links, splits)
 
     def _skip(self, units: Sequence[Unit]) -> np.ndarray | None:
         if not self.unit_signals:
