@@ -798,22 +798,30 @@ class Aligner:
         cfg = self.config
         if not cfg.lone_swap_margin:
             return links
-        signal = next((s for s in self.signals if _is_gated(s) and hasattr(s, "unit_vectors")), None)
-        if signal is None:
-            return links
         cands = swap_candidates(links, cfg.lone_swap_below, _frozen(links, run.cuts, run.del_src, run.del_tgt))
         if not cands:
             return links
-        src = sorted({i for c in cands for i in (c.orphan, c.neighbour)})
-        tgt = sorted({c.target for c in cands})
-        vs, vt = signal.unit_vectors([run.su[i] for i in src]), signal.unit_vectors([run.tu[j] for j in tgt])
-        if vs is None or vt is None:
+        cos = self._few_cosines(run, [i for c in cands for i in (c.orphan, c.neighbour)], [c.target for c in cands])
+        if cos is None:
             return links
-        at_s, at_t = {i: k for k, i in enumerate(src)}, {j: k for k, j in enumerate(tgt)}
-        gain = [float(vs[at_s[c.orphan]] @ vt[at_t[c.target]] - vs[at_s[c.neighbour]] @ vt[at_t[c.target]]) for c in cands]
+        gain = [cos(c.orphan, c.target) - cos(c.neighbour, c.target) for c in cands]
         # the clearest first: a 1-0 with two candidate neighbours takes the one its translation is likelier
         chosen = [c for g, c in sorted(zip(gain, cands, strict=True), key=lambda x: -x[0]) if g >= cfg.lone_swap_margin]
         return swapped(links, chosen)
+
+    def _few_cosines(self, run: AlignmentRun, src: Iterable[int], tgt: Iterable[int]) -> Callable[[int, int], float] | None:
+        """The gated embedding signal's cosine of source unit i and target unit j, with only the
+        units named embedded (the checks of a document that stood without the signal look at a few
+        paragraphs, never the whole); None where there is no such signal or no embedder."""
+        signal = next((s for s in self.signals if _is_gated(s) and hasattr(s, "unit_vectors")), None)
+        if signal is None:
+            return None
+        si, tj = sorted(set(src)), sorted(set(tgt))
+        vs, vt = signal.unit_vectors([run.su[i] for i in si]), signal.unit_vectors([run.tu[j] for j in tj])
+        if vs is None or vt is None:
+            return None
+        at_s, at_t = {i: k for k, i in enumerate(si)}, {j: k for k, j in enumerate(tj)}
+        return lambda i, j: float(vs[at_s[i]] @ vt[at_t[j]])
 
     def _split_folds(self, run: AlignmentRun, links: list[AlignedLink]) -> list[AlignedLink]:
         """Where the gated embedding signal was not consulted, the doubtful merges of one paragraph
@@ -825,26 +833,18 @@ class Aligner:
         cfg = self.config
         if not cfg.fold_split_margin:
             return links
-        signal = next((s for s in self.signals if _is_gated(s) and hasattr(s, "unit_vectors")), None)
-        if signal is None:
-            return links
         folds = fold_candidates(links, cfg.fold_split_below, _frozen(links, run.cuts, run.del_src, run.del_tgt))
         if not folds:
             return links
-        src = sorted({i for f in folds for i in (f.members if f.source else (f.other,))})
-        tgt = sorted({j for f in folds for j in ((f.other,) if f.source else f.members)})
-        vs, vt = signal.unit_vectors([run.su[i] for i in src]), signal.unit_vectors([run.tu[j] for j in tgt])
-        if vs is None or vt is None:
+        cos = self._few_cosines(run, [i for f in folds for i in (f.members if f.source else (f.other,))],
+                                [j for f in folds for j in ((f.other,) if f.source else f.members)])  # fmt: skip
+        if cos is None:
             return links
-        at_s, at_t = {i: k for k, i in enumerate(src)}, {j: k for k, j in enumerate(tgt)}
         splits = []
         for f in folds:
-            if f.source:
-                cos = [float(vs[at_s[m]] @ vt[at_t[f.other]]) for m in f.members]
-            else:
-                cos = [float(vt[at_t[m]] @ vs[at_s[f.other]]) for m in f.members]
+            sims = [cos(m, f.other) if f.source else cos(f.other, m) for m in f.members]
             lengths = [(run.su if f.source else run.tu)[m].length for m in f.members]
-            at = bare_edge(cos, lengths, cfg.fold_split_margin, cfg.fold_split_share)
+            at = bare_edge(sims, lengths, cfg.fold_split_margin, cfg.fold_split_share)
             if at is not None:
                 splits.append((f, at))
         return split_folds(links, splits)
