@@ -159,6 +159,14 @@ class AlignConfig:
     #: benchmark prints the sensitivity table): a value tuned on one book alone was sharper than
     #: the other books' links deserve
     refine_temperature: float = 1.5
+    #: weight of the paragraph pass's embedding costs (pair evidence and bead score, the nats that
+    #: pass charged) added to each paragraph bead of a stretch solved again: the sentence tables
+    #: leave that signal out (a model run per sentence), so without it the second look re-decides
+    #: with everything but the signal the document was embedded for (``Aligner._paragraph_only``);
+    #: 0 leaves it out. Only where the embedding signal ran and the lengths spread wider than
+    #: ``wide_spread`` (commentary woven in): elsewhere it cost *Mesillat Yesharim* links (README,
+    #: "Commentary woven in")
+    refine_embedding: float = 0.5
     #: nats against a member of a merged bead (2-1, 1-2, ...) that finds less pair evidence in the
     #: bead than a paragraph of its length has with its counterpart here: the 1-0 against 2-1 model
     #: (:class:`~workbench.align.costs.Unmatched`); 0 switches it off. On by default: where
@@ -774,6 +782,12 @@ class Aligner:
                           self.config.unmatched_weight, self.config.unmatched_share, spare=spare)  # fmt: skip
         return [model] if model.active else []
 
+    def _woven(self, run: AlignmentRun) -> bool:
+        """Whether the spread ``widen_length`` found is wider than ``AlignConfig.wide_spread``: a
+        translation with commentary woven in, whose lengths say little."""
+        wide = self.config.wide_spread
+        return wide is not None and run.params is not None and run.params.sigma > wide
+
     def _bare_member(self, run: AlignmentRun, models: Sequence[object], guide: list[Step] | None) -> list[dp.CostFn]:
         """The embedding's side of 1-0 against 2-1 (:class:`~workbench.align.drops.BareMember`) on the
         embedding signal's bead model, when it is on: in the pass the 1-0 model runs in
@@ -783,7 +797,7 @@ class Aligner:
         cfg = self.config
         if not cfg.bare_member_weight or (run.reuse is not None and guide is None) or run.priors is not None:
             return []
-        if cfg.wide_spread is not None and run.params is not None and run.params.sigma > cfg.wide_spread:
+        if self._woven(run):
             return []
         bare = [BareMember(mdl, weight=cfg.bare_member_weight, floor=cfg.bare_member_floor, span=cfg.bare_member_span)
                 for mdl in models if isinstance(mdl, BeadSimilarity)]  # fmt: skip
@@ -907,6 +921,9 @@ class Aligner:
             sweeps, {c: k for k, c in enumerate(corners)}, s_bounds, t_bounds, self._priors(run), cfg.refine_weight,
             unlinked_src, unlinked_tgt,
         )
+        para = self._paragraph_only(run, s0, t0, ks, kt)
+        if para is not None:
+            refine.add_bead_costs(costs, para)
         fn = refine.table_cost(costs)
         # the window's cheapest path (expected-accuracy decoding measured no better here, at twice
         # the cost), scored by its tempered posteriors
@@ -918,6 +935,42 @@ class Aligner:
             s, t = list(range(s0 + st.i - st.ds, s0 + st.i)), list(range(t0 + st.j - st.dt, t0 + st.j))
             out.append(AlignedLink(s, t, lone.get((tuple(s), tuple(t)), p)))
         return out
+
+    def _paragraph_only(self, run: AlignmentRun, s0: int, t0: int, ks: int, kt: int) -> dp.CostFn | None:
+        """The paragraph pass's costs of the signals the sentence tables leave out (``paragraph_level``:
+        the embedding's pair evidence and bead score) for the beads of a window of ``ks`` x ``kt``
+        paragraphs from (``s0``, ``t0``), in the window's coordinates, times
+        ``AlignConfig.refine_embedding``; None where that is 0, where the lengths do not spread wide
+        (:meth:`_woven`), or where those signals gave nothing (not embedded: a document sure of
+        itself, no embedder). Read from the first pass's kept evidence (``run.reuse``, per piece),
+        so nothing is embedded or fitted again."""
+        w = self.config.refine_embedding
+        if not w or not run.reuse or not self._woven(run):
+            return None
+        key = next(((a0, a1, b0, b1) for a0, a1, b0, b1 in run.reuse
+                    if a0 <= s0 and s0 + ks <= a1 and b0 <= t0 and t0 + kt <= b1), None)  # fmt: skip
+        if key is None:
+            return None
+        a0, a1, b0, b1 = key
+        window, static, models = run.reuse[key]
+        ev = PairEvidence.concat([e for sig, e in zip(self.static_signals, static, strict=True)
+                                  if getattr(sig, "paragraph_level", False)])  # fmt: skip
+        beads = [mdl for sig, mdl in zip(self.bead_signals, models, strict=True)
+                 if mdl is not None and getattr(sig, "paragraph_level", False)]  # fmt: skip
+        if not len(ev) and not beads:
+            return None
+        evidence = BeadEvidence(a1 - a0, b1 - b0, window, ev) if len(ev) else None
+
+        def cost(ds: int, dt: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            r, c = rows + (s0 - a0), cols + (t0 - b0)
+            out = np.zeros(cols.shape)
+            if evidence is not None:
+                out -= evidence.bead(ds, dt, r, c)
+            for mdl in beads:
+                out += mdl(ds, dt, r, c)
+            return w * out
+
+        return cost
 
     def _sentence_tables(self, run: AlignmentRun, ss: list[Unit], ts: list[Unit]) -> dict[Bead, np.ndarray]:
         """Every sentence bead's cost over a window's sentences: the document's length model and all

@@ -163,6 +163,19 @@ def window_costs(
     return out
 
 
+def add_bead_costs(tables: dict[Bead, np.ndarray], cost: CostFn) -> None:
+    """Add ``cost`` (a :data:`~workbench.align.dp.CostFn` in the window's paragraph coordinates) to
+    every linking bead of :func:`window_costs`' ``tables``, in place: the paragraph-level signals
+    the sentence tables cannot hold. Forbidden cells stay forbidden."""
+    for (ds, dt), tab in tables.items():
+        ks, kt = tab.shape[0] - 1, tab.shape[1] - 1
+        if not ds or not dt or ds > ks or dt > kt:
+            continue
+        rows = np.arange(ds, ks + 1)
+        cols = np.broadcast_to(np.arange(dt, kt + 1), (rows.size, kt + 1 - dt)).copy()
+        tab[ds:, dt:] += np.asarray(cost(ds, dt, rows, cols), dtype=np.float64)
+
+
 def table_cost(tables: Mapping[Bead, np.ndarray]) -> CostFn:
     """The dp cost callback that reads bead costs from full-grid tables."""
 
