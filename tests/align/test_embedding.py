@@ -8,7 +8,7 @@ import pytest
 from workbench.align import Aligner
 from workbench.align.signals import EmbeddingSignal, LengthSignal, Window, default_signals, prepare
 from workbench.align.signals import embedding as emb_mod
-from workbench.align.signals.embedding import BeadSimilarity
+from workbench.align.signals.embedding import MAX_SIDE, BeadSimilarity
 
 pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
@@ -67,6 +67,21 @@ def test_bead_cosine_is_the_cosine_of_the_summed_vectors() -> None:
         want /= np.linalg.norm(vs[i - ds : i].sum(0)) * np.linalg.norm(vt[j - dt : j].sum(0))
         got = sim.cosine(ds, dt, np.array([i]), np.array([[j]]))[0, 0]
         assert got == pytest.approx(want, abs=1e-6)  # prefix sums are float32
+
+
+def test_the_bead_cosine_reaches_the_regrouped_routes_long_beads() -> None:
+    # the regrouped route's sentence beads grow to 1-8 and beyond where a side's units need them
+    # (workbench.align.regroup.route_priors), up to MAX_SIDE a side
+    rng = np.random.default_rng(3)
+    vs, vt = rng.normal(size=(3, 5)), rng.normal(size=(MAX_SIDE + 1, 5))
+    vs /= np.linalg.norm(vs, axis=1, keepdims=True)
+    vt /= np.linalg.norm(vt, axis=1, keepdims=True)
+    sim = BeadSimilarity(vs, vt, Window.full(3, MAX_SIDE + 1), centre=False)
+    for ds, dt, i, j in [(1, 8, 2, 9), (1, MAX_SIDE, 3, MAX_SIDE + 1)]:
+        want = vs[i - ds : i].sum(0) @ vt[j - dt : j].sum(0)
+        want /= np.linalg.norm(vs[i - ds : i].sum(0)) * np.linalg.norm(vt[j - dt : j].sum(0))
+        assert sim.cosine(ds, dt, np.array([i]), np.array([[j]]))[0, 0] == pytest.approx(want, abs=1e-5)
+    assert MAX_SIDE >= 8
 
 
 def test_translations_cost_less_than_neighbours() -> None:

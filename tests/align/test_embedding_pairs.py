@@ -9,7 +9,7 @@ import pytest
 from workbench.align import AlignConfig, Aligner
 from workbench.align.signals import EmbeddingPairSignal, LengthSignal, Window, default_signals, prepare
 from workbench.align.signals import embedding as emb_mod
-from workbench.align.signals.embedding import BeadSimilarity, banded_dots
+from workbench.align.signals.embedding import MAX_SIDE, BeadSimilarity, banded_dots
 from workbench.align.signals.embedding_pairs import NO_FIT, fit_pairs
 
 from .test_embedding import FakeEmbedder, _pairs
@@ -115,8 +115,8 @@ def test_bead_cosine_of_larger_beads(ds: int, dt: int) -> None:
     want = vs[i - ds : i].sum(0) @ vt[j - dt : j].sum(0)
     want /= np.linalg.norm(vs[i - ds : i].sum(0)) * np.linalg.norm(vt[j - dt : j].sum(0))
     assert sim.cosine(ds, dt, np.array([i]), np.array([[j]]))[0, 0] == pytest.approx(want, abs=1e-5)
-    with pytest.raises(ValueError, match="more than 6 units"):
-        sim.cosine(7, 1, np.array([8]), np.array([[1]]))
+    with pytest.raises(ValueError, match=f"more than {MAX_SIDE} units"):
+        sim.cosine(MAX_SIDE + 1, 1, np.array([8]), np.array([[1]]))
 
 
 def test_the_bead_part_is_there_only_with_a_bead_weight() -> None:

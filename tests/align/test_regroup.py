@@ -12,8 +12,10 @@ from tests.bench.make_align_case import DEFAULT_RATES, build_case, build_regroup
 from tests.conftest import need_data
 from workbench.align import AlignConfig, Aligner
 from workbench.align.regroup import (
+    LONGEST_ONE_SIDED,
     MAX_CROSSING,
     PARAGRAPH_KEY,
+    REGROUP_PRIORS,
     ParagraphBounds,
     components,
     crossing,
@@ -22,6 +24,7 @@ from workbench.align.regroup import (
     merge_heavy,
     merge_routes,
     regrouped_shape,
+    route_priors,
     sentence_units,
     sentences_comparable,
     sentences_surer,
@@ -69,6 +72,29 @@ def test_a_sentence_bead_pays_for_every_paragraph_bound_it_runs_across() -> None
     assert cost(1, 2, np.array([1]), np.array([[3]])).tolist() == [[0.0]]
     assert cost(1, 3, np.array([1]), np.array([[3]])).tolist() == [[2.0]]
     assert ParagraphBounds(0.0).bead_model(src, tgt, Window.full(3, 3)) is None
+
+
+def test_the_route_grows_one_sided_beads_where_a_sides_units_need_them() -> None:
+    # units of 8 words against sentences of one: each unit is expected to take 8 sentences
+    long_units = prepare(["word " * 8] * 10, labels=False)
+    short = prepare(["word"] * 80, labels=False)
+    priors = route_priors(long_units, short)
+    assert {b: p for b, p in priors.items() if b not in REGROUP_PRIORS} == pytest.approx(
+        {(1, 7): REGROUP_PRIORS[(1, 6)] / 2, (1, 8): REGROUP_PRIORS[(1, 6)] / 4}
+    )
+    # the other way round: the target's units grow the k-1 beads, from the fixed set's longest (4-1)
+    reverse = route_priors(short, long_units)
+    assert set(reverse) - set(REGROUP_PRIORS) == {(5, 1), (6, 1), (7, 1), (8, 1)}
+    assert reverse[(8, 1)] == pytest.approx(REGROUP_PRIORS[(4, 1)] / 16)
+    # a text of sentences of one order keeps the fixed beads; no bead grows past the longest
+    assert route_priors(short, short) == REGROUP_PRIORS
+    assert max(b[1] for b in route_priors(prepare(["word " * 60] * 3, labels=False), short)) == LONGEST_ONE_SIDED
+
+
+def test_one_long_unit_does_not_grow_the_beads() -> None:
+    # the beads hold the expected translation of 95 % of the units, not of the longest one
+    src = prepare(["word " * 12] + ["word word"] * 39, labels=False)
+    assert route_priors(src, prepare(["word"] * 90, labels=False)) == REGROUP_PRIORS
 
 
 def test_each_stretch_keeps_the_surer_routes_links() -> None:

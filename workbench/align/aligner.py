@@ -742,7 +742,8 @@ class Aligner:
         ts, t_owner = regroup.sentence_units(run.tu)
         if not regroup.sentences_comparable(len(ss), len(ts)):
             return links
-        config = replace(SENTENCE_CONFIG, beads=tuple(regroup.REGROUP_PRIORS), priors=dict(regroup.REGROUP_PRIORS))
+        priors = regroup.route_priors(ss, ts)  # longer one-sided beads where a side's units need them
+        config = replace(SENTENCE_CONFIG, beads=tuple(priors), priors=priors)
         sentences = Aligner([*map(_ungated, self.signals), regroup.ParagraphBounds(self.config.regroup_bounds)],
                             config).align(ss, ts)
         groups = regroup.components(sentences, s_owner, t_owner)

@@ -306,8 +306,10 @@ def banded_dots(vs: np.ndarray, vt: np.ndarray, window: Window, *, centre: bool 
     return src, tgt, dots
 
 
-#: the most units a bead side may have for the embedding signal's cosine
-MAX_SIDE = 6
+#: the most units a bead side may have for the embedding signal's cosine: the paragraph dp's beads
+#: have three at most, the regrouped route's sentence beads up to 1-6 and, where a side's units
+#: need them, longer (:func:`workbench.align.regroup.route_priors`: the literal Bavli's 1-8)
+MAX_SIDE = 12
 
 
 def _neighbour_sums(v: np.ndarray) -> list[np.ndarray]:
