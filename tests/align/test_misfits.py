@@ -106,3 +106,22 @@ def test_a_sure_reading_the_lengths_reject_is_asked_of_the_embedding() -> None:
     assert set(fake.seen) <= {emb_mod.embed_text(u) for u in prepare(he[3:9]) + prepare(en[3:9])}
     # no gated signal: nothing to ask
     assert _shape(Aligner([LengthSignal()]).align(he, en)) == _shape(wrong)
+
+
+def test_the_misfit_windows_move_the_progress_bar_while_they_are_embedded() -> None:
+    # two misfit stretches far apart (two windows), in paragraphs of varied length, so that the
+    # first alignment is sure of itself and the gate stays closed
+    he, en = [], []
+    for i in range(24):
+        a, b = CONCEPTS[i % len(CONCEPTS)], CONCEPTS[(i + 5) % len(CONCEPTS)]
+        n = 100 + 40 * ((i * 7) % 5)
+        he.append(f"{a[0]} {b[0]} " + "ד" * n)
+        if i in (6, 18):
+            continue
+        halves = [a[1], b[1]] if i + 1 in (6, 18) else [f"{a[1]} {b[1]}"]
+        en += [f"{h} " + "x" * (int(1.6 * n / len(halves)) - len(h)) for h in halves]
+    seen: list[float] = []
+    on = Aligner([LengthSignal(), EmbeddingPairSignal(FakeEmbedder(), when="doubtful")], AlignConfig(misfit_context=2))
+    assert ([5], [5, 6]) in _shape(on.align(he, en, progress=seen.append))
+    # after the first alignment (0.3 of the bar) the windows share the rest, one step each
+    assert any(0.3 < f < 1.0 for f in seen) and seen == sorted(seen) and seen[-1] == 1.0

@@ -429,8 +429,8 @@ class Aligner:
             first.links = Aligner(plain.signals, self.config)._regrouped(first, first.links)
         # a text paragraphed anew (said to be, or found so) has merges of its own making
         anew = self.config.regroup is True or paragraphed != [(lk.source, lk.target) for lk in first.links]
-        if not anew:
-            first.links = self._misfits(first, first.links)
+        if not anew:  # the misfit windows are embedded: the rest of the bar is theirs
+            first.links = self._misfits(first, first.links, _scaled(progress, 0.3, 1.0))
         first.links = self._lone_swaps(first, first.links)
         if not anew:
             first.links = self._split_folds(first, first.links)
@@ -839,7 +839,8 @@ class Aligner:
         chosen = [c for g, c in sorted(zip(gain, cands, strict=True), key=lambda x: -x[0]) if g >= cfg.lone_swap_margin]
         return swapped(links, chosen)
 
-    def _misfits(self, run: AlignmentRun, links: list[AlignedLink]) -> list[AlignedLink]:
+    def _misfits(self, run: AlignmentRun, links: list[AlignedLink],
+                 progress: Progress | None = None) -> list[AlignedLink]:  # fmt: skip
         """Where the gated embedding signal was not consulted, the links whose lengths the run's
         length model rejects (:func:`~workbench.align.misfits.misfit_windows`: ``|z|`` above
         ``AlignConfig.misfit_z``) are solved again with it, each with ``misfit_context`` links
@@ -872,6 +873,8 @@ class Aligner:
                       report=_ProgressSplitter(None, [sp for _w, sp in keep], False))  # fmt: skip
         solved = []
         for k, ((a, b), (s0, _s1, t0, _t1)) in enumerate(keep):
+            if progress is not None:
+                progress(k / len(keep))
             path, band, cost = embedded._search(sub, k, None)
             path, scores = embedded._decode(band, cost, path, sub)
             new = [AlignedLink(list(range(s0 + st.i - st.ds, s0 + st.i)), list(range(t0 + st.j - st.dt, t0 + st.j)), p)
