@@ -762,14 +762,18 @@ class Aligner:
         sentences = Aligner([*map(_ungated, self.signals), regroup.ParagraphBounds(self.config.regroup_bounds)],
                             config).align(ss, ts)
         groups = regroup.components(sentences, s_owner, t_owner)
+        # groups joined without a crossing link, where the embedding took part in the route (without
+        # it those joins were wrong about as often as right: regroup.CLEAN_JOIN_FIT)
+        embedded = any(getattr(s, "name", "") == "embedding" and not _silent(s, len(ss), len(ts)) for s in self.signals)
+        clean = regroup.uncrossed(sentences, s_owner, t_owner) if embedded else None
         # the length has its say only on a doubtful alignment: asked for on a text that keeps its
         # paragraphs (a close translation, links 0.93-0.99 on average) it took stretches the sentence
         # route got wrong (without this, --regrouped on the Zohar introduction's perturbed cases: 0.962 -> 0.840)
         misfit = self._length_misfit(run) if regroup.worth_trying(links) else None
         if not asked and not regroup.taken_unasked(links, sentences, groups, s_owner, t_owner):
             # turned down as a whole, the route still takes the stretches the length marks (merge_routes)
-            return regroup.merge_routes(links, groups, misfit=misfit, by_score=False) if misfit else links
-        return regroup.merge_routes(links, groups, misfit=misfit)
+            return regroup.merge_routes(links, groups, misfit=misfit, by_score=False, clean=clean) if misfit else links
+        return regroup.merge_routes(links, groups, misfit=misfit, clean=clean)
 
     def _length_misfit(self, run: AlignmentRun) -> Callable[[AlignedLink], float] | None:
         """A link's ``|z|`` under the run's length model (for :func:`~workbench.align.regroup.merge_routes`)."""

@@ -184,6 +184,28 @@ def components(
     return out
 
 
+def uncrossed(links: Sequence[AlignedLink], s_owner: Sequence[int], t_owner: Sequence[int]) -> list[bool]:
+    """Per link of :func:`components` (same grouping, same order): whether none of the sentence
+    links that made it runs across a paragraph boundary. Such a group joins paragraphs only where
+    the sentence links themselves send one paragraph's sentences to two paragraphs of the other
+    side (a boundary of one side falling between sentences of the other): the shape of a text
+    paragraphed anew, not a sentence bead that paid the boundary charge (see :func:`merge_routes`)."""
+    out: list[bool] = []
+    cur_s: set[int] = set()
+    cur_t: set[int] = set()
+    for lk in links:
+        s = {s_owner[i] for i in lk.source}
+        t = {t_owner[j] for j in lk.target}
+        if not out or not (s & cur_s or t & cur_t):
+            out.append(True)
+            cur_s, cur_t = set(), set()
+        cur_s |= s
+        cur_t |= t
+        if len(s) > 1 or len(t) > 1:
+            out[-1] = False
+    return out
+
+
 def _ends(links: Sequence[AlignedLink]) -> list[tuple[int, int]]:
     """The grid point after each link: (source paragraphs covered, target paragraphs covered)."""
     out, i, j = [], 0, 0
@@ -211,6 +233,20 @@ def _stretches(links: Sequence[AlignedLink], cuts: set[tuple[int, int]]) -> list
 #: F1), 1.559 (a literal Bavli regrouped case: costs 0.039) and 1.611 (a regrouped Mishnah case:
 #: gains 0.061); 1.45 is the middle of the widest of those gaps (0.075 and 0.11 from its ends)
 LENGTH_MISFIT_Z = 1.45
+#: below that line, a stretch where the sentence route joins paragraphs the paragraph route keeps
+#: apart, with none of its sentence links across a paragraph boundary (:func:`uncrossed`), goes to
+#: the sentence route where its worst link's ``|z|`` is under this share of the paragraph route's
+#: (it fits the length at least twice as well). Chosen on the benchmark's regrouped *Mesillat
+#: Yesharim* seeds 6-30, checked on seeds 1-5 (README, "Clean joins"): of the 7 stretches it takes
+#: there (ratios 0.05 to 0.48) the sentence route is right on 6; the nearest one it leaves, at 0.504,
+#: the paragraph route has right; on seeds 1-5 it takes one, at 0.40, rightly. Only where the
+#: embedding took part in the sentence route (``Aligner._regrouped``): without it such joins were
+#: wrong as often as right
+CLEAN_JOIN_FIT = 0.5
+#: ... and only where the paragraph route's worst link is at least half way to the line: a ratio of
+#: two small misfits says little (a regrouped Mishnah case of seeds 6-30 lost a right 1-1 pair to a
+#: 2-1 at |z| 0.12 against 0.53; the joins taken on *Mesillat* lie at 0.78 to 1.45)
+CLEAN_JOIN_MIN_Z = LENGTH_MISFIT_Z / 2
 
 
 def _worst_fit(links: Sequence[AlignedLink], misfit: Callable[[AlignedLink], float]) -> float:
@@ -225,6 +261,8 @@ def merge_routes(
     misfit: Callable[[AlignedLink], float] | None = None,
     misfit_z: float = LENGTH_MISFIT_Z,
     by_score: bool = True,
+    clean: Sequence[bool] | None = None,
+    clean_fit: float = CLEAN_JOIN_FIT,
 ) -> list[AlignedLink]:
     """The paragraph route's links, with the sentence route's taken instead on every stretch (between
     link boundaries both routes share) whose least sure link beats the paragraph route's least sure
@@ -252,18 +290,34 @@ def merge_routes(
     of the gain on the regrouped cases; so unasked the whole document is taken or left, by the tests
     of :func:`taken_unasked`, but for the stretches the length marks (``by_score`` False), which a
     text that keeps its paragraphs seldom has: on the literal Bavli's regrouped cases, whose English
-    sentences cross the paragraphs too often for the shape test, they are most of the gain."""
+    sentences cross the paragraphs too often for the shape test, they are most of the gain.
+
+    Given ``clean`` (per sentence-route link, :func:`uncrossed`), a stretch under the line also goes
+    to the sentence route where that route has fewer links (it joins paragraphs the paragraph route
+    keeps apart), none of them made by a sentence link across a paragraph boundary, and its worst
+    link's misfit is under ``clean_fit`` times the paragraph route's. Why: below the line the
+    paragraph route kept 1-1 links at 0.9 to 1.0 where the truth was their 2-1 (its posteriors are as
+    sure of those as of its right links), and the length said so only mildly (|z| 1.0 to 1.45
+    against the sentence route's 0.05 to 0.5); where the sentence route's join was made by a
+    sentence bead across a boundary instead (a sentence given to the neighbouring paragraph's
+    translation), its length fit was often as good or better and the paragraph route right (on the
+    benchmark's regrouped *Mesillat Yesharim* seeds 6-30 the 2-1 joins of that kind that the
+    paragraph route kept apart rightly recur in case after case at |z| 0.13 against 0.01)."""
     cuts = set(_ends(paragraph)) & set(_ends(sentence))
     ps, ss = _stretches(paragraph, cuts), _stretches(sentence, cuts)
     if len(ps) != len(ss):  # not the same paragraphs: nothing to compare
         return list(paragraph)
     out: list[AlignedLink] = []
+    first = 0  # index in ``sentence`` of the stretch's first link
     for a, b in zip(ps, ss, strict=True):
         surer = by_score and min(lk.score for lk in b) > min(lk.score for lk in a) + margin
         if not surer and misfit is not None and a != b:
-            worst = _worst_fit(a, misfit)
-            surer = worst > misfit_z and _worst_fit(b, misfit) < worst
+            worst, fit = _worst_fit(a, misfit), _worst_fit(b, misfit)
+            surer = worst > misfit_z and fit < worst
+            if not surer and clean is not None and len(b) < len(a) and all(clean[first : first + len(b)]):
+                surer = worst >= CLEAN_JOIN_MIN_Z and fit < clean_fit * worst
         out += b if surer else a
+        first += len(b)
     return out
 
 
