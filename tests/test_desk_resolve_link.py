@@ -46,3 +46,14 @@ def test_ambiguous_and_missing_prefixes_are_refused() -> None:
         resolve_link(links, "zz")
     with pytest.raises(WorkbenchError, match="give a link"):
         resolve_link(links, "  ")
+
+
+@pytest.mark.parametrize("ids", [("9abc", "1f", "2e"), ("9abc", "9def", "2e")])
+def test_a_short_number_out_of_range_is_a_number_whatever_ids_begin_with_it(ids: tuple[str, ...]) -> None:
+    """A CI run drew two link ids starting with 9 for `workbench review --link 9` on a document
+    of 3 links: "9" is a number out of range, not a prefix (one id beginning with it, or two)."""
+    with pytest.raises(NotFoundError, match="there is no link 9 of document 1 \\(it has 3 links\\)"):
+        resolve_link(_links(*ids), "9", 1)
+    # from four digits on, an all-digit text out of range is read as the id prefix it may be
+    assert resolve_link(_links("9abc", "9999aa", "2e"), "9999") == (1, _links("9abc", "9999aa", "2e")[1])
+

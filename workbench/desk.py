@@ -29,6 +29,11 @@ if TYPE_CHECKING:
 LOW_CONFIDENCE = 0.5
 
 
+#: the fewest digits an all-digit text needs to be read as an id prefix rather than a link
+#: number out of range (git's shortest abbreviation)
+MIN_ID_PREFIX = 4
+
+
 def resolve_link(links: Sequence[Link], ref: str | int, doc_id: int | None = None) -> tuple[int, Link]:
     """(0-based index, link) for a link named by its id, a unique prefix of one, or its 1-based
     number (``7`` or ``#7``), as the Alignment page and ``workbench show`` number them."""
@@ -46,8 +51,9 @@ def resolve_link(links: Sequence[Link], ref: str | int, doc_id: int | None = Non
         if 1 <= n <= len(links):
             return n - 1, links[n - 1]
         # Ids are hex, so a prefix can be all digits ("10668595"): out of the numbers' range it is
-        # read as the prefix it must be, never refused as a missing number.
-        if text.startswith("#") or not hits:
+        # read as the prefix it must be, never refused as a missing number; but a short one ("9" of
+        # a document of 3 links) is a number, whatever ids happen to start with it.
+        if text.startswith("#") or len(text) < MIN_ID_PREFIX or not hits:
             raise NotFoundError(
                 f"there is no link {n}{where} (it has {len(links)} link{'s' if len(links) != 1 else ''})"
             )
