@@ -56,6 +56,29 @@ def test_review_and_progress(capsys: pytest.CaptureFixture[str], doc: tuple[Path
     one_line(rc, err, "marked reviewed by")
 
 
+def test_a_link_reference_that_is_both_a_number_and_another_links_id_is_refused(
+        capsys: pytest.CaptureFixture[str], db_path: Path) -> None:  # fmt: skip
+    """Ids drawn to collide (hex ids begin with "0002" once in 65536 draws): `--link 0002` is link 2
+    and the start of link 1's id. Nothing is written on a guess; `#2` and more of the id are taken."""
+    s = open_store(db_path)
+    d = make_doc(3)
+    links = one_to_one(d)
+    for lk, lid in zip(links, ("0002ab7c1d2e3f40", "ab00000000000002", "cd00000000000003"), strict=True):
+        lk.id = lid
+    doc_id = s.create_document(d, "t", links=links)
+    s.close()
+    rc, out, err = cli(capsys, db_path, "review", str(doc_id), "--link", "0002", "--status", "reviewed")
+    one_line(rc, err, f"0002 is link number 2 of document {doc_id} and also begins link id 0002ab7c1d2e3f40:"
+                      " give #2 for the number, or more of the id")  # fmt: skip
+    assert out == ""
+    rc, out, _ = cli(capsys, db_path, "progress", str(doc_id), "--json")
+    assert json.loads(out)["counts"]["reviewed"] == 0
+    rc, out, _ = cli(capsys, db_path, "review", str(doc_id), "--link", "#2", "--status", "reviewed", "--json")
+    assert rc == 0 and (json.loads(out)["link_id"], json.loads(out)["link_number"]) == ("ab00000000000002", 2)
+    rc, out, _ = cli(capsys, db_path, "review", str(doc_id), "--link", "0002a", "--status", "approved", "--json")
+    assert rc == 0 and (json.loads(out)["link_id"], json.loads(out)["link_number"]) == ("0002ab7c1d2e3f40", 1)
+
+
 def test_comments_json_contract(capsys: pytest.CaptureFixture[str], doc: tuple[Path, int, list[str]]) -> None:
     db, doc_id, ids = doc
     rc, out, _ = cli(capsys, db, "--user", "ann", "comment", "add", str(doc_id), "--link", "1", "--text",

@@ -49,6 +49,15 @@ def resolve_link(links: Sequence[Link], ref: str | int, doc_id: int | None = Non
     if number.isdigit():
         n = int(number)
         if 1 <= n <= len(links):
+            # From MIN_ID_PREFIX digits on, a number in range may also be the id prefix an editor
+            # copied ("0042" of a 500-link document): where it begins another link's id, acting on
+            # either reading could be acting on the wrong link, so the editor is asked which.
+            others = [lk.id for j, lk in hits if j != n - 1]
+            if others and not text.startswith("#") and len(text) >= MIN_ID_PREFIX:
+                raise WorkbenchError(
+                    f"{text} is link number {n}{where} and also begins link id {others[0]}:"
+                    f" give #{n} for the number, or more of the id"
+                )
             return n - 1, links[n - 1]
         # Ids are hex, so a prefix can be all digits ("10668595"): out of the numbers' range it is
         # read as the prefix it must be, never refused as a missing number; but a short one ("9" of
