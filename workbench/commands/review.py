@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                 description="Set the review status of one link of document DOC. reviewed and approved need the"
                             " reviewer role; an edit of the link's text afterwards sets it back to edited.")  # fmt: skip
     p.add_argument("doc", metavar="DOC", help="document id (see `workbench list`)")
-    p.add_argument("--link", required=True, metavar="LINK", help="the link's number (1, 2, ...) or id")
+    p.add_argument("--link", required=True, metavar="LINK", help="the link's number (1, 2, ... or #7) or its id, or a unique prefix of the id")
     p.add_argument("--status", required=True, metavar="STATUS", help="one of " + ", ".join(REVIEW_STATUSES))
     p.add_argument("--rev", type=int, metavar="N", help="the review revision you saw (a stale one is refused)")
     p.add_argument("--json", action="store_true", help="print the link's status as JSON")
@@ -70,7 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     csub = p.add_subparsers(dest="comment_action", metavar="ACTION", required=True)
     a = _parser(csub, "add", help="a new comment on a link", description="Comment on link LINK of document DOC.")
     a.add_argument("doc", metavar="DOC", help="document id")
-    a.add_argument("--link", required=True, metavar="LINK", help="the link's number (1, 2, ...) or id")
+    a.add_argument("--link", required=True, metavar="LINK", help="the link's number (1, 2, ... or #7) or its id, or a unique prefix of the id")
     a.add_argument("--text", required=True, metavar="TEXT", help="the comment")
     a.add_argument("--quote", metavar="TEXT", help="the stretch of the link's text the comment refers to")
     a.add_argument("--json", action="store_true", help="print the new comment as JSON")
