@@ -237,7 +237,7 @@ def apply_finding_fix(store: Store, finding_id: str, user: str, *, replace_with:
     f = store.findings.get(finding_id)
     new = replace_with or suggested_fix(f)
     if not new:
-        raise WorkbenchError(f"finding {f.id[:10]} ({f.check}) has no suggested fix; edit the text instead")
+        raise WorkbenchError(f"finding {f.id} has no suggested fix; edit the text instead")
     others = [o.id for o in store.findings.of_group(f.check, f.doc_id, f.term_id, f.group, present=True) if o.id != f.id]
     pv = preview_fix(store, f.group, new, skip=others)
     return apply_fix(store, pv, user)

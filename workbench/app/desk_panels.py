@@ -230,7 +230,7 @@ class Desk:
         else:
             self.state.ss[key] = ""
             self.state.form = None
-            self.say("success", f"Finding {finding_id[:10]} accepted as an exception.")
+            self.say("success", f"Finding {finding_id} accepted as an exception.")
 
     def undo(self) -> None:
         self.page.act(self.page.editor.undo)
@@ -449,7 +449,7 @@ class Desk:
     def thread_actions(self, t: Any) -> None:
         a = st.columns([1.2, 1, 4], vertical_alignment="center")
         here = self.state.form == ("reply", t.id)
-        a[0].button(f"Reply to {t.id[:6]}", key=f"dk_reply_open_{t.id}", disabled=not self.may_tag or here,
+        a[0].button("Reply", key=f"dk_reply_open_{t.id}", disabled=not self.may_tag or here,
                     on_click=self.open_form, args=("reply", t.id))  # fmt: skip
         if here and self.may_tag:
             with st.container(border=True):
