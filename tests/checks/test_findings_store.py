@@ -101,6 +101,11 @@ def test_prefix_and_unknown_ids(store) -> None:  # noqa: ANN001
     CheckRunner(store).run()
     (fid,) = present(store, "typography")
     assert store.findings.resolve_id(fid[:14]) == fid
+    # a prefix typed in capitals (or the whole id) finds it on both backends alike: SQLite's LIKE
+    # ignores case where PostgreSQL's does not
+    assert store.findings.resolve_id(fid[:14].upper()) == fid
+    assert store.findings.resolve_id(f" {fid.upper()} ") == fid
+    assert store.findings.get(fid[:14].upper()).id == fid
     with pytest.raises(NotFoundError):
         store.findings.tag(["typography-nope"], "fixed", "u")
     with pytest.raises(WorkbenchError, match="status"):

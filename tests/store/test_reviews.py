@@ -128,6 +128,9 @@ def test_comments_threads_quotes_resolve(doc) -> None:  # noqa: ANN001
     assert {"id", "link", "user", "time", "text", "resolved", "replies"} <= set(j) and len(j["replies"]) == 2
     acts = [r["action"] for r in store.history(doc_id, 50) if r["entity"] == "comment"]
     assert sorted(acts) == ["comment", "comment", "reopen", "reply", "reply", "resolve"]
+    # its id in capitals, whole or a prefix, names it on both backends alike
+    assert store.comments.get(c.id.upper()).id == c.id
+    assert store.comments.get(r2.id[:-2].upper()).id == r2.id
 
 
 def test_a_comment_follows_its_paragraph_when_links_change(doc) -> None:  # noqa: ANN001

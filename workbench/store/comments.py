@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.store.db import now, retry_public_methods
+from workbench.store.db import id_prefix, now, prefix_pattern, retry_public_methods
 
 if TYPE_CHECKING:
     from workbench.model import Link
@@ -105,10 +105,10 @@ class CommentsRepo:
     # ------------------------------------------------------------------------------ read
 
     def get(self, comment_id: str) -> Comment:
-        ref = (comment_id or "").strip()
+        ref = id_prefix(comment_id)
         with self.store.reading() as c:
             rows = c.execute(f"SELECT {_COLS} FROM comments WHERE id LIKE ? ESCAPE '\\' LIMIT 3",
-                             (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)).fetchall()  # fmt: skip
+                             (prefix_pattern(ref),)).fetchall()  # fmt: skip
         exact = [r for r in rows if r[0] == ref]
         rows = exact or rows
         if not ref or not rows:

@@ -136,6 +136,19 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def id_prefix(ref: str) -> str:
+    """``ref`` as the ids' own case: every id is lower case (hex, check names), and SQLite's
+    ``LIKE`` ignores ASCII case where PostgreSQL's does not, so a prefix typed in capitals found
+    its row on one backend only. Compare exact matches with this too."""
+    return (ref or "").strip().lower()
+
+
+def prefix_pattern(ref: str) -> str:
+    """The ``LIKE ... ESCAPE '\\'`` pattern of the ids that begin with ``ref`` (:func:`id_prefix`),
+    its wildcards escaped: an id prefix is text, never a pattern."""
+    return id_prefix(ref).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
     """(version, name, sql) of every migration, in order: ``NNNN_name.sql`` is the portable (and
     SQLite) history; on PostgreSQL ``NNNN_name.postgres.sql``, where it exists, is taken instead

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.findings_types import STATUSES, Decision, Finding, group_id, is_group_id
-from workbench.store.db import now, retry_public_methods
+from workbench.store.db import id_prefix, now, prefix_pattern, retry_public_methods
 
 if TYPE_CHECKING:
     from workbench.store import Store
@@ -98,7 +98,7 @@ class DecisionsRepo:
     def resolve(self, ref: str) -> Decision:
         """The group ``ref`` names (a full group id or a unique prefix of one that reaches its
         ``-g`` part), as its stored decision or, never tagged, a fresh one (``rev`` 0)."""
-        ref = ref.strip()
+        ref = id_prefix(ref)
         m = _GROUP.match(ref)
         if not m or not is_group_id(ref):
             raise WorkbenchError(f"{ref!r} is not a group id (see `workbench check --grouped`)")
@@ -115,7 +115,7 @@ class DecisionsRepo:
                 if g.startswith(ref) and g not in found:
                     found[g] = Decision(g, doc_id, check, term_id, key)
             stored = c.execute(f"SELECT {_DCOLS} FROM decisions WHERE id LIKE ? ESCAPE '\\'",
-                               (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)).fetchall()  # fmt: skip
+                               (prefix_pattern(ref),)).fetchall()  # fmt: skip
         for r in stored:
             found[r[0]] = _decision(r)
         if ref in found:
@@ -211,11 +211,11 @@ class DecisionsRepo:
 
     def get_fix(self, ref: str) -> dict[str, Any]:
         """A batch fix by id (or a unique prefix of one)."""
-        ref = ref.strip()
+        ref = id_prefix(ref)
         with self.store.reading() as c:
             rows = c.execute('SELECT id, group_id, doc_id, "user", at, find, replace_with, payload, undone FROM fixes'
                              " WHERE id LIKE ? ESCAPE '\\' LIMIT 3",
-                             (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)).fetchall()  # fmt: skip
+                             (prefix_pattern(ref),)).fetchall()  # fmt: skip
         exact = [r for r in rows if r[0] == ref]
         if exact:
             rows = exact

@@ -34,7 +34,7 @@ from workbench.findings_types import (
     finding_id,
 )
 from workbench.model import Paragraph
-from workbench.store.db import now, retry_public_methods
+from workbench.store.db import id_prefix, now, prefix_pattern, retry_public_methods
 from workbench.store.documents import para_row_to_model
 
 if TYPE_CHECKING:
@@ -177,12 +177,12 @@ class FindingsRepo:
 
     def resolve_id(self, ref: str) -> str:
         """A full finding id, or a unique prefix of one (as with git hashes)."""
-        ref = ref.strip()
+        ref = id_prefix(ref)
         with self.store.reading() as c:
             if c.execute("SELECT 1 FROM findings WHERE id = ?", (ref,)).fetchone():
                 return ref
             rows = c.execute("SELECT id FROM findings WHERE id LIKE ? ESCAPE '\\' LIMIT 3",
-                             (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",)).fetchall()  # fmt: skip
+                             (prefix_pattern(ref),)).fetchall()  # fmt: skip
         if not rows:
             raise NotFoundError(f"finding {ref} does not exist (run `workbench check` to list findings)")
         if len(rows) > 1:
