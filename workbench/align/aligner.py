@@ -764,7 +764,7 @@ class Aligner:
         groups = regroup.components(sentences, s_owner, t_owner)
         # groups joined without a crossing link, where the embedding took part in the route (without
         # it those joins were wrong about as often as right: regroup.CLEAN_JOIN_FIT)
-        embedded = any(getattr(s, "name", "") == "embedding" and not _silent(s, len(ss), len(ts)) for s in self.signals)
+        embedded = any(hasattr(s, "unit_vectors") and not _silent(s, len(ss), len(ts)) for s in self.signals)
         clean = regroup.uncrossed(sentences, s_owner, t_owner) if embedded else None
         # the length has its say only on a doubtful alignment: asked for on a text that keeps its
         # paragraphs (a close translation, links 0.93-0.99 on average) it took stretches the sentence

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from workbench.align.refine import uncertain_runs
+from workbench.align.regroup import link_ends
 from workbench.align.types import AlignedLink
 
 
@@ -50,23 +51,12 @@ def span(links: Sequence[AlignedLink]) -> tuple[int, int, int, int] | None:
     return min(src), max(src) + 1, min(tgt), max(tgt) + 1
 
 
-def _cuts(links: Sequence[AlignedLink], s0: int, t0: int) -> list[tuple[int, int]]:
-    """The (source, target) positions after each link of a run that starts at ``(s0, t0)``."""
-    out = []
-    s, t = s0, t0
-    for lk in links:
-        s += len(lk.source)
-        t += len(lk.target)
-        out.append((s, t))
-    return out
-
-
 def stretches(old: Sequence[AlignedLink], new: Sequence[AlignedLink], s0: int, t0: int
               ) -> list[tuple[tuple[int, int], tuple[int, int]]]:  # fmt: skip
     """Where two readings of the same paragraphs (both starting at ``(s0, t0)``) differ: pairs of
     ranges ``([a, b) of old, [c, d) of new)`` between the places where both put a link boundary,
     the two runs of links in each pair not the same."""
-    co, cn = _cuts(old, s0, t0), _cuts(new, s0, t0)
+    co, cn = link_ends(old, (s0, t0)), link_ends(new, (s0, t0))
     at_new = {c: k for k, c in enumerate(cn)}
     out = []
     a = c = 0

@@ -206,9 +206,11 @@ def uncrossed(links: Sequence[AlignedLink], s_owner: Sequence[int], t_owner: Seq
     return out
 
 
-def _ends(links: Sequence[AlignedLink]) -> list[tuple[int, int]]:
-    """The grid point after each link: (source paragraphs covered, target paragraphs covered)."""
-    out, i, j = [], 0, 0
+def link_ends(links: Sequence[AlignedLink], start: tuple[int, int] = (0, 0)) -> list[tuple[int, int]]:
+    """The grid point after each link of a path from ``start``: (source paragraphs covered, target
+    paragraphs covered). Two readings of the same paragraphs agree on a boundary where they share
+    a point (the stretches between are compared: :func:`merge_routes`, :func:`~workbench.align.misfits.stretches`)."""
+    out, (i, j) = [], start
     for lk in links:
         i = lk.source[-1] + 1 if lk.source else i
         j = lk.target[-1] + 1 if lk.target else j
@@ -218,7 +220,7 @@ def _ends(links: Sequence[AlignedLink]) -> list[tuple[int, int]]:
 
 def _stretches(links: Sequence[AlignedLink], cuts: set[tuple[int, int]]) -> list[list[AlignedLink]]:
     out: list[list[AlignedLink]] = [[]]
-    for lk, end in zip(links, _ends(links), strict=True):
+    for lk, end in zip(links, link_ends(links), strict=True):
         out[-1].append(lk)
         if end in cuts:
             out.append([])
@@ -303,7 +305,7 @@ def merge_routes(
     translation), its length fit was often as good or better and the paragraph route right (on the
     benchmark's regrouped *Mesillat Yesharim* seeds 6-30 the 2-1 joins of that kind that the
     paragraph route kept apart rightly recur in case after case at |z| 0.13 against 0.01)."""
-    cuts = set(_ends(paragraph)) & set(_ends(sentence))
+    cuts = set(link_ends(paragraph)) & set(link_ends(sentence))
     ps, ss = _stretches(paragraph, cuts), _stretches(sentence, cuts)
     if len(ps) != len(ss):  # not the same paragraphs: nothing to compare
         return list(paragraph)
