@@ -189,10 +189,10 @@ def test_the_gate_does_not_align_twice_for_a_silent_signal(monkeypatch: pytest.M
     seconds: list[int] = []
     original = Aligner._align
 
-    def counted(self: Aligner, *args: object) -> object:
+    def counted(self: Aligner, *args: object, **kwargs: object) -> object:
         if self.config.refine:  # a paragraph alignment (the sentence aligners inside have no second look)
             seconds.append(len(self.signals))
-        return original(self, *args)  # type: ignore[arg-type]
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Aligner, "_align", counted)
     Aligner([LengthSignal(), EmbeddingPairSignal(when="doubtful")]).align(he, tgt)  # conftest: no embedder

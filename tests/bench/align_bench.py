@@ -137,7 +137,7 @@ GENRE_GOALS = {"perturbed": 0.98, "drops": 0.98, "regrouped": 0.90}
 GENRE_VARIANTS: dict[str, tuple] = {"1-0 off": (None, AlignConfig(unmatched_weight=0.0)),
                                     "no regroup": (None, AlignConfig(regroup=False)),
                                     "--regrouped": (None, AlignConfig(regroup=True)),
-                                    "+spare 1-0": (None, AlignConfig(unmatched_spare_weight=1.0))}
+                                    "no spare 1-0": (None, AlignConfig(unmatched_spare_weight=0.0))}
 
 
 _BENCH_CACHE = []
