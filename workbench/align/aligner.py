@@ -443,8 +443,9 @@ class Aligner:
         if self.config.regroup is not False:  # its own test: below a lower ``below`` it may still run
             first.links = Aligner(plain.signals, self.config)._regrouped(first, first.links)
         # a text paragraphed anew (said to be, or found so) has merges of its own making
-        anew = self.config.regroup is True or paragraphed != [(lk.source, lk.target) for lk in first.links]
-        if paragraphed == [(lk.source, lk.target) for lk in first.links]:
+        kept = paragraphed == [(lk.source, lk.target) for lk in first.links]  # the route took nothing
+        anew = self.config.regroup is True or not kept
+        if kept:
             first.links = plain._spare_folds(first, first.links)
         if not anew:  # the misfit windows are embedded: the rest of the bar is theirs
             first.links = self._misfits(first, first.links, _scaled(progress, 0.3, 1.0))
@@ -932,7 +933,7 @@ class Aligner:
         ``AlignConfig.spare_below``) is solved again with ``spare_context`` links either side, the
         length model's half of 1-0 against 2-1 on (``AlignConfig.unmatched_spare_weight``,
         :class:`~workbench.align.costs.SpareMember`). The new reading of a stretch is taken only
-        where it joins fewer source paragraphs than the doubtful merges it replaces
+        where it holds fewer merges of source paragraphs than the doubtful ones it replaces
         (:func:`~workbench.align.misfits.chosen`): a window solved on its own is not the whole
         pass (its evidence expectations are the window's), and elsewhere it moved links the
         check was not about (two of the Preface's and the Introduction's held-out seeds). Not in the run's

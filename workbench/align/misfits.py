@@ -75,7 +75,8 @@ def chosen(old: Sequence[AlignedLink], new: Sequence[AlignedLink], marked: Seque
            marked_new: Sequence[bool]) -> list[AlignedLink]:  # fmt: skip
     """``old`` with each stretch where ``new`` differs (:func:`stretches`) taken from ``new`` where
     it holds a ``marked`` link of ``old`` (a misfit: the question asked) and ``new``'s reading of it
-    has fewer misfits (``marked_new``): the lengths reject less of it. Elsewhere ``old`` stands:
+    has fewer marked links (``marked_new``): the lengths reject less of it. (``Aligner._spare_folds``
+    asks the same of a doubtful merge: marked are the merges, old and new.) Elsewhere ``old`` stands:
     the embedding was not asked about those stretches (where a document stands without it, it
     costs links as often as it gains them), and a reading that the lengths reject as much is no
     answer to a question the lengths asked."""
