@@ -115,7 +115,7 @@ def test_the_merge_line_decides_whether_a_text_keeps_its_paragraphs() -> None:
 def test_a_stretch_solved_again_is_taken_only_where_it_splits_a_doubtful_merge() -> None:
     # the Preface to the Zohar, perturbed (seed 13): solved again on its own, the window around a
     # doubtful merge read a lone paragraph (8, its translation dropped) into its neighbour's link;
-    # a reading that joins more source paragraphs than the merges it replaces is not taken
+    # a reading that holds no fewer merges of source paragraphs than the doubtful ones is not taken
     case = build_case(read_pairs(need_data("preface_zohar", "pairs.jsonl")), 13, **DEFAULT_RATES)
     gold = {(tuple(a), tuple(b)) for a, b in case["gold"]}
     assert ((8,), ()) in gold and ((9,), (8,)) in gold

@@ -439,11 +439,11 @@ class Aligner:
         first = plain._align(src, tgt, fixed, _scaled(progress, 0.0, 0.3), spare=False)
         if regroup.doubtful(first.links, below=below) or regroup.marked(first.links, self.config.regroup):
             return self._align(src, tgt, fixed, _scaled(progress, 0.3, 1.0))
-        paragraphed = [(lk.source, lk.target) for lk in first.links]
+        paragraphed = first.links
         if self.config.regroup is not False:  # its own test: below a lower ``below`` it may still run
             first.links = Aligner(plain.signals, self.config)._regrouped(first, first.links)
         # a text paragraphed anew (said to be, or found so) has merges of its own making
-        kept = paragraphed == [(lk.source, lk.target) for lk in first.links]  # the route took nothing
+        kept = _same_links(first.links, paragraphed)  # the route took nothing
         anew = self.config.regroup is True or not kept
         if kept:
             first.links = plain._spare_folds(first, first.links)
@@ -948,7 +948,7 @@ class Aligner:
         if len(run.su) + len(run.tu) >= cfg.spare_max_units:
             return links
         both = [lk for lk in links if lk.source and lk.target]
-        if sum(len(lk.source) + len(lk.target) > 2 for lk in both) >= cfg.spare_max_merges * max(len(both), 1):
+        if regroup.joins(both) >= cfg.spare_max_merges * max(len(both), 1):
             return links
         frozen = _frozen(links, run.cuts, run.del_src, run.del_tgt)
         flags = [len(lk.source) >= 2 and bool(lk.target) and lk.score < cfg.spare_below for lk in links]

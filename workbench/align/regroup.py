@@ -370,8 +370,12 @@ def merge_heavy(paragraph: Sequence[AlignedLink], below: float = MERGE_HEAVY_MEA
     n_tgt = sum(len(lk.target) for lk in paragraph)
     if min(n_src, n_tgt) < min_paragraphs or _mean(paragraph) >= below:
         return False
-    merges = sum(1 for lk in paragraph if len(lk.source) > 1 or len(lk.target) > 1)
-    return merges >= share * len(paragraph)
+    return joins(paragraph) >= share * len(paragraph)
+
+
+def joins(links: Sequence[AlignedLink]) -> int:
+    """How many of ``links`` join paragraphs (more than one on a side: 2-1, 1-2, 2-2...)."""
+    return sum(1 for lk in links if len(lk.source) > 1 or len(lk.target) > 1)
 
 
 def marked(paragraph: Sequence[AlignedLink], asked: bool | None) -> bool:
