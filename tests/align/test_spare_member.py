@@ -63,7 +63,9 @@ def test_a_member_the_translation_does_not_need_is_charged() -> None:
 def test_a_dropped_translation_stands_alone_and_true_merges_stay() -> None:
     # Mishnah Berakhot with the benchmark's perturbations (seed 4): the translation of source
     # paragraph 15 is missing. Without the spare check it rides along with paragraph 16 as a 2-1;
-    # with it (the default) it is a 1-0, and the true merges of the same case stay 2-1 links
+    # with it (the default) it is a 1-0, and the true merges of the same case stay 2-1 links. The
+    # witness (``unmatched_witness``) is off on both sides: with it the first pass's path differs
+    # and paragraph 15 stands alone without the spare check as well
     case = build_case(read_pairs(need_data("mishnah_berakhot", "pairs.jsonl")), 4, **DEFAULT_RATES)
     gold = {(tuple(a), tuple(b)) for a, b in case["gold"]}
     assert ((15,), ()) in gold and ((16,), (14,)) in gold
@@ -71,7 +73,8 @@ def test_a_dropped_translation_stands_alone_and_true_merges_stay() -> None:
     def links(cfg: AlignConfig) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
         return {(tuple(lk.source), tuple(lk.target)) for lk in Aligner(None, cfg).align(case["source"], case["target"])}
 
-    off, on = links(AlignConfig(unmatched_spare_weight=0.0)), links(AlignConfig())
+    off = links(AlignConfig(unmatched_spare_weight=0.0, unmatched_witness=0.0))
+    on = links(AlignConfig(unmatched_witness=0.0))
     assert ((15, 16), (14,)) in off
     assert ((15,), ()) in on and ((16,), (14,)) in on
     merges = {g for g in gold if len(g[0]) == 2 and len(g[1]) == 1}
@@ -101,15 +104,16 @@ def test_the_spare_check_leaves_a_text_paragraphed_anew_alone() -> None:
 
 def test_the_merge_line_decides_whether_a_text_keeps_its_paragraphs() -> None:
     # the Mishnah case of the first test: its links join paragraphs at a share the line allows
-    # (the default 0.25); with the line below that share the check is not used
+    # (the default 0.25); with the line below that share the check is not used. The witness is
+    # off, as there (with it this case needs no spare check)
     case = build_case(read_pairs(need_data("mishnah_berakhot", "pairs.jsonl")), 4, **DEFAULT_RATES)
     src, tgt = case["source"], case["target"]
-    off = _pairs(Aligner(None, AlignConfig(unmatched_spare_weight=0.0)).align(src, tgt))
+    off = _pairs(Aligner(None, AlignConfig(unmatched_spare_weight=0.0, unmatched_witness=0.0)).align(src, tgt))
     both = [p for p in off if p[0] and p[1]]
     share = sum(len(a) + len(b) > 2 for a, b in both) / len(both)
     assert 0.1 < share < AlignConfig().spare_max_merges
-    assert _pairs(Aligner(None, AlignConfig(spare_max_merges=0.1)).align(src, tgt)) == off
-    assert _pairs(Aligner(None, AlignConfig()).align(src, tgt)) != off
+    assert _pairs(Aligner(None, AlignConfig(spare_max_merges=0.1, unmatched_witness=0.0)).align(src, tgt)) == off
+    assert _pairs(Aligner(None, AlignConfig(unmatched_witness=0.0)).align(src, tgt)) != off
 
 
 def test_a_stretch_solved_again_is_taken_only_where_it_splits_a_doubtful_merge() -> None:

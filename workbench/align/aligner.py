@@ -177,6 +177,11 @@ class AlignConfig:
     unmatched_weight: float = 0.5
     #: ... counting a member as bare below this share of the expected evidence
     unmatched_share: float = 0.15
+    #: ... a member counts as bare in full only where the bead's other members reach this many
+    #: times their own line, in proportion below it (:class:`~workbench.align.costs.Unmatched`):
+    #: a bead where nothing is found cannot say which member is the orphan. 0 switches it off;
+    #: 0.25 and 4 moved single links on either side of 1 and 2, which measured the same
+    unmatched_witness: float = 1.0
     #: nats against a source member of a merged bead that the bead's length does not need and
     #: that finds less than ``unmatched_spare_share`` of the evidence expected of it (the length
     #: model's half of 1-0 against 2-1, :class:`~workbench.align.costs.SpareMember`); 0 leaves it
@@ -826,7 +831,8 @@ class Aligner:
                                 LengthSignal.lengths(prm, T, "target"), weight=self.config.unmatched_spare_weight,
                                 share=self.config.unmatched_spare_share, margin=self.config.unmatched_spare_margin)
         model = Unmatched(evidence.s, np.array([u.length for u in S]), np.array([u.length for u in T]), best_s, best_t,
-                          self.config.unmatched_weight, self.config.unmatched_share, spare=spare)  # fmt: skip
+                          self.config.unmatched_weight, self.config.unmatched_share, spare=spare,
+                          witness=self.config.unmatched_witness)  # fmt: skip
         return [model] if model.active else []
 
     def _woven(self, run: AlignmentRun) -> bool:

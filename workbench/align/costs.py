@@ -217,6 +217,14 @@ class Unmatched:
     median paragraph counts in proportion to its length: a one-word line (the Talmud's) finds no
     evidence by chance, and counted in full it was torn out of merges it belonged to.
 
+    A member is bare against the others (``witness``): in a bead whose other members find less
+    than ``witness`` times their own line (``share`` of the expectation) it counts in proportion,
+    and not at all where they find nothing. Where the pair signals reach no member of a bead (the
+    Talmud's short Aramaic lines against a translation the lexicon does not know), the bead's
+    evidence cannot tell which member would be the orphan, and charging every bare member
+    charged the true merge and its neighbour's alike, so the dp shifted a merge onto the wrong
+    link (the literal Bavli's perturbed seed 3). 0 switches it off.
+
     ``spare`` (:class:`SpareMember`) adds the length model's side of it: a source member the bead's
     target does not need (the bead without it fits the length model at least ``margin`` nats
     better than with it) is checked against a higher share of the expectation, at its own weight.
@@ -227,8 +235,8 @@ class Unmatched:
 
     def __init__(self, rect: RectSum, src_len: np.ndarray, tgt_len: np.ndarray, best_s: np.ndarray,
                  best_t: np.ndarray, weight: float, share: float = 0.5, targets: bool = False,
-                 spare: SpareMember | None = None) -> None:  # fmt: skip
-        self.rect, self.weight, self.targets = rect, weight, targets
+                 spare: SpareMember | None = None, witness: float = 1.0) -> None:  # fmt: skip
+        self.rect, self.weight, self.targets, self.witness = rect, weight, targets, witness
         ok_s, ok_t = (src_len > 0) & ~np.isnan(best_s), (tgt_len > 0) & ~np.isnan(best_t)
         ds_ = np.median(best_s[ok_s] / src_len[ok_s]) if ok_s.any() else 0.0
         dt_ = np.median(best_t[ok_t] / tgt_len[ok_t]) if ok_t.any() else 0.0
@@ -250,12 +258,23 @@ class Unmatched:
         out = np.zeros(cols.shape)
         if ds >= 2:
             whole = None if self.spare is None else self.spare.bead_cost(ds, dt, rows, cols)
+            found = [self.rect.rect(1, dt, rows - d + 1, cols) for d in range(1, ds + 1)]
+            expect = [self.expect_s[rows - d][:, None] for d in range(1, ds + 1)]
+            all_found, all_expect = sum(found), sum(expect)
             for d in range(1, ds + 1):
-                e = self.rect.rect(1, dt, rows - d + 1, cols)
-                x = self.expect_s[rows - d][:, None]
+                e, x = found[d - 1], expect[d - 1]
                 trust = self.trust_s[rows - d][:, None]
-                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0) * trust
+                witnessed = trust
+                if self.witness:
+                    # a member is bare against the others: where they find nothing either (a
+                    # stretch the pair signals do not reach) the bead says nothing of which
+                    # member would be the orphan, so its bareness counts only as far as the
+                    # others reach their own line
+                    others = np.maximum(self.witness * (all_expect - x), 1e-9)
+                    witnessed = trust * np.clip((all_found - e) / others, 0.0, 1.0)
+                out += np.clip(1.0 - e / np.maximum(x, 1e-9), 0.0, 1.0) * (x > 0) * witnessed
                 if self.spare is not None and self.spare_expect is not None and whole is not None:
+                    # the length model's half needs no witness: the length says which member is spare
                     x2 = self.spare_expect[rows - d][:, None]
                     bare = np.clip(1.0 - e / np.maximum(x2, 1e-9), 0.0, 1.0) * (x2 > 0) * trust
                     unneeded = self.spare.without_cost(ds, dt, rows, cols, rows - d) + self.spare.margin <= whole
