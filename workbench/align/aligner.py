@@ -208,6 +208,11 @@ class AlignConfig:
     #: ... and only in documents of fewer paragraphs than this (both sides): on the benchmark's
     #: 10,000-paragraph book the windows cost about 45 % more time (2-3 s) for +0.001 strict F1
     spare_max_units: int = 4000
+    #: ... with the embedding's bead cosine built there from vectors centred on the document's
+    #: mean (:func:`~workbench.align.signals.embedding.recentred`): a merge's unrelated member then
+    #: adds next to nothing to the bead's cosine, where raw it raised it (README, "Dropped
+    #: translations (1-0)"). Only where the document is embedded (the gate opened)
+    spare_recentred: bool = True
     #: nats against each source member of a merged bead that the embedding finds unrelated to the
     #: bead's target side (:class:`~workbench.align.drops.BareMember`, the embedding's half of 1-0
     #: against 2-1): from ``bare_member_floor`` nats of the embedding's fitted ratio down (0: even
@@ -364,6 +369,10 @@ class AlignmentRun:
     #: the length model's half of 1-0 against 2-1 (``AlignConfig.unmatched_spare_weight``) is on in
     #: this run's searches: only in the stretches ``Aligner._spare_folds`` solves again
     spare: bool = False
+    #: per bead signal (its index in ``Aligner.bead_signals``), each side's mean vector over the
+    #: document: that signal's bead model is built from vectors centred on them
+    #: (``AlignConfig.spare_recentred``); None: as the signal builds it
+    means: dict[int, tuple[np.ndarray, np.ndarray]] | None = None
 
     def __post_init__(self) -> None:
         if not self.guides:
@@ -750,7 +759,8 @@ class Aligner:
                 models = kept[2]
             else:
                 static = [sig.evidence(S, T, window) for sig in self.static_signals]
-                models = [sig.bead_model(S, T, window) for sig in self.bead_signals]
+                models = [sig.bead_model(S, T, window) if run.means is None or k not in run.means
+                          else sig.bead_model(S, T, window, means=run.means[k]) for k, sig in enumerate(self.bead_signals)]  # fmt: skip
                 if reuse is not None:
                     reuse[key] = (window, static, models)
             learned = [sig.evidence(S, T, window) for sig in run.learning_signals]
@@ -907,18 +917,21 @@ class Aligner:
         return misfits.replaced(links, solved)
 
     def _solve_windows(self, run: AlignmentRun, links: list[AlignedLink], windows: list[tuple[int, int]],
-                       progress: Progress | None = None, *, spare: bool = False
+                       progress: Progress | None = None, *, spare: bool = False,
+                       means: dict[int, tuple[np.ndarray, np.ndarray]] | None = None
                        ) -> list[tuple[tuple[int, int], list[AlignedLink]]]:  # fmt: skip
         """Each range ``[a, b)`` of ``links`` searched again on its own, with this aligner's
         signals and the run's length model, priors and learned lexicon (``spare``: with the length
-        model's half of 1-0 against 2-1), decoded and given the second look as the run's links
-        were: the new links of each range that covers paragraphs on both sides."""
+        model's half of 1-0 against 2-1; ``means``: :attr:`AlignmentRun.means`), decoded and given
+        the second look as the run's links were: the new links of each range that covers
+        paragraphs on both sides."""
         spans = [misfits.span(links[a:b]) for a, b in windows]
         keep = [(w, sp) for w, sp in zip(windows, spans, strict=True) if sp is not None]
         if not keep:
             return []
         sub = replace(run, cuts=[], pieces=[sp for _w, sp in keep], guides=[], reuse=None, first_paths=[],
-                      report=_ProgressSplitter(None, [sp for _w, sp in keep], False), spare=spare)  # fmt: skip
+                      report=_ProgressSplitter(None, [sp for _w, sp in keep], False), spare=spare,
+                      means=means)  # fmt: skip
         solved = []
         for k, ((a, b), (s0, _s1, t0, _t1)) in enumerate(keep):
             if progress is not None:
@@ -961,9 +974,20 @@ class Aligner:
         windows = misfits.misfit_windows(flags, cfg.spare_context, frozen)
         if not windows:
             return links
+        means = self._document_means(run) if cfg.spare_recentred else None
         solved = [((a, b), misfits.chosen(links[a:b], new, flags[a:b], [len(lk.source) >= 2 for lk in new]))
-                  for (a, b), new in self._solve_windows(run, links, windows, spare=True)]  # fmt: skip
+                  for (a, b), new in self._solve_windows(run, links, windows, spare=True, means=means)]  # fmt: skip
         return misfits.replaced(links, solved)
+
+    def _document_means(self, run: AlignmentRun) -> dict[int, tuple[np.ndarray, np.ndarray]] | None:
+        """:attr:`AlignmentRun.means` for the bead signals that have them (the embedding's, where
+        the document is embedded: the gate opened), None where none has."""
+        out = {}
+        for k, sig in enumerate(self.bead_signals):
+            means = sig.document_means(run.su, run.tu) if hasattr(sig, "document_means") else None
+            if means is not None:
+                out[k] = means
+        return out or None
 
     def _few_cosines(self, run: AlignmentRun, src: Iterable[int], tgt: Iterable[int]) -> Callable[[int, int], float] | None:
         """The gated embedding signal's cosine of source unit i and target unit j, with only the

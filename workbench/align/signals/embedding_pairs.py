@@ -33,7 +33,14 @@ import numpy as np
 
 from workbench.align.signals import embedding as _embedding
 from workbench.align.signals.base import PairEvidence, Unit, Window
-from workbench.align.signals.embedding import BeadSimilarity, Embedder, VectorCache, banded_dots, embed_units
+from workbench.align.signals.embedding import (
+    BeadSimilarity,
+    Embedder,
+    VectorCache,
+    banded_dots,
+    embed_units,
+    recentred,
+)
 
 
 @dataclass(frozen=True)
@@ -140,11 +147,21 @@ class EmbeddingPairSignal:
         emb = self._get_embedder()
         return None if emb is None or not units else embed_units(emb, units, cache=self.cache)
 
-    def bead_model(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window) -> BeadSimilarity | None:
-        """The bead-level part (``bead_weight``), or None when it is off."""
+    def document_means(self, src: Sequence[Unit], tgt: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each side's mean vector over the whole document (for ``bead_model``'s ``means``), or
+        None when the bead-level part is off or the document is not embedded."""
+        vecs = None if self.bead_weight == 0 else self._vectors(src, tgt)
+        return None if vecs is None else (vecs[0].mean(axis=0), vecs[1].mean(axis=0))
+
+    def bead_model(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window, *,
+                   means: tuple[np.ndarray, np.ndarray] | None = None) -> BeadSimilarity | None:  # fmt: skip
+        """The bead-level part (``bead_weight``), or None when it is off; ``means``: each side's
+        vectors :func:`~workbench.align.signals.embedding.recentred` on these first."""
         vecs = None if self.bead_weight == 0 else self._vectors(src, tgt)
         if vecs is None:
             return None
+        if means is not None:
+            vecs = recentred(vecs[0], means[0]), recentred(vecs[1], means[1])
         return BeadSimilarity(*vecs, window, weight=self.bead_weight)
 
     def evidence(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window) -> PairEvidence:
