@@ -200,8 +200,7 @@ class EmbeddingSignal:
 
     def document_means(self, src: Sequence[Unit], tgt: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray] | None:
         """Each side's mean vector over the whole document (for ``bead_model``'s ``means``)."""
-        vecs = self._vectors(src, tgt)
-        return None if vecs is None else (vecs[0].mean(axis=0), vecs[1].mean(axis=0))
+        return side_means(self._vectors(src, tgt))
 
     def bead_model(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window, *,
                    means: tuple[np.ndarray, np.ndarray] | None = None) -> BeadSimilarity | None:  # fmt: skip
@@ -288,6 +287,11 @@ class BeadSimilarity:
         num = np.asarray(self.rect.rect(1, dt, a + 1, cols), dtype=np.float64)
         ns = self._norm(a, 1, self.snorm)[:, None]
         return self.slope * (num / (ns * self._norm(cols - dt, dt, self.tnorm)) - self.mid)
+
+
+def side_means(vecs: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each side's mean vector (None for None): what :func:`recentred` centres on."""
+    return None if vecs is None else (vecs[0].mean(axis=0), vecs[1].mean(axis=0))
 
 
 def recentred(v: np.ndarray, mean: np.ndarray) -> np.ndarray:

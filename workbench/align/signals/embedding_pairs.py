@@ -40,6 +40,7 @@ from workbench.align.signals.embedding import (
     banded_dots,
     embed_units,
     recentred,
+    side_means,
 )
 
 
@@ -150,8 +151,7 @@ class EmbeddingPairSignal:
     def document_means(self, src: Sequence[Unit], tgt: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray] | None:
         """Each side's mean vector over the whole document (for ``bead_model``'s ``means``), or
         None when the bead-level part is off or the document is not embedded."""
-        vecs = None if self.bead_weight == 0 else self._vectors(src, tgt)
-        return None if vecs is None else (vecs[0].mean(axis=0), vecs[1].mean(axis=0))
+        return side_means(None if self.bead_weight == 0 else self._vectors(src, tgt))
 
     def bead_model(self, src: Sequence[Unit], tgt: Sequence[Unit], window: Window, *,
                    means: tuple[np.ndarray, np.ndarray] | None = None) -> BeadSimilarity | None:  # fmt: skip
