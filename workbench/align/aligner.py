@@ -759,8 +759,9 @@ class Aligner:
                 models = kept[2]
             else:
                 static = [sig.evidence(S, T, window) for sig in self.static_signals]
-                models = [sig.bead_model(S, T, window) if run.means is None or k not in run.means
-                          else sig.bead_model(S, T, window, means=run.means[k]) for k, sig in enumerate(self.bead_signals)]  # fmt: skip
+                means = run.means or {}
+                models = [sig.bead_model(S, T, window, means=means[k]) if k in means else sig.bead_model(S, T, window)
+                          for k, sig in enumerate(self.bead_signals)]  # fmt: skip
                 if reuse is not None:
                     reuse[key] = (window, static, models)
             learned = [sig.evidence(S, T, window) for sig in run.learning_signals]
