@@ -6,6 +6,8 @@ Each signal can be tested and switched off on its own (``weight=0`` or leave it 
 - ``labels``  :class:`LabelSignal` — item labels on both sides (יא) / 11.);
 - ``numbers`` :class:`NumberSignal` — shared numbers and cited books;
 - ``latin``   :class:`LatinWordSignal` — Latin-script words of the Hebrew found in the translation;
+- ``quotes``  :class:`QuotationSignal` — verses the Hebrew quotes, referenced in the translation
+  ("(Psalms 8:4)"; found through the bundled verse index of the Hebrew Bible);
 - ``lexicon`` :class:`LexiconSignal` — termbase pairs and transliterations (consonant skeletons);
 - ``notes``   :class:`NoteSignal` — editorial notes set as paragraphs of their own stay unlinked;
 - ``learned`` :class:`LearnedLexiconSignal` — word translations learned from the document itself
@@ -34,15 +36,16 @@ from workbench.align.signals.lexicon import LexiconSignal, LexMatch, PairLexicon
 from workbench.align.signals.notes import NoteSignal
 from workbench.align.signals.numbers import NumberSignal
 from workbench.align.signals.punctuation import PunctuationSignal
+from workbench.align.signals.quotes import QuotationSignal
 
 __all__ = [
     "EmbeddingPairSignal", "EmbeddingSignal", "FeatureSignal", "LabelSignal", "LatinWordSignal", "LearnedLexiconSignal", "LengthParams", "LengthSignal", "LexMatch",
-    "LexiconSignal", "NoteSignal", "NumberSignal", "PairEvidence", "PairLexicon", "PairSignal", "PunctuationSignal",
+    "LexiconSignal", "NoteSignal", "NumberSignal", "PairEvidence", "PairLexicon", "PairSignal", "PunctuationSignal", "QuotationSignal",
     "SkeletonLexicon", "VectorCache",
     "Unit", "Window", "default_signals", "prepare", "SIGNAL_NAMES",
 ]  # fmt: skip
 
-SIGNAL_NAMES = ("length", "labels", "numbers", "latin", "lexicon", "learned", "notes", "punctuation", "embedding")
+SIGNAL_NAMES = ("length", "labels", "numbers", "latin", "quotes", "lexicon", "learned", "notes", "punctuation", "embedding")
 
 
 def default_signals(
@@ -74,6 +77,7 @@ def default_signals(
         LabelSignal(),
         NumberSignal(weight=2.5),
         LatinWordSignal(),
+        QuotationSignal(weight=QUOTES_WEIGHT),
         LexiconSignal(lexicons, weight=1.5),
         *([LearnedLexiconSignal(weight=LEARNED_WEIGHT)] if learn else []),
         NoteSignal(),
@@ -117,6 +121,8 @@ def embedding_refused() -> bool:
 #: weight of the punctuation signal in the default set (0.3-0.4 is a plateau on the benchmark's dev,
 #: held-out and extra seeds; 0.5 and above starts to override the length model)
 PUNCTUATION_WEIGHT = 0.4
+#: the quotation signal's weight (README, "Quoted verses")
+QUOTES_WEIGHT = 1.0
 
 #: weight of the learned lexicon in the default set (tuned on the benchmark's dev, held-out and
 #: extra seeds together, and on single drops/merges/splits of the clean text: see signals/learned.py)

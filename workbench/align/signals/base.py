@@ -333,6 +333,12 @@ class FeatureSignal:
         if not any(sfeats):
             return PairEvidence.empty()
         tfeats = [self._cached(u, "target") for u in tgt]
+        return self.joined(sfeats, tfeats, window)
+
+    def joined(self, sfeats: Sequence[Mapping[Hashable, float]], tfeats: Sequence[Mapping[Hashable, float]],
+               window: Window) -> PairEvidence:  # fmt: skip
+        """The evidence of the features both sides have (the join this class's docstring describes),
+        for a signal that chooses itself which units' features to extract."""
         common = set().union(*sfeats) & set().union(*tfeats)
         if not common:
             return PairEvidence.empty()
@@ -340,7 +346,8 @@ class FeatureSignal:
         # process, and evidence summed in another order can tip a near-tie the other way
         vocab = {f: i for i, f in enumerate(sorted(common, key=_feature_order))}
         (s_a, s_f, s_w), (t_b, t_f, t_w) = _postings(sfeats, common, vocab), _postings(tfeats, common, vocab)
-        return _join(s_a, s_f, s_w, t_b, t_f, t_w, len(src), len(tgt), window, self.q, self.cap, self.weight, self.radius)
+        return _join(s_a, s_f, s_w, t_b, t_f, t_w, len(sfeats), len(tfeats), window, self.q, self.cap, self.weight,
+                     self.radius)  # fmt: skip
 
 
 def _postings(feats: Sequence[Mapping[Hashable, float]], common: set[Hashable],

@@ -1,0 +1,171 @@
+"""Verses of the Hebrew Bible quoted in a Hebrew or Aramaic text, and verse references in English.
+
+Baal HaSulam, the Zohar, the Talmud and the Mishnah quote verses without saying where they come
+from (``דכתיב כי אראה שמיך מעשה אצבעותיך``); their English editions add the reference ("(Psalms
+8:4)"). A quoted verse found on one side and its reference on the other is a rare, exact anchor
+between two paragraphs, and where the translation names verses a source paragraph quotes, a
+translation that names none of them is not that paragraph's (a dropped translation folded into its
+neighbour's link). :class:`~workbench.align.signals.quotes.QuotationSignal` turns both into
+features; this module finds them. Pure functions over strings and the bundled verse index.
+
+The index (``data/tanakh.tsv.gz``, built by ``tests/bench/build_tanakh.py``) is the consonantal
+text of the Westminster Leningrad Codex (public domain) from the Open Scriptures Hebrew Bible (CC
+BY 4.0; ``data/ATTRIBUTION.md``). Quotations are matched on a spelling *skeleton* of each word,
+because rabbinic texts quote in full spelling what the codex writes defectively (אצבעותיך /
+אצבעתיך), change a construct ending (מעשה / מעשי) and write the divine name as ה' or יי: the
+skeleton drops ו and י, then one final ה or א, and maps the name's forms to one token. Three
+consecutive skeletons are a shingle; a verse counts as quoted when two of its shingles are found (a
+run of four words or more), or one where the verse itself has at most five words or where the
+shingle is long (``_SURE_LETTERS``) and in no more than two verses. A shingle in more than
+``_COMMON`` verses (formulas: ויאמר ה' אל משה) is no evidence of any of them. A false find costs
+little: it is evidence only where a paragraph nearby gives that verse's reference.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from workbench.hebrew import normalize_finals
+
+#: a shingle found in more verses than this is a formula, not a quotation
+_COMMON = 4
+#: the letters (of the skeletons) of a shingle that is a quotation by itself where one or two verses have it
+_SURE_LETTERS = 9
+_HE_WORD = re.compile(r"[\u05d0-\u05ea]+(?:['\"][\u05d0-\u05ea]+)*'?")
+_DROP = str.maketrans("", "", "'\"וי")
+_NAME_FORMS = {"יהוה": "ה'", "ה'": "ה'", "יי": "ה'", "ד'": "ה'", "יקוק": "ה'", "הויה": "ה'", "אלקים": "אלהים"}
+
+
+def skeleton(word: str) -> str:
+    """The spelling-independent form of a normalized Hebrew word (see the module docstring)."""
+    w = _NAME_FORMS.get(word, word).translate(_DROP)
+    if len(w) > 2 and w[-1] in "הא":
+        w = w[:-1]
+    return w
+
+
+def _shingle_keys(skels: list[str]) -> np.ndarray:
+    return np.array([hash(x) for x in zip(skels, skels[1:], skels[2:])], dtype=np.int64)
+
+
+class VerseIndex:
+    """Every three-word shingle of the codex, sorted by its hash, with the verse it is in."""
+
+    def __init__(self, rows: list[tuple[str, int, int, str]]) -> None:
+        """``rows``: (book, chapter, verse, the verse's consonants)."""
+        self.refs = [(b, c, v) for b, c, v, _t in rows]
+        self.words = np.zeros(len(rows), dtype=np.int32)
+        keys: list[int] = []
+        ids: list[int] = []
+        for k, (_b, _c, _v, text) in enumerate(rows):
+            skels = [skeleton(w) for w in normalize_finals(text).split()]
+            self.words[k] = len(skels)
+            keys += [hash(x) for x in zip(skels, skels[1:], skels[2:])]
+            ids += [k] * max(len(skels) - 2, 0)
+        key, vid = np.array(keys, dtype=np.int64), np.array(ids, dtype=np.int32)
+        # each shingle once a verse, sorted by key; a shingle in many verses says nothing: drop it
+        order = np.lexsort((vid, key))
+        key, vid = key[order], vid[order]
+        first = np.ones(key.size, dtype=bool)
+        first[1:] = (key[1:] != key[:-1]) | (vid[1:] != vid[:-1])
+        key, vid = key[first], vid[first]
+        _uniq, count = np.unique(key, return_counts=True)
+        keep = np.repeat(count <= _COMMON, count)
+        self.keys, self.ids = key[keep], vid[keep]
+
+    def quoted(self, norm_text: str) -> list[tuple[str, int, int]]:
+        """The verses quoted in a Hebrew text already in matching form (``normalize_for_match``)."""
+        skels = [skeleton(w) for w in _HE_WORD.findall(norm_text)]
+        if len(skels) < 3 or not self.keys.size:
+            return []
+        h = _shingle_keys(skels)
+        lo = np.searchsorted(self.keys, h, side="left")
+        hi = np.searchsorted(self.keys, h, side="right")
+        hits: dict[int, int] = {}
+        sure: set[int] = set()
+        for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+            if a == b:
+                continue
+            # a long shingle of one or two verses is a quotation by itself (the Talmud quotes three
+            # words of a verse: ובא השמש וטהר)
+            if b - a <= 2 and len(skels[k]) + len(skels[k + 1]) + len(skels[k + 2]) >= _SURE_LETTERS:
+                sure.update(self.ids[a:b].tolist())
+            for vid in self.ids[a:b].tolist():
+                hits[vid] = hits.get(vid, 0) + 1
+        return [self.refs[v] for v, n in sorted(hits.items()) if n >= 2 or v in sure or self.words[v] <= 5]
+
+
+@cache
+def verse_index() -> VerseIndex:
+    """The bundled index, built once a process (about half a second) and only when asked for."""
+    data = resources.files("workbench.align").joinpath("data", "tanakh.tsv.gz").read_bytes()
+    rows = []
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        b, c, v, t = line.split("\t")
+        rows.append((b, int(c), int(v), t))
+    return VerseIndex(rows)
+
+
+#: English names and abbreviations of each book (OSIS ids); a numbered book's bare name ("Kings")
+#: stands for both of its books
+_EN_NAMES: dict[str, tuple[str, ...]] = {
+    "Gen": ("Genesis", "Gen"), "Exod": ("Exodus", "Exod", "Ex"), "Lev": ("Leviticus", "Lev"),
+    "Num": ("Numbers", "Num"), "Deut": ("Deuteronomy", "Deut", "Dt"), "Josh": ("Joshua", "Josh"),
+    "Judg": ("Judges", "Judg"), "Sam": ("Samuel", "Sam"), "Kgs": ("Kings", "Kgs"),
+    "Isa": ("Isaiah", "Isa", "Is"), "Jer": ("Jeremiah", "Jer"), "Ezek": ("Ezekiel", "Ezek"),
+    "Hos": ("Hosea", "Hos"), "Joel": ("Joel",), "Amos": ("Amos",), "Obad": ("Obadiah", "Obad"),
+    "Jonah": ("Jonah",), "Mic": ("Micah", "Mic"), "Nah": ("Nahum", "Nah"), "Hab": ("Habakkuk", "Hab"),
+    "Zeph": ("Zephaniah", "Zeph"), "Hag": ("Haggai", "Hag"), "Zech": ("Zechariah", "Zech"),
+    "Mal": ("Malachi", "Mal"), "Ps": ("Psalms", "Psalm", "Ps", "Psa", "Tehillim"), "Prov": ("Proverbs", "Prov"),
+    "Job": ("Job",), "Song": ("Song of Songs", "Song of Solomon", "Song", "Canticles", "Shir HaShirim"),
+    "Ruth": ("Ruth",), "Lam": ("Lamentations", "Lam", "Eichah"), "Eccl": ("Ecclesiastes", "Eccl", "Kohelet"),
+    "Esth": ("Esther", "Esth"), "Dan": ("Daniel", "Dan"), "Ezra": ("Ezra",), "Neh": ("Nehemiah", "Neh"),
+    "Chr": ("Chronicles", "Chron", "Chr"),
+}  # fmt: skip
+_NUMBERED = {"Sam", "Kgs", "Chr"}
+_EN_BOOK_OF = {name.lower(): book for book, names in _EN_NAMES.items() for name in names}
+_EN_REF = re.compile(
+    r"(?<![\w])(?:(?P<n>[12]|I{1,2}|First|Second|1st|2nd)\s*)?"
+    r"(?P<book>" + "|".join(sorted((re.escape(n) for ns in _EN_NAMES.values() for n in ns), key=len, reverse=True))
+    + r")\.?\s+(?P<c>\d{1,3})(?:\s*[:.,]\s*(?P<v>\d{1,3})(?:\s*[-–]\s*(?P<v2>\d{1,3})(?![:\d]))?)?(?![\w:])"
+)
+# a reference needs a digit after a capitalised name: most paragraphs hold no digit at all
+_DIGIT = re.compile(r"\d")
+
+
+def english_references(text: str) -> list[tuple[str, int, int | None]]:
+    """Verse references in English text: (OSIS book, chapter, verse or None for a whole chapter).
+
+    "Psalms 8:4", "(Ps. 42:5)", "Deuteronomy 6:4-9" (each verse), "I Chronicles 28:9", "Isaiah 6".
+    Only names written with a capital count ("job 5" is not a reference)."""
+    if not _DIGIT.search(text):
+        return []
+    out: list[tuple[str, int, int | None]] = []
+    for m in _EN_REF.finditer(text):
+        name = m.group("book")
+        if not name[0].isupper():
+            continue
+        book = _EN_BOOK_OF[name.lower()]
+        c = int(m.group("c"))
+        if m.group("v") is None:
+            # a bare number after a short name is too often something else ("Job 5 times")
+            if len(name) < 4 and "(" not in text[max(0, m.start() - 2) : m.start() + 1]:
+                continue
+            verses: list[int | None] = [None]
+        else:
+            v = int(m.group("v"))
+            v2 = int(m.group("v2")) if m.group("v2") else v
+            verses = list(range(v, v2 + 1)) if v <= v2 <= v + 20 else [v]
+        if book in _NUMBERED:
+            n = m.group("n")
+            which = ["1" if n in ("1", "I", "First", "1st") else "2"] if n else ["1", "2"]
+            books = [w + book for w in which]
+        else:
+            books = [book]
+        out += [(b, c, v) for b in books for v in verses]
+    return out
