@@ -51,8 +51,9 @@ def test_quotations_are_found_in_aramaic_and_rabbinic_hebrew() -> None:
     # the Zohar quotes in full spelling and changes a construct ending (Psalms 8:4 and 8:2)
     zohar = "ולברכא ליה, דכתיב כי אראה שמיך מעשה אצבעותיך וגו' ה' אדונינו מה אדיר שמך בכל הארץ."
     assert {("Ps", 8, 4), ("Ps", 8, 2)} <= set(quoted(zohar))
-    # the Talmud quotes three words of a verse
+    # the Talmud quotes three words of a verse, or two
     assert ("Lev", 22, 7) in quoted("כדתניא ובא השמש וטהר ביאת שמשו מעכבתו מלאכול בתרומה")
+    assert set(quoted("תנא אקרא קאי דכתיב בשכבך ובקומך והכי קתני")) == {("Deut", 6, 7), ("Deut", 11, 19)}
     # Mesillat Yesharim quotes a verse with its own prefix letters
     assert ("1Kgs", 18, 21) in quoted("ולא כפוסח על שתי הסעיפים או כעושה מצות אנשים מלומדה")
     # a formula in hundreds of verses is no quotation of any of them; plain prose holds none

@@ -13,12 +13,13 @@ text of the Westminster Leningrad Codex (public domain) from the Open Scriptures
 BY 4.0; ``data/ATTRIBUTION.md``). Quotations are matched on a spelling *skeleton* of each word,
 because rabbinic texts quote in full spelling what the codex writes defectively (אצבעותיך /
 אצבעתיך), change a construct ending (מעשה / מעשי) and write the divine name as ה' or יי: the
-skeleton drops ו and י, then one final ה or א, and maps the name's forms to one token. Three
-consecutive skeletons are a shingle; a verse counts as quoted when two of its shingles are found (a
-run of four words or more), or one where the verse itself has at most five words or where the
-shingle is long (``_SURE_LETTERS``) and in no more than two verses. A shingle in more than
-``_COMMON`` verses (formulas: ויאמר ה' אל משה) is no evidence of any of them. A false find costs
-little: it is evidence only where a paragraph nearby gives that verse's reference.
+skeleton drops ו and י, then one final ה or א, and maps the name's forms to one token. Two and
+three consecutive skeletons are shingles; a verse counts as quoted when two of its three-word
+shingles are found (a run of four words or more), or one where the verse itself has at most five
+words, or where any of its shingles is long (``_SURE_LETTERS``) and in no more than two verses (the
+Talmud quotes two or three words: בשכבך ובקומך, ובא השמש וטהר). A shingle in more than ``_COMMON``
+verses (formulas: ויאמר ה' אל משה) is no evidence of any of them. A false find costs little: it is
+evidence only where a paragraph nearby gives that verse's reference.
 """
 
 from __future__ import annotations
@@ -49,12 +50,13 @@ def skeleton(word: str) -> str:
     return w
 
 
-def _shingle_keys(skels: list[str]) -> np.ndarray:
-    return np.array([hash(x) for x in zip(skels, skels[1:], skels[2:])], dtype=np.int64)
+def _shingles(skels: list[str]) -> list[tuple[str, ...]]:
+    """Every run of three skeletons, then every run of two."""
+    return [tuple(skels[k : k + 3]) for k in range(len(skels) - 2)] + [tuple(skels[k : k + 2]) for k in range(len(skels) - 1)]
 
 
 class VerseIndex:
-    """Every three-word shingle of the codex, sorted by its hash, with the verse it is in."""
+    """Every two- and three-word shingle of the codex, sorted by its hash, with the verse it is in."""
 
     def __init__(self, rows: list[tuple[str, int, int, str]]) -> None:
         """``rows``: (book, chapter, verse, the verse's consonants)."""
@@ -65,8 +67,9 @@ class VerseIndex:
         for k, (_b, _c, _v, text) in enumerate(rows):
             skels = [skeleton(w) for w in normalize_finals(text).split()]
             self.words[k] = len(skels)
-            keys += [hash(x) for x in zip(skels, skels[1:], skels[2:])]
-            ids += [k] * max(len(skels) - 2, 0)
+            runs = _shingles(skels)
+            keys += map(hash, runs)
+            ids += [k] * len(runs)
         key, vid = np.array(keys, dtype=np.int64), np.array(ids, dtype=np.int32)
         # each shingle once a verse, sorted by key; a shingle in many verses says nothing: drop it
         order = np.lexsort((vid, key))
@@ -81,9 +84,12 @@ class VerseIndex:
     def quoted(self, norm_text: str) -> list[tuple[str, int, int]]:
         """The verses quoted in a Hebrew text already in matching form (``normalize_for_match``)."""
         skels = [skeleton(w) for w in _HE_WORD.findall(norm_text)]
-        if len(skels) < 3 or not self.keys.size:
+        if len(skels) < 2 or not self.keys.size:
             return []
-        h = _shingle_keys(skels)
+        runs = _shingles(skels)
+        threes = max(len(skels) - 2, 0)
+        h = np.array([hash(x) for x in runs], dtype=np.int64)
+        letters = [sum(map(len, x)) for x in runs]
         lo = np.searchsorted(self.keys, h, side="left")
         hi = np.searchsorted(self.keys, h, side="right")
         hits: dict[int, int] = {}
@@ -91,14 +97,15 @@ class VerseIndex:
         for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
             if a == b:
                 continue
-            # a long shingle of one or two verses is a quotation by itself (the Talmud quotes three
-            # words of a verse: ובא השמש וטהר)
-            if b - a <= 2 and len(skels[k]) + len(skels[k + 1]) + len(skels[k + 2]) >= _SURE_LETTERS:
+            # a long shingle of one or two verses is a quotation by itself (the Talmud quotes two or
+            # three words of a verse: ובא השמש וטהר, בשכבך ובקומך)
+            if b - a <= 2 and letters[k] >= _SURE_LETTERS:
                 sure.update(self.ids[a:b].tolist())
-            for vid in self.ids[a:b].tolist():
-                hits[vid] = hits.get(vid, 0) + 1
-        return [self.refs[v] for v, n in sorted(hits.items()) if n >= 2 or v in sure or self.words[v] <= 5]
-
+            if k < threes:
+                for vid in self.ids[a:b].tolist():
+                    hits[vid] = hits.get(vid, 0) + 1
+        return [self.refs[v] for v, n in sorted(hits.items()) if n >= 2 or self.words[v] <= 5] + sorted(
+            self.refs[v] for v in sure if v not in hits or not (hits[v] >= 2 or self.words[v] <= 5))
 
 @cache
 def verse_index() -> VerseIndex:
