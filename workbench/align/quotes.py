@@ -37,22 +37,38 @@ from workbench.hebrew import normalize_finals
 _COMMON = 4
 #: the letters (of the skeletons) of a shingle that is a quotation by itself where one or two verses have it
 _SURE_LETTERS = 9
+#: the bits of the index's bitmap (4 MB: about one shingle in ten that is in no verse passes it)
+_BITS = 22
+_MASK = np.uint64((1 << _BITS) - 1)
 _HE_WORD = re.compile(r"[\u05d0-\u05ea]+(?:['\"][\u05d0-\u05ea]+)*'?")
-_DROP = str.maketrans("", "", "'\"וי")
 _NAME_FORMS = {"יהוה": "ה'", "ה'": "ה'", "יי": "ה'", "ד'": "ה'", "יקוק": "ה'", "הויה": "ה'", "אלקים": "אלהים"}
+_NAME_WORDS = frozenset(_NAME_FORMS)
 
 
 def skeleton(word: str) -> str:
     """The spelling-independent form of a normalized Hebrew word (see the module docstring)."""
-    w = _NAME_FORMS.get(word, word).translate(_DROP)
-    if len(w) > 2 and w[-1] in "הא":
-        w = w[:-1]
-    return w
+    return skeletons([word])[0]
 
 
-def _shingles(skels: list[str]) -> list[tuple[str, ...]]:
-    """Every run of three skeletons, then every run of two."""
-    return [tuple(skels[k : k + 3]) for k in range(len(skels) - 2)] + [tuple(skels[k : k + 2]) for k in range(len(skels) - 1)]
+def skeletons(words: list[str]) -> list[str]:
+    """:func:`skeleton` of each word, the text translated at once (a paragraph's words, 0.1 ms)."""
+    named = [_NAME_FORMS.get(w, w) for w in words] if _NAME_WORDS.intersection(words) else words
+    # str.replace is several times faster than str.translate on Hebrew text
+    out = " ".join(named).replace("ו", "").replace("י", "").replace("'", "").replace('"', "").split(" ")
+    return [w[:-1] if len(w) > 2 and w[-1] in "הא" else w for w in out]
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _shingle_keys(skels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of every run of three skeletons, then of every run of two (each word hashed once, the
+    runs mixed in numpy), and each run's letters."""
+    h = np.array([hash(w) for w in skels], dtype=np.int64).view(np.uint64)
+    n = np.array([len(w) for w in skels], dtype=np.int64)
+    two = h[:-1] * _MIX + h[1:]
+    three = two[:-1] * _MIX + h[2:]
+    return np.concatenate([three, two]), np.concatenate([n[:-2] + n[1:-1] + n[2:], n[:-1] + n[1:]])
 
 
 class VerseIndex:
@@ -62,15 +78,16 @@ class VerseIndex:
         """``rows``: (book, chapter, verse, the verse's consonants)."""
         self.refs = [(b, c, v) for b, c, v, _t in rows]
         self.words = np.zeros(len(rows), dtype=np.int32)
-        keys: list[int] = []
+        keys: list[np.ndarray] = []
         ids: list[int] = []
         for k, (_b, _c, _v, text) in enumerate(rows):
-            skels = [skeleton(w) for w in normalize_finals(text).split()]
+            skels = skeletons(normalize_finals(text).split())
             self.words[k] = len(skels)
-            runs = _shingles(skels)
-            keys += map(hash, runs)
-            ids += [k] * len(runs)
-        key, vid = np.array(keys, dtype=np.int64), np.array(ids, dtype=np.int32)
+            if len(skels) >= 2:
+                keys.append(_shingle_keys(skels)[0])
+                ids += [k] * (2 * len(skels) - 3)
+        key = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
+        vid = np.array(ids, dtype=np.int32)
         # each shingle once a verse, sorted by key; a shingle in many verses says nothing: drop it
         order = np.lexsort((vid, key))
         key, vid = key[order], vid[order]
@@ -80,32 +97,41 @@ class VerseIndex:
         _uniq, count = np.unique(key, return_counts=True)
         keep = np.repeat(count <= _COMMON, count)
         self.keys, self.ids = key[keep], vid[keep]
+        # a bitmap of the keys' low bits: most shingles of a paragraph are in no verse, and the
+        # bitmap says so without a binary search in the whole index
+        self.bits = np.zeros(1 << _BITS, dtype=bool)
+        self.bits[self.keys & _MASK] = True
 
     def quoted(self, norm_text: str) -> list[tuple[str, int, int]]:
         """The verses quoted in a Hebrew text already in matching form (``normalize_for_match``)."""
-        skels = [skeleton(w) for w in _HE_WORD.findall(norm_text)]
-        if len(skels) < 2 or not self.keys.size:
+        words = _HE_WORD.findall(norm_text)
+        if len(words) < 2 or not self.keys.size:
             return []
-        runs = _shingles(skels)
+        skels = skeletons(words)
+        h, letters = _shingle_keys(skels)
         threes = max(len(skels) - 2, 0)
-        h = np.array([hash(x) for x in runs], dtype=np.int64)
-        letters = [sum(map(len, x)) for x in runs]
-        lo = np.searchsorted(self.keys, h, side="left")
-        hi = np.searchsorted(self.keys, h, side="right")
+        maybe = np.flatnonzero(self.bits[h & _MASK])
+        if not maybe.size:
+            return []
+        lo = np.searchsorted(self.keys, h[maybe])
+        ok = self.keys[np.minimum(lo, self.keys.size - 1)] == h[maybe]
         hits: dict[int, int] = {}
         sure: set[int] = set()
-        for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
-            if a == b:
-                continue
+        for k, a in zip(maybe[ok].tolist(), lo[ok].tolist(), strict=True):
+            b = a + 1
+            while b < self.keys.size and self.keys[b] == h[k]:
+                b += 1
+            vids = self.ids[a:b].tolist()
             # a long shingle of one or two verses is a quotation by itself (the Talmud quotes two or
             # three words of a verse: ובא השמש וטהר, בשכבך ובקומך)
             if b - a <= 2 and letters[k] >= _SURE_LETTERS:
-                sure.update(self.ids[a:b].tolist())
+                sure.update(vids)
             if k < threes:
-                for vid in self.ids[a:b].tolist():
+                for vid in vids:
                     hits[vid] = hits.get(vid, 0) + 1
         return [self.refs[v] for v, n in sorted(hits.items()) if n >= 2 or self.words[v] <= 5] + sorted(
             self.refs[v] for v in sure if v not in hits or not (hits[v] >= 2 or self.words[v] <= 5))
+
 
 @cache
 def verse_index() -> VerseIndex:
