@@ -116,7 +116,7 @@ class VerseIndex:
         lo = np.searchsorted(self.keys, h[maybe])
         ok = self.keys[np.minimum(lo, self.keys.size - 1)] == h[maybe]
         hits: dict[int, int] = {}
-        sure: set[int] = set()
+        verses: set[int] = set()
         for k, a in zip(maybe[ok].tolist(), lo[ok].tolist(), strict=True):
             b = a + 1
             while b < self.keys.size and self.keys[b] == h[k]:
@@ -125,12 +125,12 @@ class VerseIndex:
             # a long shingle of one or two verses is a quotation by itself (the Talmud quotes two or
             # three words of a verse: ובא השמש וטהר, בשכבך ובקומך)
             if b - a <= 2 and letters[k] >= _SURE_LETTERS:
-                sure.update(vids)
+                verses.update(vids)
             if k < threes:
                 for vid in vids:
                     hits[vid] = hits.get(vid, 0) + 1
-        return [self.refs[v] for v, n in sorted(hits.items()) if n >= 2 or self.words[v] <= 5] + sorted(
-            self.refs[v] for v in sure if v not in hits or not (hits[v] >= 2 or self.words[v] <= 5))
+        verses.update(v for v, n in hits.items() if n >= 2 or self.words[v] <= 5)
+        return [self.refs[v] for v in sorted(verses)]
 
 
 @cache

@@ -6,7 +6,7 @@ half the reliability, because editions number some chapters differently (a psalm
 verse 1 in the Hebrew and not in most English Bibles) and a reference may name the chapter only.
 
 Most translations cite no verse at all, and finding the quotations in a Hebrew paragraph means
-loading the verse index (about a second, once a process) and reading every shingle of the
+building the verse index (about half a second, once a process) and reading every shingle of the
 paragraph. So the English side is read first (a regular expression, and only where a paragraph has
 a digit), and a Hebrew paragraph is searched only where a paragraph of its window gives a reference:
 a book without references costs a regular expression per English paragraph.
