@@ -81,6 +81,9 @@ def test_a_shingle_in_many_verses_is_no_evidence() -> None:
         ("[Psalms 8:4-10]", [("Ps", 8, v) for v in range(4, 11)]),
         ("the Song of Songs 2:12 says", [("Song", 2, 12)]),
         ("Job 5 times a day; job 5:1; Amos", []),
+        ("(Mishlei 2:4-5) and (Kohelet 7:14)", [("Prov", 2, 4), ("Prov", 2, 5), ("Eccl", 7, 14)]),
+        ("(Shmuel II 7:12; Divrei HaYamim I 28:9)", [("2Sam", 7, 12), ("1Chr", 28, 9)]),
+        ("(Zohar, Beresheet 1:23) and Midrash Rabbah, Shemot 2:5; but Bereshit 1:5", [("Gen", 1, 5)]),
         ("no reference at all", []),
     ],
 )

@@ -147,26 +147,34 @@ def verse_index() -> VerseIndex:
 #: English names and abbreviations of each book (OSIS ids); a numbered book's bare name ("Kings")
 #: stands for both of its books
 _EN_NAMES: dict[str, tuple[str, ...]] = {
-    "Gen": ("Genesis", "Gen"), "Exod": ("Exodus", "Exod", "Ex"), "Lev": ("Leviticus", "Lev"),
-    "Num": ("Numbers", "Num"), "Deut": ("Deuteronomy", "Deut", "Dt"), "Josh": ("Joshua", "Josh"),
-    "Judg": ("Judges", "Judg"), "Sam": ("Samuel", "Sam"), "Kgs": ("Kings", "Kgs"),
-    "Isa": ("Isaiah", "Isa", "Is"), "Jer": ("Jeremiah", "Jer"), "Ezek": ("Ezekiel", "Ezek"),
-    "Hos": ("Hosea", "Hos"), "Joel": ("Joel",), "Amos": ("Amos",), "Obad": ("Obadiah", "Obad"),
-    "Jonah": ("Jonah",), "Mic": ("Micah", "Mic"), "Nah": ("Nahum", "Nah"), "Hab": ("Habakkuk", "Hab"),
-    "Zeph": ("Zephaniah", "Zeph"), "Hag": ("Haggai", "Hag"), "Zech": ("Zechariah", "Zech"),
-    "Mal": ("Malachi", "Mal"), "Ps": ("Psalms", "Psalm", "Ps", "Psa", "Tehillim"), "Prov": ("Proverbs", "Prov"),
-    "Job": ("Job",), "Song": ("Song of Songs", "Song of Solomon", "Song", "Canticles", "Shir HaShirim"),
-    "Ruth": ("Ruth",), "Lam": ("Lamentations", "Lam", "Eichah"), "Eccl": ("Ecclesiastes", "Eccl", "Kohelet"),
-    "Esth": ("Esther", "Esth"), "Dan": ("Daniel", "Dan"), "Ezra": ("Ezra",), "Neh": ("Nehemiah", "Neh"),
-    "Chr": ("Chronicles", "Chron", "Chr"),
+    "Gen": ("Genesis", "Gen", "Bereshit", "Bereishit", "Beresheet", "Bereishis"),
+    "Exod": ("Exodus", "Exod", "Ex", "Shemot", "Shmot", "Shemos"),
+    "Lev": ("Leviticus", "Lev", "Vayikra"), "Num": ("Numbers", "Num", "Bamidbar", "Bemidbar"),
+    "Deut": ("Deuteronomy", "Deut", "Dt", "Devarim", "Dvarim"), "Josh": ("Joshua", "Josh", "Yehoshua"),
+    "Judg": ("Judges", "Judg", "Shoftim"), "Sam": ("Samuel", "Sam", "Shmuel", "Shemuel"),
+    "Kgs": ("Kings", "Kgs", "Melachim", "Melakhim"),
+    "Isa": ("Isaiah", "Isa", "Is", "Yeshayahu", "Yeshaya"), "Jer": ("Jeremiah", "Jer", "Yirmiyahu", "Yirmeyahu"),
+    "Ezek": ("Ezekiel", "Ezek", "Yechezkel", "Yehezkel"), "Hos": ("Hosea", "Hos", "Hoshea"), "Joel": ("Joel", "Yoel"),
+    "Amos": ("Amos",), "Obad": ("Obadiah", "Obad", "Ovadiah"), "Jonah": ("Jonah", "Yonah"),
+    "Mic": ("Micah", "Mic", "Michah"), "Nah": ("Nahum", "Nah", "Nachum"), "Hab": ("Habakkuk", "Hab", "Chavakuk"),
+    "Zeph": ("Zephaniah", "Zeph", "Tzefaniah"), "Hag": ("Haggai", "Hag", "Chaggai"), "Zech": ("Zechariah", "Zech"),
+    "Mal": ("Malachi", "Mal"), "Ps": ("Psalms", "Psalm", "Ps", "Psa", "Tehillim", "Tehilim"),
+    "Prov": ("Proverbs", "Prov", "Mishlei", "Mishle"), "Job": ("Job", "Iyov"),
+    "Song": ("Song of Songs", "Song of Solomon", "Song", "Canticles", "Shir HaShirim", "Shir Hashirim"),
+    "Ruth": ("Ruth", "Rut"), "Lam": ("Lamentations", "Lam", "Eichah", "Eicha"),
+    "Eccl": ("Ecclesiastes", "Eccl", "Kohelet", "Koheleth", "Qohelet"),
+    "Esth": ("Esther", "Esth"), "Dan": ("Daniel", "Dan"), "Ezra": ("Ezra",), "Neh": ("Nehemiah", "Neh", "Nechemiah"),
+    "Chr": ("Chronicles", "Chron", "Chr", "Divrei HaYamim", "Divrei Hayamim"),
 }  # fmt: skip
 _NUMBERED = {"Sam", "Kgs", "Chr"}
 _EN_BOOK_OF = {name.lower(): book for book, names in _EN_NAMES.items() for name in names}
 _EN_REF = re.compile(
     r"(?<![\w])(?:(?P<n>[12]|I{1,2}|First|Second|1st|2nd)\s*)?"
     r"(?P<book>" + "|".join(sorted((re.escape(n) for ns in _EN_NAMES.values() for n in ns), key=len, reverse=True))
-    + r")\.?\s+(?P<c>\d{1,3})(?:\s*[:.,]\s*(?P<v>\d{1,3})(?:\s*[-–]\s*(?P<v2>\d{1,3})(?![:\d]))?)?(?![\w:])"
+    + r")(?:\s+(?P<n2>I{1,2}|[12])(?=\s+\d))?\.?\s+(?P<c>\d{1,3})(?:\s*[:.,]\s*(?P<v>\d{1,3})(?:\s*[-–]\s*(?P<v2>\d{1,3})(?![:\d]))?)?(?![\w:])"
 )
+# a book's name right after one of these names a portion of that book (the Zohar's, a midrash's)
+_NOT_A_VERSE = re.compile(r"(?:Zohar|Midrash|Rabbah|Tikkun|Tikkunei|Tanchuma|Yalkut)[^.;()\[\]]{0,12}$")
 # a reference needs a digit after a capitalised name: most paragraphs hold no digit at all
 _DIGIT = re.compile(r"\d")
 
@@ -184,6 +192,8 @@ def english_references(text: str) -> list[tuple[str, int, int | None]]:
         if not name[0].isupper():
             continue
         book = _EN_BOOK_OF[name.lower()]
+        if _NOT_A_VERSE.search(text[max(0, m.start() - 24) : m.start()]):
+            continue  # "Zohar, Beresheet 1:23", "Midrash Rabbah, Shemot 2": a portion, not the book
         c = int(m.group("c"))
         if m.group("v") is None:
             # a bare number after a short name is too often something else ("Job 5 times")
@@ -195,7 +205,7 @@ def english_references(text: str) -> list[tuple[str, int, int | None]]:
             v2 = int(m.group("v2")) if m.group("v2") else v
             verses = list(range(v, v2 + 1)) if v <= v2 <= v + 20 else [v]
         if book in _NUMBERED:
-            n = m.group("n")
+            n = m.group("n") or m.group("n2")
             which = ["1" if n in ("1", "I", "First", "1st") else "2"] if n else ["1", "2"]
             books = [w + book for w in which]
         else:
