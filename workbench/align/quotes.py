@@ -41,7 +41,8 @@ _SURE_LETTERS = 9
 _BITS = 22
 _MASK = np.uint64((1 << _BITS) - 1)
 _HE_WORD = re.compile(r"[\u05d0-\u05ea]+(?:['\"][\u05d0-\u05ea]+)*'?")
-_NAME_FORMS = {"יהוה": "ה'", "ה'": "ה'", "יי": "ה'", "ד'": "ה'", "יקוק": "ה'", "הויה": "ה'", "אלקים": "אלהים"}
+# (not ד': in Baal HaSulam and the commentaries it is the numeral four, ד' בחינות, far more often)
+_NAME_FORMS = {"יהוה": "ה'", "ה'": "ה'", "יי": "ה'", "יקוק": "ה'", "הויה": "ה'", "אלקים": "אלהים"}
 _NAME_WORDS = frozenset(_NAME_FORMS)
 
 
