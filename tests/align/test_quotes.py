@@ -111,6 +111,10 @@ def test_hebrew_is_not_searched_where_no_translation_nearby_gives_a_reference(mo
             calls.append(text)
             return real.quoted(text)
 
+        def quoted_words(self, words: list[str]) -> list:
+            calls.append(" ".join(words))
+            return real.quoted_words(words)
+
     monkeypatch.setattr("workbench.align.signals.quotes.verse_index", lambda: Spy())
     sig = QuotationSignal()
     src = prepare(["דכתיב כי אראה שמיך מעשה אצבעותיך", "אמר רבי שמעון", "ובא השמש וטהר"])

@@ -105,7 +105,10 @@ class VerseIndex:
 
     def quoted(self, norm_text: str) -> list[tuple[str, int, int]]:
         """The verses quoted in a Hebrew text already in matching form (``normalize_for_match``)."""
-        words = _HE_WORD.findall(norm_text)
+        return self.quoted_words(_HE_WORD.findall(norm_text))
+
+    def quoted_words(self, words: list[str]) -> list[tuple[str, int, int]]:
+        """The same for a text's words (a trailing geresh kept or not: the skeletons drop it)."""
         if len(words) < 2 or not self.keys.size:
             return []
         skels = skeletons(words)

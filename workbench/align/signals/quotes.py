@@ -19,7 +19,7 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 
 from workbench.align.quotes import english_references, verse_index
-from workbench.align.signals.base import FeatureSignal, PairEvidence, Unit, Window
+from workbench.align.signals.base import FeatureSignal, PairEvidence, Unit, Window, hebrew_words_of
 
 
 class QuotationSignal(FeatureSignal):
@@ -31,7 +31,12 @@ class QuotationSignal(FeatureSignal):
         self.name = name
 
     def features(self, unit: Unit, side: str) -> Mapping[Hashable, float]:
-        refs = verse_index().quoted(unit.norm) if unit.hebrew else english_references(unit.body)
+        if unit.hebrew:
+            # the words the lexicons split already (once a unit), where the matching form allows
+            words = hebrew_words_of(unit)
+            refs = verse_index().quoted(unit.norm) if words is None else verse_index().quoted_words(words)
+        else:
+            refs = english_references(unit.body)
         feats: dict[Hashable, float] = {}
         for book, chapter, verse in refs:
             feats[("qc", book, chapter)] = 0.5
