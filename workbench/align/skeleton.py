@@ -240,6 +240,35 @@ def hebrew_keys(hebrew_word: str, stems: bool = True) -> frozenset[str]:
     return frozenset(k for k in out if k)
 
 
+@lru_cache(maxsize=131072)
+def hebrew_yod_keys(hebrew_word: str) -> frozenset[str]:
+    """Keys of the prefix readings that start with a yod and hold one strong consonant: יוסי -> yS,
+    ויהודה -> yD.
+
+    A name of one strong consonant has no key of two (יוסי is S alone), and a key of one letter
+    meets half of any text by chance; but a yod that starts a word is a consonant, the Y every
+    transliteration writes (Yose, Yosi, Yehuda, Yehoshua), so it is kept as a class of its own
+    there. Readings of three letters and more (יד is a word, not a name)."""
+    out: set[str] = set()
+    for r in strip_prefixes(hebrew_letters(hebrew_word)):
+        if len(r) >= 3 and r[0] == "י":
+            key = hebrew_key(r)
+            if len(key) == 1:
+                out.add("y" + key)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def latin_yod_keys(latin_word: str) -> frozenset[str]:
+    """The same for a transliteration that starts with Y and a vowel: Yose -> yS, Yehuda -> yD
+    (see :func:`hebrew_yod_keys`; a J is left out: Judah and Joshua are translations, and
+    capitalised English words start with it)."""
+    folded = ascii_fold(latin_word)
+    if len(folded) < 3 or folded[0] != "y" or folded[1] not in "aeiou":
+        return frozenset()
+    return frozenset("y" + k for k in latin_keys(latin_word) if len(k) == 1)
+
+
 def latin_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(text)
 

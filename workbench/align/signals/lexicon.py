@@ -23,7 +23,15 @@ from itertools import chain
 from typing import Protocol, runtime_checkable
 
 from workbench.align.signals.base import FeatureSignal, Unit, hebrew_words_of
-from workbench.align.skeleton import best_skeleton_match, hebrew_keys, hebrew_words, latin_keys, latin_words
+from workbench.align.skeleton import (
+    best_skeleton_match,
+    hebrew_keys,
+    hebrew_words,
+    hebrew_yod_keys,
+    latin_keys,
+    latin_words,
+    latin_yod_keys,
+)
 
 
 @dataclass(frozen=True)
@@ -116,14 +124,17 @@ def _key_weight(key: str) -> float:
 # third of what the set unions of every paragraph did)
 @lru_cache(maxsize=1 << 17)
 def _hebrew_word_keys(word: str) -> tuple[tuple[str, float], ...]:
-    return tuple((k, _KEY_WEIGHT.get(len(k), 1.0)) for k in hebrew_keys(word) if len(k) >= 2)
+    keys = tuple((k, _KEY_WEIGHT.get(len(k), 1.0)) for k in hebrew_keys(word) if len(k) >= 2)
+    # a name's initial yod with its one strong consonant: a key of two letters
+    return keys + tuple((k, _KEY_WEIGHT[2]) for k in sorted(hebrew_yod_keys(word)))
 
 
 @lru_cache(maxsize=1 << 17)
 def _latin_word_keys(word: str) -> tuple[tuple[str, float], ...]:
     if not _is_candidate(word):
         return ()
-    return tuple((k, _KEY_WEIGHT.get(len(k), 1.0)) for k in latin_keys(word) if len(k) >= 2)
+    keys = tuple((k, _KEY_WEIGHT.get(len(k), 1.0)) for k in latin_keys(word) if len(k) >= 2)
+    return keys + tuple((k, _KEY_WEIGHT[2]) for k in sorted(latin_yod_keys(word)))
 
 
 # the same, keyed as the lexicon signal's features are, (lexicon index, key): a paragraph's features
@@ -167,12 +178,12 @@ class SkeletonLexicon:
     def matches(self, source_text: str, target_text: str) -> list[LexMatch]:
         by_key: dict[str, list[str]] = {}
         for w in set(hebrew_words(source_text)):
-            for k in hebrew_keys(w):
+            for k in hebrew_keys(w) | hebrew_yod_keys(w):
                 if _key_weight(k):
                     by_key.setdefault(k, []).append(w)
         found: dict[tuple[str, str], LexMatch] = {}
         for e in set(candidate_english_words(target_text)):
-            for k in latin_keys(e):
+            for k in latin_keys(e) | latin_yod_keys(e):
                 for h in by_key.get(k, ()):
                     s = best_skeleton_match(e, h)
                     if s >= self.min_score and (h, e) not in found:
