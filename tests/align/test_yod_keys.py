@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from tests.bench.align_bench import GENRE_KINDS
 from tests.bench.make_align_case import read_pairs
@@ -108,3 +110,33 @@ def test_the_sages_line_is_not_torn_from_its_translation(recorded: RecordedEmbed
         assert lk in gold and lk in on and lk not in off
     assert ((31,), ()) in off and ((33, 34), (26,)) in off
     assert off & gold <= on & gold
+
+
+_STRONG_LATIN = {"ב": "b", "ג": "g", "ד": "d", "ז": "z", "ח": "ch", "ט": "t", "כ": "k", "ל": "l", "מ": "m",
+                 "נ": "n", "ס": "s", "פ": "p", "צ": "tz", "ק": "k", "ר": "r", "ש": "sh", "ת": "t"}  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=st.text(alphabet="והאע", max_size=2),
+    strong=st.sampled_from(sorted(_STRONG_LATIN)),
+    after=st.text(alphabet="והאעי", max_size=2),
+    v1=st.sampled_from("aeiou"),
+    v2=st.sampled_from(["", "a", "e", "i", "o", "u", "ai", "ei"]),
+)
+def test_any_name_of_one_strong_consonant_meets_its_romanisation(before: str, strong: str, after: str, v1: str,
+                                                                 v2: str) -> None:  # fmt: skip
+    # יוסי / Yosi, יהודה / Yehuda, יאיר / Yair ...: a yod, weak letters, one strong consonant,
+    # weak letters; romanised Y, a vowel, the consonant, a vowel or none
+    assume(before or after)  # three letters at least: יד is a word, not a name
+    hebrew = "י" + before + strong + after
+    latin = "Y" + v1 + _STRONG_LATIN[strong] + v2
+    assert hebrew_yod_keys(hebrew) & latin_yod_keys(latin)
+    assert all(len(k) == 2 and k[0] == "y" for k in hebrew_yod_keys(hebrew) | latin_yod_keys(latin))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12))
+def test_the_keys_of_any_text_are_a_yod_and_one_class(word: str) -> None:
+    for k in hebrew_yod_keys(word) | latin_yod_keys(word):
+        assert len(k) == 2 and k[0] == "y" and k[1].isupper()
