@@ -176,14 +176,14 @@ class SkeletonLexicon:
         return out
 
     def matches(self, source_text: str, target_text: str) -> list[LexMatch]:
+        # the words' keys as the signal's features have them (one place says which keys a word has)
         by_key: dict[str, list[str]] = {}
         for w in set(hebrew_words(source_text)):
-            for k in hebrew_keys(w) | hebrew_yod_keys(w):
-                if _key_weight(k):
-                    by_key.setdefault(k, []).append(w)
+            for k, _w in _hebrew_word_keys(w):
+                by_key.setdefault(k, []).append(w)
         found: dict[tuple[str, str], LexMatch] = {}
         for e in set(candidate_english_words(target_text)):
-            for k in latin_keys(e) | latin_yod_keys(e):
+            for k, _w in _latin_word_keys(e):
                 for h in by_key.get(k, ()):
                     s = best_skeleton_match(e, h)
                     if s >= self.min_score and (h, e) not in found:
